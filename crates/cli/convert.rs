@@ -1,0 +1,253 @@
+//! `parasol convert`: batch conversion with a progress bar and a summary.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+use parasol_pipeline::{Engine, EngineConfig, Limits, OcrMode, Options};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Ocr {
+    /// Text layer where trustworthy, OCR elsewhere.
+    Auto,
+    /// OCR every page.
+    Force,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+enum Format {
+    Html,
+    Txt,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Txt => "txt",
+        }
+    }
+}
+
+/// Extensions picked up when walking a directory. Files named on the
+/// command line are always tried, and recognised by content.
+const DIR_EXTENSIONS: &[&str] = &["pdf", "png", "jpg", "jpeg", "tif", "tiff", "webp"];
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or directories to convert; directories are walked recursively.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    inputs: Vec<PathBuf>,
+    /// Output directory; one output per input, mirroring relative paths.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// Output formats, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html")]
+    format: Vec<Format>,
+    /// Where text comes from.
+    #[arg(long, value_enum, default_value = "auto")]
+    ocr: Ocr,
+    /// Password for encrypted PDFs.
+    #[arg(long)]
+    password: Option<String>,
+    /// Render resolution for PDF pages.
+    #[arg(long, default_value_t = 150.0)]
+    dpi: f32,
+    /// Largest input file, in MiB.
+    #[arg(long, default_value_t = Limits::default().max_file_bytes >> 20)]
+    max_file_mib: u64,
+    /// Most pages per document.
+    #[arg(long, default_value_t = Limits::default().max_pages)]
+    max_pages: usize,
+    /// Most megapixels per page image (larger PDF pages render at lower DPI).
+    #[arg(long, default_value_t = Limits::default().max_page_pixels / 1_000_000)]
+    max_megapixels: u64,
+    /// Threads per model session (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+/// One input file and where its outputs go (without extension).
+#[derive(Debug)]
+struct Job {
+    input: PathBuf,
+    out_stem: PathBuf,
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let ty = e.file_type()?;
+        if ty.is_dir() {
+            walk(&path, out)?;
+        } else if ty.is_file() {
+            let ext = path.extension().and_then(|x| x.to_str()).map(str::to_ascii_lowercase);
+            if ext.is_some_and(|x| DIR_EXTENSIONS.contains(&x.as_str())) {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Plans outputs: `DIR/a/b.pdf` → `OUT/a/b`, a named file → `OUT/<stem>`.
+/// Inputs whose stems collide keep their extension (`b.pdf`, `b.png`).
+fn plan(inputs: &[PathBuf]) -> anyhow::Result<Vec<Job>> {
+    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut files = Vec::new();
+            walk(input, &mut files).with_context(|| format!("cannot list {}", input.display()))?;
+            for f in files {
+                // Walked paths are always below `input`, so this holds no `..`.
+                let rel = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
+                found.push((f, rel));
+            }
+        } else {
+            let name = input.file_name().map(PathBuf::from);
+            let Some(name) = name else { bail!("{} is not a file name", input.display()) };
+            found.push((input.clone(), name));
+        }
+    }
+    let mut stems: HashMap<PathBuf, usize> = HashMap::new();
+    for (_, rel) in &found {
+        *stems.entry(rel.with_extension("")).or_default() += 1;
+    }
+    Ok(found
+        .into_iter()
+        .map(|(input, rel)| {
+            let stem = rel.with_extension("");
+            let out_stem = if stems[&stem] > 1 { rel } else { stem };
+            Job { input, out_stem }
+        })
+        .collect())
+}
+
+/// Writes atomically: a temporary file renamed into place, so a failure
+/// never leaves a partial output.
+fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let tmp = path
+        .with_extension(format!("{}.partial", path.extension().and_then(|e| e.to_str()).unwrap_or("out")));
+    let mut f = fs::File::create(&tmp)?;
+    let r = f.write_all(contents.as_bytes()).and_then(|_| f.sync_all());
+    drop(f);
+    match r.and_then(|_| fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
+    let jobs = plan(&args.inputs)?;
+    if jobs.is_empty() {
+        bail!("no convertible files found in the given inputs");
+    }
+    let mut config = EngineConfig::from_models_dir(models);
+    if let Some(t) = args.threads {
+        config.threads = t.max(1);
+    }
+    let engine = Engine::new(config).context("cannot start the conversion engine")?;
+    let options = Options {
+        ocr: match args.ocr {
+            Ocr::Auto => OcrMode::Auto,
+            Ocr::Force => OcrMode::Force,
+        },
+        dpi: args.dpi,
+        password: args.password.clone(),
+        limits: Limits {
+            max_file_bytes: args.max_file_mib.saturating_mul(1 << 20),
+            max_pages: args.max_pages,
+            max_page_pixels: args.max_megapixels.saturating_mul(1_000_000),
+        },
+    };
+    let mut formats = args.format.clone();
+    formats.dedup();
+
+    let bar = ProgressBar::new(jobs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} files {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let start = Instant::now();
+    let (mut ok, mut failed, mut pages) = (0usize, 0usize, 0usize);
+    for job in &jobs {
+        bar.set_message(job.input.display().to_string());
+        let mut on_progress = |p: parasol_pipeline::Progress| {
+            bar.set_message(format!("{} (page {}/{})", job.input.display(), p.page, p.pages));
+        };
+        let result = engine
+            .convert_path(&job.input, &options, &mut on_progress)
+            .map_err(anyhow::Error::from)
+            .and_then(|c| {
+                for f in &formats {
+                    let body = match f {
+                        Format::Html => c.document.to_html(),
+                        Format::Txt => c.document.to_text(),
+                    };
+                    let mut name = job.out_stem.clone().into_os_string();
+                    name.push(".");
+                    name.push(f.ext());
+                    let path = args.out.join(name);
+                    write_atomic(&path, &body).with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                Ok(c)
+            });
+        match result {
+            Ok(c) => {
+                ok += 1;
+                pages += c.document.pages.len();
+                for d in &c.diagnostics {
+                    let at = d.page.map(|p| format!(" page {p}")).unwrap_or_default();
+                    bar.suspend(|| eprintln!("warning: {}{at}: {}", job.input.display(), d.message));
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                bar.suspend(|| eprintln!("failed: {}: {e:#}", job.input.display()));
+                if let Some(parasol_pipeline::PipelineError::ModelMissing { .. }) =
+                    e.downcast_ref::<parasol_pipeline::PipelineError>()
+                {
+                    // Every other file would fail the same way.
+                    bar.finish_and_clear();
+                    return Err(e);
+                }
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{} files ({ok} converted, {failed} failed), {pages} pages, {secs:.2} s, {:.2} pages/s",
+        jobs.len(),
+        pages as f64 / secs.max(1e-9)
+    );
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colliding_stems_keep_their_extension() {
+        let jobs =
+            plan(&[PathBuf::from("a/report.pdf"), PathBuf::from("b/report.png"), PathBuf::from("c/x.jpg")])
+                .unwrap_or_default();
+        let outs: Vec<_> = jobs.iter().map(|j| j.out_stem.clone()).collect();
+        assert_eq!(outs, [PathBuf::from("report.pdf"), PathBuf::from("report.png"), PathBuf::from("x")]);
+    }
+}

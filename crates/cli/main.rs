@@ -1,0 +1,60 @@
+//! The `parasol` command: convert documents to HTML and text.
+//!
+//! Subcommands live in their own modules; this file parses arguments, sets
+//! up logging and maps outcomes to exit codes (0 success, 1 some input
+//! failed, 2 usage or setup error).
+
+mod convert;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Parasol turns documents (PDF, PNG, JPEG, TIFF, WebP) into structured,
+/// reading-order HTML and text, locally, on CPU.
+#[derive(Debug, Parser)]
+#[command(name = "parasol", version, about)]
+struct Cli {
+    /// Directory holding models and native libraries
+    /// [env: PARASOL_MODELS; default: the repository's models/files].
+    #[arg(long, global = true, value_name = "DIR")]
+    models: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert files or directories (recursively) into HTML and/or text.
+    Convert(convert::Args),
+}
+
+/// The model directory: `--models`, then `PARASOL_MODELS`, then the
+/// repository's `models/files` (where `scripts/fetch_models.py` puts them).
+fn models_dir(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("PARASOL_MODELS").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("files"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PARASOL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let models = models_dir(cli.models);
+    let result = match cli.command {
+        Command::Convert(args) => convert::run(args, &models),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Where model files and native libraries live, and clear errors when one is missing.
+
+use std::path::{Path, PathBuf};
+
+use crate::PipelineError;
+
+/// The command that fills the model directory; quoted in every missing-file error.
+pub const FETCH_COMMAND: &str = "python3 scripts/fetch_models.py";
+
+/// File names inside the model directory (see `models/manifest.toml`).
+pub mod files {
+    pub const ONNXRUNTIME: &str = "libonnxruntime.so.1.31.1";
+    pub const PDFIUM: &str = "libpdfium.so";
+    pub const OCR_DET: &str = "PP-OCRv6_det_small.onnx";
+    pub const OCR_CLS: &str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx";
+    pub const OCR_REC: &str = "PP-OCRv6_rec_small.onnx";
+}
+
+/// A directory of model files, as filled by [`FETCH_COMMAND`].
+#[derive(Debug, Clone)]
+pub struct ModelStore {
+    dir: PathBuf,
+}
+
+impl ModelStore {
+    pub fn new(dir: impl Into<PathBuf>) -> ModelStore {
+        ModelStore { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of `file`, or an error naming it and the command that fetches it.
+    pub fn require(&self, file: &str) -> Result<PathBuf, PipelineError> {
+        let path = self.dir.join(file);
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(PipelineError::ModelMissing { path, command: FETCH_COMMAND })
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Bytes or paths to pages: each page rendered to an RGB image at a chosen DPI,
+//! plus, for PDFs, the native text layer as characters, words and lines.
+//!
+//! The main type is [`Source`]: open a file, ask for its page count, then
+//! fetch pages one at a time so memory stays flat however long the document.
+//! File types are recognised by content, never by extension.
+//!
+//! ```no_run
+//! use parasol_source::{init_pdfium, OpenOptions, Source};
+//! init_pdfium("models/files/libpdfium.so".as_ref())?;
+//! let source = Source::open_path("report.pdf".as_ref(), &OpenOptions::default())?;
+//! for i in 0..source.page_count() {
+//!     let page = source.page(i)?;
+//!     println!("{}x{} px", page.image.width(), page.image.height());
+//! }
+//! # Ok::<(), parasol_source::SourceError>(())
+//! ```
+//!
+//! PDFium is a process-wide native library: bind it once with [`init_pdfium`]
+//! and keep PDF work on one thread (its bindings serialise calls anyway).
+
+mod pdf;
+mod raster;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+use parasol_doc::{BBox, TextLine};
+
+pub use pdf::init_pdfium;
+pub use text::{TextChar, TextLayerStats, Word};
+
+/// What the bytes are, decided by their content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pdf,
+    Png,
+    Jpeg,
+    Tiff,
+    Webp,
+}
+
+impl Kind {
+    /// Recognises a supported file type from its first bytes.
+    pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Kind::Png)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Kind::Jpeg)
+        } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+            Some(Kind::Tiff)
+        } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(Kind::Webp)
+        } else if find_pdf_header(bytes).is_some() {
+            Some(Kind::Pdf)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pdf => "pdf",
+            Kind::Png => "png",
+            Kind::Jpeg => "jpeg",
+            Kind::Tiff => "tiff",
+            Kind::Webp => "webp",
+        }
+    }
+}
+
+/// PDF readers accept a header anywhere in the first KiB; so do we.
+fn find_pdf_header(bytes: &[u8]) -> Option<usize> {
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(5).position(|w| w == b"%PDF-")
+}
+
+/// Resource limits applied while opening and rendering.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Largest accepted input file, in bytes.
+    pub max_file_bytes: u64,
+    /// Most pages accepted in one document.
+    pub max_pages: usize,
+    /// Most pixels in one page image. Larger images are refused; larger PDF
+    /// pages are rendered at a lower DPI instead.
+    pub max_page_pixels: u64,
+}
+
+impl Default for Limits {
+    /// 200 MiB, 2,000 pages, 100 megapixels per page. Upstage's synchronous
+    /// API allows 50 MB and 100 pages; a local batch tool can afford more.
+    fn default() -> Limits {
+        Limits { max_file_bytes: 200 << 20, max_pages: 2000, max_page_pixels: 100_000_000 }
+    }
+}
+
+/// How to open a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenOptions {
+    /// Render resolution for PDF pages, dots per inch.
+    pub dpi: f32,
+    /// Password for encrypted PDFs.
+    pub password: Option<String>,
+    pub limits: Limits,
+}
+
+impl Default for OpenOptions {
+    fn default() -> OpenOptions {
+        OpenOptions { dpi: 150.0, password: None, limits: Limits::default() }
+    }
+}
+
+/// Which limit a document exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    FileBytes,
+    Pages,
+    PagePixels,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Limit::FileBytes => "file size",
+            Limit::Pages => "page count",
+            Limit::PagePixels => "pixels per page",
+        })
+    }
+}
+
+/// Why a document or page could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    #[error("cannot read {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("not a supported document type (expected PDF, PNG, JPEG, TIFF or WebP)")]
+    UnsupportedType,
+    #[error("the PDF is encrypted and needs a password")]
+    PasswordRequired,
+    #[error("the password does not open this PDF")]
+    WrongPassword,
+    #[error("the document is corrupt or truncated: {reason}")]
+    Corrupt { reason: String },
+    #[error("the document has no pages")]
+    NoPages,
+    #[error("{limit} limit exceeded: {actual} > {max}")]
+    LimitExceeded { limit: Limit, actual: u64, max: u64 },
+    #[error("page {page} cannot be read: {reason}")]
+    Page { page: usize, reason: String },
+    #[error("cannot load the PDFium library from {path}: {reason}")]
+    PdfiumLibrary { path: PathBuf, reason: String },
+    #[error("PDFium is not initialised: call init_pdfium first")]
+    PdfiumNotInitialised,
+}
+
+/// One page, ready for analysis.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// 0-based index in the document.
+    pub index: usize,
+    pub image: RgbImage,
+    /// The resolution `image` was rendered at (may be below the requested
+    /// DPI when the page was too large). For images, their own resolution is
+    /// unknown and 150 is assumed.
+    pub dpi: f32,
+    /// The PDF text layer in page pixels; `None` for images.
+    pub native_text: Option<NativeText>,
+}
+
+/// A PDF page's own text, in page pixels (origin top-left).
+#[derive(Debug, Clone, Default)]
+pub struct NativeText {
+    pub chars: Vec<TextChar>,
+    pub words: Vec<Word>,
+    pub lines: Vec<TextLine>,
+    pub stats: TextLayerStats,
+}
+
+impl NativeText {
+    /// The box around every line.
+    pub fn bbox(&self) -> Option<BBox> {
+        self.lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))
+    }
+}
+
+/// An opened document: a PDF or one or more raster images.
+#[derive(Debug)]
+pub struct Source {
+    kind: Kind,
+    inner: Inner,
+    options: OpenOptions,
+}
+
+#[derive(Debug)]
+enum Inner {
+    Pdf(pdf::PdfSource),
+    Images(Vec<RgbImage>),
+}
+
+impl Source {
+    /// Opens a file, checking its size before reading it.
+    pub fn open_path(path: &Path, options: &OpenOptions) -> Result<Source, SourceError> {
+        let io = |source| SourceError::Io { path: path.to_owned(), source };
+        let len = std::fs::metadata(path).map_err(io)?.len();
+        check_limit(Limit::FileBytes, len, options.limits.max_file_bytes)?;
+        let bytes = std::fs::read(path).map_err(io)?;
+        Source::open_bytes(bytes, options)
+    }
+
+    /// Opens a document held in memory.
+    pub fn open_bytes(bytes: Vec<u8>, options: &OpenOptions) -> Result<Source, SourceError> {
+        check_limit(Limit::FileBytes, bytes.len() as u64, options.limits.max_file_bytes)?;
+        if bytes.is_empty() {
+            return Err(SourceError::Corrupt { reason: "the file is empty".into() });
+        }
+        let kind = Kind::sniff(&bytes).ok_or(SourceError::UnsupportedType)?;
+        let inner = match kind {
+            Kind::Pdf => Inner::Pdf(pdf::PdfSource::open(bytes, options)?),
+            _ => Inner::Images(raster::decode(&bytes, kind, &options.limits)?),
+        };
+        let source = Source { kind, inner, options: options.clone() };
+        let pages = source.page_count();
+        if pages == 0 {
+            return Err(SourceError::NoPages);
+        }
+        check_limit(Limit::Pages, pages as u64, options.limits.max_pages as u64)?;
+        Ok(source)
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn page_count(&self) -> usize {
+        match &self.inner {
+            Inner::Pdf(p) => p.page_count(),
+            Inner::Images(v) => v.len(),
+        }
+    }
+
+    /// Renders page `index` (0-based) and extracts its text layer.
+    pub fn page(&self, index: usize) -> Result<Page, SourceError> {
+        match &self.inner {
+            Inner::Pdf(p) => p.page(index, &self.options),
+            Inner::Images(v) => {
+                let image = v
+                    .get(index)
+                    .cloned()
+                    .ok_or(SourceError::Page { page: index + 1, reason: "no such page".into() })?;
+                Ok(Page { index, image, dpi: 150.0, native_text: None })
+            }
+        }
+    }
+}
+
+fn check_limit(limit: Limit, actual: u64, max: u64) -> Result<(), SourceError> {
+    if actual > max {
+        Err(SourceError::LimitExceeded { limit, actual, max })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_by_content() {
+        let cases: &[(&[u8], Option<Kind>)] = &[
+            (b"%PDF-1.7\n", Some(Kind::Pdf)),
+            (b"junk junk %PDF-1.4\n", Some(Kind::Pdf)),
+            (b"\x89PNG\r\n\x1a\n....", Some(Kind::Png)),
+            (&[0xFF, 0xD8, 0xFF, 0xE0], Some(Kind::Jpeg)),
+            (b"II*\0", Some(Kind::Tiff)),
+            (b"MM\0*", Some(Kind::Tiff)),
+            (b"RIFF\0\0\0\0WEBPVP8 ", Some(Kind::Webp)),
+            (b"<html><body>", None),
+            (b"", None),
+        ];
+        for (bytes, expect) in cases {
+            assert_eq!(Kind::sniff(bytes), *expect, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_unknown_bytes_and_empty_files() {
+        let o = OpenOptions::default();
+        assert!(matches!(Source::open_bytes(b"hello world".to_vec(), &o), Err(SourceError::UnsupportedType)));
+        assert!(matches!(Source::open_bytes(vec![], &o), Err(SourceError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn refuses_files_over_the_size_limit() {
+        let mut o = OpenOptions::default();
+        o.limits.max_file_bytes = 4;
+        let err = Source::open_bytes(b"%PDF-1.7".to_vec(), &o).unwrap_err();
+        assert!(matches!(err, SourceError::LimitExceeded { limit: Limit::FileBytes, .. }));
+    }
+}

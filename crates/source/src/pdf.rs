@@ -1,0 +1,189 @@
+//! PDF input through PDFium: page rendering and the native text layer.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use image::RgbImage;
+use pdfium_render::prelude::*;
+
+use crate::text::{self, Affine, RawChar};
+use crate::{NativeText, OpenOptions, Page, SourceError};
+
+static PDFIUM: OnceLock<Pdfium> = OnceLock::new();
+
+/// Longest side of a rendered page, whatever its MediaBox claims.
+const MAX_RENDER_SIDE: f32 = 20_000.0;
+
+/// Binds the PDFium shared library at `path`. Call once per process; later
+/// calls are no-ops.
+pub fn init_pdfium(path: &Path) -> Result<(), SourceError> {
+    if PDFIUM.get().is_some() {
+        return Ok(());
+    }
+    let bindings = Pdfium::bind_to_library(path)
+        .map_err(|e| SourceError::PdfiumLibrary { path: path.to_owned(), reason: format!("{e:?}") })?;
+    // A racing initialiser may have won; `Pdfium::new` keeps the first bindings.
+    let _ = PDFIUM.set(Pdfium::new(bindings));
+    Ok(())
+}
+
+pub(crate) struct PdfSource {
+    doc: PdfDocument<'static>,
+    pages: usize,
+}
+
+impl std::fmt::Debug for PdfSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PdfSource").field("pages", &self.pages).finish()
+    }
+}
+
+fn open_error(e: PdfiumError, has_password: bool) -> SourceError {
+    match e {
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
+            if has_password {
+                SourceError::WrongPassword
+            } else {
+                SourceError::PasswordRequired
+            }
+        }
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => {
+            SourceError::Corrupt { reason: "unsupported security handler".into() }
+        }
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FormatError) => {
+            SourceError::Corrupt { reason: "not a readable PDF structure".into() }
+        }
+        other => SourceError::Corrupt { reason: format!("{other:?}") },
+    }
+}
+
+impl PdfSource {
+    pub(crate) fn open(bytes: Vec<u8>, options: &OpenOptions) -> Result<PdfSource, SourceError> {
+        let pdfium = PDFIUM.get().ok_or(SourceError::PdfiumNotInitialised)?;
+        let password = options.password.as_deref();
+        let doc =
+            pdfium.load_pdf_from_byte_vec(bytes, password).map_err(|e| open_error(e, password.is_some()))?;
+        let pages = usize::try_from(doc.pages().len()).unwrap_or(0);
+        Ok(PdfSource { doc, pages })
+    }
+
+    pub(crate) fn page_count(&self) -> usize {
+        self.pages
+    }
+
+    pub(crate) fn page(&self, index: usize, options: &OpenOptions) -> Result<Page, SourceError> {
+        let number = index + 1;
+        let err = |reason: String| SourceError::Page { page: number, reason };
+        let page_index = PdfPageIndex::try_from(index).map_err(|_| err("no such page".into()))?;
+        let page = self.doc.pages().get(page_index).map_err(|e| err(format!("{e:?}")))?;
+
+        let (w_pt, h_pt) = (page.width().value, page.height().value);
+        if !(w_pt.is_finite() && h_pt.is_finite() && w_pt > 0.0 && h_pt > 0.0) {
+            return Err(err(format!("invalid page size {w_pt}×{h_pt} pt")));
+        }
+        let dpi = clamp_dpi(options.dpi, w_pt, h_pt, options.limits.max_page_pixels);
+        let scale = dpi / 72.0;
+        let width = ((w_pt * scale).round() as i32).max(1);
+        let height = ((h_pt * scale).round() as i32).max(1);
+        if dpi < options.dpi {
+            tracing::warn!(page = number, dpi, "page too large; rendering at a lower resolution");
+        }
+
+        let config = PdfRenderConfig::new()
+            .set_target_width(width)
+            .set_target_height(height)
+            .render_form_data(true)
+            .render_annotations(true);
+        let bitmap = page.render_with_config(&config).map_err(|e| err(format!("{e:?}")))?;
+        let image: RgbImage = bitmap.as_image().map_err(|e| err(format!("{e:?}")))?.into_rgb8();
+
+        let native_text = match page_text(&page, scale) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                tracing::warn!(page = number, error = ?e, "text layer unreadable");
+                None
+            }
+        };
+        Ok(Page { index, image, dpi, native_text })
+    }
+}
+
+/// The requested DPI, lowered so the page stays within the pixel and side limits.
+fn clamp_dpi(dpi: f32, w_pt: f32, h_pt: f32, max_pixels: u64) -> f32 {
+    let scale = dpi / 72.0;
+    let pixels = (w_pt * scale) as f64 * (h_pt * scale) as f64;
+    let mut s = scale;
+    if pixels > max_pixels as f64 {
+        s *= (max_pixels as f64 / pixels).sqrt() as f32;
+    }
+    let side = w_pt.max(h_pt) * s;
+    if side > MAX_RENDER_SIDE {
+        s *= MAX_RENDER_SIDE / side;
+    }
+    s * 72.0
+}
+
+fn page_text(page: &PdfPage<'_>, scale: f32) -> Result<NativeText, PdfiumError> {
+    let affine = page_affine(page, scale)?;
+    let text = page.text()?;
+    let chars = text.chars();
+    let mut raw = Vec::with_capacity(chars.len() as usize);
+    for c in chars.iter() {
+        let Some(ch) = c.unicode_char() else {
+            raw.push(RawChar::garbled());
+            continue;
+        };
+        let generated = c.is_generated().unwrap_or(false);
+        let rect = c.loose_bounds().or_else(|_| c.tight_bounds()).ok();
+        let invisible = matches!(c.render_mode(), Ok(PdfPageTextRenderMode::Invisible));
+        raw.push(RawChar {
+            ch,
+            rect: rect.map(|r| [r.left().value, r.bottom().value, r.right().value, r.top().value]),
+            font_size: c.scaled_font_size().value,
+            generated,
+            invisible,
+        });
+    }
+    Ok(text::build(&raw, &affine))
+}
+
+/// The map from PDF user space (points, origin bottom-left) to page pixels,
+/// derived from PDFium's own page-to-device transform so page rotation and
+/// crop boxes are honoured. Three far-apart points keep rounding below 0.05 %.
+fn page_affine(page: &PdfPage<'_>, scale: f32) -> Result<Affine, PdfiumError> {
+    // Map with a 16× finer device grid so integer rounding is negligible.
+    let fine = PdfRenderConfig::new().scale_page_by_factor(scale * 16.0);
+    let map = |x: f32, y: f32| -> Result<[f32; 2], PdfiumError> {
+        let (px, py) = page.points_to_pixels(PdfPoints::new(x), PdfPoints::new(y), &fine)?;
+        Ok([px as f32 / 16.0, py as f32 / 16.0])
+    };
+    let d = 100.0;
+    let p0 = map(0.0, 0.0)?;
+    let px = map(d, 0.0)?;
+    let py = map(0.0, d)?;
+    Ok(Affine {
+        a: (px[0] - p0[0]) / d,
+        b: (py[0] - p0[0]) / d,
+        c: p0[0],
+        d: (px[1] - p0[1]) / d,
+        e: (py[1] - p0[1]) / d,
+        f: p0[1],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamp_dpi_keeps_sane_pages_and_shrinks_absurd_ones() {
+        assert_eq!(clamp_dpi(150.0, 612.0, 792.0, 100_000_000), 150.0);
+        // A 200,000 pt square page would be ~1.7e11 pixels at 150 dpi.
+        let dpi = clamp_dpi(150.0, 200_000.0, 200_000.0, 100_000_000);
+        let side = 200_000.0 * dpi / 72.0;
+        assert!(side <= MAX_RENDER_SIDE + 1.0 && side * side <= 1.0001e8, "{side}");
+        // A sliver page keeps its long side within bounds.
+        let dpi = clamp_dpi(150.0, 0.01, 400_000.0, 100_000_000);
+        assert!(400_000.0 * dpi / 72.0 <= MAX_RENDER_SIDE + 1.0, "{dpi}");
+    }
+}

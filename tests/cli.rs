@@ -1,0 +1,132 @@
+//! End-to-end tests of `parasol convert` on the committed samples.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{os, parasol, path_os, root, tempdir};
+
+const LIMIT: Duration = Duration::from_secs(300);
+
+#[test]
+fn converts_every_sample_and_prints_a_summary() {
+    let out = tempdir("samples");
+    let samples = root().join("samples");
+    let run = parasol(&[os("convert"), path_os(&samples), os("--out"), path_os(&out), os("--format"), os("html,txt")], LIMIT);
+    assert_eq!(run.code(), Some(0), "stderr: {}", run.stderr);
+    assert!(run.stdout.contains("3 files (3 converted, 0 failed), 4 pages"), "{}", run.stdout);
+    assert!(run.stdout.contains("pages/s"), "{}", run.stdout);
+    for name in ["report", "report-scan", "receipt-photo"] {
+        for ext in ["html", "txt"] {
+            let p = out.join(format!("{name}.{ext}"));
+            let body = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(!body.trim().is_empty(), "{} is empty", p.display());
+        }
+    }
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // Document text is escaped: the sample's `<script>` line comes out inert.
+    assert!(!html.contains("<script"), "unescaped script tag in report.html");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped script text missing");
+    assert!(html.starts_with("<h1 id='0' data-category='heading1'>") || html.starts_with("<p id='0' "), "{html}");
+    let txt = std::fs::read_to_string(out.join("report.txt")).unwrap();
+    assert!(txt.contains("Coastal Dune Vegetation Survey: Interim Report"), "{txt}");
+    assert!(txt.contains("プロジェクト名：「文書解析のテスト」"), "{txt}");
+
+    // The scan goes through OCR and reads the same title.
+    let scan = std::fs::read_to_string(out.join("report-scan.txt")).unwrap();
+    assert!(scan.contains("Coastal Dune Vegetation Survey: Interim Report"), "{scan}");
+    let receipt = std::fs::read_to_string(out.join("receipt-photo.txt")).unwrap();
+    assert!(receipt.contains("HARROW BAY CAFE"), "{receipt}");
+}
+
+#[test]
+fn ids_are_in_order_and_unique() {
+    let out = tempdir("ids");
+    let pdf = root().join("samples/report.pdf");
+    let run = parasol(&[os("convert"), path_os(&pdf), os("--out"), path_os(&out)], LIMIT);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let ids: Vec<usize> = html
+        .lines()
+        .map(|l| {
+            let rest = l.split_once(" id='").unwrap().1;
+            rest.split_once('\'').unwrap().0.parse().unwrap()
+        })
+        .collect();
+    assert!(ids.len() > 20, "{}", ids.len());
+    assert_eq!(ids, (0..ids.len()).collect::<Vec<_>>());
+}
+
+#[test]
+fn one_bad_file_does_not_stop_the_batch() {
+    let input = tempdir("batch-in");
+    std::fs::copy(root().join("samples/report.pdf"), input.join("good.pdf")).unwrap();
+    std::fs::write(input.join("bad.pdf"), b"%PDF-1.7\nthis is not a pdf").unwrap();
+    std::fs::write(input.join("notes.png"), b"<html>not an image</html>").unwrap();
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    std::fs::copy(root().join("samples/receipt-photo.jpg"), input.join("sub/photo.jpg")).unwrap();
+    // Not a document extension: directories only pick up documents.
+    std::fs::write(input.join("README.md"), b"# hello").unwrap();
+
+    let out = tempdir("batch-out");
+    let run = parasol(&[os("convert"), path_os(&input), os("--out"), path_os(&out)], LIMIT);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("bad.pdf: the document is corrupt"), "{}", run.stderr);
+    assert!(run.stderr.contains("notes.png: not a supported document type"), "{}", run.stderr);
+    assert!(run.stdout.contains("4 files (2 converted, 2 failed)"), "{}", run.stdout);
+    assert!(out.join("good.html").is_file());
+    assert!(out.join("sub/photo.html").is_file(), "relative paths are mirrored");
+    // Nothing is left behind for the failures, not even partial files.
+    let mut left: Vec<String> = walk(&out);
+    left.sort();
+    assert_eq!(left, ["good.html", "sub/photo.html"]);
+}
+
+#[test]
+fn encrypted_pdf_needs_the_right_password() {
+    let file = common::corpus().join("docling/pdf_password/sources/2206.01062_pg3.pdf");
+    let out = tempdir("password");
+    let run = parasol(&[os("convert"), path_os(&file), os("--out"), path_os(&out)], LIMIT);
+    assert_eq!(run.code(), Some(1));
+    assert!(run.stderr.contains("encrypted and needs a password"), "{}", run.stderr);
+    let run = parasol(
+        &[os("convert"), path_os(&file), os("--out"), path_os(&out), os("--password"), os("wrong")],
+        LIMIT,
+    );
+    assert!(run.stderr.contains("password does not open"), "{}", run.stderr);
+    let run = parasol(
+        &[os("convert"), path_os(&file), os("--out"), path_os(&out), os("--password"), os("1234")],
+        LIMIT,
+    );
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+}
+
+#[test]
+fn missing_models_name_the_file_and_the_fetch_command() {
+    let out = tempdir("nomodels");
+    let empty = tempdir("empty-models");
+    let run = parasol(
+        &[os("--models"), path_os(&empty), os("convert"), path_os(&root().join("samples/report.pdf")), os("--out"), path_os(&out)],
+        LIMIT,
+    );
+    assert_eq!(run.code(), Some(2));
+    assert!(run.stderr.contains("libpdfium.so"), "{}", run.stderr);
+    assert!(run.stderr.contains("python3 scripts/fetch_models.py"), "{}", run.stderr);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn go(base: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                go(base, &p, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().display().to_string());
+            }
+        }
+    }
+    go(dir, dir, &mut out);
+    out
+}

@@ -1,0 +1,102 @@
+//! Helpers shared by the end-to-end tests of the `parasol` binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared evaluation corpus, which must exist: tests never skip silently.
+pub fn corpus() -> PathBuf {
+    let dir = root().join("../shared/corpus");
+    assert!(dir.is_dir(), "the evaluation corpus is missing: expected {}", dir.display());
+    dir
+}
+
+/// The model directory, which must be filled: tests never skip silently.
+pub fn models() -> PathBuf {
+    let dir = std::env::var_os("PARASOL_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("models/files"));
+    for f in ["libpdfium.so", "libonnxruntime.so.1.31.1", "PP-OCRv6_det_small.onnx"] {
+        assert!(
+            dir.join(f).is_file(),
+            "missing model file {}; run `python3 scripts/fetch_models.py`",
+            dir.join(f).display()
+        );
+    }
+    dir
+}
+
+pub struct Run {
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn code(&self) -> Option<i32> {
+        self.status.and_then(|s| s.code())
+    }
+}
+
+/// Runs `parasol ARGS`, killing it after `timeout` (then `status` is `None`).
+pub fn parasol(args: &[&std::ffi::OsStr], timeout: Duration) -> Run {
+    let out_dir = tempdir("run-logs");
+    let (out_path, err_path) = (out_dir.join("stdout"), out_dir.join("stderr"));
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_parasol"))
+        .args(args)
+        .env("PARASOL_MODELS", models())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let run = Run {
+        status,
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
+        elapsed: start.elapsed(),
+    };
+    let _ = std::fs::remove_dir_all(&out_dir);
+    run
+}
+
+/// A fresh, empty directory under the target directory.
+pub fn tempdir(name: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = root().join("target/test-tmp").join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn os(s: &str) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
+pub fn path_os(p: &Path) -> &std::ffi::OsStr {
+    p.as_os_str()
+}

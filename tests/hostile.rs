@@ -1,0 +1,121 @@
+//! Every file under `../shared/corpus/hostile/` yields a result or a typed
+//! error within 30 s: never a panic, an abort, a signal or a hang. Encrypted
+//! files open with the passwords from their `PASSWORDS` files.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{corpus, os, parasol, path_os, tempdir};
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "pdf") {
+            out.push(p);
+        }
+    }
+}
+
+/// Passwords by file name, from `pdfium/encrypted/PASSWORDS.txt` (prose; the
+/// user passwords are transcribed here) and `pdfjs/encrypted/PASSWORDS.json`.
+fn passwords(hostile: &Path) -> HashMap<String, String> {
+    let mut map: HashMap<String, String> = HashMap::new();
+    let txt = std::fs::read_to_string(hostile.join("pdfium/encrypted/PASSWORDS.txt")).unwrap();
+    assert!(txt.contains("encrypted.pdf: user \"1234\"") && txt.contains("user \"hôtel\""), "{txt}");
+    map.insert("encrypted.pdf".into(), "1234".into());
+    map.insert("bug_644.pdf".into(), "b".into());
+    for r in ["r2", "r3", "r5", "r6"] {
+        map.insert(format!("encrypted_hello_world_{r}.pdf"), "hôtel".into());
+        map.insert(format!("encrypted_hello_world_{r}_bad_okey.pdf"), "hôtel".into());
+    }
+    let json = std::fs::read_to_string(hostile.join("pdfjs/encrypted/PASSWORDS.json")).unwrap();
+    let v: HashMap<String, String> = serde_json::from_str(&json).unwrap();
+    map.extend(v);
+    map
+}
+
+#[derive(Debug)]
+struct Outcome {
+    file: String,
+    password: bool,
+    code: Option<i32>,
+    secs: f32,
+    message: String,
+}
+
+#[test]
+fn hostile_corpus_yields_results_or_typed_errors() {
+    let hostile = corpus().join("hostile");
+    let mut all = Vec::new();
+    files(&hostile, &mut all);
+    assert!(all.len() > 80, "expected the whole hostile corpus, found {} files", all.len());
+    let pw = passwords(&hostile);
+
+    let out = tempdir("hostile");
+    let jobs: Vec<(PathBuf, Option<String>)> = all
+        .iter()
+        .map(|f| {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            (f.clone(), pw.get(&name).cloned())
+        })
+        .collect();
+    // Two files at a time on two cores, one ONNX thread each.
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let chunks: Vec<_> = jobs.chunks(jobs.len().div_ceil(2)).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let out = &out;
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(file, password)| {
+                            let mut args =
+                                vec![os("convert"), path_os(file), os("--out"), path_os(out), os("--threads"), os("1")];
+                            if let Some(p) = password {
+                                args.push(os("--password"));
+                                args.push(os(p));
+                            }
+                            let run = parasol(&args, LIMIT);
+                            Outcome {
+                                file: file.strip_prefix(corpus()).unwrap().display().to_string(),
+                                password: password.is_some(),
+                                code: run.code(),
+                                secs: run.elapsed.as_secs_f32(),
+                                message: run.stderr.lines().last().unwrap_or("").to_string()
+                                    + " | "
+                                    + run.stdout.trim(),
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+
+    let mut bad = Vec::new();
+    for o in &outcomes {
+        eprintln!("{:>5.1}s {:?} {} {}", o.secs, o.code, o.file, o.message);
+        let ok_code = matches!(o.code, Some(0) | Some(1));
+        if !ok_code || o.secs > LIMIT.as_secs_f32() {
+            bad.push(format!("{} exited {:?} after {:.1}s: {}", o.file, o.code, o.secs, o.message));
+        }
+        // A failure must be a reported, typed error.
+        if o.code == Some(1) && !o.message.contains("failed: ") {
+            bad.push(format!("{} failed without a reason: {}", o.file, o.message));
+        }
+        if o.password && o.code != Some(0) {
+            bad.push(format!("{} did not open with its password: {}", o.file, o.message));
+        }
+    }
+    assert!(bad.is_empty(), "{} hostile files misbehaved:\n{}", bad.len(), bad.join("\n"));
+}
