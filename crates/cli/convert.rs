@@ -21,15 +21,35 @@ enum Ocr {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 enum Format {
+    /// Upstage-style HTML.
     Html,
+    /// Markdown.
+    Md,
+    /// Plain text.
     Txt,
+    /// Upstage Document Parse's JSON response.
+    Json,
 }
 
 impl Format {
     fn ext(self) -> &'static str {
         match self {
             Format::Html => "html",
+            Format::Md => "md",
             Format::Txt => "txt",
+            Format::Json => "json",
+        }
+    }
+
+    fn render(self, doc: &parasol_doc::Document) -> String {
+        match self {
+            Format::Html => doc.to_html(),
+            Format::Md => doc.to_markdown(),
+            Format::Txt => doc.to_text(),
+            Format::Json => {
+                let model = concat!("parasol-", env!("CARGO_PKG_VERSION"));
+                format!("{:#}\n", doc.to_upstage_json(model))
+            }
         }
     }
 }
@@ -174,6 +194,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         },
     };
     let mut formats = args.format.clone();
+    formats.sort_by_key(|f| f.ext());
     formats.dedup();
 
     let bar = ProgressBar::new(jobs.len() as u64);
@@ -193,10 +214,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             .map_err(anyhow::Error::from)
             .and_then(|c| {
                 for f in &formats {
-                    let body = match f {
-                        Format::Html => c.document.to_html(),
-                        Format::Txt => c.document.to_text(),
-                    };
+                    let body = f.render(&c.document);
                     let mut name = job.out_stem.clone().into_os_string();
                     name.push(".");
                     name.push(f.ext());

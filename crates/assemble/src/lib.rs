@@ -1,40 +1,82 @@
-//! Pure logic from text lines to a reading-order [`Document`].
+//! Pure logic from text lines and layout regions to a reading-order [`Document`].
 //!
 //! No models and no IO: the pipeline hands over each page's text lines (from
-//! the PDF text layer or OCR) and gets typed elements back. This first cut
-//! groups lines into paragraphs and orders them top to bottom, left to right;
-//! layout-aware reading order arrives with the layout models.
+//! the PDF text layer or OCR), and, when a layout model ran, its regions,
+//! table structures and figure crops; this crate assigns text to regions,
+//! fills table cells, links captions, decides the reading order and numbers
+//! the elements.
 //!
 //! ```
 //! use parasol_assemble::{assemble, PageText};
 //! use parasol_doc::{BBox, PageInfo, TextLine, TextOrigin};
 //! let line = |y: f32, t: &str| TextLine::from_bbox(BBox::new(10.0, y, 200.0, y + 12.0), t, TextOrigin::Ocr);
-//! let page = PageText {
-//!     info: PageInfo { number: 1, width: 300.0, height: 400.0, dpi: 150.0 },
-//!     lines: vec![line(100.0, "second line"), line(86.0, "first line")],
-//! };
+//! let page = PageText::new(
+//!     PageInfo { number: 1, width: 300.0, height: 400.0, dpi: 150.0 },
+//!     vec![line(100.0, "second line"), line(86.0, "first line")],
+//! );
 //! let doc = assemble(&[page]);
 //! assert_eq!(doc.elements.len(), 1);
 //! assert_eq!(doc.elements[0].text, "first line second line");
 //! ```
 
+mod layout;
+mod order;
 mod paragraphs;
+mod tables;
+mod text;
 
-use parasol_doc::{Document, Element, PageInfo, TextLine};
+use parasol_doc::{BBox, Category, Document, Element, Image, PageInfo, Region, Table, TextLine};
 
-/// One page's size and text lines, in any order.
-#[derive(Debug, Clone)]
+pub use order::xy_cut;
+pub use tables::fill_table;
+
+/// Everything known about one page before assembly.
+#[derive(Debug, Clone, Default)]
 pub struct PageText {
     pub info: PageInfo,
+    /// Text lines in any order.
     pub lines: Vec<TextLine>,
+    /// Words, when the source has them (the PDF text layer); table cells are
+    /// filled from words when present, from lines otherwise.
+    pub words: Vec<TextLine>,
+    /// Layout regions; empty when no layout model ran.
+    pub regions: Vec<Region>,
+    /// Table structure (cells with boxes, text not yet filled) by region index.
+    pub tables: Vec<(usize, Table)>,
+    /// Cropped pictures by region index.
+    pub images: Vec<(usize, Image)>,
 }
 
-/// Builds the document: paragraphs per page, pages in order, ids in reading order.
+impl PageText {
+    /// A page with text lines only.
+    pub fn new(info: PageInfo, lines: Vec<TextLine>) -> PageText {
+        PageText { info, lines, ..PageText::default() }
+    }
+}
+
+/// An element before ids are assigned; `caption` indexes the page's blocks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Block {
+    pub category: Category,
+    pub bbox: BBox,
+    pub text: String,
+    pub table: Option<Table>,
+    pub image: Option<Image>,
+    pub caption: Option<usize>,
+}
+
+/// Builds the document: elements per page in reading order, ids from 0.
 pub fn assemble(pages: &[PageText]) -> Document {
     let mut doc = Document::default();
     for page in pages {
         doc.pages.push(page.info);
-        for block in paragraphs::blocks(&page.lines, &page.info) {
+        let blocks = if page.regions.is_empty() {
+            paragraphs::blocks(&page.lines)
+        } else {
+            layout::blocks(page)
+        };
+        let base = doc.elements.len();
+        for block in blocks {
             let id = doc.elements.len();
             doc.elements.push(Element {
                 id,
@@ -42,6 +84,9 @@ pub fn assemble(pages: &[PageText]) -> Document {
                 page: page.info.number,
                 bbox: block.bbox,
                 text: block.text,
+                table: block.table,
+                image: block.image,
+                caption: block.caption.map(|c| base + c),
             });
         }
     }

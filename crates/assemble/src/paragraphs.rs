@@ -1,13 +1,9 @@
 //! Lines into paragraph blocks, and the blocks into a simple reading order.
 
-use parasol_doc::{BBox, Category, PageInfo, TextLine};
+use parasol_doc::{BBox, Category, TextLine};
 
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Block {
-    pub category: Category,
-    pub bbox: BBox,
-    pub text: String,
-}
+use crate::text::{is_list_item, join_lines};
+use crate::Block;
 
 struct Open {
     bbox: BBox,
@@ -16,27 +12,37 @@ struct Open {
     lines: Vec<String>,
 }
 
-/// Joins a paragraph's lines, mending words hyphenated across line ends.
-fn join_lines(lines: &[String]) -> String {
-    let mut out = String::new();
-    for line in lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-        if out.is_empty() {
-            out.push_str(line);
-            continue;
+/// The median vertical gap between a line and the nearest line below it
+/// that overlaps it horizontally: the page's usual leading.
+fn typical_leading(sorted: &[&TextLine]) -> f32 {
+    let mut gaps: Vec<f32> = Vec::new();
+    for (i, a) in sorted.iter().enumerate() {
+        let below = sorted[i + 1..]
+            .iter()
+            .filter(|b| horizontal_overlap(&a.bbox, &b.bbox) > 0.3)
+            .map(|b| b.bbox.y0 - a.bbox.y1)
+            .find(|&g| g > -0.5 * a.bbox.height());
+        if let Some(g) = below.filter(|&g| g < 2.0 * a.bbox.height()) {
+            gaps.push(g.max(0.0));
         }
-        let next_lower = line.chars().next().is_some_and(char::is_lowercase);
-        let prev_hyphen = out.ends_with('-') && out.chars().rev().nth(1).is_some_and(char::is_alphabetic);
-        if prev_hyphen && next_lower {
-            out.pop();
-        } else {
-            out.push(' ');
-        }
-        out.push_str(line);
     }
-    out
+    gaps.sort_by(f32::total_cmp);
+    gaps.get(gaps.len() / 2).copied().unwrap_or(0.0)
 }
 
-fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
+/// List items one per line; continuation lines join the item above.
+pub(crate) fn list_text(lines: &[String]) -> String {
+    let mut items: Vec<Vec<&str>> = Vec::new();
+    for l in lines {
+        match items.last_mut() {
+            Some(item) if !is_list_item(l) => item.push(l),
+            _ => items.push(vec![l]),
+        }
+    }
+    items.into_iter().map(join_lines).collect::<Vec<_>>().join("\n")
+}
+
+pub(crate) fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
     let inter = (a.x1.min(b.x1) - a.x0.max(b.x0)).max(0.0);
     let narrower = a.width().min(b.width()).max(1.0);
     inter / narrower
@@ -45,22 +51,26 @@ fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
 /// Greedy grouping: a line joins the open paragraph right above it when the
 /// vertical gap is under one line height, the two overlap horizontally and
 /// their font sizes agree.
-pub(crate) fn blocks(lines: &[TextLine], page: &PageInfo) -> Vec<Block> {
+pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
     let mut sorted: Vec<&TextLine> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
     sorted.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0).then(a.bbox.x0.total_cmp(&b.bbox.x0)));
 
+    let leading = typical_leading(&sorted);
     let mut open: Vec<Open> = Vec::new();
     for line in sorted {
         let h = line.bbox.height().max(1.0);
         let font = line.font_size.max(1.0);
+        // A paragraph break is a gap clearly wider than the page's usual
+        // space between lines.
+        let max_gap = (leading + 0.35 * h).min(1.0 * h);
         let best = open
             .iter_mut()
             .filter(|p| {
                 let gap = line.bbox.y0 - p.last.y1;
                 let ratio = font.max(p.font) / font.min(p.font);
                 gap > -0.5 * h
-                    && gap < 1.0 * h
-                    && ratio < 1.3
+                    && gap < max_gap
+                    && ratio < 1.15
                     && horizontal_overlap(&p.last, &line.bbox) > 0.3
             })
             .min_by(|a, b| (line.bbox.y0 - a.last.y1).total_cmp(&(line.bbox.y0 - b.last.y1)));
@@ -80,20 +90,28 @@ pub(crate) fn blocks(lines: &[TextLine], page: &PageInfo) -> Vec<Block> {
     fonts.sort_by(f32::total_cmp);
     let body_font = fonts.get(fonts.len() / 2).copied().unwrap_or(0.0);
 
-    let mut out: Vec<Block> = open
+    let out: Vec<Block> = open
         .into_iter()
         .map(|p| {
-            let category = if p.lines.len() <= 2 && body_font > 0.0 && p.font >= 1.3 * body_font {
+            let category = if p.lines.len() <= 2 && body_font > 0.0 && p.font >= 1.15 * body_font {
                 Category::Heading1
+            } else if p.lines.first().is_some_and(|l| is_list_item(l)) {
+                Category::List
             } else {
                 Category::Paragraph
             };
-            Block { category, bbox: p.bbox, text: join_lines(&p.lines) }
+            let text = if category == Category::List {
+                list_text(&p.lines)
+            } else {
+                join_lines(p.lines.iter().map(String::as_str))
+            };
+            Block { category, bbox: p.bbox, text, ..Block::default() }
         })
         .collect();
-    let _ = page;
-    out.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0).then(a.bbox.x0.total_cmp(&b.bbox.x0)));
-    out
+    let boxes: Vec<BBox> = out.iter().map(|b| b.bbox).collect();
+    let order = crate::order::xy_cut(&boxes);
+    let mut slots: Vec<Option<Block>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 #[cfg(test)]
@@ -106,12 +124,10 @@ mod tests {
         TextLine::from_bbox(BBox::new(x, y, x + w, y + h), text, TextOrigin::TextLayer)
     }
 
-    const PAGE: PageInfo = PageInfo { number: 1, width: 1000.0, height: 1400.0, dpi: 150.0 };
-
     #[track_caller]
     fn check(lines: &[TextLine], expect: &[(Category, &str)]) {
         let got: Vec<(Category, String)> =
-            blocks(lines, &PAGE).into_iter().map(|b| (b.category, b.text)).collect();
+            blocks(lines).into_iter().map(|b| (b.category, b.text)).collect();
         let expect: Vec<(Category, String)> = expect.iter().map(|(c, t)| (*c, t.to_string())).collect();
         assert_eq!(got, expect);
     }
@@ -171,14 +187,12 @@ mod tests {
             let lines: Vec<TextLine> = ys.iter().enumerate()
                 .map(|(i, &(y, x))| line(x, y, 100.0, 12.0, &format!("w{i}")))
                 .collect();
-            let out = blocks(&lines, &PAGE);
+            let out = blocks(&lines);
             let mut words: Vec<String> = out.iter().flat_map(|b| b.text.split(' ').map(str::to_string)).collect();
             words.sort();
             let mut expect: Vec<String> = (0..lines.len()).map(|i| format!("w{i}")).collect();
             expect.sort();
             prop_assert_eq!(words, expect);
-            // Single-column blocks come out top to bottom.
-            prop_assert!(out.windows(2).all(|w| w[0].bbox.y0 <= w[1].bbox.y0));
         }
     }
 }

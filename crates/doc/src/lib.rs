@@ -17,15 +17,16 @@ mod geometry;
 mod render;
 
 pub use geometry::{BBox, Quad};
-pub use render::escape_html;
+pub use render::{element_html, element_markdown, element_text, escape_html};
 
 use serde::{Deserialize, Serialize};
 
 /// Upstage Document Parse's twelve element categories: our public contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Heading1,
+    #[default]
     Paragraph,
     List,
     Table,
@@ -120,8 +121,17 @@ impl TextLine {
     }
 }
 
-/// Size of one page of the output document.
+/// A layout region on a page, as a layout model found it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub bbox: BBox,
+    pub category: Category,
+    /// Detector confidence in `[0, 1]`.
+    pub score: f32,
+}
+
+/// Size of one page of the output document.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct PageInfo {
     /// 1-based page number.
     pub number: usize,
@@ -133,7 +143,7 @@ pub struct PageInfo {
 }
 
 /// One typed element of the document, in reading order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Element {
     /// Position in reading order, from 0, unique in the document.
     pub id: usize,
@@ -142,14 +152,54 @@ pub struct Element {
     pub page: usize,
     /// Bounding box in page pixels.
     pub bbox: BBox,
-    /// Plain text of the element.
+    /// Plain text of the element (for tables, cells joined row by row).
     pub text: String,
+    /// Structure of a `table` element.
+    pub table: Option<Table>,
+    /// Image of a `figure` or `chart` element.
+    pub image: Option<Image>,
+    /// For a table or figure: the id of its caption element, which follows
+    /// it in reading order and is rendered inside it in HTML.
+    pub caption: Option<usize>,
 }
 
 impl Element {
     pub fn text(id: usize, category: Category, page: usize, bbox: BBox, text: impl Into<String>) -> Element {
-        Element { id, category, page, bbox, text: text.into() }
+        Element { id, category, page, bbox, text: text.into(), table: None, image: None, caption: None }
     }
+}
+
+/// A table as a grid of cells; spanning cells appear once, at their top-left slot.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Table {
+    pub rows: usize,
+    pub cols: usize,
+    /// Cells in row-major order of their top-left slot.
+    pub cells: Vec<TableCell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableCell {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// A header cell (`<th>`-like; rendered inside `<thead>` when its row is all header).
+    pub header: bool,
+    pub text: String,
+    pub bbox: Option<BBox>,
+}
+
+/// A cropped picture of a figure or chart.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Image {
+    /// PNG bytes, when the image is embedded.
+    #[serde(skip)]
+    pub png: Option<Vec<u8>>,
+    /// File name relative to the HTML output, when written beside it.
+    pub file: Option<String>,
+    /// Alternative text: the caption when there is one.
+    pub alt: String,
 }
 
 /// A whole parsed document: page sizes and elements in reading order.
@@ -168,5 +218,16 @@ impl Document {
     /// Plain text: elements separated by blank lines.
     pub fn to_text(&self) -> String {
         render::text(self)
+    }
+
+    /// Markdown: `#` headings, pipe tables (HTML when cells span), image links.
+    pub fn to_markdown(&self) -> String {
+        render::markdown(self)
+    }
+
+    /// Upstage Document Parse's JSON response: `api`, `model`, `content`
+    /// (html, markdown, text), `elements` with normalised `coordinates`, `usage`.
+    pub fn to_upstage_json(&self, model: &str) -> serde_json::Value {
+        render::upstage_json(self, model)
     }
 }

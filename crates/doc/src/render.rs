@@ -1,6 +1,15 @@
-//! Renderers from a [`Document`] to output formats.
+//! Renderers from a [`Document`] to HTML, Markdown, plain text and Upstage's JSON.
+//!
+//! HTML follows Upstage Document Parse: one tag per element with `id` (reading
+//! order) and `data-category`; `h1` for headings, `table` with `rowspan` and
+//! `colspan`, `figure` with `img` and `figcaption`, `header`, `footer` and
+//! `caption`. Every piece of document text is escaped.
 
-use crate::{Category, Document, Element};
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+use crate::{Category, Document, Element, Table};
 
 /// Escapes text for HTML element content and single- or double-quoted attributes.
 pub fn escape_html(s: &str) -> String {
@@ -18,102 +27,227 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-fn element_html(e: &Element, out: &mut String) {
-    let tag = match e.category {
-        Category::Heading1 => "h1",
-        Category::Header => "header",
-        Category::Footer => "footer",
-        Category::Caption => "caption",
-        _ => "p",
+fn escaped_lines(text: &str) -> String {
+    escape_html(text).replace('\n', "<br>")
+}
+
+/// `<table>` with `<thead>` for leading all-header rows; spans as attributes.
+pub(crate) fn table_html(t: &Table, attrs: &str) -> String {
+    let mut out = format!("<table{attrs}>");
+    let header_rows =
+        (0..t.rows).take_while(|&r| t.cells.iter().filter(|c| c.row == r).all(|c| c.header)).count();
+    for r in 0..t.rows {
+        if r == 0 && header_rows > 0 {
+            out.push_str("<thead>");
+        }
+        if r == header_rows {
+            out.push_str("<tbody>");
+        }
+        out.push_str("<tr>");
+        for c in t.cells.iter().filter(|c| c.row == r) {
+            let tag = if c.header { "th" } else { "td" };
+            out.push('<');
+            out.push_str(tag);
+            if c.rowspan > 1 {
+                let _ = write!(out, " rowspan='{}'", c.rowspan);
+            }
+            if c.colspan > 1 {
+                let _ = write!(out, " colspan='{}'", c.colspan);
+            }
+            let _ = write!(out, ">{}</{tag}>", escaped_lines(&c.text));
+        }
+        out.push_str("</tr>");
+        if header_rows > 0 && r + 1 == header_rows {
+            out.push_str("</thead>");
+        }
+    }
+    if t.rows > header_rows {
+        out.push_str("</tbody>");
+    }
+    out.push_str("</table>");
+    out
+}
+
+fn image_src(e: &Element) -> Option<String> {
+    let img = e.image.as_ref()?;
+    if let Some(f) = &img.file {
+        return Some(escape_html(f));
+    }
+    let png = img.png.as_ref()?;
+    Some(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)))
+}
+
+/// One element as HTML.
+pub fn element_html(e: &Element) -> String {
+    element_html_with(e, None)
+}
+
+/// One element as HTML, with its caption nested inside (tables and figures).
+fn element_html_with(e: &Element, caption: Option<&Element>) -> String {
+    let attrs = format!(" id='{}' data-category='{}'", e.id, e.category);
+    let cap = |tag: &str| {
+        caption.map_or(String::new(), |c| {
+            format!("<{tag} id='{}' data-category='{}'>{}</{tag}>", c.id, c.category, escaped_lines(&c.text))
+        })
     };
-    let body = escape_html(&e.text).replace('\n', "<br>");
-    out.push_str(&format!("<{tag} id='{}' data-category='{}'>{body}</{tag}>", e.id, e.category));
+    match e.category {
+        Category::Table if e.table.is_some() => {
+            let html = e.table.as_ref().map(|t| table_html(t, &attrs)).unwrap_or_default();
+            // A table's caption must be its first child.
+            let open = format!("<table{attrs}>");
+            html.replacen(&open, &format!("{open}{}", cap("caption")), 1)
+        }
+        Category::Figure | Category::Chart => {
+            let alt = e.image.as_ref().map(|i| i.alt.as_str()).unwrap_or("");
+            let img = match image_src(e) {
+                Some(src) => format!("<img src='{src}' alt='{}'>", escape_html(alt)),
+                None => format!("<img alt='{}'>", escape_html(alt)),
+            };
+            format!("<figure{attrs}>{img}{}</figure>", cap("figcaption"))
+        }
+        Category::Equation => format!("<p{attrs}>$${}$$</p>", escape_html(&e.text)),
+        _ => {
+            let tag = match e.category {
+                Category::Heading1 => "h1",
+                Category::Header => "header",
+                Category::Footer => "footer",
+                Category::Caption => "caption",
+                _ => "p",
+            };
+            format!("<{tag}{attrs}>{}</{tag}>", escaped_lines(&e.text))
+        }
+    }
+}
+
+fn md_escape_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Markdown pipe table, or `None` when spans make HTML necessary.
+fn table_markdown(t: &Table) -> Option<String> {
+    if t.cells.iter().any(|c| c.rowspan > 1 || c.colspan > 1) || t.rows == 0 || t.cols == 0 {
+        return None;
+    }
+    let mut grid = vec![vec![String::new(); t.cols]; t.rows];
+    for c in &t.cells {
+        if let Some(slot) = grid.get_mut(c.row).and_then(|r| r.get_mut(c.col)) {
+            *slot = md_escape_cell(&c.text);
+        }
+    }
+    let mut out = String::new();
+    for (i, row) in grid.iter().enumerate() {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+        if i == 0 {
+            let _ = writeln!(out, "|{}", " --- |".repeat(t.cols));
+        }
+    }
+    Some(out.trim_end().to_string())
+}
+
+/// One element as Markdown.
+pub fn element_markdown(e: &Element) -> String {
+    match e.category {
+        Category::Heading1 => format!("# {}", e.text.replace('\n', " ")),
+        Category::Table => match &e.table {
+            Some(t) => table_markdown(t).unwrap_or_else(|| table_html(t, "")),
+            None => e.text.clone(),
+        },
+        Category::Figure | Category::Chart => {
+            let alt = e.image.as_ref().map(|i| i.alt.replace(['[', ']', '\n'], " ")).unwrap_or_default();
+            match image_src(e) {
+                Some(src) => format!("![{alt}]({src})"),
+                None => format!("![{alt}]()"),
+            }
+        }
+        Category::Equation => format!("$$\n{}\n$$", e.text),
+        _ => e.text.clone(),
+    }
+}
+
+/// One element as plain text.
+pub fn element_text(e: &Element) -> String {
+    e.text.clone()
+}
+
+fn join(doc: &Document, sep: &str, f: impl Fn(&Element) -> String) -> String {
+    let parts: Vec<String> = doc.elements.iter().map(f).filter(|s| !s.trim().is_empty()).collect();
+    parts.join(sep)
 }
 
 pub(crate) fn html(doc: &Document) -> String {
-    let mut out = String::new();
-    for (i, e) in doc.elements.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        element_html(e, &mut out);
+    let by_id = |id: usize| doc.elements.iter().find(|c| c.id == id && c.category == Category::Caption);
+    let nested: Vec<usize> = doc.elements.iter().filter_map(|e| e.caption.filter(|&id| by_id(id).is_some())).collect();
+    let parts: Vec<String> = doc
+        .elements
+        .iter()
+        .filter(|e| !nested.contains(&e.id))
+        .map(|e| element_html_with(e, e.caption.and_then(by_id)))
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    parts.join("\n")
+}
+
+pub(crate) fn markdown(doc: &Document) -> String {
+    let mut s = join(doc, "\n\n", element_markdown);
+    if !s.is_empty() {
+        s.push('\n');
     }
-    out
+    s
 }
 
 pub(crate) fn text(doc: &Document) -> String {
-    let mut out = String::new();
-    for e in &doc.elements {
-        if e.text.trim().is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str("\n\n");
-        }
-        out.push_str(&e.text);
+    let mut s = join(doc, "\n\n", element_text);
+    if !s.is_empty() {
+        s.push('\n');
     }
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out
+    s
+}
+
+/// Upstage Document Parse's response shape, coordinates normalised to 0–1.
+pub(crate) fn upstage_json(doc: &Document, model: &str) -> serde_json::Value {
+    use serde_json::json;
+    let elements: Vec<serde_json::Value> = doc
+        .elements
+        .iter()
+        .map(|e| {
+            let page = doc.pages.iter().find(|p| p.number == e.page);
+            let (w, h) = page.map_or((1.0, 1.0), |p| (p.width.max(1.0), p.height.max(1.0)));
+            let coords: Vec<serde_json::Value> = e
+                .bbox
+                .to_quad()
+                .iter()
+                .map(|[x, y]| {
+                    json!({ "x": round4((x / w).clamp(0.0, 1.0)), "y": round4((y / h).clamp(0.0, 1.0)) })
+                })
+                .collect();
+            let mut v = json!({
+                "id": e.id,
+                "page": e.page,
+                "category": e.category.as_str(),
+                "content": { "html": element_html(e), "markdown": element_markdown(e), "text": element_text(e) },
+                "coordinates": coords,
+            });
+            if let (Some(png), Some(obj)) = (e.image.as_ref().and_then(|i| i.png.as_ref()), v.as_object_mut()) {
+                obj.insert(
+                    "base64_encoding".into(),
+                    base64::engine::general_purpose::STANDARD.encode(png).into(),
+                );
+            }
+            v
+        })
+        .collect();
+    json!({
+        "api": "2.0",
+        "model": model,
+        "content": { "html": html(doc), "markdown": markdown(doc), "text": text(doc) },
+        "elements": elements,
+        "usage": { "pages": doc.pages.len() },
+    })
+}
+
+fn round4(v: f32) -> f64 {
+    (f64::from(v) * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::BBox;
-    use proptest::prelude::*;
-
-    fn unescape(s: &str) -> String {
-        s.replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&quot;", "\"")
-            .replace("&#x27;", "'")
-            .replace("&amp;", "&")
-    }
-
-    #[test]
-    fn script_tags_come_out_inert() {
-        let doc = Document {
-            pages: vec![],
-            elements: vec![Element::text(
-                0,
-                Category::Paragraph,
-                1,
-                BBox::default(),
-                "<script>alert('x')</script>",
-            )],
-        };
-        let html = doc.to_html();
-        assert!(!html.contains("<script"), "{html}");
-        assert_eq!(
-            html,
-            "<p id='0' data-category='paragraph'>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</p>"
-        );
-    }
-
-    #[test]
-    fn headings_use_h1() {
-        let doc = Document {
-            pages: vec![],
-            elements: vec![
-                Element::text(0, Category::Heading1, 1, BBox::default(), "Title"),
-                Element::text(1, Category::Paragraph, 1, BBox::default(), "a\nb"),
-            ],
-        };
-        assert_eq!(
-            doc.to_html(),
-            "<h1 id='0' data-category='heading1'>Title</h1>\n<p id='1' data-category='paragraph'>a<br>b</p>"
-        );
-        assert_eq!(doc.to_text(), "Title\n\na\nb\n");
-    }
-
-    proptest! {
-        #[test]
-        fn escaped_html_round_trips_its_text(s in any::<String>()) {
-            let e = escape_html(&s);
-            prop_assert!(!e.contains('<') && !e.contains('>') && !e.contains('\'') && !e.contains('"'));
-            prop_assert_eq!(unescape(&e), s);
-        }
-    }
-}
+mod tests;

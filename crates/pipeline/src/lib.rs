@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use parasol_assemble::PageText;
-use parasol_doc::{Document, PageInfo, TextOrigin};
+use parasol_doc::{Document, PageInfo, TextLine, TextOrigin};
 use parasol_source::{OpenOptions, Source};
 use parasol_vision::{OcrEngine, OcrModels};
 
@@ -183,7 +183,13 @@ impl Engine {
                     let trusted = page.native_text.as_ref().filter(|t| t.stats.is_trustworthy());
                     match (options.ocr, trusted) {
                         (OcrMode::Auto, Some(native)) => {
-                            (PageText { info, lines: native.lines.clone() }, Some(TextOrigin::TextLayer))
+                            let words = native
+                                .words
+                                .iter()
+                                .map(|w| TextLine::from_bbox(w.bbox, w.text.clone(), TextOrigin::TextLayer))
+                                .collect();
+                            let page = PageText { words, ..PageText::new(info, native.lines.clone()) };
+                            (page, Some(TextOrigin::TextLayer))
                         }
                         _ => {
                             if let Some(t) = &page.native_text {
@@ -209,7 +215,7 @@ impl Engine {
                                 }
                             };
                             let origin = (!lines.is_empty()).then_some(TextOrigin::Ocr);
-                            (PageText { info, lines }, origin)
+                            (PageText::new(info, lines), origin)
                         }
                     }
                 }
@@ -217,7 +223,7 @@ impl Engine {
                     tracing::warn!(page = number, error = %e, "page skipped");
                     diagnostics.push(Diagnostic { page: Some(number), message: e.to_string() });
                     let info = PageInfo { number, width: 0.0, height: 0.0, dpi: options.dpi };
-                    (PageText { info, lines: Vec::new() }, None)
+                    (PageText::new(info, Vec::new()), None)
                 }
             };
             texts.push(text);

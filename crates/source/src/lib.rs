@@ -73,7 +73,7 @@ impl Kind {
 /// PDF readers accept a header anywhere in the first KiB; so do we.
 fn find_pdf_header(bytes: &[u8]) -> Option<usize> {
     let head = &bytes[..bytes.len().min(1024)];
-    head.windows(5).position(|w| w == b"%PDF-")
+    head.windows(4).position(|w| w == b"%PDF")
 }
 
 /// Resource limits applied while opening and rendering.
@@ -277,6 +277,7 @@ mod tests {
         let cases: &[(&[u8], Option<Kind>)] = &[
             (b"%PDF-1.7\n", Some(Kind::Pdf)),
             (b"junk junk %PDF-1.4\n", Some(Kind::Pdf)),
+            (b"%PDF\n1 0 obj", Some(Kind::Pdf)),
             (b"\x89PNG\r\n\x1a\n....", Some(Kind::Png)),
             (&[0xFF, 0xD8, 0xFF, 0xE0], Some(Kind::Jpeg)),
             (b"II*\0", Some(Kind::Tiff)),

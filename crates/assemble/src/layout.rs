@@ -1,0 +1,194 @@
+//! Assembly of a page that has layout regions: text into regions, tables
+//! filled, captions linked, headers first and footers last, the body in
+//! XY-cut order.
+
+use parasol_doc::{BBox, Category, Region, TextLine};
+
+use crate::paragraphs::{horizontal_overlap, list_text};
+use crate::text::{is_list_item, join_lines, rows};
+use crate::{Block, PageText};
+
+/// Share of a line's area that must lie in a region for it to belong there.
+const LINE_IN_REGION: f32 = 0.5;
+
+fn contained(inner: &BBox, outer: &BBox) -> f32 {
+    inner.intersection(outer).map_or(0.0, |b| b.area()) / inner.area().max(1e-3)
+}
+
+fn is_container(c: Category) -> bool {
+    matches!(c, Category::Table | Category::Figure | Category::Chart)
+}
+
+/// Drops regions that duplicate or sit inside a table, figure or chart, so
+/// their text is read once, as part of the container.
+fn keep_regions(regions: &[Region]) -> Vec<usize> {
+    (0..regions.len())
+        .filter(|&i| {
+            let r = &regions[i];
+            !regions.iter().enumerate().any(|(j, o)| {
+                j != i
+                    && contained(&r.bbox, &o.bbox) > 0.8
+                    && ((is_container(o.category) && !is_container(r.category))
+                        || (o.category == r.category && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i))))
+            })
+        })
+        .collect()
+}
+
+/// The region holding most of `line`, if it holds enough.
+fn region_of(line: &BBox, regions: &[Region], kept: &[usize]) -> Option<usize> {
+    kept.iter()
+        .map(|&i| (i, contained(line, &regions[i].bbox)))
+        .filter(|&(_, c)| c >= LINE_IN_REGION)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
+    let regions = &page.regions;
+    let kept = keep_regions(regions);
+    let mut lines_in: Vec<Vec<&TextLine>> = vec![Vec::new(); regions.len()];
+    let mut loose: Vec<TextLine> = Vec::new();
+    for l in page.lines.iter().filter(|l| !l.text.trim().is_empty()) {
+        match region_of(&l.bbox, regions, &kept) {
+            Some(i) => lines_in[i].push(l),
+            None => loose.push(l.clone()),
+        }
+    }
+    let fonts = {
+        let mut f: Vec<f32> = page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect();
+        f.sort_by(f32::total_cmp);
+        f
+    };
+    let body_font = fonts.get(fonts.len() / 2).copied().unwrap_or(0.0);
+
+    let mut out: Vec<Block> = Vec::new();
+    for &i in &kept {
+        let r = &regions[i];
+        let lines = &lines_in[i];
+        let mut block = Block { category: r.category, bbox: r.bbox, ..Block::default() };
+        match r.category {
+            Category::Table => {
+                if let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) {
+                    let mut t = t.clone();
+                    let words: Vec<&TextLine> = if page.words.is_empty() {
+                        lines.clone()
+                    } else {
+                        page.words.iter().filter(|w| contained(&w.bbox, &r.bbox) >= LINE_IN_REGION).collect()
+                    };
+                    crate::fill_table(&mut t, &words);
+                    block.text = t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+                    block.table = Some(t);
+                } else {
+                    block.text = rows(lines).join("\n");
+                }
+            }
+            Category::Figure | Category::Chart => {
+                block.image = page.images.iter().find(|(k, _)| *k == i).map(|(_, img)| img.clone());
+                block.text = rows(lines).join(" ");
+            }
+            _ => {
+                let rs = rows(lines);
+                if rs.is_empty() {
+                    continue;
+                }
+                block.bbox = lines.iter().map(|l| l.bbox).fold(r.bbox, |a, b| a.union(&b));
+                refine(&mut block, &rs, lines, body_font, page.info.height);
+                block.text = match block.category {
+                    Category::List => list_text(&rs),
+                    _ => join_lines(rs.iter().map(String::as_str)),
+                };
+            }
+        }
+        out.push(block);
+    }
+    // Text outside every region is not lost: it becomes paragraphs.
+    out.extend(crate::paragraphs::blocks(&loose));
+    order(out)
+}
+
+/// Text cues the layout model cannot see: bullets make lists, small
+/// numbered notes at the page bottom are footnotes, short large text is a heading.
+fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f32, page_h: f32) {
+    let font = {
+        let mut f: Vec<f32> = lines.iter().map(|l| l.font_size).collect();
+        f.sort_by(f32::total_cmp);
+        f.get(f.len() / 2).copied().unwrap_or(0.0)
+    };
+    if block.category != Category::Paragraph {
+        return;
+    }
+    let first = rows.first().map(String::as_str).unwrap_or("");
+    if is_list_item(first) {
+        block.category = Category::List;
+    } else if block.bbox.y0 > 0.75 * page_h
+        && body_font > 0.0
+        && font < 0.9 * body_font
+        && first.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
+    {
+        block.category = Category::Footnote;
+    } else if rows.len() <= 2 && body_font > 0.0 && font >= 1.3 * body_font {
+        block.category = Category::Heading1;
+    }
+}
+
+/// Headers first (left to right), the body by XY-cut, then footnotes and
+/// footers; each caption moves next to the table or figure it describes.
+fn order(blocks: Vec<Block>) -> Vec<Block> {
+    let idx = |cat: &[Category]| -> Vec<usize> {
+        (0..blocks.len()).filter(|&i| cat.contains(&blocks[i].category)).collect()
+    };
+    let mut headers = idx(&[Category::Header]);
+    headers.sort_by(|&a, &b| blocks[a].bbox.x0.total_cmp(&blocks[b].bbox.x0));
+    let mut tail = idx(&[Category::Footnote, Category::Footer]);
+    tail.sort_by(|&a, &b| {
+        (blocks[a].category == Category::Footer)
+            .cmp(&(blocks[b].category == Category::Footer))
+            .then(blocks[a].bbox.y0.total_cmp(&blocks[b].bbox.y0))
+    });
+    let body: Vec<usize> = (0..blocks.len()).filter(|i| !headers.contains(i) && !tail.contains(i)).collect();
+    let boxes: Vec<BBox> = body.iter().map(|&i| blocks[i].bbox).collect();
+    let mut body_order: Vec<usize> = crate::xy_cut(&boxes).into_iter().map(|k| body[k]).collect();
+
+    // Link captions to the nearest table or figure above or below them.
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for &c in body_order.iter().filter(|&&i| blocks[i].category == Category::Caption) {
+        let cb = blocks[c].bbox;
+        let target = body_order
+            .iter()
+            .copied()
+            .filter(|&t| is_container(blocks[t].category) && !links.iter().any(|&(_, lt)| lt == t))
+            .filter(|&t| horizontal_overlap(&blocks[t].bbox, &cb) > 0.3)
+            .map(|t| {
+                let tb = blocks[t].bbox;
+                let gap = if cb.y0 >= tb.y1 { cb.y0 - tb.y1 } else if tb.y0 >= cb.y1 { tb.y0 - cb.y1 } else { 0.0 };
+                (t, gap)
+            })
+            .filter(|&(_, gap)| gap < 4.0 * cb.height().max(10.0))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((t, _)) = target {
+            links.push((c, t));
+        }
+    }
+    for &(c, t) in &links {
+        body_order.retain(|&i| i != c);
+        if let Some(pos) = body_order.iter().position(|&i| i == t) {
+            body_order.insert(pos + 1, c);
+        }
+    }
+
+    let order: Vec<usize> = headers.into_iter().chain(body_order).chain(tail).collect();
+    let mut slots: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
+    let pos_of = |i: usize| order.iter().position(|&k| k == i);
+    let mut out = Vec::with_capacity(order.len());
+    for &i in &order {
+        if let Some(mut b) = slots[i].take() {
+            b.caption = links.iter().find(|&&(_, t)| t == i).and_then(|&(c, _)| pos_of(c));
+            out.push(b);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

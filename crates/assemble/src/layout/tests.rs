@@ -1,0 +1,88 @@
+use super::*;
+use parasol_doc::{Image, PageInfo, TextOrigin};
+
+fn line(x0: f32, y0: f32, x1: f32, y1: f32, text: &str) -> TextLine {
+    TextLine::from_bbox(BBox::new(x0, y0, x1, y1), text, TextOrigin::TextLayer)
+}
+
+fn region(x0: f32, y0: f32, x1: f32, y1: f32, category: Category) -> Region {
+    Region { bbox: BBox::new(x0, y0, x1, y1), category, score: 0.9 }
+}
+
+fn page(lines: Vec<TextLine>, regions: Vec<Region>) -> PageText {
+    PageText {
+        info: PageInfo { number: 1, width: 1000.0, height: 1400.0, dpi: 150.0 },
+        lines,
+        regions,
+        ..PageText::default()
+    }
+}
+
+#[track_caller]
+fn check(p: &PageText, expect: &[(Category, &str)]) {
+    let got: Vec<(Category, String)> = blocks(p).into_iter().map(|b| (b.category, b.text)).collect();
+    let expect: Vec<(Category, String)> = expect.iter().map(|(c, t)| (*c, t.to_string())).collect();
+    assert_eq!(got, expect);
+}
+
+#[test]
+fn two_columns_with_header_footer_and_a_stray_line() {
+    let p = page(
+        vec![
+            line(100.0, 1350.0, 200.0, 1370.0, "Page 1"),
+            line(600.0, 200.0, 900.0, 220.0, "right one"),
+            line(100.0, 200.0, 400.0, 220.0, "left one"),
+            line(100.0, 224.0, 400.0, 244.0, "left two"),
+            line(100.0, 30.0, 400.0, 50.0, "Running head"),
+            line(600.0, 900.0, 900.0, 920.0, "outside any region"),
+        ],
+        vec![
+            region(90.0, 190.0, 410.0, 250.0, Category::Paragraph),
+            region(590.0, 190.0, 910.0, 230.0, Category::Paragraph),
+            region(90.0, 20.0, 410.0, 60.0, Category::Header),
+            region(90.0, 1340.0, 210.0, 1380.0, Category::Footer),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Header, "Running head"),
+            (Category::Paragraph, "left one left two"),
+            (Category::Paragraph, "right one"),
+            (Category::Paragraph, "outside any region"),
+            (Category::Footer, "Page 1"),
+        ],
+    );
+}
+
+#[test]
+fn captions_follow_their_figure_and_lists_are_detected() {
+    let mut p = page(
+        vec![
+            line(100.0, 620.0, 500.0, 640.0, "Figure 1: Cover by zone."),
+            line(100.0, 100.0, 500.0, 120.0, "• first item"),
+            line(100.0, 124.0, 500.0, 144.0, "• second item"),
+            line(120.0, 300.0, 200.0, 320.0, "80"),
+        ],
+        vec![
+            region(90.0, 610.0, 510.0, 650.0, Category::Caption),
+            region(90.0, 90.0, 510.0, 150.0, Category::Paragraph),
+            region(90.0, 200.0, 510.0, 600.0, Category::Figure),
+            // A text region detected inside the figure is read with the figure.
+            region(110.0, 290.0, 210.0, 330.0, Category::Paragraph),
+        ],
+    );
+    p.images.push((2, Image { png: None, file: Some("f.png".into()), alt: String::new() }));
+    let out = blocks(&p);
+    let got: Vec<(Category, &str)> = out.iter().map(|b| (b.category, b.text.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (Category::List, "• first item\n• second item"),
+            (Category::Figure, "80"),
+            (Category::Caption, "Figure 1: Cover by zone."),
+        ]
+    );
+    assert_eq!(out[1].caption, Some(2));
+    assert_eq!(out[1].image.as_ref().and_then(|i| i.file.as_deref()), Some("f.png"));
+}

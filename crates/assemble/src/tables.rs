@@ -1,0 +1,68 @@
+//! Filling a table structure's cells with text.
+
+use parasol_doc::{Table, TextLine};
+
+/// Puts each piece of text into the cell that holds most of it (by
+/// intersection over the text's own area); text no cell holds goes to the
+/// cell whose centre is nearest, so no text inside a table is lost. Text in
+/// one cell is ordered top to bottom, left to right.
+pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
+    let mut per_cell: Vec<Vec<&TextLine>> = vec![Vec::new(); table.cells.len()];
+    for t in texts {
+        let area = t.bbox.area().max(1e-3);
+        let best = table
+            .cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.bbox.map(|b| (i, b)))
+            .map(|(i, b)| (i, b.intersection(&t.bbox).map_or(0.0, |x| x.area()) / area, b))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let chosen = match best {
+            Some((i, overlap, _)) if overlap > 0.0 => Some(i),
+            _ => table
+                .cells
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| c.bbox.map(|b| (i, b)))
+                .min_by(|a, b| dist(&a.1, &t.bbox).total_cmp(&dist(&b.1, &t.bbox)))
+                .map(|(i, _)| i),
+        };
+        if let Some(i) = chosen {
+            per_cell[i].push(t);
+        }
+    }
+    for (cell, texts) in table.cells.iter_mut().zip(per_cell) {
+        let rows = crate::text::rows(&texts);
+        cell.text = crate::text::join_lines(rows.iter().map(String::as_str));
+    }
+}
+
+fn dist(a: &parasol_doc::BBox, b: &parasol_doc::BBox) -> f32 {
+    let [ax, ay] = a.center();
+    let [bx, by] = b.center();
+    (ax - bx).hypot(ay - by)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parasol_doc::{BBox, TableCell, TextOrigin};
+
+    fn cell(row: usize, col: usize, bbox: BBox) -> TableCell {
+        TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: String::new(), bbox: Some(bbox) }
+    }
+
+    #[test]
+    fn words_land_in_their_cells() {
+        let mut t = Table {
+            rows: 1,
+            cols: 2,
+            cells: vec![cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)), cell(0, 1, BBox::new(100.0, 0.0, 200.0, 20.0))],
+        };
+        let w = |x: f32, s: &str| TextLine::from_bbox(BBox::new(x, 4.0, x + 30.0, 16.0), s, TextOrigin::TextLayer);
+        let words = [w(10.0, "Mid"), w(45.0, "dune"), w(120.0, "18"), w(250.0, "stray")];
+        fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+        assert_eq!(t.cells[0].text, "Mid dune");
+        assert_eq!(t.cells[1].text, "18 stray");
+    }
+}

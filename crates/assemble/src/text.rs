@@ -1,0 +1,92 @@
+//! Joining lines into running text.
+
+use parasol_doc::TextLine;
+
+/// Joins lines of one block, mending words hyphenated across line ends.
+pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for line in lines.into_iter().map(str::trim).filter(|l| !l.is_empty()) {
+        if out.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        let next_lower = line.chars().next().is_some_and(char::is_lowercase);
+        let prev_hyphen = out.ends_with('-') && out.chars().rev().nth(1).is_some_and(char::is_alphabetic);
+        if prev_hyphen && next_lower {
+            out.pop();
+        } else if !prev_hyphen {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Lines of one region arranged into visual rows, top to bottom; pieces of
+/// one row (OCR often splits a line at wide spaces) are joined left to right.
+pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
+    let mut sorted: Vec<&TextLine> = lines.to_vec();
+    sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
+    let mut rows: Vec<Vec<&TextLine>> = Vec::new();
+    for l in sorted {
+        let h = l.bbox.height().max(1.0);
+        match rows.last_mut() {
+            Some(row)
+                if row.iter().any(|r| {
+                    (r.bbox.center()[1] - l.bbox.center()[1]).abs() < 0.5 * h.min(r.bbox.height().max(1.0))
+                }) =>
+            {
+                row.push(l)
+            }
+            _ => rows.push(vec![l]),
+        }
+    }
+    rows.into_iter()
+        .map(|mut row| {
+            row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+            row.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")
+        })
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// Starts with a bullet or an enumerator such as `1.`, `2)`, `(a)`, `iv.`.
+pub(crate) fn is_list_item(s: &str) -> bool {
+    let s = s.trim_start();
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else { return false };
+    if matches!(first, '•' | '●' | '▪' | '■' | '◦' | '○' | '·' | '‣' | '⁃' | '–' | '—' | '-' | '*' | '➢' | '✓') {
+        return chars.next().is_some_and(char::is_whitespace);
+    }
+    let token: String = s.chars().take_while(|c| !c.is_whitespace()).collect();
+    let inner = token.trim_start_matches('(');
+    let Some(body) = inner.strip_suffix(['.', ')']) else { return false };
+    !body.is_empty()
+        && body.len() <= 4
+        && (body.chars().all(|c| c.is_ascii_digit())
+            || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase()))
+            || body.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
+        && s.len() > token.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_items_are_recognised() {
+        for s in ["• percentage cover", "1. First", "(a) one", "iv. four", "- dash item", "12) twelve"] {
+            assert!(is_list_item(s), "{s}");
+        }
+        for s in ["1.5 metres", "Table 1: x", "-5 degrees", "e.g. this", "2019, when", "•"] {
+            assert!(!is_list_item(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn hyphens_are_mended_only_before_lowercase() {
+        assert_eq!(join_lines(["para-", "graph"]), "paragraph");
+        assert_eq!(join_lines(["Jean-", "Paul"]), "Jean-Paul");
+        assert_eq!(join_lines(["a", " ", "b"]), "a b");
+    }
+}

@@ -1,0 +1,130 @@
+use super::*;
+use crate::{BBox, Image, PageInfo, TableCell};
+use proptest::prelude::*;
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&amp;", "&")
+}
+
+fn doc(elements: Vec<Element>) -> Document {
+    Document { pages: vec![PageInfo { number: 1, width: 200.0, height: 100.0, dpi: 72.0 }], elements }
+}
+
+fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, header: bool, text: &str) -> TableCell {
+    TableCell { row, col, rowspan, colspan, header, text: text.into(), bbox: None }
+}
+
+#[test]
+fn script_tags_come_out_inert() {
+    let d = doc(vec![Element::text(0, Category::Paragraph, 1, BBox::default(), "<script>alert('x')</script>")]);
+    let html = d.to_html();
+    assert!(!html.contains("<script"), "{html}");
+    assert_eq!(
+        html,
+        "<p id='0' data-category='paragraph'>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</p>"
+    );
+}
+
+#[test]
+fn headings_use_h1() {
+    let d = doc(vec![
+        Element::text(0, Category::Heading1, 1, BBox::default(), "Title"),
+        Element::text(1, Category::Paragraph, 1, BBox::default(), "a\nb"),
+    ]);
+    assert_eq!(
+        d.to_html(),
+        "<h1 id='0' data-category='heading1'>Title</h1>\n<p id='1' data-category='paragraph'>a<br>b</p>"
+    );
+    assert_eq!(d.to_text(), "Title\n\na\nb\n");
+    assert_eq!(d.to_markdown(), "# Title\n\na\nb\n");
+}
+
+#[test]
+fn tables_render_spans_in_html_and_fall_back_from_markdown() {
+    let spanned = Table {
+        rows: 3,
+        cols: 2,
+        cells: vec![
+            cell(0, 0, 1, 1, true, "Zone"),
+            cell(0, 1, 1, 1, true, "A|B"),
+            cell(1, 0, 2, 1, false, "Mid"),
+            cell(1, 1, 1, 1, false, "1"),
+            cell(2, 1, 1, 1, false, "2"),
+        ],
+    };
+    let e = Element { category: Category::Table, table: Some(spanned.clone()), ..Element::default() };
+    assert_eq!(
+        element_html(&e),
+        "<table id='0' data-category='table'><thead><tr><th>Zone</th><th>A|B</th></tr></thead>\
+         <tbody><tr><td rowspan='2'>Mid</td><td>1</td></tr><tr><td>2</td></tr></tbody></table>"
+    );
+    assert!(element_markdown(&e).starts_with("<table>"));
+
+    let mut plain = spanned;
+    plain.cells[2].rowspan = 1;
+    plain.cells.push(cell(2, 0, 1, 1, false, ""));
+    let e = Element { category: Category::Table, table: Some(plain), ..Element::default() };
+    assert_eq!(element_markdown(&e), "| Zone | A\\|B |\n| --- | --- |\n| Mid | 1 |\n|  | 2 |");
+}
+
+#[test]
+fn figures_embed_images_with_alt_text() {
+    let e = Element {
+        category: Category::Figure,
+        image: Some(Image { png: Some(vec![1, 2, 3]), file: None, alt: "A <chart>".into() }),
+        ..Element::default()
+    };
+    assert_eq!(
+        element_html(&e),
+        "<figure id='0' data-category='figure'><img src='data:image/png;base64,AQID' alt='A &lt;chart&gt;'></figure>"
+    );
+    assert_eq!(element_markdown(&e), "![A <chart>](data:image/png;base64,AQID)");
+}
+
+#[test]
+fn captions_nest_inside_their_figure_in_document_html() {
+    let fig = Element {
+        id: 0,
+        category: Category::Figure,
+        image: Some(Image { png: None, file: Some("p1-fig0.png".into()), alt: "Figure 1: cover".into() }),
+        caption: Some(1),
+        ..Element::default()
+    };
+    let cap = Element::text(1, Category::Caption, 1, BBox::default(), "Figure 1: cover");
+    let d = doc(vec![fig, cap]);
+    assert_eq!(
+        d.to_html(),
+        "<figure id='0' data-category='figure'><img src='p1-fig0.png' alt='Figure 1: cover'>\
+         <figcaption id='1' data-category='caption'>Figure 1: cover</figcaption></figure>"
+    );
+    // Text and Markdown keep the caption as its own block.
+    assert_eq!(d.to_text(), "Figure 1: cover\n");
+}
+
+#[test]
+fn json_has_upstage_shape_with_normalised_coordinates() {
+    let d = doc(vec![Element::text(0, Category::Footer, 1, BBox::new(20.0, 90.0, 100.0, 100.0), "p. 1")]);
+    let v = d.to_upstage_json("parasol-test");
+    assert_eq!(v["api"], "2.0");
+    assert_eq!(v["model"], "parasol-test");
+    assert_eq!(v["usage"]["pages"], 1);
+    assert_eq!(v["content"]["text"], "p. 1\n");
+    let e = &v["elements"][0];
+    assert_eq!(e["category"], "footer");
+    assert_eq!(e["page"], 1);
+    assert_eq!(e["content"]["html"], "<footer id='0' data-category='footer'>p. 1</footer>");
+    assert_eq!(e["coordinates"][0]["x"], 0.1);
+    assert_eq!(e["coordinates"][0]["y"], 0.9);
+    assert_eq!(e["coordinates"][2]["x"], 0.5);
+    assert_eq!(e["coordinates"][2]["y"], 1.0);
+    assert!(e.get("base64_encoding").is_none());
+}
+
+proptest! {
+    #[test]
+    fn escaped_html_round_trips_its_text(s in any::<String>()) {
+        let e = escape_html(&s);
+        prop_assert!(!e.contains('<') && !e.contains('>') && !e.contains('\'') && !e.contains('"'));
+        prop_assert_eq!(unescape(&e), s);
+    }
+}
