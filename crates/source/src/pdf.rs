@@ -61,8 +61,17 @@ impl PdfSource {
     pub(crate) fn open(bytes: Vec<u8>, options: &OpenOptions) -> Result<PdfSource, SourceError> {
         let pdfium = PDFIUM.get().ok_or(SourceError::PdfiumNotInitialised)?;
         let password = options.password.as_deref();
-        let doc =
-            pdfium.load_pdf_from_byte_vec(bytes, password).map_err(|e| open_error(e, password.is_some()))?;
+        // AES-256 (R6) passwords are SASLprep-normalised before hashing, and
+        // PDFium does not do it: retry with the prepared form when it differs.
+        // Only such passwords (rare) cost a second parse.
+        let prepared = password.map(saslprep).filter(|p| Some(p.as_str()) != password);
+        let chosen = match prepared {
+            Some(p) if pdfium.load_pdf_from_byte_slice(&bytes, password).is_err() => Some(p),
+            _ => password.map(str::to_owned),
+        };
+        let doc = pdfium
+            .load_pdf_from_byte_vec(bytes, chosen.as_deref())
+            .map_err(|e| open_error(e, password.is_some()))?;
         let pages = usize::try_from(doc.pages().len()).unwrap_or(0);
         Ok(PdfSource { doc, pages })
     }
@@ -106,6 +115,25 @@ impl PdfSource {
         };
         Ok(Page { index, image, dpi, native_text })
     }
+}
+
+/// RFC 4013 SASLprep's mapping step, as PDF 2.0 asks for AES-256 passwords:
+/// non-ASCII spaces become spaces, "commonly mapped to nothing" characters
+/// vanish, and the result is NFKC-normalised.
+fn saslprep(password: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mapped: String = password
+        .chars()
+        .filter_map(|c| match c {
+            '\u{00AD}' | '\u{034F}' | '\u{1806}' | '\u{180B}'..='\u{180D}' | '\u{200B}'..='\u{200D}'
+            | '\u{2060}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' => None,
+            '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
+                Some(' ')
+            }
+            c => Some(c),
+        })
+        .collect();
+    mapped.nfkc().collect()
 }
 
 /// The requested DPI, lowered so the page stays within the pixel and side limits.
@@ -174,6 +202,13 @@ fn page_affine(page: &PdfPage<'_>, scale: f32) -> Result<Affine, PdfiumError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saslprep_maps_like_rfc_4013() {
+        assert_eq!(saslprep("SªSL\u{AD}prep"), "SaSLprep");
+        assert_eq!(saslprep("a\u{00A0}b"), "a b");
+        assert_eq!(saslprep("hôtel"), "hôtel");
+    }
 
     #[test]
     fn clamp_dpi_keeps_sane_pages_and_shrinks_absurd_ones() {
