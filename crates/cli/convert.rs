@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use parasol_pipeline::{Engine, EngineConfig, Limits, OcrMode, Options};
+use parasol_pipeline::{Engine, EngineConfig, LayoutModel, Limits, OcrMode, Options};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Ocr {
@@ -54,6 +54,23 @@ impl Format {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Layout {
+    /// PicoDet trained on CDLA (Apache-2.0).
+    Picodet,
+    /// YOLOv8n trained on DocLayNet (AGPL-3.0 weights, opt-in fetch).
+    Yolo,
+    /// No layout model: paragraphs from line geometry only.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Figures {
+    Embed,
+    Files,
+    None,
+}
+
 /// Extensions picked up when walking a directory. Files named on the
 /// command line are always tried, and recognised by content.
 const DIR_EXTENSIONS: &[&str] = &["pdf", "png", "jpg", "jpeg", "tif", "tiff", "webp"];
@@ -72,6 +89,23 @@ pub struct Args {
     /// Where text comes from.
     #[arg(long, value_enum, default_value = "auto")]
     ocr: Ocr,
+    /// Layout model. `yolo` (DocLayNet classes) has AGPL-3.0 weights and
+    /// needs `python3 scripts/fetch_models.py --group agpl` first.
+    #[arg(long, value_enum, default_value = "picodet")]
+    layout: Layout,
+    /// Skip table structure recognition (tables become plain text).
+    #[arg(long)]
+    no_tables: bool,
+    /// Do not turn scanned pages upright.
+    #[arg(long)]
+    no_orientation: bool,
+    /// Figure images: embedded as base64 PNG, written as PNG files beside
+    /// the outputs (`NAME_files/`), or left out.
+    #[arg(long, value_enum, default_value = "embed")]
+    figures: Figures,
+    /// Leave page headers and footers out.
+    #[arg(long)]
+    drop_headers_footers: bool,
     /// Password for encrypted PDFs.
     #[arg(long)]
     password: Option<String>,
@@ -170,6 +204,24 @@ fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     }
 }
 
+/// Writes each figure's PNG to `OUT/STEM_files/` and points the element at
+/// the file instead of embedding it.
+fn write_figures(doc: &mut parasol_doc::Document, out: &Path, stem: &Path) -> anyhow::Result<()> {
+    let mut dir_name = stem.file_name().unwrap_or_default().to_os_string();
+    dir_name.push("_files");
+    let rel_dir = PathBuf::from(&dir_name);
+    let dir = out.join(stem.parent().unwrap_or(Path::new(""))).join(&dir_name);
+    for e in &mut doc.elements {
+        let Some(img) = e.image.as_mut() else { continue };
+        let Some(png) = img.png.take() else { continue };
+        let name = format!("p{}-e{}.png", e.page, e.id);
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        fs::write(dir.join(&name), png).with_context(|| format!("cannot write {}", dir.join(&name).display()))?;
+        img.file = Some(rel_dir.join(name).to_string_lossy().into_owned());
+    }
+    Ok(())
+}
+
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     let jobs = plan(&args.inputs)?;
     if jobs.is_empty() {
@@ -185,6 +237,15 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             Ocr::Auto => OcrMode::Auto,
             Ocr::Force => OcrMode::Force,
         },
+        layout: match args.layout {
+            Layout::Picodet => LayoutModel::PicoDet,
+            Layout::Yolo => LayoutModel::Yolo,
+            Layout::None => LayoutModel::None,
+        },
+        tables: !args.no_tables,
+        orientation: !args.no_orientation,
+        figure_images: args.figures != Figures::None,
+        drop_headers_footers: args.drop_headers_footers,
         dpi: args.dpi,
         password: args.password.clone(),
         limits: Limits {
@@ -212,7 +273,10 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         let result = engine
             .convert_path(&job.input, &options, &mut on_progress)
             .map_err(anyhow::Error::from)
-            .and_then(|c| {
+            .and_then(|mut c| {
+                if args.figures == Figures::Files {
+                    write_figures(&mut c.document, &args.out, &job.out_stem)?;
+                }
                 for f in &formats {
                     let body = f.render(&c.document);
                     let mut name = job.out_stem.clone().into_os_string();

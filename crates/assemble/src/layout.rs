@@ -115,10 +115,14 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         f.sort_by(f32::total_cmp);
         f.get(f.len() / 2).copied().unwrap_or(0.0)
     };
+    let first = rows.first().map(String::as_str).unwrap_or("");
+    if matches!(block.category, Category::Paragraph | Category::List) && is_caption_start(first) {
+        block.category = Category::Caption;
+        return;
+    }
     if block.category != Category::Paragraph {
         return;
     }
-    let first = rows.first().map(String::as_str).unwrap_or("");
     if is_list_item(first) {
         block.category = Category::List;
     } else if block.bbox.y0 > 0.75 * page_h
@@ -127,9 +131,24 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         && first.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
     {
         block.category = Category::Footnote;
-    } else if rows.len() <= 2 && body_font > 0.0 && font >= 1.3 * body_font {
+    } else if rows.len() <= 2 && body_font > 0.0 && font >= 1.15 * body_font {
         block.category = Category::Heading1;
     }
+}
+
+/// "Table 3:", "Figure 1.", "Fig. 2", "TABLE IV" and the like open a caption.
+fn is_caption_start(s: &str) -> bool {
+    let mut words = s.split_whitespace();
+    let label = words.next().unwrap_or("");
+    if !["Table", "TABLE", "Figure", "FIGURE", "Fig.", "FIG.", "Chart", "Exhibit"].contains(&label) {
+        return false;
+    }
+    let number = words.next().unwrap_or("").trim_end_matches([':', '.', ')']);
+    let arabic = number.starts_with(|c: char| c.is_ascii_digit())
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    let roman = !number.is_empty() && number.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+    let letter = number.len() == 1 && number.chars().all(|c| c.is_ascii_uppercase());
+    number.len() <= 6 && (arabic || roman || letter)
 }
 
 /// Headers first (left to right), the body by XY-cut, then footnotes and
@@ -178,6 +197,14 @@ fn order(blocks: Vec<Block>) -> Vec<Block> {
     }
 
     let order: Vec<usize> = headers.into_iter().chain(body_order).chain(tail).collect();
+    let mut blocks = blocks;
+    // A figure's alternative text is its caption.
+    for &(c, t) in &links {
+        let caption = blocks[c].text.clone();
+        if let Some(img) = blocks[t].image.as_mut() {
+            img.alt = caption;
+        }
+    }
     let mut slots: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
     let pos_of = |i: usize| order.iter().position(|&k| k == i);
     let mut out = Vec::with_capacity(order.len());

@@ -1,9 +1,11 @@
 //! The conversion façade: one [`Engine`] owns the models and turns a document
 //! (a path or bytes) into a [`Document`] in reading order.
 //!
-//! This crate is the API boundary for the CLI and the HTTP server. It decides,
-//! page by page, whether text comes from the PDF's own text layer or from OCR,
-//! and degrades instead of failing: a page that cannot be rendered or read
+//! This crate is the API boundary for the CLI and the HTTP server. Page by
+//! page it decides whether text comes from the PDF's own text layer or from
+//! OCR, turns scanned pages upright, finds layout regions, recognises table
+//! structure, crops figures, and hands everything to `parasol-assemble`. It
+//! degrades instead of failing: a page that cannot be rendered or read
 //! becomes an empty page plus a [`Diagnostic`].
 //!
 //! ```no_run
@@ -15,13 +17,16 @@
 //! ```
 
 pub mod models;
+mod page;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use parasol_assemble::PageText;
-use parasol_doc::{Document, PageInfo, TextLine, TextOrigin};
+use parasol_doc::{Category, Document, TextOrigin};
 use parasol_source::{OpenOptions, Source};
+use parasol_vision::layout::{LayoutDetector, LayoutModelKind};
+use parasol_vision::orientation::OrientationClassifier;
+use parasol_vision::table::TableStructure;
 use parasol_vision::{OcrEngine, OcrModels};
 
 pub use models::{ModelStore, FETCH_COMMAND};
@@ -37,10 +42,41 @@ pub enum OcrMode {
     Force,
 }
 
+/// Which layout model finds regions (headings, tables, figures, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LayoutModel {
+    /// No layout model: paragraphs from line geometry only.
+    None,
+    /// PicoDet trained on CDLA (Apache-2.0).
+    #[default]
+    PicoDet,
+    /// YOLOv8n trained on DocLayNet; AGPL-3.0 weights, fetched only on opt-in.
+    Yolo,
+}
+
+impl LayoutModel {
+    fn kind(self) -> Option<LayoutModelKind> {
+        match self {
+            LayoutModel::None => None,
+            LayoutModel::PicoDet => Some(LayoutModelKind::PicoDetCdla),
+            LayoutModel::Yolo => Some(LayoutModelKind::YoloDocLayNet),
+        }
+    }
+}
+
 /// Per-conversion options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     pub ocr: OcrMode,
+    pub layout: LayoutModel,
+    /// Recognise table structure (rows, columns, spans) in table regions.
+    pub tables: bool,
+    /// Turn scanned pages upright (0/90/180/270) before reading them.
+    pub orientation: bool,
+    /// Crop figures and charts and keep their images (PNG) in the output.
+    pub figure_images: bool,
+    /// Leave page headers and footers out of the document.
+    pub drop_headers_footers: bool,
     /// Render resolution for PDF pages.
     pub dpi: f32,
     pub password: Option<String>,
@@ -49,7 +85,17 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { ocr: OcrMode::Auto, dpi: 150.0, password: None, limits: Limits::default() }
+        Options {
+            ocr: OcrMode::Auto,
+            layout: LayoutModel::default(),
+            tables: true,
+            orientation: true,
+            figure_images: true,
+            drop_headers_footers: false,
+            dpi: 150.0,
+            password: None,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -76,7 +122,7 @@ pub enum PipelineError {
     ModelMissing { path: PathBuf, command: &'static str },
     #[error(transparent)]
     Source(#[from] SourceError),
-    #[error("cannot start the OCR models")]
+    #[error("cannot start a model")]
     Vision(#[from] parasol_vision::VisionError),
 }
 
@@ -105,39 +151,104 @@ pub struct Converted {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Owns the models; cheap to share by reference across conversions.
+/// Owns the models, each loaded on first use; share it by reference.
 #[derive(Debug)]
 pub struct Engine {
     config: EngineConfig,
     ocr: OnceLock<OcrEngine>,
+    orientation: OnceLock<OrientationClassifier>,
+    table: OnceLock<TableStructure>,
+    picodet: OnceLock<Box<dyn LayoutDetector>>,
+    yolo: OnceLock<Box<dyn LayoutDetector>>,
+}
+
+/// `cell.get_or_try_init(init)`, which std does not have yet: a racing
+/// second initialiser's value is dropped.
+fn get_or_load<'a, T>(
+    cell: &'a OnceLock<T>,
+    init: impl FnOnce() -> Result<T, PipelineError>,
+) -> Result<&'a T, PipelineError> {
+    if let Some(v) = cell.get() {
+        return Ok(v);
+    }
+    let v = init()?;
+    Ok(cell.get_or_init(|| v))
 }
 
 impl Engine {
-    /// Binds the native libraries (PDFium, ONNX Runtime). OCR models load on first use.
+    /// Binds the native libraries (PDFium now, ONNX Runtime on first model use).
     pub fn new(config: EngineConfig) -> Result<Engine, PipelineError> {
         let pdfium = config.models.require(models::files::PDFIUM)?;
         parasol_source::init_pdfium(&pdfium)?;
-        Ok(Engine { config, ocr: OnceLock::new() })
+        Ok(Engine {
+            config,
+            ocr: OnceLock::new(),
+            orientation: OnceLock::new(),
+            table: OnceLock::new(),
+            picodet: OnceLock::new(),
+            yolo: OnceLock::new(),
+        })
+    }
+
+    fn runtime(&self) -> Result<(), PipelineError> {
+        parasol_vision::init_runtime(&self.config.models.require(models::files::ONNXRUNTIME)?)?;
+        Ok(())
     }
 
     fn ocr(&self) -> Result<&OcrEngine, PipelineError> {
-        if let Some(e) = self.ocr.get() {
-            return Ok(e);
-        }
-        let m = &self.config.models;
-        parasol_vision::init_runtime(&m.require(models::files::ONNXRUNTIME)?)?;
-        let models = OcrModels {
-            det: m.require(models::files::OCR_DET)?,
-            cls: m.require(models::files::OCR_CLS)?,
-            rec: m.require(models::files::OCR_REC)?,
-        };
-        let engine = OcrEngine::new(&models, self.config.threads)?;
-        Ok(self.ocr.get_or_init(|| engine))
+        get_or_load(&self.ocr, || {
+            self.runtime()?;
+            let m = &self.config.models;
+            let models = OcrModels {
+                det: m.require(models::files::OCR_DET)?,
+                cls: m.require(models::files::OCR_CLS)?,
+                rec: m.require(models::files::OCR_REC)?,
+            };
+            Ok(OcrEngine::new(&models, self.config.threads)?)
+        })
     }
 
-    /// Loads every model now rather than on first use.
-    pub fn warm_up(&self) -> Result<(), PipelineError> {
-        self.ocr().map(|_| ())
+    fn orientation(&self) -> Result<&OrientationClassifier, PipelineError> {
+        get_or_load(&self.orientation, || {
+            self.runtime()?;
+            let path = self.config.models.require(models::files::ORIENTATION)?;
+            Ok(OrientationClassifier::new(&path, self.config.threads)?)
+        })
+    }
+
+    fn table(&self) -> Result<&TableStructure, PipelineError> {
+        get_or_load(&self.table, || {
+            self.runtime()?;
+            let path = self.config.models.require(models::files::TABLE)?;
+            Ok(TableStructure::new(&path, self.config.threads)?)
+        })
+    }
+
+    fn layout(&self, model: LayoutModel) -> Result<Option<&dyn LayoutDetector>, PipelineError> {
+        let Some(kind) = model.kind() else { return Ok(None) };
+        let cell = match kind {
+            LayoutModelKind::PicoDetCdla => &self.picodet,
+            LayoutModelKind::YoloDocLayNet => &self.yolo,
+        };
+        let detector = get_or_load(cell, || {
+            self.runtime()?;
+            let path = self.config.models.require(kind.file_name())?;
+            Ok(kind.load(&path, self.config.threads)?)
+        })?;
+        Ok(Some(detector.as_ref()))
+    }
+
+    /// Loads every model `options` needs now rather than on first use.
+    pub fn warm_up(&self, options: &Options) -> Result<(), PipelineError> {
+        self.ocr()?;
+        self.layout(options.layout)?;
+        if options.orientation {
+            self.orientation()?;
+        }
+        if options.tables && options.layout != LayoutModel::None {
+            self.table()?;
+        }
+        Ok(())
     }
 
     pub fn convert_path(
@@ -173,69 +284,34 @@ impl Engine {
         for index in 0..pages {
             let number = index + 1;
             let (text, origin) = match source.page(index) {
-                Ok(page) => {
-                    let info = PageInfo {
-                        number,
-                        width: page.image.width() as f32,
-                        height: page.image.height() as f32,
-                        dpi: page.dpi,
-                    };
-                    let trusted = page.native_text.as_ref().filter(|t| t.stats.is_trustworthy());
-                    match (options.ocr, trusted) {
-                        (OcrMode::Auto, Some(native)) => {
-                            let words = native
-                                .words
-                                .iter()
-                                .map(|w| TextLine::from_bbox(w.bbox, w.text.clone(), TextOrigin::TextLayer))
-                                .collect();
-                            let page = PageText { words, ..PageText::new(info, native.lines.clone()) };
-                            (page, Some(TextOrigin::TextLayer))
-                        }
-                        _ => {
-                            if let Some(t) = &page.native_text {
-                                if t.stats.chars > 0 && options.ocr == OcrMode::Auto {
-                                    diagnostics.push(Diagnostic {
-                                        page: Some(number),
-                                        message: format!(
-                                            "text layer not trusted ({} chars, {} invisible, {} garbled); using OCR",
-                                            t.stats.chars, t.stats.invisible, t.stats.garbled
-                                        ),
-                                    });
-                                }
-                            }
-                            let lines = match self.ocr()?.recognize(&page.image) {
-                                Ok(lines) => lines,
-                                Err(e) => {
-                                    tracing::warn!(page = number, error = %e, "OCR failed");
-                                    diagnostics.push(Diagnostic {
-                                        page: Some(number),
-                                        message: format!("OCR failed: {e}"),
-                                    });
-                                    Vec::new()
-                                }
-                            };
-                            let origin = (!lines.is_empty()).then_some(TextOrigin::Ocr);
-                            (PageText::new(info, lines), origin)
-                        }
-                    }
-                }
+                Ok(page) => self.read_page(page, options, &mut diagnostics)?,
                 Err(e) => {
                     tracing::warn!(page = number, error = %e, "page skipped");
                     diagnostics.push(Diagnostic { page: Some(number), message: e.to_string() });
-                    let info = PageInfo { number, width: 0.0, height: 0.0, dpi: options.dpi };
-                    (PageText::new(info, Vec::new()), None)
+                    (page::empty(number, options.dpi), None)
                 }
             };
             texts.push(text);
             origins.push(origin);
             on_progress(Progress { page: number, pages });
         }
-        Ok(Converted {
-            kind: source.kind(),
-            document: parasol_assemble::assemble(&texts),
-            text_origin: origins,
-            diagnostics,
-        })
+        let mut document = parasol_assemble::assemble(&texts);
+        if options.drop_headers_footers {
+            document.elements.retain(|e| !matches!(e.category, Category::Header | Category::Footer));
+            renumber(&mut document);
+        }
+        Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics })
+    }
+}
+
+/// Ids back to 0..n in order after elements were removed; caption links follow.
+fn renumber(doc: &mut Document) {
+    let old: Vec<usize> = doc.elements.iter().map(|e| e.id).collect();
+    for (new, e) in doc.elements.iter_mut().enumerate() {
+        e.id = new;
+    }
+    for e in &mut doc.elements {
+        e.caption = e.caption.and_then(|c| old.iter().position(|&o| o == c));
     }
 }
 

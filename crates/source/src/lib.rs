@@ -25,9 +25,9 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
-use image::RgbImage;
 use parasol_doc::{BBox, TextLine};
 
+pub use image::RgbImage;
 pub use pdf::init_pdfium;
 pub use text::{TextChar, TextLayerStats, Word};
 
@@ -256,6 +256,29 @@ impl Source {
                     .ok_or(SourceError::Page { page: index + 1, reason: "no such page".into() })?;
                 Ok(Page { index, image, dpi: 150.0, native_text: None })
             }
+        }
+    }
+}
+
+/// The part of `image` inside `bbox` (clamped to the image), at least 1×1.
+pub fn crop(image: &RgbImage, bbox: &BBox) -> RgbImage {
+    let (w, h) = (image.width(), image.height());
+    let x0 = (bbox.x0.max(0.0).floor() as u32).min(w.saturating_sub(1));
+    let y0 = (bbox.y0.max(0.0).floor() as u32).min(h.saturating_sub(1));
+    let x1 = (bbox.x1.max(0.0).ceil() as u32).clamp(x0 + 1, w.max(x0 + 1));
+    let y1 = (bbox.y1.max(0.0).ceil() as u32).clamp(y0 + 1, h.max(y0 + 1));
+    image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image()
+}
+
+/// `image` encoded as PNG.
+pub fn png_bytes(image: &RgbImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    // Encoding an in-memory RGB buffer to memory cannot fail.
+    match image.write_to(&mut out, image::ImageFormat::Png) {
+        Ok(()) => out.into_inner(),
+        Err(e) => {
+            tracing::error!(error = %e, "PNG encoding failed");
+            Vec::new()
         }
     }
 }

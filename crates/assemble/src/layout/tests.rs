@@ -85,4 +85,15 @@ fn captions_follow_their_figure_and_lists_are_detected() {
     );
     assert_eq!(out[1].caption, Some(2));
     assert_eq!(out[1].image.as_ref().and_then(|i| i.file.as_deref()), Some("f.png"));
+    assert_eq!(out[1].image.as_ref().map(|i| i.alt.as_str()), Some("Figure 1: Cover by zone."));
+}
+
+#[test]
+fn caption_starts() {
+    for s in ["Table 1: Plots", "Figure 3. Results", "Fig. 2 cover", "TABLE IV: x", "Table A. y"] {
+        assert!(is_caption_start(s), "{s}");
+    }
+    for s in ["Tables are good", "Figure out", "Figures 1-3 show", "The table 1"] {
+        assert!(!is_caption_start(s), "{s}");
+    }
 }
