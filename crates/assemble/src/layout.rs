@@ -44,9 +44,19 @@ fn region_of(line: &BBox, regions: &[Region], kept: &[usize]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
+/// A "figure" covering most of the page with plenty of text on it is a
+/// photographed or scanned document (a receipt on a table, say), not a
+/// picture: its text must be read, not hidden in an image.
+fn is_page_photo(r: &Region, page: &PageText) -> bool {
+    let page_area = page.info.width * page.info.height;
+    let text_lines = page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).count();
+    matches!(r.category, Category::Figure | Category::Chart) && r.bbox.area() > 0.5 * page_area && text_lines >= 5
+}
+
 pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     let regions = &page.regions;
-    let kept = keep_regions(regions);
+    let mut kept = keep_regions(regions);
+    kept.retain(|&i| !is_page_photo(&regions[i], page));
     let mut lines_in: Vec<Vec<&TextLine>> = vec![Vec::new(); regions.len()];
     let mut loose: Vec<TextLine> = Vec::new();
     for l in page.lines.iter().filter(|l| !l.text.trim().is_empty()) {

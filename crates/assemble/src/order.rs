@@ -51,6 +51,17 @@ fn split(boxes: &[BBox], idx: &[usize], axis: Axis) -> Option<(Vec<usize>, Vec<u
     Some((sorted, after, gap))
 }
 
+fn extent(boxes: &[BBox], idx: &[usize]) -> BBox {
+    idx.iter().map(|&i| boxes[i]).reduce(|a, b| a.union(&b)).unwrap_or_default()
+}
+
+/// Both sides of a vertical cut are at least a quarter of the width: real columns.
+fn is_column_pair(boxes: &[BBox], left: &[usize], right: &[usize]) -> bool {
+    let (l, r) = (extent(boxes, left), extent(boxes, right));
+    let total = l.union(&r).width().max(1.0);
+    l.width().min(r.width()) >= 0.25 * total
+}
+
 fn sort_top_down(boxes: &[BBox], idx: &mut [usize]) {
     idx.sort_by(|&a, &b| boxes[a].y0.total_cmp(&boxes[b].y0).then(boxes[a].x0.total_cmp(&boxes[b].x0)));
 }
@@ -65,7 +76,9 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize) 
         return;
     }
     let rows = split(boxes, &idx, Axis::Y);
-    let cols = split(boxes, &idx, Axis::X);
+    // A column cut needs columns: a narrow strip beside wide text (prices
+    // on a receipt, numbers beside labels) is read row by row instead.
+    let cols = split(boxes, &idx, Axis::X).filter(|(a, b, _)| rows.is_none() || is_column_pair(boxes, a, b));
     let parts = match (rows, cols) {
         (Some(r), Some(c)) => Some(if c.2 > r.2 { c } else { r }),
         (r, c) => r.or(c),
@@ -116,6 +129,17 @@ mod tests {
             b(600.0, 750.0, 1000.0, 1000.0), // right bottom
         ];
         assert_eq!(xy_cut(&boxes), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_narrow_column_of_numbers_is_read_row_by_row() {
+        let boxes = [
+            b(100.0, 100.0, 400.0, 120.0), // item
+            b(800.0, 100.0, 860.0, 120.0), // price
+            b(100.0, 130.0, 380.0, 150.0),
+            b(800.0, 130.0, 860.0, 150.0),
+        ];
+        assert_eq!(xy_cut(&boxes), [0, 1, 2, 3]);
     }
 
     proptest! {

@@ -97,3 +97,13 @@ fn caption_starts() {
         assert!(!is_caption_start(s), "{s}");
     }
 }
+
+#[test]
+fn a_page_sized_figure_full_of_text_is_read_as_text() {
+    let lines: Vec<TextLine> =
+        (0..6).map(|i| line(200.0, 200.0 + 30.0 * i as f32, 600.0, 220.0 + 30.0 * i as f32, &format!("item {i}"))).collect();
+    let p = page(lines, vec![region(50.0, 50.0, 950.0, 1300.0, Category::Figure)]);
+    let out = blocks(&p);
+    assert!(out.iter().all(|b| b.category != Category::Figure), "{out:?}");
+    assert_eq!(out.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join(" "), "item 0 item 1 item 2 item 3 item 4 item 5");
+}
