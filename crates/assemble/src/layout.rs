@@ -81,8 +81,10 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             Category::Table => {
                 if let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) {
                     let mut t = t.clone();
+                    let split;
                     let words: Vec<&TextLine> = if page.words.is_empty() {
-                        lines.clone()
+                        split = crate::tables::split_words(lines);
+                        split.iter().collect()
                     } else {
                         page.words.iter().filter(|w| contained(&w.bbox, &r.bbox) >= LINE_IN_REGION).collect()
                     };

@@ -37,6 +37,31 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
     }
 }
 
+/// Splits lines into words with boxes estimated from character counts, for
+/// sources (OCR) that give lines only: a line may run across cell borders,
+/// its words rarely do.
+pub(crate) fn split_words(lines: &[&TextLine]) -> Vec<TextLine> {
+    let mut out = Vec::new();
+    for l in lines {
+        let chars = l.text.chars().count().max(1) as f32;
+        let per_char = l.bbox.width() / chars;
+        let mut offset = 0usize;
+        for piece in l.text.split(' ') {
+            let n = piece.chars().count();
+            if n > 0 {
+                let x0 = l.bbox.x0 + per_char * offset as f32;
+                let bbox = parasol_doc::BBox { x0, x1: x0 + per_char * n as f32, ..l.bbox };
+                let mut w = TextLine::from_bbox(bbox, piece, l.origin);
+                w.score = l.score;
+                w.font_size = l.font_size;
+                out.push(w);
+            }
+            offset += n + 1;
+        }
+    }
+    out
+}
+
 fn dist(a: &parasol_doc::BBox, b: &parasol_doc::BBox) -> f32 {
     let [ax, ay] = a.center();
     let [bx, by] = b.center();
@@ -50,6 +75,14 @@ mod tests {
 
     fn cell(row: usize, col: usize, bbox: BBox) -> TableCell {
         TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: String::new(), bbox: Some(bbox) }
+    }
+
+    #[test]
+    fn lines_split_into_words_at_proportional_positions() {
+        let l = TextLine::from_bbox(BBox::new(0.0, 0.0, 140.0, 10.0), "Mean SD Median", TextOrigin::Ocr);
+        let words = split_words(&[&l]);
+        let got: Vec<(&str, f32, f32)> = words.iter().map(|w| (w.text.as_str(), w.bbox.x0, w.bbox.x1)).collect();
+        assert_eq!(got, [("Mean", 0.0, 40.0), ("SD", 50.0, 70.0), ("Median", 80.0, 140.0)]);
     }
 
     #[test]

@@ -32,6 +32,7 @@ fn escaped_lines(text: &str) -> String {
 }
 
 /// `<table>` with `<thead>` for leading all-header rows; spans as attributes.
+/// A header cell outside the leading rows is still a `td`.
 pub(crate) fn table_html(t: &Table, attrs: &str) -> String {
     let mut out = format!("<table{attrs}>");
     let header_rows =
@@ -45,7 +46,9 @@ pub(crate) fn table_html(t: &Table, attrs: &str) -> String {
         }
         out.push_str("<tr>");
         for c in t.cells.iter().filter(|c| c.row == r) {
-            let tag = if c.header { "th" } else { "td" };
+            // Header cells are `td` inside `thead`, as in PubTabNet and
+            // Upstage's output; header-ness lives in the row group.
+            let tag = "td";
             out.push('<');
             out.push_str(tag);
             if c.rowspan > 1 {
