@@ -1,5 +1,7 @@
 //! End-to-end tests of `parasol convert` on the committed samples.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 mod common;
 
 use std::time::Duration;

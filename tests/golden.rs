@@ -3,6 +3,8 @@
 //! embedded image bytes. Regenerate with `UPDATE_EXPECT=1 cargo test --test golden`
 //! and review the diff.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 mod common;
 
 use std::path::Path;

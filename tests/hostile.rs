@@ -2,6 +2,8 @@
 //! error within 30 s: never a panic, an abort, a signal or a hang. Encrypted
 //! files open with the passwords from their `PASSWORDS` files.
 
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
 mod common;
 
 use std::collections::HashMap;

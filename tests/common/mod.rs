@@ -1,6 +1,6 @@
 //! Helpers shared by the end-to-end tests of the `parasol` binary.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};

@@ -29,7 +29,7 @@ fn span(b: &BBox, axis: Axis) -> (f32, f32) {
         Axis::Y => (b.y0, b.y1),
         Axis::X => (b.x0, b.x1),
     };
-    let shrink = ((hi - lo) * 0.1).min(3.0).max(0.0);
+    let shrink = ((hi - lo) * 0.1).clamp(0.0, 3.0);
     (lo + shrink, (hi - shrink).max(lo + shrink))
 }
 

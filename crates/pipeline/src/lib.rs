@@ -164,10 +164,10 @@ pub struct Engine {
 
 /// `cell.get_or_try_init(init)`, which std does not have yet: a racing
 /// second initialiser's value is dropped.
-fn get_or_load<'a, T>(
-    cell: &'a OnceLock<T>,
+fn get_or_load<T>(
+    cell: &OnceLock<T>,
     init: impl FnOnce() -> Result<T, PipelineError>,
-) -> Result<&'a T, PipelineError> {
+) -> Result<&T, PipelineError> {
     if let Some(v) = cell.get() {
         return Ok(v);
     }

@@ -200,7 +200,7 @@ pub struct Source {
 
 #[derive(Debug)]
 enum Inner {
-    Pdf(pdf::PdfSource),
+    Pdf(Box<pdf::PdfSource>),
     Images(Vec<RgbImage>),
 }
 
@@ -222,7 +222,7 @@ impl Source {
         }
         let kind = Kind::sniff(&bytes).ok_or(SourceError::UnsupportedType)?;
         let inner = match kind {
-            Kind::Pdf => Inner::Pdf(pdf::PdfSource::open(bytes, options)?),
+            Kind::Pdf => Inner::Pdf(Box::new(pdf::PdfSource::open(bytes, options)?)),
             _ => Inner::Images(raster::decode(&bytes, kind, &options.limits)?),
         };
         let source = Source { kind, inner, options: options.clone() };

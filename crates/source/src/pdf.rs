@@ -155,7 +155,7 @@ fn page_text(page: &PdfPage<'_>, scale: f32) -> Result<NativeText, PdfiumError> 
     let affine = page_affine(page, scale)?;
     let text = page.text()?;
     let chars = text.chars();
-    let mut raw = Vec::with_capacity(chars.len() as usize);
+    let mut raw = Vec::with_capacity(chars.len());
     for c in chars.iter() {
         let Some(ch) = c.unicode_char() else {
             raw.push(RawChar::garbled());

@@ -1,0 +1,80 @@
+//! Wall time of `OcrEngine::recognize` on phototest.tif and on a 150-dpi
+//! page, for comparison with RapidOCR on the same pixels
+//! (`scripts/ocr_reference.py --bench`).
+//!
+//! ```text
+//! cargo bench -p parasol-vision --bench ocr            # 2 threads, 5 runs
+//! PARASOL_BENCH_THREADS=1 PARASOL_BENCH_RUNS=10 cargo bench -p parasol-vision --bench ocr
+//! ```
+//!
+//! The 150-dpi page is the 300-dpi scan `8071_093.3B.tif` of the shared
+//! corpus halved by a rounded 2x2 box average, as the Python script does.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use parasol_vision::{init_runtime, OcrEngine, OcrModels};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn load(rel: &str) -> image::RgbImage {
+    let path = root().join(rel);
+    image::open(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())).to_rgb8()
+}
+
+/// Rounded 2x2 box average: a 300-dpi scan to 150 dpi.
+fn halve(img: &image::RgbImage) -> image::RgbImage {
+    let (w, h) = (img.width() / 2, img.height() / 2);
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let px = |dx, dy| img.get_pixel(2 * x + dx, 2 * y + dy).0;
+        let (a, b, c, d) = (px(0, 0), px(1, 0), px(0, 1), px(1, 1));
+        image::Rgb(std::array::from_fn(|k| {
+            ((a[k] as u16 + b[k] as u16 + c[k] as u16 + d[k] as u16 + 2) >> 2) as u8
+        }))
+    })
+}
+
+fn time(engine: &OcrEngine, name: &str, img: &image::RgbImage, runs: usize) {
+    let lines = engine.recognize(img).expect("ocr runs").len();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            let _ = engine.recognize(img).expect("ocr runs");
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "parasol {name} {}x{}: median {:.0} ms (min {:.0}, {runs} runs, {lines} lines)",
+        img.width(),
+        img.height(),
+        ms(times[times.len() / 2]),
+        ms(times[0])
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing
+    // else: run a single quick pass then.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let threads = env_usize("PARASOL_BENCH_THREADS", 2);
+    let runs = if benching { env_usize("PARASOL_BENCH_RUNS", 5).max(1) } else { 1 };
+    let dir = std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from);
+    let lib = dir.join("libonnxruntime.so.1.31.1");
+    assert!(lib.is_file(), "missing {}: run `python3 scripts/fetch_models.py`", lib.display());
+    init_runtime(&lib).expect("onnx runtime loads");
+    let t = Instant::now();
+    let engine = OcrEngine::new(&OcrModels::in_dir(&dir), threads).expect("ocr models load");
+    println!("parasol models loaded in {:.0} ms ({threads} threads)", t.elapsed().as_secs_f64() * 1000.0);
+
+    time(&engine, "phototest", &load("../shared/corpus/ocr/tesseract-test/phototest.tif"), runs);
+    let page = halve(&load("../shared/corpus/ocr/tesseract-test/8071_093.3B.tif"));
+    time(&engine, "150-dpi page", &page, runs);
+}

@@ -1,0 +1,87 @@
+//! Text-line orientation: the 0/180-degree classifier
+//! (`ch_ppocr_mobile_v2.0_cls`) and RapidOCR's `TextClassifier` batching.
+
+use crate::det::to_bgr_planes;
+use crate::imgops::{resize_linear, Image3};
+use crate::session::Model;
+use crate::{OcrStage, VisionError};
+
+const HEIGHT: usize = 48;
+const WIDTH: usize = 192;
+const BATCH: usize = 6;
+/// Compared as NumPy does, in `float32`.
+const THRESH: f32 = 0.9;
+
+/// The input value for each byte: `(x / 255 - 0.5) / 0.5` in `float32`, as
+/// the classifier and recogniser normalise.
+pub(crate) fn line_lut() -> [f32; 256] {
+    std::array::from_fn(|v| ((v as f32 / 255.0) - 0.5) / 0.5)
+}
+
+/// Crop indices in order of increasing width/height ratio, as
+/// `np.argsort(width_list)` orders them (stably; NumPy's default sort is not
+/// stable, which only matters for crops of identical ratio).
+pub(crate) fn by_aspect(crops: &[Image3]) -> Vec<usize> {
+    let ratios: Vec<f64> = crops.iter().map(|c| c.width as f64 / c.height as f64).collect();
+    let mut idx: Vec<usize> = (0..crops.len()).collect();
+    idx.sort_by(|&a, &b| ratios[a].total_cmp(&ratios[b]));
+    idx
+}
+
+/// The width a line image is resized to for a model input of height 48:
+/// `ceil(48 * w / h)`, capped at `max_w`.
+pub(crate) fn resized_width(c: &Image3, max_w: usize) -> usize {
+    let ratio = c.width as f64 / c.height as f64;
+    let w = (HEIGHT as f64 * ratio).ceil();
+    if w > max_w as f64 {
+        max_w
+    } else {
+        w as usize
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Classifier {
+    model: Model,
+    lut: [f32; 256],
+}
+
+impl Classifier {
+    pub fn new(model: Model) -> Classifier {
+        Classifier { model, lut: line_lut() }
+    }
+
+    /// Turns upside-down lines the right way up, in place.
+    pub fn apply(&self, crops: &mut [Image3]) -> Result<(), VisionError> {
+        let order = by_aspect(crops);
+        let plane = HEIGHT * WIDTH;
+        for batch in order.chunks(BATCH) {
+            let mut input = vec![0f32; batch.len() * 3 * plane];
+            for (slot, &i) in batch.iter().enumerate() {
+                let resized = resize_linear(crops[i].view(), resized_width(&crops[i], WIDTH), HEIGHT);
+                to_bgr_planes(resized.view(), &self.lut, &mut input[slot * 3 * plane..], plane, WIDTH);
+            }
+            let out = self.model.run([batch.len(), 3, HEIGHT, WIDTH], &input)?;
+            let [n, 2] = out.shape[..] else {
+                return Err(VisionError::UnexpectedOutput {
+                    stage: OcrStage::Classification,
+                    shape: out.shape,
+                });
+            };
+            if n != batch.len() || out.data.len() != n * 2 {
+                return Err(VisionError::UnexpectedOutput {
+                    stage: OcrStage::Classification,
+                    shape: out.shape,
+                });
+            }
+            for (slot, &i) in batch.iter().enumerate() {
+                let (p0, p180) = (out.data[slot * 2], out.data[slot * 2 + 1]);
+                // argmax keeps the first of equal scores.
+                if p180 > p0 && p180 > THRESH {
+                    crops[i] = crops[i].rot180();
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! Model files to stage results: the OCR stage of Parasol.
+//!
+//! [`OcrEngine`] runs PaddleOCR's PP-OCRv6 text detector, the 0/180-degree
+//! line classifier and the PP-OCRv6 recogniser through ONNX Runtime, with the
+//! pre- and post-processing of RapidOCR 3.10 reproduced step for step, so the
+//! same image gives the same lines, in the same order, as
+//! `rapidocr.RapidOCR()(image)` in Python. Every geometric step that RapidOCR
+//! delegates to OpenCV (bilinear resize, contour following, minimum-area
+//! rectangles, polygon masks, bicubic perspective crops) and to pyclipper
+//! (polygon offsetting) is re-implemented with OpenCV's arithmetic; see
+//! `imgops`, `contours`, `geometry` and `clipper`.
+//!
+//! ONNX Runtime is loaded at run time from a shared library named by the
+//! caller ([`init_runtime`]); nothing is downloaded.
+//!
+//! ```no_run
+//! use parasol_vision::{init_runtime, OcrEngine, OcrModels};
+//! use std::path::Path;
+//!
+//! let dir = Path::new("models/files");
+//! init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
+//! let engine = OcrEngine::new(&OcrModels::in_dir(dir), 2)?;
+//! let page = image::open("page.png").expect("readable image").to_rgb8();
+//! for line in engine.recognize(&page)? {
+//!     println!("{:?} {}", line.bbox, line.text);
+//! }
+//! # Ok::<(), parasol_vision::VisionError>(())
+//! ```
+
+mod clipper;
+mod cls;
+mod contours;
+mod det;
+mod geometry;
+mod imgops;
+pub mod layout;
+mod ocr;
+pub mod orientation;
+mod polymask;
+mod pyfmt;
+mod rec;
+mod session;
+pub mod table;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub use ocr::OcrEngine;
+
+/// A boxed error from a dependency, kept as the `source` of a [`VisionError`]
+/// so that no `ort` type appears in this crate's API.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Which model an error came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OcrStage {
+    Detection,
+    Classification,
+    Recognition,
+    /// Page layout regions (`layout`).
+    Layout,
+    /// Whole-page rotation (`orientation`).
+    PageOrientation,
+    /// Table structure (`table`).
+    TableStructure,
+}
+
+impl std::fmt::Display for OcrStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OcrStage::Detection => "text detection",
+            OcrStage::Classification => "line orientation",
+            OcrStage::Recognition => "text recognition",
+            OcrStage::Layout => "layout detection",
+            OcrStage::PageOrientation => "page orientation",
+            OcrStage::TableStructure => "table structure",
+        })
+    }
+}
+
+/// Errors of the vision stages: missing or corrupt models and runtime
+/// failures. Degraded content (a page without text) is not an error.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum VisionError {
+    /// The ONNX Runtime shared library could not be loaded or initialised.
+    #[error("cannot load onnx runtime from {}", path.display())]
+    Runtime {
+        path: PathBuf,
+        #[source]
+        source: BoxError,
+    },
+    /// A model was created before [`init_runtime`] was called.
+    #[error("onnx runtime is not initialised: call init_runtime first")]
+    RuntimeNotInitialised,
+    /// A model file is missing, unreadable or not a valid model.
+    #[error("cannot load model {}", path.display())]
+    ModelLoad {
+        path: PathBuf,
+        #[source]
+        source: BoxError,
+    },
+    /// A model loaded but lacks something the pipeline needs.
+    #[error("model {} is unusable: {reason}", path.display())]
+    ModelContents { path: PathBuf, reason: String },
+    /// Running a model failed.
+    #[error("{stage} inference failed")]
+    Inference {
+        stage: OcrStage,
+        #[source]
+        source: BoxError,
+    },
+    /// A model returned a tensor of an unexpected shape.
+    #[error("{stage} model returned an output of shape {shape:?}")]
+    UnexpectedOutput { stage: OcrStage, shape: Vec<usize> },
+}
+
+/// The process-wide ONNX Runtime environment. `ort` allows one per process
+/// and forgets it when the last handle drops, so it is kept here for good.
+static RUNTIME: OnceLock<(PathBuf, ort::environment::Environment)> = OnceLock::new();
+
+/// Loads ONNX Runtime from the shared library at `lib_path` and creates the
+/// process-wide environment. Safe to call more than once: later calls are
+/// no-ops (a different path is ignored with a warning).
+pub fn init_runtime(lib_path: &Path) -> Result<(), VisionError> {
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INIT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((path, _)) = RUNTIME.get() {
+        if path != lib_path {
+            tracing::warn!(loaded = %path.display(), requested = %lib_path.display(), "onnx runtime already loaded");
+        }
+        return Ok(());
+    }
+    let runtime_err = |source: BoxError| VisionError::Runtime { path: lib_path.to_path_buf(), source };
+    if !lib_path.is_file() {
+        return Err(runtime_err("file not found".into()));
+    }
+    let env = ort::init_from(lib_path)
+        .map_err(|e| runtime_err(Box::new(e)))?
+        .with_name("parasol")
+        .build()
+        .map_err(|e| runtime_err(Box::new(e)))?;
+    tracing::debug!(path = %lib_path.display(), "onnx runtime loaded");
+    // Only this function sets RUNTIME, under the lock, so this cannot fail.
+    let _ = RUNTIME.set((lib_path.to_path_buf(), env));
+    Ok(())
+}
+
+fn runtime() -> Result<&'static ort::environment::Environment, VisionError> {
+    RUNTIME.get().map(|(_, env)| env).ok_or(VisionError::RuntimeNotInitialised)
+}
+
+/// Paths of the three OCR models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrModels {
+    /// PP-OCRv6 small text detector (`PP-OCRv6_det_small.onnx`).
+    pub det: PathBuf,
+    /// Text-line 0/180 classifier (`ch_ppocr_mobile_v2.0_cls_mobile.onnx`).
+    pub cls: PathBuf,
+    /// PP-OCRv6 small recogniser with its dictionary in the metadata
+    /// (`PP-OCRv6_rec_small.onnx`).
+    pub rec: PathBuf,
+}
+
+impl OcrModels {
+    /// The models under their RapidOCR 3.10 file names in `dir`.
+    pub fn in_dir(dir: &Path) -> OcrModels {
+        OcrModels {
+            det: dir.join("PP-OCRv6_det_small.onnx"),
+            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+            rec: dir.join("PP-OCRv6_rec_small.onnx"),
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The OCR pipeline: page pre-step, detection, perspective crops, line
+//! orientation, recognition and mapping back to page pixels, in the order
+//! and with the filters of `rapidocr.RapidOCR.__call__` (3.10).
+
+use image::RgbImage;
+use parasol_doc::{BBox, TextLine, TextOrigin};
+
+use crate::cls::Classifier;
+use crate::det::{norm, Detector, Quad};
+use crate::imgops::{
+    pad_vertical, perspective_transform, resize_linear, warp_perspective_cubic, Image3, View,
+};
+use crate::pyfmt::{is_blank, py_round};
+use crate::rec::Recognizer;
+use crate::session::Model;
+use crate::{OcrModels, OcrStage, VisionError};
+
+/// RapidOCR's `Global` settings.
+const MIN_SIDE_LEN: usize = 30;
+const MAX_SIDE_LEN: usize = 2000;
+const MIN_HEIGHT: usize = 30;
+const WIDTH_HEIGHT_RATIO: f64 = 8.0;
+const TEXT_SCORE: f64 = 0.5;
+/// Upper bound on parallel recogniser sessions.
+const MAX_REC_SESSIONS: usize = 4;
+
+/// The PP-OCRv6 text pipeline. `Send + Sync`: each model sits behind its own
+/// mutex, so concurrent calls overlap in different stages.
+#[derive(Debug)]
+pub struct OcrEngine {
+    det: Detector,
+    cls: Classifier,
+    rec: Recognizer,
+}
+
+/// How the page was scaled and padded before detection.
+struct PreStep {
+    ratio_w: f64,
+    ratio_h: f64,
+    pad_top: usize,
+}
+
+impl OcrEngine {
+    /// Loads the three models to use `threads` cores: the detector and the
+    /// classifier with `threads` intra-op threads, the recogniser as up to
+    /// four sessions that take batches in parallel and share the threads.
+    /// [`init_runtime`](crate::init_runtime) must have been called.
+    pub fn new(models: &OcrModels, threads: usize) -> Result<OcrEngine, VisionError> {
+        let threads = threads.max(1);
+        let det = Detector::new(Model::load(&models.det, OcrStage::Detection, threads)?);
+        let cls = Classifier::new(Model::load(&models.cls, OcrStage::Classification, threads)?);
+        // A page has a few batches of six lines; more than four sessions
+        // would mostly cost memory (each holds its own weights and arena).
+        let workers = threads.min(MAX_REC_SESSIONS);
+        let recs = (0..workers)
+            .map(|_| Model::load(&models.rec, OcrStage::Recognition, threads / workers))
+            .collect::<Result<Vec<_>, _>>()?;
+        let rec = Recognizer::new(recs)?;
+        Ok(OcrEngine { det, cls, rec })
+    }
+
+    /// Full RapidOCR-equivalent pipeline on an RGB image: detection, crops,
+    /// orientation, recognition. Lines come in RapidOCR's order (top to
+    /// bottom, left to right within a line) with quads in `image` pixels.
+    pub fn recognize(&self, image: &RgbImage) -> Result<Vec<TextLine>, VisionError> {
+        let (ow, oh) = (image.width() as usize, image.height() as usize);
+        let Some(original) = View::<3>::new(ow, oh, image.as_raw()) else {
+            return Ok(Vec::new());
+        };
+        if ow == 0 || oh == 0 {
+            return Ok(Vec::new());
+        }
+        let Some((page, step)) = prepare(original) else {
+            tracing::warn!(width = ow, height = oh, "image too small or too thin for ocr");
+            return Ok(Vec::new());
+        };
+        let page_view = page.as_ref().map_or(original, Image3::view);
+
+        let t0 = std::time::Instant::now();
+        let boxes = self.det.detect(page_view)?;
+        if boxes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let t1 = std::time::Instant::now();
+        let mut crops: Vec<Image3> = boxes.iter().map(|b| rotate_crop(page_view, b)).collect();
+        let t2 = std::time::Instant::now();
+        self.cls.apply(&mut crops)?;
+        let t3 = std::time::Instant::now();
+        let texts = self.rec.recognize(&crops)?;
+        let t4 = std::time::Instant::now();
+        tracing::debug!(
+            lines = boxes.len(),
+            det_ms = (t1 - t0).as_millis() as u64,
+            crop_ms = (t2 - t1).as_millis() as u64,
+            cls_ms = (t3 - t2).as_millis() as u64,
+            rec_ms = (t4 - t3).as_millis() as u64,
+            "ocr stages"
+        );
+
+        let mut lines = Vec::with_capacity(boxes.len());
+        for (b, (text, score)) in boxes.iter().zip(texts) {
+            if is_blank(&text) || score < TEXT_SCORE {
+                continue;
+            }
+            let quad = to_original(b, &step, ow, oh);
+            let Some(bbox) = BBox::around(quad) else { continue };
+            let font_size = norm(quad[0], quad[3]).max(norm(quad[1], quad[2]));
+            lines.push(TextLine {
+                quad,
+                bbox,
+                text,
+                score: score as f32,
+                font_size,
+                origin: TextOrigin::Ocr,
+            });
+        }
+        Ok(lines)
+    }
+}
+
+/// `resize_image_within_bounds` and `apply_vertical_padding`: the image the
+/// detector sees (`None` when it is the original) and how to map back.
+/// Returns `None` when RapidOCR would fail to resize.
+fn prepare(original: View<'_, 3>) -> Option<(Option<Image3>, PreStep)> {
+    let (mut w, mut h) = (original.width, original.height);
+    let mut page: Option<Image3> = None;
+    let (mut ratio_w, mut ratio_h) = (1.0, 1.0);
+    let resize_to = |src: View<'_, 3>, side: usize, shrink: bool| -> Option<(Image3, f64, f64)> {
+        let (h, w) = (src.height, src.width);
+        let ratio = if shrink {
+            if h > w {
+                side as f64 / h as f64
+            } else {
+                side as f64 / w as f64
+            }
+        } else if h < w {
+            side as f64 / h as f64
+        } else {
+            side as f64 / w as f64
+        };
+        let rh = py_round(((h as f64 * ratio) as i64) as f64 / 32.0) * 32;
+        let rw = py_round(((w as f64 * ratio) as i64) as f64 / 32.0) * 32;
+        if rh <= 0 || rw <= 0 {
+            return None;
+        }
+        let out = resize_linear(src, rw as usize, rh as usize);
+        Some((out, h as f64 / rh as f64, w as f64 / rw as f64))
+    };
+    if w.max(h) > MAX_SIDE_LEN {
+        let (img, rh, rw) = resize_to(original, MAX_SIDE_LEN, true)?;
+        (ratio_h, ratio_w) = (rh, rw);
+        (w, h) = (img.width, img.height);
+        page = Some(img);
+    }
+    if w.min(h) < MIN_SIDE_LEN {
+        let src = page.as_ref().map_or(original, Image3::view);
+        // RapidOCR keeps only this step's ratios, even after a reduction.
+        let (img, rh, rw) = resize_to(src, MIN_SIDE_LEN, false)?;
+        (ratio_h, ratio_w) = (rh, rw);
+        (w, h) = (img.width, img.height);
+        page = Some(img);
+    }
+    let mut pad_top = 0;
+    if h <= MIN_HEIGHT || w as f64 / h as f64 > WIDTH_HEIGHT_RATIO {
+        let new_h = ((w as f64 / WIDTH_HEIGHT_RATIO) as usize).max(MIN_HEIGHT) * 2;
+        pad_top = (new_h.abs_diff(h) as f64 / 2.0) as usize;
+        let src = page.as_ref().map_or(original, Image3::view);
+        page = Some(pad_vertical(src, pad_top));
+    }
+    Some((page, PreStep { ratio_w, ratio_h, pad_top }))
+}
+
+/// `map_boxes_to_original`: undo the padding and the scaling (in `float32`,
+/// as NumPy does in place), then clip to the original image.
+fn to_original(b: &Quad, step: &PreStep, ow: usize, oh: usize) -> Quad {
+    let (rw, rh) = (step.ratio_w as f32, step.ratio_h as f32);
+    b.map(|[x, y]| {
+        let y = y - step.pad_top as f32;
+        let (x, y) = (x * rw, y * rh);
+        [x.max(0.0).min(ow as f32), y.max(0.0).min(oh as f32)]
+    })
+}
+
+/// `get_rotate_crop_image`: the box warped upright (bicubic, replicated
+/// border), turned a quarter counter-clockwise when it is tall.
+fn rotate_crop(img: View<'_, 3>, b: &Quad) -> Image3 {
+    let crop_w = (norm(b[0], b[1]).max(norm(b[2], b[3])) as usize).max(1);
+    let crop_h = (norm(b[0], b[3]).max(norm(b[1], b[2])) as usize).max(1);
+    let (fw, fh) = (crop_w as f32, crop_h as f32);
+    let dst = [[0.0, 0.0], [fw, 0.0], [fw, fh], [0.0, fh]];
+    let crop = match perspective_transform(b, &dst) {
+        Some(m) => warp_perspective_cubic(img, &m, crop_w, crop_h),
+        None => Image3::new(crop_w, crop_h),
+    };
+    if crop.height as f64 / crop.width as f64 >= 1.5 {
+        crop.rot90()
+    } else {
+        crop
+    }
+}

@@ -1,0 +1,221 @@
+//! The OCR engine against RapidOCR 3.10, and its accuracy on phototest.
+//!
+//! Expected lines come from `scripts/ocr_reference.py` (RapidOCR with its
+//! default PP-OCRv6 models, fed the same RGB pixels; the CRC of the decoded
+//! pixels is checked first). Lines are matched by position in RapidOCR's
+//! order: the texts must be equal, every quad corner within 2 px and the
+//! score within 0.005.
+//!
+//! Needs the models (`python3 scripts/fetch_models.py`; override the folder
+//! with `PARASOL_MODELS`) and the shared corpus next to the workspace.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use parasol_doc::TextLine;
+use parasol_vision::{init_runtime, OcrEngine, OcrModels};
+use serde::Deserialize;
+
+const CORNER_TOLERANCE: f32 = 2.0;
+const SCORE_TOLERANCE: f32 = 0.005;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The model folder, or a loud failure saying how to fill it.
+fn models_dir() -> PathBuf {
+    let dir = std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from);
+    let models = OcrModels::in_dir(&dir);
+    for path in [&models.det, &models.cls, &models.rec, &dir.join("libonnxruntime.so.1.31.1")] {
+        assert!(
+            path.is_file(),
+            "missing model file {}: run `python3 scripts/fetch_models.py`",
+            path.display()
+        );
+    }
+    dir
+}
+
+fn engine() -> &'static OcrEngine {
+    static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let dir = models_dir();
+        init_runtime(&dir.join("libonnxruntime.so.1.31.1")).expect("onnx runtime loads");
+        OcrEngine::new(&OcrModels::in_dir(&dir), 2).expect("ocr models load")
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct Expected {
+    image: String,
+    width: u32,
+    height: u32,
+    rgb_crc32: u32,
+    lines: Vec<ExpectedLine>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExpectedLine {
+    text: String,
+    score: f32,
+    quad: [[f32; 2]; 4],
+}
+
+/// CRC-32 (zlib's polynomial), to compare decoded pixels with the reference.
+fn crc32(data: &[u8]) -> u32 {
+    let table: Vec<u32> = (0..256u32)
+        .map(|i| (0..8).fold(i, |c, _| if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 }))
+        .collect();
+    !data.iter().fold(!0u32, |c, &b| table[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8))
+}
+
+fn load(rel: &str) -> image::RgbImage {
+    let path = root().join(rel);
+    image::open(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())).to_rgb8()
+}
+
+fn max_corner_deviation(a: &[[f32; 2]; 4], b: &[[f32; 2]; 4]) -> f32 {
+    a.iter().zip(b).flat_map(|(p, q)| [(p[0] - q[0]).abs(), (p[1] - q[1]).abs()]).fold(0.0, f32::max)
+}
+
+/// Runs the engine on the reference's image and compares line by line.
+#[track_caller]
+fn check(name: &str) {
+    let path = root().join("crates/vision/tests/data/ocr_expected").join(format!("{name}.json"));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let expected: Expected = serde_json::from_str(&text).expect("valid expected json");
+    let img = load(&expected.image);
+    assert_eq!((img.width(), img.height()), (expected.width, expected.height), "{name}: image size");
+    assert_eq!(crc32(img.as_raw()), expected.rgb_crc32, "{name}: decoded pixels differ from the reference's");
+
+    let got = engine().recognize(&img).expect("ocr runs");
+    let mut problems = Vec::new();
+    let (mut max_dev, mut max_score) = (0f32, 0f32);
+    for (i, (g, e)) in got.iter().zip(&expected.lines).enumerate() {
+        let dev = max_corner_deviation(&g.quad, &e.quad);
+        let ds = (g.score - e.score).abs();
+        max_dev = max_dev.max(dev);
+        max_score = max_score.max(ds);
+        if g.text != e.text || dev > CORNER_TOLERANCE || ds > SCORE_TOLERANCE {
+            problems.push(format!(
+                "line {i}: got {:?} {:.5} {:?}\n         want {:?} {:.5} {:?}",
+                g.text, g.score, g.quad, e.text, e.score, e.quad
+            ));
+        }
+    }
+    if got.len() != expected.lines.len() {
+        problems.push(format!("{} lines, want {}", got.len(), expected.lines.len()));
+    }
+    eprintln!(
+        "{name}: {} lines, max corner deviation {max_dev} px, max score difference {max_score:.5}",
+        got.len()
+    );
+    assert!(problems.is_empty(), "{name} differs from RapidOCR:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn phototest_matches_rapidocr() {
+    check("phototest");
+}
+
+#[test]
+fn phototest_upside_down_matches_rapidocr() {
+    check("phototest_rotated_180");
+}
+
+#[test]
+fn eurotext_matches_rapidocr() {
+    check("eurotext");
+}
+
+#[test]
+fn sroie_receipt_matches_rapidocr() {
+    check("sroie_000");
+}
+
+#[test]
+fn funsd_form_matches_rapidocr() {
+    check("funsd_82092117");
+}
+
+#[test]
+fn old_newspaper_matches_rapidocr() {
+    check("old_newspaper");
+}
+
+#[test]
+fn large_scan_matches_rapidocr() {
+    check("scan_8071_093");
+}
+
+/// Levenshtein distance over characters.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Lines joined by single spaces, runs of whitespace collapsed.
+fn normalise<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<char> {
+    let joined: Vec<&str> = lines.into_iter().flat_map(str::split_whitespace).collect();
+    joined.join(" ").chars().collect()
+}
+
+#[test]
+fn phototest_character_error_rate_is_at_most_two_percent() {
+    let truth_path = root().join("../shared/corpus/ocr/tesseract-test/phototest.txt");
+    let truth = std::fs::read_to_string(&truth_path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", truth_path.display()));
+    let got =
+        engine().recognize(&load("../shared/corpus/ocr/tesseract-test/phototest.tif")).expect("ocr runs");
+    let (g, t) = (normalise(got.iter().map(|l: &TextLine| l.text.as_str())), normalise(truth.lines()));
+    let cer = levenshtein(&g, &t) as f64 / t.len() as f64;
+    eprintln!("phototest CER {:.4} ({} edits over {} chars)", cer, levenshtein(&g, &t), t.len());
+    assert!(
+        cer <= 0.02,
+        "CER {cer:.4} above 2%:\n got  {}\n want {}",
+        String::from_iter(&g),
+        String::from_iter(&t)
+    );
+}
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<OcrEngine>();
+}
+
+#[test]
+fn runtime_init_is_idempotent_and_missing_models_are_errors() {
+    let dir = models_dir();
+    let lib = dir.join("libonnxruntime.so.1.31.1");
+    init_runtime(&lib).expect("first init");
+    init_runtime(&lib).expect("second init is a no-op");
+    let mut models = OcrModels::in_dir(&dir);
+    models.rec = dir.join("no-such-model.onnx");
+    let err = OcrEngine::new(&models, 1).expect_err("a missing model is an error");
+    assert!(
+        matches!(err, parasol_vision::VisionError::ModelLoad { ref path, .. } if path == &models.rec),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("no-such-model.onnx"), "{err}");
+}
+
+#[test]
+fn blank_and_tiny_images_give_no_lines() {
+    let white = image::RgbImage::from_pixel(300, 200, image::Rgb([255, 255, 255]));
+    assert!(engine().recognize(&white).expect("ocr runs").is_empty());
+    let tiny = image::RgbImage::from_pixel(3, 2, image::Rgb([0, 0, 0]));
+    assert!(engine().recognize(&tiny).expect("ocr runs").is_empty());
+    let empty = image::RgbImage::new(0, 0);
+    assert!(engine().recognize(&empty).expect("ocr runs").is_empty());
+}
