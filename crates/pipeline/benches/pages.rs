@@ -24,7 +24,7 @@ fn main() {
     let list_out = args.iter().position(|a| a == "--ocr-images").and_then(|i| args.get(i + 1)).cloned();
     let models = std::env::var_os("PARASOL_MODELS").map(PathBuf::from).unwrap_or_else(|| root().join("models/files"));
     let engine = Engine::new(EngineConfig::from_models_dir(&models)).expect("engine (fetch the models first)");
-    engine.warm_up().expect("OCR models");
+    engine.warm_up(&Options::default()).expect("models");
     let corpus = root().join("../shared/corpus");
 
     // Born-digital: every Docling PDF with a trustworthy text layer.
