@@ -14,7 +14,10 @@ const LIMIT: Duration = Duration::from_secs(300);
 fn converts_every_sample_and_prints_a_summary() {
     let out = tempdir("samples");
     let samples = root().join("samples");
-    let run = parasol(&[os("convert"), path_os(&samples), os("--out"), path_os(&out), os("--format"), os("html,txt")], LIMIT);
+    let run = parasol(
+        &[os("convert"), path_os(&samples), os("--out"), path_os(&out), os("--format"), os("html,txt")],
+        LIMIT,
+    );
     assert_eq!(run.code(), Some(0), "stderr: {}", run.stderr);
     assert!(run.stdout.contains("3 files (3 converted, 0 failed), 4 pages"), "{}", run.stdout);
     assert!(run.stdout.contains("pages/s"), "{}", run.stdout);
@@ -119,7 +122,14 @@ fn missing_models_name_the_file_and_the_fetch_command() {
     let out = tempdir("nomodels");
     let empty = tempdir("empty-models");
     let run = parasol(
-        &[os("--models"), path_os(&empty), os("convert"), path_os(&root().join("samples/report.pdf")), os("--out"), path_os(&out)],
+        &[
+            os("--models"),
+            path_os(&empty),
+            os("convert"),
+            path_os(&root().join("samples/report.pdf")),
+            os("--out"),
+            path_os(&out),
+        ],
         LIMIT,
     );
     assert_eq!(run.code(), Some(2));

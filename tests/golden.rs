@@ -37,7 +37,14 @@ fn samples_match_their_golden_outputs() {
     let out = tempdir("golden");
     let samples = root().join("samples");
     let run = parasol(
-        &[os("convert"), path_os(&samples), os("--out"), path_os(&out), os("--format"), os("html,md,txt,json")],
+        &[
+            os("convert"),
+            path_os(&samples),
+            os("--out"),
+            path_os(&out),
+            os("--format"),
+            os("html,md,txt,json"),
+        ],
         Duration::from_secs(600),
     );
     assert_eq!(run.code(), Some(0), "{}", run.stderr);
@@ -67,18 +74,35 @@ fn samples_match_their_golden_outputs() {
             }
         }
     }
-    assert!(mismatches.is_empty(), "golden mismatches (UPDATE_EXPECT=1 regenerates):\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "golden mismatches (UPDATE_EXPECT=1 regenerates):\n{}",
+        mismatches.join("\n")
+    );
 }
 
 fn first_difference(path: &Path, want: &str, got: &str) -> String {
-    let line = want.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(got.lines().count()));
+    let line = want
+        .lines()
+        .zip(got.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(want.lines().count().min(got.lines().count()));
     let w = want.lines().nth(line).unwrap_or("<end>");
     let g = got.lines().nth(line).unwrap_or("<end>");
-    format!("{} line {}:\n  want: {}\n  got:  {}", path.display(), line + 1, &w[..w.len().min(300)], &g[..g.len().min(300)])
+    format!(
+        "{} line {}:\n  want: {}\n  got:  {}",
+        path.display(),
+        line + 1,
+        &w[..w.len().min(300)],
+        &g[..g.len().min(300)]
+    )
 }
 
 #[test]
 fn base64_payloads_are_blanked() {
-    assert_eq!(normalise("<img src='data:image/png;base64,AAAA' alt=''>"), "<img src='data:image/png;base64,…' alt=''>");
+    assert_eq!(
+        normalise("<img src='data:image/png;base64,AAAA' alt=''>"),
+        "<img src='data:image/png;base64,…' alt=''>"
+    );
     assert_eq!(normalise("\"base64_encoding\": \"QUJD\","), "\"base64_encoding\": \"…\",");
 }

@@ -1,28 +1,19 @@
 //! Every file under `../shared/corpus/hostile/` yields a result or a typed
 //! error within 30 s: never a panic, an abort, a signal or a hang. Encrypted
-//! files open with the passwords from their `PASSWORDS` files.
+//! files open with the passwords from their `PASSWORDS` files, but for the two
+//! PDFium cannot open (`parasol_eval::corpus::HOSTILE_UNOPENABLE`, asserted as
+//! they behave today).
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::{corpus, os, parasol, path_os, tempdir};
 
 const LIMIT: Duration = Duration::from_secs(30);
-
-/// Encrypted files that PDFium 8149 cannot open even with the right
-/// password. The test asserts today's behaviour (a typed "password does not
-/// open" error, no crash); opening them needs a security handler of our own.
-/// - `encrypted_hello_world_r2_bad_okey.pdf`: R2 derives the user key from
-///   the /O entry, which this file corrupts on purpose; PDFium's own tests
-///   expect it to fail.
-/// - `bug1782186.pdf`: a V4/R4 handler variant PDFium (and poppler) report as
-///   unsupported; pdf.js opens it with "Hello".
-const UNOPENABLE: &[&str] = &["encrypted_hello_world_r2_bad_okey.pdf", "bug1782186.pdf"];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
@@ -34,24 +25,6 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
-}
-
-/// Passwords by file name, from `pdfium/encrypted/PASSWORDS.txt` (prose; the
-/// user passwords are transcribed here) and `pdfjs/encrypted/PASSWORDS.json`.
-fn passwords(hostile: &Path) -> HashMap<String, String> {
-    let mut map: HashMap<String, String> = HashMap::new();
-    let txt = std::fs::read_to_string(hostile.join("pdfium/encrypted/PASSWORDS.txt")).unwrap();
-    assert!(txt.contains("encrypted.pdf: user \"1234\"") && txt.contains("user \"hôtel\""), "{txt}");
-    map.insert("encrypted.pdf".into(), "1234".into());
-    map.insert("bug_644.pdf".into(), "b".into());
-    for r in ["r2", "r3", "r5", "r6"] {
-        map.insert(format!("encrypted_hello_world_{r}.pdf"), "hôtel".into());
-        map.insert(format!("encrypted_hello_world_{r}_bad_okey.pdf"), "hôtel".into());
-    }
-    let json = std::fs::read_to_string(hostile.join("pdfjs/encrypted/PASSWORDS.json")).unwrap();
-    let v: HashMap<String, String> = serde_json::from_str(&json).unwrap();
-    map.extend(v);
-    map
 }
 
 #[derive(Debug)]
@@ -69,7 +42,7 @@ fn hostile_corpus_yields_results_or_typed_errors() {
     let mut all = Vec::new();
     files(&hostile, &mut all);
     assert!(all.len() > 80, "expected the whole hostile corpus, found {} files", all.len());
-    let pw = passwords(&hostile);
+    let pw = parasol_eval::corpus::hostile_passwords(&hostile).unwrap();
 
     let out = tempdir("hostile");
     let jobs: Vec<(PathBuf, Option<String>)> = all
@@ -90,8 +63,14 @@ fn hostile_corpus_yields_results_or_typed_errors() {
                     chunk
                         .iter()
                         .map(|(file, password)| {
-                            let mut args =
-                                vec![os("convert"), path_os(file), os("--out"), path_os(out), os("--threads"), os("1")];
+                            let mut args = vec![
+                                os("convert"),
+                                path_os(file),
+                                os("--out"),
+                                path_os(out),
+                                os("--threads"),
+                                os("1"),
+                            ];
                             if let Some(p) = password {
                                 args.push(os("--password"));
                                 args.push(os(p));
@@ -125,10 +104,10 @@ fn hostile_corpus_yields_results_or_typed_errors() {
         if o.code == Some(1) && !o.message.contains("failed: ") {
             bad.push(format!("{} failed without a reason: {}", o.file, o.message));
         }
-        let unopenable = UNOPENABLE.iter().any(|u| o.file.ends_with(u));
+        let unopenable = parasol_eval::corpus::HOSTILE_UNOPENABLE.iter().any(|u| o.file.ends_with(u));
         if unopenable {
             if !(o.code == Some(1) && o.message.contains("the password does not open this PDF")) {
-                bad.push(format!("{} changed behaviour (update UNOPENABLE): {}", o.file, o.message));
+                bad.push(format!("{} changed behaviour (update HOSTILE_UNOPENABLE): {}", o.file, o.message));
             }
         } else if o.password && o.code != Some(0) {
             bad.push(format!("{} did not open with its password: {}", o.file, o.message));

@@ -216,7 +216,8 @@ fn write_figures(doc: &mut parasol_doc::Document, out: &Path, stem: &Path) -> an
         let Some(png) = img.png.take() else { continue };
         let name = format!("p{}-e{}.png", e.page, e.id);
         fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        fs::write(dir.join(&name), png).with_context(|| format!("cannot write {}", dir.join(&name).display()))?;
+        fs::write(dir.join(&name), png)
+            .with_context(|| format!("cannot write {}", dir.join(&name).display()))?;
         img.file = Some(rel_dir.join(name).to_string_lossy().into_owned());
     }
     Ok(())
@@ -246,6 +247,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         orientation: !args.no_orientation,
         figure_images: args.figures != Figures::None,
         drop_headers_footers: args.drop_headers_footers,
+        page_is_table: false,
         dpi: args.dpi,
         password: args.password.clone(),
         limits: Limits {

@@ -5,6 +5,7 @@
 //! failed, 2 usage or setup error).
 
 mod convert;
+mod eval;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ struct Cli {
 enum Command {
     /// Convert files or directories (recursively) into HTML and/or text.
     Convert(convert::Args),
+    /// Measure parsing quality and speed on the evaluation corpus, beside peers.
+    Eval(eval::Args),
 }
 
 /// The model directory: `--models`, then `PARASOL_MODELS`, then the
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
     let models = models_dir(cli.models);
     let result = match cli.command {
         Command::Convert(args) => convert::run(args, &models),
+        Command::Eval(args) => eval::run(args, &models),
     };
     match result {
         Ok(code) => code,

@@ -19,9 +19,8 @@ pub fn corpus() -> PathBuf {
 
 /// The model directory, which must be filled: tests never skip silently.
 pub fn models() -> PathBuf {
-    let dir = std::env::var_os("PARASOL_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("models/files"));
+    let dir =
+        std::env::var_os("PARASOL_MODELS").map(PathBuf::from).unwrap_or_else(|| root().join("models/files"));
     for f in ["libpdfium.so", "libonnxruntime.so.1.31.1", "PP-OCRv6_det_small.onnx"] {
         assert!(
             dir.join(f).is_file(),

@@ -22,8 +22,10 @@ fn root() -> PathBuf {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let list_out = args.iter().position(|a| a == "--ocr-images").and_then(|i| args.get(i + 1)).cloned();
-    let models = std::env::var_os("PARASOL_MODELS").map(PathBuf::from).unwrap_or_else(|| root().join("models/files"));
-    let engine = Engine::new(EngineConfig::from_models_dir(&models)).expect("engine (fetch the models first)");
+    let models =
+        std::env::var_os("PARASOL_MODELS").map(PathBuf::from).unwrap_or_else(|| root().join("models/files"));
+    let engine =
+        Engine::new(EngineConfig::from_models_dir(&models)).expect("engine (fetch the models first)");
     engine.warm_up(&Options::default()).expect("models");
     let corpus = root().join("../shared/corpus");
 
@@ -48,7 +50,10 @@ fn main() {
             }
         }
     }
-    println!("born-digital (text layer, 150 dpi render): {pages} pages in {secs:.2} s = {:.1} pages/s", pages as f64 / secs);
+    println!(
+        "born-digital (text layer, 150 dpi render): {pages} pages in {secs:.2} s = {:.1} pages/s",
+        pages as f64 / secs
+    );
 
     // Scanned pages, OCR forced, 150 dpi.
     let scans: Vec<PathBuf> = vec![
@@ -90,7 +95,8 @@ fn name(p: &Path) -> String {
 
 /// The exact page image the pipeline OCR'd, saved as PNG.
 fn page_image(input: &Path) -> PathBuf {
-    let src = parasol_source::Source::open_path(input, &parasol_source::OpenOptions::default()).expect("open");
+    let src =
+        parasol_source::Source::open_path(input, &parasol_source::OpenOptions::default()).expect("open");
     let page = src.page(0).expect("page");
     let dir = root().join("target/bench-pages");
     std::fs::create_dir_all(&dir).expect("mkdir");

@@ -77,6 +77,9 @@ pub struct Options {
     pub figure_images: bool,
     /// Leave page headers and footers out of the document.
     pub drop_headers_footers: bool,
+    /// Read each page as one table (inputs that are crops of a table, such
+    /// as PubTabNet's images) instead of running the layout model.
+    pub page_is_table: bool,
     /// Render resolution for PDF pages.
     pub dpi: f32,
     pub password: Option<String>,
@@ -92,6 +95,7 @@ impl Default for Options {
             orientation: true,
             figure_images: true,
             drop_headers_footers: false,
+            page_is_table: false,
             dpi: 150.0,
             password: None,
             limits: Limits::default(),

@@ -49,7 +49,8 @@ impl Engine {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<(PageText, Option<TextOrigin>), PipelineError> {
         let number = page.index + 1;
-        let trusted = page.native_text.as_ref().filter(|t| t.stats.is_trustworthy() && options.ocr == OcrMode::Auto);
+        let trusted =
+            page.native_text.as_ref().filter(|t| t.stats.is_trustworthy() && options.ocr == OcrMode::Auto);
         if let (None, Some(t)) = (trusted, &page.native_text) {
             if t.stats.chars > 0 && options.ocr == OcrMode::Auto {
                 diag(
@@ -68,27 +69,41 @@ impl Engine {
         if trusted.is_none() && options.orientation && image.width() > 1 && image.height() > 1 {
             match self.orientation()?.classify(&image) {
                 Ok((rot, score)) if rot != Rotation::Deg0 && score >= ORIENTATION_CONFIDENCE => {
-                    diag(diagnostics, number, format!("page turned upright ({}° clockwise found)", rot.degrees()));
+                    diag(
+                        diagnostics,
+                        number,
+                        format!("page turned upright ({}° clockwise found)", rot.degrees()),
+                    );
                     image = rot.upright(&image);
                 }
                 Ok(_) => {}
                 Err(e) => diag(diagnostics, number, format!("orientation check failed: {e}")),
             }
         }
-        let info = PageInfo { number, width: image.width() as f32, height: image.height() as f32, dpi: page.dpi };
+        let info =
+            PageInfo { number, width: image.width() as f32, height: image.height() as f32, dpi: page.dpi };
 
-        let regions: Vec<Region> = match self.layout(options.layout)? {
-            Some(detector) => match detector.detect(&image) {
-                Ok(boxes) => boxes
-                    .into_iter()
-                    .map(|b| Region { bbox: b.bbox, category: b.class.category(), score: b.score })
-                    .collect(),
-                Err(e) => {
-                    diag(diagnostics, number, format!("layout detection failed: {e}"));
-                    Vec::new()
-                }
-            },
-            None => Vec::new(),
+        let layout = if options.page_is_table { None } else { self.layout(options.layout)? };
+        let regions: Vec<Region> = if options.page_is_table {
+            vec![Region {
+                bbox: BBox::new(0.0, 0.0, info.width, info.height),
+                category: Category::Table,
+                score: 1.0,
+            }]
+        } else {
+            match layout {
+                Some(detector) => match detector.detect(&image) {
+                    Ok(boxes) => boxes
+                        .into_iter()
+                        .map(|b| Region { bbox: b.bbox, category: b.class.category(), score: b.score })
+                        .collect(),
+                    Err(e) => {
+                        diag(diagnostics, number, format!("layout detection failed: {e}"));
+                        Vec::new()
+                    }
+                },
+                None => Vec::new(),
+            }
         };
 
         let (lines, words, origin) = match trusted {
@@ -119,7 +134,9 @@ impl Engine {
         let mut images = Vec::new();
         for (i, r) in regions.iter().enumerate() {
             match r.category {
-                Category::Table if options.tables && options.layout != LayoutModel::None => {
+                Category::Table
+                    if options.tables && (options.layout != LayoutModel::None || options.page_is_table) =>
+                {
                     let area = BBox::new(
                         (r.bbox.x0 - TABLE_MARGIN).max(0.0),
                         (r.bbox.y0 - TABLE_MARGIN).max(0.0),
@@ -160,15 +177,16 @@ impl Engine {
     ) -> Result<Vec<TextLine>, PipelineError> {
         let mut out = Vec::new();
         for r in regions.iter().filter(|r| is_text_region(r.category)) {
-            let covered = lines.iter().any(|l| l.bbox.intersection(&r.bbox).is_some_and(|x| x.area() > 0.5 * l.bbox.area()));
+            let covered = lines
+                .iter()
+                .any(|l| l.bbox.intersection(&r.bbox).is_some_and(|x| x.area() > 0.5 * l.bbox.area()));
             if covered || r.bbox.width() < 8.0 || r.bbox.height() < 8.0 {
                 continue;
             }
             let crop = parasol_source::crop(image, &r.bbox);
             match self.ocr()?.recognize(&crop) {
-                Ok(found) => {
-                    out.extend(found.into_iter().map(|l| offset_line(l, r.bbox.x0.floor(), r.bbox.y0.floor())))
-                }
+                Ok(found) => out
+                    .extend(found.into_iter().map(|l| offset_line(l, r.bbox.x0.floor(), r.bbox.y0.floor()))),
                 Err(e) => diag(diagnostics, number, format!("OCR of a region failed: {e}")),
             }
         }

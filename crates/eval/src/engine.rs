@@ -1,0 +1,68 @@
+//! Parasol's own engine behind the suites' [`Converter`] seam, with its
+//! default options (layout model, table structure, orientation).
+
+use std::path::Path;
+
+use parasol_pipeline::{Engine, EngineConfig, OcrMode, Options, PipelineError};
+
+use crate::suites::{Availability, Capabilities, Conversion, ConvertError, Converter, Region, Request};
+use crate::teds::pubtabnet_html;
+
+/// `parasol_pipeline::Engine` as a [`Converter`].
+#[derive(Debug)]
+pub struct PipelineConverter {
+    engine: Engine,
+}
+
+impl PipelineConverter {
+    /// Binds the native libraries from `models`; OCR models load on warm-up.
+    /// `threads` is per ONNX session (default: all cores).
+    pub fn new(models: &Path, threads: Option<usize>) -> Result<PipelineConverter, PipelineError> {
+        let mut config = EngineConfig::from_models_dir(models);
+        if let Some(t) = threads {
+            config.threads = t.max(1);
+        }
+        Ok(PipelineConverter { engine: Engine::new(config)? })
+    }
+}
+
+impl Converter for PipelineConverter {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            layout: Availability::Available,
+            tables: Availability::Available,
+            layout_note: Some(
+                "the output elements are the detections; they carry no confidence, so each scores 1 \
+                 and AP ranks them in reading order (a lower bound of the detector's own AP)"
+                    .into(),
+            ),
+            tables_note: Some(
+                "each table element is rendered PubTabNet-style (every cell a td, header rows in thead) \
+                 before TEDS, so th-vs-td is not scored"
+                    .into(),
+            ),
+        }
+    }
+
+    fn warm_up(&self) -> Result<(), ConvertError> {
+        Ok(self.engine.warm_up(&Options::default())?)
+    }
+
+    fn convert(&self, path: &Path, request: &Request) -> Result<Conversion, ConvertError> {
+        let options = Options {
+            ocr: if request.force_ocr { OcrMode::Force } else { OcrMode::Auto },
+            password: request.password.clone(),
+            page_is_table: request.page_is_table,
+            ..Options::default()
+        };
+        let converted = self.engine.convert_path(path, &options, &mut |_| {})?;
+        let document = converted.document;
+        let regions = document
+            .elements
+            .iter()
+            .map(|e| Region { page: e.page, category: e.category, bbox: e.bbox, score: 1.0 })
+            .collect();
+        let tables = document.elements.iter().filter_map(|e| e.table.as_ref()).map(pubtabnet_html).collect();
+        Ok(Conversion { document, regions, tables })
+    }
+}

@@ -1,0 +1,116 @@
+//! The cheap suites CI runs, with thresholds, on the real engine, models and
+//! corpus (all must be present: missing ones fail loudly).
+//!
+//! - `ocr --quick`: phototest, eurotext and Docling's scanned page through
+//!   Parasol's OCR; CER thresholds per file.
+//! - `docling-pdf`: NID and reading order on Docling's born-digital PDFs.
+//!
+//! The `hostile` suite is covered by the root end-to-end test
+//! `tests/hostile.rs` (same rules), so it is not repeated here.
+
+use std::path::PathBuf;
+
+use parasol_eval::report::{Cell, Report, Status};
+use parasol_eval::suites::run;
+use parasol_eval::{Context, Paths, PipelineConverter, Suite};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn models() -> PathBuf {
+    std::env::var_os("PARASOL_MODELS").map(PathBuf::from).unwrap_or_else(|| root().join("models/files"))
+}
+
+fn suite(suite: Suite, quick: bool) -> Report {
+    let corpus = root().join("../shared/corpus");
+    assert!(corpus.is_dir(), "the evaluation corpus is missing: expected {}", corpus.display());
+    let converter = PipelineConverter::new(&models(), None).unwrap_or_else(|e| {
+        panic!("{e} (models in {}; run `python3 scripts/fetch_models.py`)", models().display())
+    });
+    let ctx = Context {
+        paths: Paths {
+            corpus,
+            // No peers in CI: only Parasol's own columns are scored.
+            peers: root().join("target/eval-test-no-peers"),
+            scratch: root().join("target/test-tmp/eval"),
+            binary: PathBuf::from("parasol-not-used-by-these-suites"),
+            models: models(),
+        },
+        converter: &converter,
+        quick,
+        progress: &|_| {},
+    };
+    let report = run(suite, &ctx).unwrap_or_else(|e| panic!("suite {}: {e}", suite.name()));
+    eprintln!("{}", report.to_text());
+    assert_eq!(report.status, Status::Measured);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    report
+}
+
+fn num(cell: &Cell) -> f64 {
+    match cell {
+        Cell::Num(v, _) => *v,
+        other => panic!("expected a number, got {other:?}"),
+    }
+}
+
+/// The Parasol column of a row, by the first text cell naming the file.
+fn value(report: &Report, table: usize, file: &str, column: &str) -> f64 {
+    let t = &report.tables[table];
+    let col = t.columns.iter().position(|c| c == column).unwrap_or_else(|| panic!("no column {column}"));
+    let row = t
+        .rows
+        .iter()
+        .find(|r| r.iter().any(|c| *c == Cell::text(file)))
+        .unwrap_or_else(|| panic!("no row for {file}"));
+    num(&row[col])
+}
+
+#[test]
+fn ocr_quick_subset_meets_its_thresholds() {
+    let r = suite(Suite::Ocr, true);
+    // (file, highest acceptable CER). Measured 0.000, 0.005, 0.000.
+    for (file, max) in [("phototest.tif", 0.02), ("eurotext.tif", 0.03), ("ocr_test.pdf", 0.02)] {
+        let cer = value(&r, 0, file, "parasol CER");
+        assert!(cer <= max, "{file}: CER {cer:.4} > {max}");
+    }
+    let all_wer = value(&r, 1, "all", "WER");
+    assert!(all_wer <= 0.05, "WER over the subset {all_wer:.4} > 0.05");
+}
+
+#[test]
+fn docling_pdf_text_and_order_meet_their_thresholds() {
+    let r = suite(Suite::DoclingPdf, false);
+    // Means over the 11 PDFs with ground truth. Measured NID 0.881, order 0.843;
+    // the right-to-left pages are the weak spot.
+    let summary = &r.tables[1];
+    let parasol = &summary.rows[0];
+    assert_eq!(parasol[0], Cell::text("parasol"));
+    let (nid, order) = (num(&parasol[2]), num(&parasol[3]));
+    assert!(nid >= 0.86, "mean NID {nid:.4} < 0.86");
+    assert!(order >= 0.80, "mean reading order {order:.4} < 0.80");
+    // Clean single-column text must be near perfect.
+    assert!(value(&r, 0, "multi_page", "parasol NID") >= 0.98);
+    // Issue 4: the two-column paper pages reach NID 0.90 (measured 0.9995
+    // on 2305.03393v1-pg9; the other two-column sources, 2203.01017v2 and
+    // 2206.01062, are not in the corpus), and so does the median of all.
+    assert!(value(&r, 0, "2305.03393v1-pg9", "parasol NID") >= 0.90);
+    let mut nids: Vec<f64> = r.tables[0].rows.iter().map(|row| num(&row[2])).collect();
+    nids.sort_by(f64::total_cmp);
+    let median = nids[nids.len() / 2];
+    assert!(nids.len() >= 11 && median >= 0.90, "median NID {median:.4} < 0.90 over {} files", nids.len());
+}
+
+#[test]
+fn tables_meet_the_teds_target() {
+    let r = suite(Suite::Tables, false);
+    // Issue 4: mean TEDS ≥ 0.85 on the 40 PubTabNet images (measured 0.9183,
+    // TEDS-S 0.9773), each image read as one table.
+    let summary = r.tables.last().unwrap();
+    let all = summary.rows.iter().find(|row| row[0] == Cell::text("all")).unwrap();
+    let (teds, teds_s) = (num(&all[2]), num(&all[3]));
+    assert!(num(&all[1]) >= 40.0, "{all:?}");
+    assert!(teds >= 0.85, "mean TEDS {teds:.4} < 0.85");
+    assert!(teds_s >= 0.90, "mean TEDS-S {teds_s:.4} < 0.90");
+}
