@@ -44,13 +44,19 @@ fn region_of(line: &BBox, regions: &[Region], kept: &[usize]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// A "figure" covering most of the page with plenty of text on it is a
-/// photographed or scanned document (a receipt on a table, say), not a
-/// picture: its text must be read, not hidden in an image.
+/// A "figure" covering most of the page, or densely covered by text, with
+/// plenty of lines on it is a photographed or scanned document (a receipt on
+/// a table, say), not a picture: its text must be read, not hidden in an
+/// image. Charts carry a few short labels and stay figures.
 fn is_page_photo(r: &Region, page: &PageText) -> bool {
+    if !matches!(r.category, Category::Figure | Category::Chart) {
+        return false;
+    }
+    let inside: Vec<&TextLine> =
+        page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).collect();
     let page_area = page.info.width * page.info.height;
-    let text_lines = page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).count();
-    matches!(r.category, Category::Figure | Category::Chart) && r.bbox.area() > 0.5 * page_area && text_lines >= 5
+    let text_area: f32 = inside.iter().map(|l| l.bbox.area()).sum();
+    inside.len() >= 5 && (r.bbox.area() > 0.5 * page_area || text_area > 0.15 * r.bbox.area())
 }
 
 pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
@@ -83,7 +89,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     let mut t = t.clone();
                     let split;
                     let words: Vec<&TextLine> = if page.words.is_empty() {
-                        split = crate::tables::split_words(lines);
+                        split = crate::tables::split_straddling(&t, lines);
                         split.iter().collect()
                     } else {
                         page.words.iter().filter(|w| contained(&w.bbox, &r.bbox) >= LINE_IN_REGION).collect()

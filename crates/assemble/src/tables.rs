@@ -37,9 +37,35 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
     }
 }
 
-/// Splits lines into words with boxes estimated from character counts, for
-/// sources (OCR) that give lines only: a line may run across cell borders,
-/// its words rarely do.
+/// Lines that overlap cells of one column only stay whole; lines that
+/// straddle columns (a quarter of their width in each of two) are split into words with boxes estimated from character
+/// counts. For sources (OCR) that give lines only: a line may run across
+/// cell borders, its words rarely do.
+pub(crate) fn split_straddling(table: &Table, lines: &[&TextLine]) -> Vec<TextLine> {
+    let mut out = Vec::new();
+    for l in lines {
+        // Horizontally: cell boxes are often off by half a row vertically,
+        // which must not split a line that sits in one column.
+        let width = l.bbox.width().max(1e-3);
+        let columns = table
+            .cells
+            .iter()
+            .filter_map(|c| c.bbox.map(|b| (c.col, b)))
+            .filter(|(_, b)| b.y0 < l.bbox.y1 && l.bbox.y0 < b.y1)
+            .filter(|(_, b)| (b.x1.min(l.bbox.x1) - b.x0.max(l.bbox.x0)).max(0.0) >= 0.25 * width)
+            .map(|(col, _)| col)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if columns <= 1 {
+            out.push((*l).clone());
+        } else {
+            out.extend(split_words(&[l]));
+        }
+    }
+    out
+}
+
+/// Splits lines into words with boxes estimated from character counts.
 pub(crate) fn split_words(lines: &[&TextLine]) -> Vec<TextLine> {
     let mut out = Vec::new();
     for l in lines {
