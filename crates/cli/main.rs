@@ -5,7 +5,9 @@
 //! failed, 2 usage or setup error).
 
 mod convert;
+mod dus;
 mod eval;
+mod generate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +33,10 @@ enum Command {
     Convert(convert::Args),
     /// Measure parsing quality and speed on the evaluation corpus, beside peers.
     Eval(eval::Args),
+    /// Generate text with the built-in Solar Mini engine (streams to stdout, speeds to stderr).
+    Generate(generate::Args),
+    /// Depth Up-Scaling of a safetensors Llama checkpoint (SOLAR recipe: --drop 8 turns 32 layers into 48).
+    Dus(dus::Args),
 }
 
 /// The model directory: `--models`, then `PARASOL_MODELS`, then the
@@ -53,6 +59,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => convert::run(args, &models),
         Command::Eval(args) => eval::run(args, &models),
+        Command::Generate(args) => generate::run(args, &models),
+        Command::Dus(args) => dus::run(args, &models),
     };
     match result {
         Ok(code) => code,

@@ -29,7 +29,8 @@ fn keep_regions(regions: &[Region]) -> Vec<usize> {
                 j != i
                     && contained(&r.bbox, &o.bbox) > 0.8
                     && ((is_container(o.category) && !is_container(r.category))
-                        || (o.category == r.category && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i))))
+                        || (o.category == r.category
+                            && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i))))
             })
         })
         .collect()
@@ -95,7 +96,13 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                         page.words.iter().filter(|w| contained(&w.bbox, &r.bbox) >= LINE_IN_REGION).collect()
                     };
                     crate::fill_table(&mut t, &words);
-                    block.text = t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+                    block.text = t
+                        .cells
+                        .iter()
+                        .map(|c| c.text.as_str())
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     block.table = Some(t);
                 } else {
                     block.text = rows(lines).join("\n");
@@ -146,7 +153,10 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     } else if block.bbox.y0 > 0.75 * page_h
         && body_font > 0.0
         && font < 0.9 * body_font
-        && first.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
+        && first
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
     {
         block.category = Category::Footnote;
     } else if rows.len() <= 2 && body_font > 0.0 && font >= 1.15 * body_font {
@@ -198,7 +208,13 @@ fn order(blocks: Vec<Block>) -> Vec<Block> {
             .filter(|&t| horizontal_overlap(&blocks[t].bbox, &cb) > 0.3)
             .map(|t| {
                 let tb = blocks[t].bbox;
-                let gap = if cb.y0 >= tb.y1 { cb.y0 - tb.y1 } else if tb.y0 >= cb.y1 { tb.y0 - cb.y1 } else { 0.0 };
+                let gap = if cb.y0 >= tb.y1 {
+                    cb.y0 - tb.y1
+                } else if tb.y0 >= cb.y1 {
+                    tb.y0 - cb.y1
+                } else {
+                    0.0
+                };
                 (t, gap)
             })
             .filter(|&(_, gap)| gap < 4.0 * cb.height().max(10.0))

@@ -70,11 +70,8 @@ pub fn assemble(pages: &[PageText]) -> Document {
     let mut doc = Document::default();
     for page in pages {
         doc.pages.push(page.info);
-        let blocks = if page.regions.is_empty() {
-            paragraphs::blocks(&page.lines)
-        } else {
-            layout::blocks(page)
-        };
+        let blocks =
+            if page.regions.is_empty() { paragraphs::blocks(&page.lines) } else { layout::blocks(page) };
         let base = doc.elements.len();
         for block in blocks {
             let id = doc.elements.len();

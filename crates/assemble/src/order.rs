@@ -108,11 +108,11 @@ mod tests {
     #[test]
     fn two_columns_under_a_title() {
         let boxes = [
-            b(600.0, 300.0, 1000.0, 500.0), // right column, first block
-            b(100.0, 100.0, 1000.0, 150.0), // title
-            b(100.0, 520.0, 500.0, 900.0),  // left column, second block
-            b(100.0, 200.0, 500.0, 500.0),  // left column, first block
-            b(600.0, 520.0, 1000.0, 900.0), // right column, second block
+            b(600.0, 300.0, 1000.0, 500.0),  // right column, first block
+            b(100.0, 100.0, 1000.0, 150.0),  // title
+            b(100.0, 520.0, 500.0, 900.0),   // left column, second block
+            b(100.0, 200.0, 500.0, 500.0),   // left column, first block
+            b(600.0, 520.0, 1000.0, 900.0),  // right column, second block
             b(500.0, 1400.0, 600.0, 1420.0), // page number
         ];
         assert_eq!(xy_cut(&boxes), [1, 3, 2, 0, 4, 5]);
@@ -122,10 +122,10 @@ mod tests {
     #[test]
     fn a_full_width_figure_splits_the_columns_into_bands() {
         let boxes = [
-            b(100.0, 100.0, 500.0, 400.0),  // left top
-            b(600.0, 100.0, 1000.0, 400.0), // right top
-            b(100.0, 450.0, 1000.0, 700.0), // figure
-            b(100.0, 750.0, 500.0, 1000.0), // left bottom
+            b(100.0, 100.0, 500.0, 400.0),   // left top
+            b(600.0, 100.0, 1000.0, 400.0),  // right top
+            b(100.0, 450.0, 1000.0, 700.0),  // figure
+            b(100.0, 750.0, 500.0, 1000.0),  // left bottom
             b(600.0, 750.0, 1000.0, 1000.0), // right bottom
         ];
         assert_eq!(xy_cut(&boxes), [0, 1, 2, 3, 4]);

@@ -126,8 +126,7 @@ mod tests {
 
     #[track_caller]
     fn check(lines: &[TextLine], expect: &[(Category, &str)]) {
-        let got: Vec<(Category, String)> =
-            blocks(lines).into_iter().map(|b| (b.category, b.text)).collect();
+        let got: Vec<(Category, String)> = blocks(lines).into_iter().map(|b| (b.category, b.text)).collect();
         let expect: Vec<(Category, String)> = expect.iter().map(|(c, t)| (*c, t.to_string())).collect();
         assert_eq!(got, expect);
     }

@@ -107,7 +107,8 @@ mod tests {
     fn lines_split_into_words_at_proportional_positions() {
         let l = TextLine::from_bbox(BBox::new(0.0, 0.0, 140.0, 10.0), "Mean SD Median", TextOrigin::Ocr);
         let words = split_words(&[&l]);
-        let got: Vec<(&str, f32, f32)> = words.iter().map(|w| (w.text.as_str(), w.bbox.x0, w.bbox.x1)).collect();
+        let got: Vec<(&str, f32, f32)> =
+            words.iter().map(|w| (w.text.as_str(), w.bbox.x0, w.bbox.x1)).collect();
         assert_eq!(got, [("Mean", 0.0, 40.0), ("SD", 50.0, 70.0), ("Median", 80.0, 140.0)]);
     }
 
@@ -116,9 +117,14 @@ mod tests {
         let mut t = Table {
             rows: 1,
             cols: 2,
-            cells: vec![cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)), cell(0, 1, BBox::new(100.0, 0.0, 200.0, 20.0))],
+            cells: vec![
+                cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)),
+                cell(0, 1, BBox::new(100.0, 0.0, 200.0, 20.0)),
+            ],
         };
-        let w = |x: f32, s: &str| TextLine::from_bbox(BBox::new(x, 4.0, x + 30.0, 16.0), s, TextOrigin::TextLayer);
+        let w = |x: f32, s: &str| {
+            TextLine::from_bbox(BBox::new(x, 4.0, x + 30.0, 16.0), s, TextOrigin::TextLayer)
+        };
         let words = [w(10.0, "Mid"), w(45.0, "dune"), w(120.0, "18"), w(250.0, "stray")];
         fill_table(&mut t, &words.iter().collect::<Vec<_>>());
         assert_eq!(t.cells[0].text, "Mid dune");

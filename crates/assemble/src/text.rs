@@ -55,7 +55,10 @@ pub(crate) fn is_list_item(s: &str) -> bool {
     let s = s.trim_start();
     let mut chars = s.chars();
     let Some(first) = chars.next() else { return false };
-    if matches!(first, '•' | '●' | '▪' | '■' | '◦' | '○' | '·' | '‣' | '⁃' | '–' | '—' | '-' | '*' | '➢' | '✓') {
+    if matches!(
+        first,
+        '•' | '●' | '▪' | '■' | '◦' | '○' | '·' | '‣' | '⁃' | '–' | '—' | '-' | '*' | '➢' | '✓'
+    ) {
         return chars.next().is_some_and(char::is_whitespace);
     }
     let token: String = s.chars().take_while(|c| !c.is_whitespace()).collect();

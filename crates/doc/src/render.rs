@@ -179,7 +179,8 @@ fn join(doc: &Document, sep: &str, f: impl Fn(&Element) -> String) -> String {
 
 pub(crate) fn html(doc: &Document) -> String {
     let by_id = |id: usize| doc.elements.iter().find(|c| c.id == id && c.category == Category::Caption);
-    let nested: Vec<usize> = doc.elements.iter().filter_map(|e| e.caption.filter(|&id| by_id(id).is_some())).collect();
+    let nested: Vec<usize> =
+        doc.elements.iter().filter_map(|e| e.caption.filter(|&id| by_id(id).is_some())).collect();
     let parts: Vec<String> = doc
         .elements
         .iter()

@@ -20,7 +20,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  {:?} trustworthy={}", t.stats, t.stats.is_trustworthy());
             for l in &t.lines {
                 let b = l.bbox;
-                println!("  [{:.0},{:.0},{:.0},{:.0}] {:.1}px {}", b.x0, b.y0, b.x1, b.y1, l.font_size, l.text);
+                println!(
+                    "  [{:.0},{:.0},{:.0},{:.0}] {:.1}px {}",
+                    b.x0, b.y0, b.x1, b.y1, l.font_size, l.text
+                );
             }
         }
     }

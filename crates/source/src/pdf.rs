@@ -125,8 +125,14 @@ fn saslprep(password: &str) -> String {
     let mapped: String = password
         .chars()
         .filter_map(|c| match c {
-            '\u{00AD}' | '\u{034F}' | '\u{1806}' | '\u{180B}'..='\u{180D}' | '\u{200B}'..='\u{200D}'
-            | '\u{2060}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' => None,
+            '\u{00AD}'
+            | '\u{034F}'
+            | '\u{1806}'
+            | '\u{180B}'..='\u{180D}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}' => None,
             '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
                 Some(' ')
             }

@@ -100,22 +100,28 @@ fn caption_starts() {
 
 #[test]
 fn a_dense_text_figure_is_read_as_text_but_a_chart_is_not() {
-    let receipt: Vec<TextLine> =
-        (0..8).map(|i| line(300.0, 200.0 + 25.0 * i as f32, 500.0, 220.0 + 25.0 * i as f32, &format!("r{i}"))).collect();
+    let receipt: Vec<TextLine> = (0..8)
+        .map(|i| line(300.0, 200.0 + 25.0 * i as f32, 500.0, 220.0 + 25.0 * i as f32, &format!("r{i}")))
+        .collect();
     let p = page(receipt, vec![region(280.0, 180.0, 520.0, 420.0, Category::Figure)]);
     assert!(blocks(&p).iter().all(|b| b.category != Category::Figure));
-    let labels: Vec<TextLine> =
-        (0..6).map(|i| line(100.0, 200.0 + 60.0 * i as f32, 130.0, 212.0 + 60.0 * i as f32, &format!("{i}0"))).collect();
+    let labels: Vec<TextLine> = (0..6)
+        .map(|i| line(100.0, 200.0 + 60.0 * i as f32, 130.0, 212.0 + 60.0 * i as f32, &format!("{i}0")))
+        .collect();
     let p = page(labels, vec![region(90.0, 180.0, 700.0, 600.0, Category::Figure)]);
     assert_eq!(blocks(&p).iter().filter(|b| b.category == Category::Figure).count(), 1);
 }
 
 #[test]
 fn a_page_sized_figure_full_of_text_is_read_as_text() {
-    let lines: Vec<TextLine> =
-        (0..6).map(|i| line(200.0, 200.0 + 30.0 * i as f32, 600.0, 220.0 + 30.0 * i as f32, &format!("item {i}"))).collect();
+    let lines: Vec<TextLine> = (0..6)
+        .map(|i| line(200.0, 200.0 + 30.0 * i as f32, 600.0, 220.0 + 30.0 * i as f32, &format!("item {i}")))
+        .collect();
     let p = page(lines, vec![region(50.0, 50.0, 950.0, 1300.0, Category::Figure)]);
     let out = blocks(&p);
     assert!(out.iter().all(|b| b.category != Category::Figure), "{out:?}");
-    assert_eq!(out.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join(" "), "item 0 item 1 item 2 item 3 item 4 item 5");
+    assert_eq!(
+        out.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join(" "),
+        "item 0 item 1 item 2 item 3 item 4 item 5"
+    );
 }

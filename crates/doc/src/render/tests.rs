@@ -3,7 +3,11 @@ use crate::{BBox, Image, PageInfo, TableCell};
 use proptest::prelude::*;
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
 }
 
 fn doc(elements: Vec<Element>) -> Document {
@@ -16,7 +20,8 @@ fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, header: bool, te
 
 #[test]
 fn script_tags_come_out_inert() {
-    let d = doc(vec![Element::text(0, Category::Paragraph, 1, BBox::default(), "<script>alert('x')</script>")]);
+    let d =
+        doc(vec![Element::text(0, Category::Paragraph, 1, BBox::default(), "<script>alert('x')</script>")]);
     let html = d.to_html();
     assert!(!html.contains("<script"), "{html}");
     assert_eq!(

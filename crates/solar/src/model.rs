@@ -1,0 +1,456 @@
+//! The Llama decoder on candle: one forward pass for GGUF (quantized) and
+//! safetensors (dense) weights, with a KV cache.
+//!
+//! Both formats become [`QMatMul`] projections, so there is a single code
+//! path. The difference that matters is RoPE: llama.cpp's converter permutes
+//! the rows of Q and K so that the interleaved ("normal") rotation applies,
+//! whereas Hugging Face checkpoints rotate the two halves of each head
+//! ("neox"); [`RopeStyle`] records which one the weights expect.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+use std::sync::Arc;
+
+use candle_core::quantized::{gguf_file, GgmlDType, QMatMul, QTensor};
+use candle_core::{DType, Device, Module, Tensor, D};
+use candle_nn::kv_cache::KvCache;
+
+use crate::config::LlamaConfig;
+use crate::error::{Error, Result};
+use crate::q4_1::Q41Matrix;
+use crate::st::Checkpoint;
+
+/// KV caches grow in steps of this many positions.
+const KV_CHUNK: usize = 512;
+
+/// How rotary embeddings pair the dimensions of a head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RopeStyle {
+    /// Pairs (2i, 2i+1): GGUF files, whose Q/K rows llama.cpp permuted.
+    Interleaved,
+    /// Pairs (i, i + d/2): Hugging Face `rotate_half`.
+    Halves,
+}
+
+/// A projection: candle's (quantized or dense) matmul, or our Q4_1 kernel.
+#[derive(Debug)]
+enum Proj {
+    Candle(QMatMul),
+    Q41(Q41Matrix),
+}
+
+impl Proj {
+    /// Q4_1 goes to our kernel (see `q4_1`), everything else to candle.
+    fn from_qtensor(t: Arc<QTensor>, path: &Path) -> Result<Self> {
+        if t.dtype() == GgmlDType::Q4_1 {
+            let (n, k) = t.shape().dims2()?;
+            let raw = t.data()?;
+            let m = Q41Matrix::from_ggml_bytes(&raw, n, k)
+                .ok_or_else(|| Error::invalid(path, format!("Q4_1 tensor of shape [{n}, {k}]")))?;
+            return Ok(Self::Q41(m));
+        }
+        Ok(Self::Candle(QMatMul::from_arc(t)?))
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        match self {
+            Self::Candle(m) => Ok(m.forward(x)?),
+            Self::Q41(w) => {
+                let mut dims = x.dims().to_vec();
+                let k = dims.pop().unwrap_or(0);
+                if k != w.k {
+                    return Err(candle_core::Error::ShapeMismatchBinaryOp {
+                        lhs: x.shape().clone(),
+                        rhs: (w.n, w.k).into(),
+                        op: "q4_1 matmul",
+                    }
+                    .into());
+                }
+                let rows = x.elem_count() / k.max(1);
+                let data = x.flatten_all()?.to_vec1::<f32>()?;
+                let out = w.matmul(&data, rows);
+                dims.push(w.n);
+                Ok(Tensor::from_vec(out, dims, x.device())?)
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Layer {
+    wq: Proj,
+    wk: Proj,
+    wv: Proj,
+    wo: Proj,
+    gate: Proj,
+    up: Proj,
+    down: Proj,
+    attn_norm: Tensor,
+    ffn_norm: Tensor,
+    cache: KvCache,
+}
+
+/// A loaded Llama-family model and its KV cache.
+#[derive(Debug)]
+pub struct Llama {
+    pub config: LlamaConfig,
+    pub rope: RopeStyle,
+    /// Round Q, K, V and the attention weights to f16 as llama.cpp does
+    /// (its KV cache is f16 and `mul_mat` converts the other operand to
+    /// the cache's type); on for GGUF so that greedy decoding matches
+    /// llama.cpp token for token, off for safetensors (transformers parity).
+    pub f16_attention: bool,
+    embed: QMatMul,
+    layers: Vec<Layer>,
+    norm: Tensor,
+    lm_head: Proj,
+    cos: Tensor,
+    sin: Tensor,
+    pos: usize,
+    device: Device,
+}
+
+impl Llama {
+    /// Loads the weights of an opened GGUF file.
+    pub fn from_gguf(content: &gguf_file::Content, path: &Path) -> Result<Self> {
+        let config = LlamaConfig::from_gguf(content, path)?;
+        let device = Device::Cpu;
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut reader = BufReader::new(file);
+        let mut tensor = |name: &str| -> Result<Arc<QTensor>> {
+            let t = content
+                .tensor(&mut reader, name, &device)
+                .map_err(|e| Error::invalid(path, format!("tensor {name}: {e}")))?;
+            Ok(Arc::new(t))
+        };
+        let embed = tensor("token_embd.weight")?;
+        let norm = tensor("output_norm.weight")?.dequantize(&device)?;
+        let lm_head = if config.tie_word_embeddings { embed.clone() } else { tensor("output.weight")? };
+        let mut layers = Vec::with_capacity(config.num_layers);
+        for i in 0..config.num_layers {
+            let mut w = |n: &str| tensor(&format!("blk.{i}.{n}.weight"));
+            let (wq, wk, wv, wo) = (w("attn_q")?, w("attn_k")?, w("attn_v")?, w("attn_output")?);
+            let (gate, up, down) = (w("ffn_gate")?, w("ffn_up")?, w("ffn_down")?);
+            let (attn_norm, ffn_norm) = (w("attn_norm")?, w("ffn_norm")?);
+            layers.push(Layer {
+                wq: Proj::from_qtensor(wq, path)?,
+                wk: Proj::from_qtensor(wk, path)?,
+                wv: Proj::from_qtensor(wv, path)?,
+                wo: Proj::from_qtensor(wo, path)?,
+                gate: Proj::from_qtensor(gate, path)?,
+                up: Proj::from_qtensor(up, path)?,
+                down: Proj::from_qtensor(down, path)?,
+                attn_norm: attn_norm.dequantize(&device)?,
+                ffn_norm: ffn_norm.dequantize(&device)?,
+                cache: KvCache::new(2, KV_CHUNK),
+            });
+        }
+        let model = Self::assemble(
+            config,
+            RopeStyle::Interleaved,
+            QMatMul::from_arc(embed)?,
+            layers,
+            norm,
+            Proj::from_qtensor(lm_head, path)?,
+            device,
+        )?;
+        model.check_shapes(path)?;
+        Ok(model)
+    }
+
+    /// Loads a Hugging Face checkpoint directory (`config.json` plus
+    /// `model.safetensors` or sharded safetensors) in `dtype`.
+    pub fn from_safetensors(dir: &Path, dtype: DType) -> Result<Self> {
+        let config = LlamaConfig::from_hf_json(&dir.join("config.json"))?;
+        let device = Device::Cpu;
+        let ckpt = Checkpoint::open(dir)?;
+        let load = |name: &str| ckpt.load(name, dtype, &device);
+        let embed = load("model.embed_tokens.weight")?;
+        let lm_head = if ckpt.contains("lm_head.weight") && !config.tie_word_embeddings {
+            load("lm_head.weight")?
+        } else {
+            embed.clone()
+        };
+        let mut layers = Vec::with_capacity(config.num_layers);
+        for i in 0..config.num_layers {
+            let p = format!("model.layers.{i}");
+            let w = |n: &str| -> Result<Proj> {
+                Ok(Proj::Candle(QMatMul::Tensor(load(&format!("{p}.{n}.weight"))?)))
+            };
+            let f32w =
+                |n: &str| -> Result<Tensor> { ckpt.load(&format!("{p}.{n}.weight"), DType::F32, &device) };
+            layers.push(Layer {
+                wq: w("self_attn.q_proj")?,
+                wk: w("self_attn.k_proj")?,
+                wv: w("self_attn.v_proj")?,
+                wo: w("self_attn.o_proj")?,
+                gate: w("mlp.gate_proj")?,
+                up: w("mlp.up_proj")?,
+                down: w("mlp.down_proj")?,
+                attn_norm: f32w("input_layernorm")?,
+                ffn_norm: f32w("post_attention_layernorm")?,
+                cache: KvCache::new(2, KV_CHUNK),
+            });
+        }
+        let norm = ckpt.load("model.norm.weight", DType::F32, &device)?;
+        let model = Self::assemble(
+            config,
+            RopeStyle::Halves,
+            QMatMul::Tensor(embed),
+            layers,
+            norm,
+            Proj::Candle(QMatMul::Tensor(lm_head)),
+            device,
+        )?;
+        model.check_shapes(&dir.join("model.safetensors"))?;
+        Ok(model)
+    }
+
+    fn assemble(
+        config: LlamaConfig,
+        rope: RopeStyle,
+        embed: QMatMul,
+        layers: Vec<Layer>,
+        norm: Tensor,
+        lm_head: Proj,
+        device: Device,
+    ) -> Result<Self> {
+        // GGUF models follow llama.cpp's numerics, safetensors transformers'.
+        let f16_attention = rope == RopeStyle::Interleaved;
+        let (cos, sin) =
+            if f16_attention { rope_tables_ggml(&config, &device)? } else { rope_tables(&config, &device)? };
+        Ok(Self { config, rope, f16_attention, embed, layers, norm, lm_head, cos, sin, pos: 0, device })
+    }
+
+    /// Checks the norm shapes against the config (projections are checked
+    /// by matmul on first use; a wrong embedding width would show here).
+    fn check_shapes(&self, path: &Path) -> Result<()> {
+        let h = self.config.hidden_size;
+        let bad = |what: &str, dims: &[usize]| {
+            Error::invalid(path, format!("{what} has shape {dims:?}, hidden {h}"))
+        };
+        if self.norm.dims() != [h] {
+            return Err(bad("final norm", self.norm.dims()));
+        }
+        for layer in &self.layers {
+            if layer.attn_norm.dims() != [h] || layer.ffn_norm.dims() != [h] {
+                return Err(bad("layer norm", layer.attn_norm.dims()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Positions already in the KV cache.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Empties the KV cache, for a new, unrelated prompt.
+    pub fn reset(&mut self) {
+        for layer in &mut self.layers {
+            layer.cache.reset();
+        }
+        self.pos = 0;
+    }
+
+    /// Drops cached positions from `pos` on, keeping the common prefix of a
+    /// previous prompt.
+    pub fn truncate(&mut self, pos: usize) -> Result<()> {
+        if pos >= self.pos {
+            return Ok(());
+        }
+        if pos == 0 {
+            self.reset();
+            return Ok(());
+        }
+        for layer in &mut self.layers {
+            let k = layer.cache.k()?.map(|k| k.narrow(2, 0, pos)).transpose()?;
+            let v = layer.cache.v()?.map(|v| v.narrow(2, 0, pos)).transpose()?;
+            layer.cache.reset();
+            if let (Some(k), Some(v)) = (k, v) {
+                layer.cache.append(&k.contiguous()?, &v.contiguous()?)?;
+            }
+        }
+        self.pos = pos;
+        Ok(())
+    }
+
+    /// Runs `tokens` through the model at the current position, extends the
+    /// KV cache and returns the logits of the last token, shape `[vocab]`.
+    pub fn forward(&mut self, tokens: &[u32]) -> Result<Tensor> {
+        let logits = self.run(tokens, false)?;
+        Ok(logits.squeeze(0)?)
+    }
+
+    /// Like [`Llama::forward`] but returns the logits of every position,
+    /// shape `[tokens, vocab]` (for parity checks and scoring).
+    pub fn forward_all(&mut self, tokens: &[u32]) -> Result<Tensor> {
+        self.run(tokens, true)
+    }
+
+    fn run(&mut self, tokens: &[u32], all: bool) -> Result<Tensor> {
+        let seq = tokens.len();
+        if seq == 0 {
+            return Err(Error::EmptyPrompt);
+        }
+        if self.pos + seq > self.config.context_length {
+            return Err(Error::ContextOverflow {
+                prompt: self.pos + seq,
+                max_tokens: 0,
+                context: self.config.context_length,
+            });
+        }
+        if let Some(&bad) = tokens.iter().find(|&&t| t as usize >= self.config.vocab_size) {
+            return Err(Error::Tokenizer(format!("token id {bad} outside the vocabulary")));
+        }
+        let ids = Tensor::new(tokens, &self.device)?.unsqueeze(0)?;
+        let mut x = self.embed.embedding(&ids)?.to_dtype(DType::F32)?;
+        let cos = self.cos.narrow(0, self.pos, seq)?;
+        let sin = self.sin.narrow(0, self.pos, seq)?;
+        let mask = if seq > 1 { Some(causal_mask(seq, self.pos, &self.device)?) } else { None };
+        let eps = self.config.rms_norm_eps as f32;
+        let shape = AttnShape::new(&self.config, seq, self.rope, self.f16_attention);
+        for layer in &mut self.layers {
+            let h = candle_nn::ops::rms_norm(&x, &layer.attn_norm, eps)?;
+            let attn = attention(layer, &h, &shape, &cos, &sin, mask.as_ref())?;
+            x = (x + attn)?;
+            let h = candle_nn::ops::rms_norm(&x, &layer.ffn_norm, eps)?;
+            let gate = candle_nn::ops::silu(&layer.gate.forward(&h)?)?;
+            let mlp = layer.down.forward(&(gate * layer.up.forward(&h)?)?)?;
+            x = (x + mlp)?;
+        }
+        self.pos += seq;
+        let x = if all { x } else { x.narrow(1, seq - 1, 1)? };
+        let x = candle_nn::ops::rms_norm(&x, &self.norm, eps)?;
+        let logits = self.lm_head.forward(&x)?.squeeze(0)?;
+        Ok(logits.to_dtype(DType::F32)?)
+    }
+}
+
+#[derive(Debug)]
+struct AttnShape {
+    seq: usize,
+    heads: usize,
+    kv_heads: usize,
+    head_dim: usize,
+    scale: f64,
+    rope: RopeStyle,
+    /// Round to f16 like llama.cpp (see [`Llama::f16_attention`]).
+    f16: bool,
+}
+
+impl AttnShape {
+    fn new(c: &LlamaConfig, seq: usize, rope: RopeStyle, f16: bool) -> Self {
+        Self {
+            seq,
+            heads: c.num_heads,
+            kv_heads: c.num_kv_heads,
+            head_dim: c.head_dim,
+            scale: 1.0 / (c.head_dim as f64).sqrt(),
+            rope,
+            f16,
+        }
+    }
+}
+
+/// Grouped-query attention with the KV cache.
+///
+/// Instead of repeating K and V for every query head, the query heads that
+/// share a KV head are stacked along the sequence axis, so one batched
+/// matmul per KV head does the work without copies.
+fn attention(
+    layer: &mut Layer,
+    x: &Tensor,
+    s: &AttnShape,
+    cos: &Tensor,
+    sin: &Tensor,
+    mask: Option<&Tensor>,
+) -> Result<Tensor> {
+    let round = |t: Tensor| -> Result<Tensor> {
+        if s.f16 {
+            Ok(t.to_dtype(DType::F16)?.to_dtype(DType::F32)?)
+        } else {
+            Ok(t)
+        }
+    };
+    let (b, seq) = (1, s.seq);
+    let rotate = |t: Tensor| -> Result<Tensor> {
+        let t = t.contiguous()?;
+        Ok(match s.rope {
+            RopeStyle::Interleaved => candle_nn::rotary_emb::rope_i(&t, cos, sin)?,
+            RopeStyle::Halves => candle_nn::rotary_emb::rope(&t, cos, sin)?,
+        })
+    };
+    let q = layer.wq.forward(x)?.reshape((b, seq, s.heads, s.head_dim))?.transpose(1, 2)?;
+    let k = layer.wk.forward(x)?.reshape((b, seq, s.kv_heads, s.head_dim))?.transpose(1, 2)?;
+    let v = layer.wv.forward(x)?.reshape((b, seq, s.kv_heads, s.head_dim))?.transpose(1, 2)?;
+    let q = round(rotate(q)?)?;
+    let k = round(rotate(k)?)?;
+    let v = round(v.contiguous()?)?;
+    let (k, v) = layer.cache.append(&k, &v)?;
+    let kv_len = k.dim(2)?;
+    let rep = s.heads / s.kv_heads;
+    let q = q.reshape((b, s.kv_heads, rep * seq, s.head_dim))?;
+    let att = (q.matmul(&k.t()?)? * s.scale)?;
+    let att = match mask {
+        Some(mask) => att.reshape((b, s.kv_heads, rep, seq, kv_len))?.broadcast_add(mask)?.reshape((
+            b,
+            s.kv_heads,
+            rep * seq,
+            kv_len,
+        ))?,
+        None => att,
+    };
+    let att = round(candle_nn::ops::softmax_last_dim(&att)?)?;
+    let y = att.matmul(&v)?;
+    let y =
+        y.reshape((b, s.heads, seq, s.head_dim))?.transpose(1, 2)?.reshape((b, seq, s.heads * s.head_dim))?;
+    layer.wo.forward(&y)
+}
+
+/// Additive causal mask of shape `[seq, pos + seq]` for queries starting at `pos`.
+fn causal_mask(seq: usize, pos: usize, device: &Device) -> Result<Tensor> {
+    let kv = pos + seq;
+    let data: Vec<f32> = (0..seq)
+        .flat_map(|i| (0..kv).map(move |j| if j > pos + i { f32::NEG_INFINITY } else { 0.0 }))
+        .collect();
+    Ok(Tensor::from_vec(data, (seq, kv), device)?)
+}
+
+/// cos and sin tables, `[context, head_dim / 2]`, computed as transformers
+/// does: inverse frequencies in f32, then positions times frequencies.
+fn rope_tables(c: &LlamaConfig, device: &Device) -> Result<(Tensor, Tensor)> {
+    let half = c.head_dim / 2;
+    let inv: Vec<f32> =
+        (0..half).map(|i| 1.0 / c.rope_theta.powf((2 * i) as f32 / c.head_dim as f32)).collect();
+    let inv = Tensor::from_vec(inv, (1, half), device)?;
+    let pos =
+        Tensor::arange(0u32, c.context_length as u32, device)?.to_dtype(DType::F32)?.reshape(((), 1))?;
+    let freqs = pos.broadcast_mul(&inv)?;
+    Ok((freqs.cos()?, freqs.sin()?))
+}
+
+/// cos and sin tables as ggml builds them: the angle of each position is
+/// multiplied by `base^(-2/d)` pair after pair, in f32.
+fn rope_tables_ggml(c: &LlamaConfig, device: &Device) -> Result<(Tensor, Tensor)> {
+    let half = c.head_dim / 2;
+    let scale = c.rope_theta.powf(-2.0 / c.head_dim as f32);
+    let mut cos = Vec::with_capacity(c.context_length * half);
+    let mut sin = Vec::with_capacity(c.context_length * half);
+    for p in 0..c.context_length {
+        let mut theta = p as f32;
+        for _ in 0..half {
+            cos.push(theta.cos());
+            sin.push(theta.sin());
+            theta *= scale;
+        }
+    }
+    let shape = (c.context_length, half);
+    Ok((Tensor::from_vec(cos, shape, device)?, Tensor::from_vec(sin, shape, device)?))
+}
+
+/// The index of the largest logit.
+pub fn argmax(logits: &Tensor) -> Result<u32> {
+    Ok(logits.argmax(D::Minus1)?.to_scalar::<u32>()?)
+}
