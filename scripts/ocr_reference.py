@@ -8,6 +8,7 @@ Run in a throwaway venv (never in the project):
     /tmp/rapidocr-venv/bin/pip install rapidocr==3.10.0 onnxruntime==1.31.1
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py           # write expected JSON
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench   # time RapidOCR
+    /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench a.png b.tif
 
 It writes crates/vision/tests/data/ocr_expected/<name>.json:
 
@@ -151,14 +152,22 @@ def write_expected(out: Path, stable: bool) -> None:
         print(f"{name}: {len(lines)} lines -> {target}")
 
 
-def bench(runs: int) -> None:
+def bench(runs: int, images: list) -> None:
     ocr = engine()
-    photo = load_rgb(CASES["phototest"])
-    scan = load_rgb(CASES["scan_8071_093"]).astype(np.uint16)
-    h, w = scan.shape[0] // 2 * 2, scan.shape[1] // 2 * 2
-    s = scan[:h, :w]
-    page150 = ((s[0::2, 0::2] + s[0::2, 1::2] + s[1::2, 0::2] + s[1::2, 1::2] + 2) >> 2).astype(np.uint8)
-    for name, rgb in [("phototest 640x480", photo), (f"150-dpi page {page150.shape[1]}x{page150.shape[0]}", page150)]:
+    if images:
+        cases = []
+        for path in images:
+            with Image.open(path) as im:
+                rgb = np.asarray(im.convert("RGB"))
+            cases.append((f"{Path(path).name} {rgb.shape[1]}x{rgb.shape[0]}", rgb))
+    else:
+        photo = load_rgb(CASES["phototest"])
+        scan = load_rgb(CASES["scan_8071_093"]).astype(np.uint16)
+        h, w = scan.shape[0] // 2 * 2, scan.shape[1] // 2 * 2
+        s = scan[:h, :w]
+        page150 = ((s[0::2, 0::2] + s[0::2, 1::2] + s[1::2, 0::2] + s[1::2, 1::2] + 2) >> 2).astype(np.uint8)
+        cases = [("phototest 640x480", photo), (f"150-dpi page {page150.shape[1]}x{page150.shape[0]}", page150)]
+    for name, rgb in cases:
         bgr = np.ascontiguousarray(rgb[:, :, ::-1])
         ocr(bgr)
         times = []
@@ -175,12 +184,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", action="store_true", help="time RapidOCR instead of writing expected JSON")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("images", nargs="*", help="with --bench: time these images (PNG, TIFF) instead")
     ap.add_argument("--out", type=Path, default=OUT, help="folder for the expected JSON")
     ap.add_argument("--stock", action="store_true",
                     help="keep NumPy's default (unstable) argsort in RapidOCR's batching")
     args = ap.parse_args()
     if args.bench:
-        bench(args.runs)
+        bench(args.runs, args.images)
     else:
         write_expected(args.out, stable=not args.stock)
     return 0

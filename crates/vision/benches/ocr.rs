@@ -5,6 +5,9 @@
 //! ```text
 //! cargo bench -p parasol-vision --bench ocr            # 2 threads, 5 runs
 //! PARASOL_BENCH_THREADS=1 PARASOL_BENCH_RUNS=10 cargo bench -p parasol-vision --bench ocr
+//! cargo bench -p parasol-vision --bench ocr -- a.png b.tif   # these images instead
+//! PARASOL_LOG=parasol_vision=debug cargo bench -p parasol-vision --bench ocr   # per stage
+//! PARASOL_BENCH_UPRIGHT=1 cargo bench -p parasol-vision --bench ocr   # recognize_upright
 //! ```
 //!
 //! The 150-dpi page is the 300-dpi scan `8071_093.3B.tif` of the shared
@@ -41,16 +44,25 @@ fn halve(img: &image::RgbImage) -> image::RgbImage {
 }
 
 fn time(engine: &OcrEngine, name: &str, img: &image::RgbImage, runs: usize) {
-    let lines = engine.recognize(img).expect("ocr runs").len();
+    let upright = std::env::var_os("PARASOL_BENCH_UPRIGHT").is_some();
+    let read = |img: &image::RgbImage| {
+        if upright {
+            engine.recognize_upright(img).expect("ocr runs").0.len()
+        } else {
+            engine.recognize(img).expect("ocr runs").len()
+        }
+    };
+    let lines = read(img);
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let t = Instant::now();
-            let _ = engine.recognize(img).expect("ocr runs");
+            read(img);
             t.elapsed()
         })
         .collect();
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let name = if upright { format!("{name} (recognize_upright)") } else { name.to_string() };
     println!(
         "parasol {name} {}x{}: median {:.0} ms (min {:.0}, {runs} runs, {lines} lines)",
         img.width(),
@@ -64,6 +76,10 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing
     // else: run a single quick pass then.
     let benching = std::env::args().any(|a| a == "--bench");
+    // `PARASOL_LOG=parasol_vision=debug` prints the time of every stage.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("PARASOL_LOG") {
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    }
     let threads = env_usize("PARASOL_BENCH_THREADS", 2);
     let runs = if benching { env_usize("PARASOL_BENCH_RUNS", 5).max(1) } else { 1 };
     let dir = std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from);
@@ -74,6 +90,15 @@ fn main() {
     let engine = OcrEngine::new(&OcrModels::in_dir(&dir), threads).expect("ocr models load");
     println!("parasol models loaded in {:.0} ms ({threads} threads)", t.elapsed().as_secs_f64() * 1000.0);
 
+    let images: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    if !images.is_empty() {
+        for path in &images {
+            let img = image::open(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}")).to_rgb8();
+            let name = Path::new(path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
+            time(&engine, &name, &img, runs);
+        }
+        return;
+    }
     time(&engine, "phototest", &load("../shared/corpus/ocr/tesseract-test/phototest.tif"), runs);
     let page = halve(&load("../shared/corpus/ocr/tesseract-test/8071_093.3B.tif"));
     time(&engine, "150-dpi page", &page, runs);

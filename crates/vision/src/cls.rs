@@ -51,12 +51,16 @@ impl Classifier {
         Classifier { model, lut: line_lut() }
     }
 
-    /// Turns upside-down lines the right way up, in place.
-    pub fn apply(&self, crops: &mut [Image3]) -> Result<(), VisionError> {
+    /// The model's `[p(0°), p(180°)]` for each line image, in the order
+    /// given, computed in RapidOCR's batches (by increasing aspect ratio).
+    pub fn scores(&self, crops: &[Image3]) -> Result<Vec<[f32; 2]>, VisionError> {
         let order = by_aspect(crops);
         let plane = HEIGHT * WIDTH;
+        let mut scores = vec![[0f32; 2]; crops.len()];
+        let mut input = Vec::new();
         for batch in order.chunks(BATCH) {
-            let mut input = vec![0f32; batch.len() * 3 * plane];
+            input.clear();
+            input.resize(batch.len() * 3 * plane, 0f32);
             for (slot, &i) in batch.iter().enumerate() {
                 let resized = resize_linear(crops[i].view(), resized_width(&crops[i], WIDTH), HEIGHT);
                 to_bgr_planes(resized.view(), &self.lut, &mut input[slot * 3 * plane..], plane, WIDTH);
@@ -75,13 +79,25 @@ impl Classifier {
                 });
             }
             for (slot, &i) in batch.iter().enumerate() {
-                let (p0, p180) = (out.data[slot * 2], out.data[slot * 2 + 1]);
-                // argmax keeps the first of equal scores.
-                if p180 > p0 && p180 > THRESH {
-                    crops[i] = crops[i].rot180();
-                }
+                scores[i] = [out.data[slot * 2], out.data[slot * 2 + 1]];
             }
         }
-        Ok(())
+        Ok(scores)
+    }
+}
+
+/// Whether the classifier's scores say the line is upside down: argmax is
+/// 180° (the first of equal scores wins) and its score passes the threshold.
+pub(crate) fn is_upside_down([p0, p180]: [f32; 2]) -> bool {
+    p180 > p0 && p180 > THRESH
+}
+
+/// RapidOCR's `TextClassifier` step: each line the classifier finds upside
+/// down is turned by 180°.
+pub(crate) fn turn_upside_down(crops: &mut [Image3], scores: &[[f32; 2]]) {
+    for (crop, &s) in crops.iter_mut().zip(scores) {
+        if is_upside_down(s) {
+            *crop = crop.rot180();
+        }
     }
 }

@@ -84,7 +84,9 @@ impl Detector {
         let mut input = vec![0f32; 3 * rh * rw];
         to_bgr_planes(resized.view(), &self.lut, &mut input, rh * rw, rw);
         drop(resized);
+        let t0 = std::time::Instant::now();
         let out = self.model.run([1, 3, rh, rw], &input)?;
+        let t1 = std::time::Instant::now();
         drop(input);
         let [1, 1, mh, mw] = out.shape[..] else {
             return Err(VisionError::UnexpectedOutput { stage: OcrStage::Detection, shape: out.shape });
@@ -93,6 +95,13 @@ impl Detector {
             return Err(VisionError::UnexpectedOutput { stage: OcrStage::Detection, shape: out.shape });
         }
         let boxes = boxes_from_map(&out.data, mw, mh, w, h);
+        tracing::trace!(
+            width = rw,
+            height = rh,
+            run_ms = (t1 - t0).as_secs_f64() * 1e3,
+            post_ms = t1.elapsed().as_secs_f64() * 1e3,
+            "detection"
+        );
         Ok(sorted_boxes(boxes))
     }
 }

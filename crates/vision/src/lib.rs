@@ -10,6 +10,10 @@
 //! (polygon offsetting) is re-implemented with OpenCV's arithmetic; see
 //! `imgops`, `contours`, `geometry` and `clipper`.
 //!
+//! [`OcrEngine::recognize_upright`] also reads pages turned by a quarter or
+//! half turn: it finds the rotation from the detected lines themselves and
+//! returns it with the lines of the upright page.
+//!
 //! ONNX Runtime is loaded at run time from a shared library named by the
 //! caller ([`init_runtime`]); nothing is downloaded.
 //!
@@ -36,6 +40,7 @@ mod imgops;
 pub mod layout;
 mod ocr;
 pub mod orientation;
+mod page_orientation;
 mod polymask;
 mod pyfmt;
 mod rec;

@@ -5,7 +5,7 @@
 use image::RgbImage;
 use parasol_doc::{BBox, TextLine, TextOrigin};
 
-use crate::cls::Classifier;
+use crate::cls::{turn_upside_down, Classifier};
 use crate::det::{norm, Detector, Quad};
 use crate::imgops::{
     pad_vertical, perspective_transform, resize_linear, warp_perspective_cubic, Image3, View,
@@ -63,46 +63,65 @@ impl OcrEngine {
     /// orientation, recognition. Lines come in RapidOCR's order (top to
     /// bottom, left to right within a line) with quads in `image` pixels.
     pub fn recognize(&self, image: &RgbImage) -> Result<Vec<TextLine>, VisionError> {
-        let (ow, oh) = (image.width() as usize, image.height() as usize);
-        let Some(original) = View::<3>::new(ow, oh, image.as_raw()) else {
+        let Some(detected) = self.detect(image)? else {
             return Ok(Vec::new());
         };
+        let mut crops = detected.crops();
+        let scores = self.line_orientation(&crops)?;
+        self.read(&detected, &mut crops, &scores)
+    }
+
+    /// The page pre-step and text detection. `None` when there is nothing to
+    /// read (an empty, too small or too thin image, or no text boxes).
+    pub(crate) fn detect<'a>(&self, image: &'a RgbImage) -> Result<Option<Detected<'a>>, VisionError> {
+        let (ow, oh) = (image.width() as usize, image.height() as usize);
+        let Some(original) = View::<3>::new(ow, oh, image.as_raw()) else {
+            return Ok(None);
+        };
         if ow == 0 || oh == 0 {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let Some((page, step)) = prepare(original) else {
             tracing::warn!(width = ow, height = oh, "image too small or too thin for ocr");
-            return Ok(Vec::new());
+            return Ok(None);
         };
-        let page_view = page.as_ref().map_or(original, Image3::view);
-
         let t0 = std::time::Instant::now();
-        let boxes = self.det.detect(page_view)?;
+        let boxes = self.det.detect(page.as_ref().map_or(original, Image3::view))?;
+        tracing::debug!(boxes = boxes.len(), det_ms = t0.elapsed().as_millis() as u64, "text detection");
         if boxes.is_empty() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
-        let t1 = std::time::Instant::now();
-        let mut crops: Vec<Image3> = boxes.iter().map(|b| rotate_crop(page_view, b)).collect();
-        let t2 = std::time::Instant::now();
-        self.cls.apply(&mut crops)?;
-        let t3 = std::time::Instant::now();
-        let texts = self.rec.recognize(&crops)?;
-        let t4 = std::time::Instant::now();
-        tracing::debug!(
-            lines = boxes.len(),
-            det_ms = (t1 - t0).as_millis() as u64,
-            crop_ms = (t2 - t1).as_millis() as u64,
-            cls_ms = (t3 - t2).as_millis() as u64,
-            rec_ms = (t4 - t3).as_millis() as u64,
-            "ocr stages"
-        );
+        Ok(Some(Detected { original, page, step, boxes }))
+    }
 
-        let mut lines = Vec::with_capacity(boxes.len());
-        for (b, (text, score)) in boxes.iter().zip(texts) {
+    /// The line classifier's `[p(0°), p(180°)]` for each crop.
+    pub(crate) fn line_orientation(&self, crops: &[Image3]) -> Result<Vec<[f32; 2]>, VisionError> {
+        let t0 = std::time::Instant::now();
+        let scores = self.cls.scores(crops)?;
+        tracing::debug!(lines = crops.len(), cls_ms = t0.elapsed().as_millis() as u64, "line orientation");
+        Ok(scores)
+    }
+
+    /// Turns the upside-down crops (by the classifier's `scores`), recognises
+    /// them and maps the kept lines back to the original image.
+    pub(crate) fn read(
+        &self,
+        detected: &Detected<'_>,
+        crops: &mut [Image3],
+        scores: &[[f32; 2]],
+    ) -> Result<Vec<TextLine>, VisionError> {
+        turn_upside_down(crops, scores);
+        let t0 = std::time::Instant::now();
+        let texts = self.rec.recognize(crops)?;
+        tracing::debug!(lines = crops.len(), rec_ms = t0.elapsed().as_millis() as u64, "text recognition");
+
+        let (ow, oh) = (detected.original.width, detected.original.height);
+        let mut lines = Vec::with_capacity(detected.boxes.len());
+        for (b, (text, score)) in detected.boxes.iter().zip(texts) {
             if is_blank(&text) || score < TEXT_SCORE {
                 continue;
             }
-            let quad = to_original(b, &step, ow, oh);
+            let quad = to_original(b, &detected.step, ow, oh);
             let Some(bbox) = BBox::around(quad) else { continue };
             let font_size = norm(quad[0], quad[3]).max(norm(quad[1], quad[2]));
             lines.push(TextLine {
@@ -115,6 +134,27 @@ impl OcrEngine {
             });
         }
         Ok(lines)
+    }
+}
+
+/// A page after detection: the image the detector saw and its boxes.
+pub(crate) struct Detected<'a> {
+    original: View<'a, 3>,
+    /// The resized or padded page, `None` when the detector saw `original`.
+    page: Option<Image3>,
+    step: PreStep,
+    /// Text boxes in the detector's page coordinates, in reading order.
+    pub boxes: Vec<Quad>,
+}
+
+impl Detected<'_> {
+    /// The upright crop of every box, in the order of `boxes`.
+    pub fn crops(&self) -> Vec<Image3> {
+        let t0 = std::time::Instant::now();
+        let view = self.page.as_ref().map_or(self.original, Image3::view);
+        let crops = self.boxes.iter().map(|b| rotate_crop(view, b)).collect();
+        tracing::debug!(crop_ms = t0.elapsed().as_millis() as u64, "line crops");
+        crops
     }
 }
 
@@ -184,17 +224,28 @@ fn to_original(b: &Quad, step: &PreStep, ow: usize, oh: usize) -> Quad {
 /// `get_rotate_crop_image`: the box warped upright (bicubic, replicated
 /// border), turned a quarter counter-clockwise when it is tall.
 fn rotate_crop(img: View<'_, 3>, b: &Quad) -> Image3 {
-    let crop_w = (norm(b[0], b[1]).max(norm(b[2], b[3])) as usize).max(1);
-    let crop_h = (norm(b[0], b[3]).max(norm(b[1], b[2])) as usize).max(1);
+    let (crop_w, crop_h) = crop_size(b);
     let (fw, fh) = (crop_w as f32, crop_h as f32);
     let dst = [[0.0, 0.0], [fw, 0.0], [fw, fh], [0.0, fh]];
     let crop = match perspective_transform(b, &dst) {
         Some(m) => warp_perspective_cubic(img, &m, crop_w, crop_h),
         None => Image3::new(crop_w, crop_h),
     };
-    if crop.height as f64 / crop.width as f64 >= 1.5 {
+    if is_tall(crop_w, crop_h) {
         crop.rot90()
     } else {
         crop
     }
+}
+
+/// The size of a box's upright crop: its longer opposite sides, truncated.
+pub(crate) fn crop_size(b: &Quad) -> (usize, usize) {
+    let w = (norm(b[0], b[1]).max(norm(b[2], b[3])) as usize).max(1);
+    let h = (norm(b[0], b[3]).max(norm(b[1], b[2])) as usize).max(1);
+    (w, h)
+}
+
+/// Whether a crop of this size is read turned a quarter counter-clockwise.
+pub(crate) fn is_tall(w: usize, h: usize) -> bool {
+    h as f64 / w as f64 >= 1.5
 }

@@ -53,7 +53,11 @@ impl Recognizer {
     /// Text and score of each line image, in the order given.
     pub fn recognize(&self, crops: &[Image3]) -> Result<Vec<(String, f64)>, VisionError> {
         let order = by_aspect(crops);
-        let batches: Vec<&[usize]> = order.chunks(BATCH).collect();
+        // RapidOCR's batches, widest first: batches are independent, so the
+        // order they run in changes nothing but the wall time, and starting
+        // with the longest keeps one worker from finishing the widest batch
+        // alone while the others are idle.
+        let batches: Vec<&[usize]> = order.chunks(BATCH).rev().collect();
         let results = Mutex::new(vec![(String::new(), 0.0); crops.len()]);
         let next = AtomicUsize::new(0);
         let work = |model: &Model| -> Result<(), VisionError> {
@@ -96,19 +100,38 @@ impl Recognizer {
             .fold(MIN_WIDTH as f64 / HEIGHT as f64, f64::max);
         let width = (HEIGHT as f64 * max_ratio) as usize;
         let plane = HEIGHT * width;
+        let t0 = std::time::Instant::now();
         let mut input = vec![0f32; batch.len() * 3 * plane];
         for (slot, &i) in batch.iter().enumerate() {
             let resized = resize_linear(crops[i].view(), resized_width(&crops[i], width), HEIGHT);
             to_bgr_planes(resized.view(), &self.lut, &mut input[slot * 3 * plane..], plane, width);
         }
-        let out = model.run([batch.len(), 3, HEIGHT, width], &input)?;
-        let [n, steps, classes] = out.shape[..] else {
-            return Err(VisionError::UnexpectedOutput { stage: OcrStage::Recognition, shape: out.shape });
-        };
-        if n != batch.len() || classes != self.chars.len() || out.data.len() != n * steps * classes {
-            return Err(VisionError::UnexpectedOutput { stage: OcrStage::Recognition, shape: out.shape });
-        }
-        Ok(out.data.chunks_exact(steps * classes).map(|probs| self.decode(probs, classes)).collect())
+        let t1 = std::time::Instant::now();
+        let mut t2 = t1;
+        let decoded = model.run_with([batch.len(), 3, HEIGHT, width], &input, |shape, data| {
+            t2 = std::time::Instant::now();
+            let [n, steps, classes] = shape[..] else {
+                return Err(shape.to_vec());
+            };
+            if n != batch.len() || classes != self.chars.len() || data.len() != n * steps * classes {
+                return Err(shape.to_vec());
+            }
+            Ok(data
+                .chunks_exact(steps * classes)
+                .map(|probs| self.decode(probs, classes))
+                .collect::<Vec<_>>())
+        })?;
+        let decoded =
+            decoded.map_err(|shape| VisionError::UnexpectedOutput { stage: OcrStage::Recognition, shape })?;
+        tracing::trace!(
+            lines = batch.len(),
+            width,
+            prep_ms = (t1 - t0).as_secs_f64() * 1e3,
+            run_ms = (t2 - t1).as_secs_f64() * 1e3,
+            decode_ms = t2.elapsed().as_secs_f64() * 1e3,
+            "recognition batch"
+        );
+        Ok(decoded)
     }
 
     /// CTC greedy decoding: argmax per step, merge repeats, drop blanks; the
@@ -118,13 +141,7 @@ impl Recognizer {
         let mut confs = Vec::new();
         let mut prev = usize::MAX;
         for step in probs.chunks_exact(classes) {
-            let (mut best, mut best_p) = (0usize, step[0]);
-            for (k, &p) in step.iter().enumerate().skip(1) {
-                if p > best_p {
-                    best = k;
-                    best_p = p;
-                }
-            }
+            let (best, best_p) = first_argmax(step);
             if best != prev && best != 0 {
                 text.push_str(&self.chars[best]);
                 confs.push(py_round5(best_p as f64));
@@ -135,5 +152,85 @@ impl Recognizer {
             confs.push(0.0);
         }
         (text, np_round5(np_mean(&confs)))
+    }
+}
+
+/// The index and value of the first maximum of `v` (NumPy's `argmax` and
+/// `max`), as a scan that keeps a value only when it is strictly greater
+/// would find it. `v` is one step of the recogniser's output, one value per
+/// class of an 18,000-character dictionary, so the maximum is found first
+/// in eight independent lanes, which the compiler vectorises, and its
+/// position afterwards.
+fn first_argmax(v: &[f32]) -> (usize, f32) {
+    let Some(&first) = v.first() else {
+        return (0, f32::NAN);
+    };
+    // Nothing is greater than NaN: a leading NaN wins, later ones never do.
+    if first.is_nan() {
+        return (0, first);
+    }
+    let mut lanes = [first; 8];
+    let mut chunks = v.chunks_exact(8);
+    for chunk in &mut chunks {
+        for (lane, &p) in lanes.iter_mut().zip(chunk) {
+            if p > *lane {
+                *lane = p;
+            }
+        }
+    }
+    let max =
+        lanes
+            .into_iter()
+            .chain(chunks.remainder().iter().copied())
+            .fold(first, |m, p| if p > m { p } else { m });
+    // `max` is one of the values, so the search succeeds; the value is read
+    // back so that a -0.0 found first stays -0.0.
+    let best = v.iter().position(|&p| p == max).unwrap_or(0);
+    (best, v.get(best).copied().unwrap_or(max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_argmax;
+
+    /// The scan `first_argmax` replaces.
+    fn scan(v: &[f32]) -> (usize, f32) {
+        let (mut best, mut best_p) = (0, v[0]);
+        for (k, &p) in v.iter().enumerate().skip(1) {
+            if p > best_p {
+                best = k;
+                best_p = p;
+            }
+        }
+        (best, best_p)
+    }
+
+    #[track_caller]
+    fn check(v: &[f32]) {
+        let (got, want) = (first_argmax(v), scan(v));
+        assert_eq!(got.0, want.0, "{v:?}");
+        assert_eq!(got.1.to_bits(), want.1.to_bits(), "{v:?}");
+    }
+
+    #[test]
+    fn first_argmax_agrees_with_a_scan() {
+        check(&[0.5]);
+        check(&[0.1, 0.7, 0.2]);
+        check(&[0.3; 20]);
+        check(&[-0.0, 0.0, -0.0]);
+        check(&[0.0, -0.0]);
+        check(&[f32::NAN, 1.0, 2.0]);
+        check(&[1.0, f32::NAN, 2.0, f32::NAN]);
+        check(&[f32::NEG_INFINITY; 9]);
+        // Ties across lanes and in the remainder keep the first.
+        let mut v: Vec<f32> = (0..37).map(|i| (i % 11) as f32 * 0.01).collect();
+        check(&v);
+        v[36] = 0.5;
+        check(&v);
+        v[3] = 0.5;
+        check(&v);
+        let pseudo: Vec<f32> =
+            (0..18385u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 8) as f32 / 16_777_216.0).collect();
+        check(&pseudo);
     }
 }

@@ -73,6 +73,18 @@ impl Model {
     /// Runs the model on one `f32` tensor of `shape` and returns its first
     /// output.
     pub fn run(&self, shape: [usize; 4], input: &[f32]) -> Result<Output, VisionError> {
+        self.run_with(shape, input, |shape, data| Output { shape: shape.to_vec(), data: data.to_vec() })
+    }
+
+    /// Runs the model on one `f32` tensor of `shape` and hands its first
+    /// output (shape, row-major data) to `read` without copying it: the
+    /// recogniser's output is tens of megabytes per batch.
+    pub fn run_with<R>(
+        &self,
+        shape: [usize; 4],
+        input: &[f32],
+        read: impl FnOnce(&[usize], &[f32]) -> R,
+    ) -> Result<R, VisionError> {
         let infer_err = |source: BoxError| VisionError::Inference { stage: self.stage, source };
         let tensor = TensorRef::from_array_view((shape, input)).map_err(|e| infer_err(Box::new(e)))?;
         let mut session = self.lock();
@@ -82,7 +94,7 @@ impl Model {
         }
         let (shape, data) = outputs[0].try_extract_tensor::<f32>().map_err(|e| infer_err(Box::new(e)))?;
         let shape: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
-        Ok(Output { shape, data: data.to_vec() })
+        Ok(read(&shape, data))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Session> {
