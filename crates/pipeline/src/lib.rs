@@ -25,7 +25,6 @@ use std::sync::OnceLock;
 use parasol_doc::{Category, Document, TextOrigin};
 use parasol_source::{OpenOptions, Source};
 use parasol_vision::layout::{LayoutDetector, LayoutModelKind};
-use parasol_vision::orientation::OrientationClassifier;
 use parasol_vision::table::TableStructure;
 use parasol_vision::{OcrEngine, OcrModels};
 
@@ -71,7 +70,8 @@ pub struct Options {
     pub layout: LayoutModel,
     /// Recognise table structure (rows, columns, spans) in table regions.
     pub tables: bool,
-    /// Turn scanned pages upright (0/90/180/270) before reading them.
+    /// Turn scanned pages upright (0/90/180/270) before reading them, judged
+    /// from the detected text lines' shapes and the line classifier's votes.
     pub orientation: bool,
     /// Crop figures and charts and keep their images (PNG) in the output.
     pub figure_images: bool,
@@ -160,7 +160,6 @@ pub struct Converted {
 pub struct Engine {
     config: EngineConfig,
     ocr: OnceLock<OcrEngine>,
-    orientation: OnceLock<OrientationClassifier>,
     table: OnceLock<TableStructure>,
     picodet: OnceLock<Box<dyn LayoutDetector>>,
     yolo: OnceLock<Box<dyn LayoutDetector>>,
@@ -187,7 +186,6 @@ impl Engine {
         Ok(Engine {
             config,
             ocr: OnceLock::new(),
-            orientation: OnceLock::new(),
             table: OnceLock::new(),
             picodet: OnceLock::new(),
             yolo: OnceLock::new(),
@@ -209,14 +207,6 @@ impl Engine {
                 rec: m.require(models::files::OCR_REC)?,
             };
             Ok(OcrEngine::new(&models, self.config.threads)?)
-        })
-    }
-
-    fn orientation(&self) -> Result<&OrientationClassifier, PipelineError> {
-        get_or_load(&self.orientation, || {
-            self.runtime()?;
-            let path = self.config.models.require(models::files::ORIENTATION)?;
-            Ok(OrientationClassifier::new(&path, self.config.threads)?)
         })
     }
 
@@ -246,9 +236,6 @@ impl Engine {
     pub fn warm_up(&self, options: &Options) -> Result<(), PipelineError> {
         self.ocr()?;
         self.layout(options.layout)?;
-        if options.orientation {
-            self.orientation()?;
-        }
         if options.tables && options.layout != LayoutModel::None {
             self.table()?;
         }

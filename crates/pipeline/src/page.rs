@@ -8,10 +8,6 @@ use parasol_vision::orientation::Rotation;
 
 use crate::{Diagnostic, Engine, LayoutModel, OcrMode, Options, PipelineError};
 
-/// Orientation answers below this are ignored: a wrong turn ruins a page,
-/// a missed one only costs OCR accuracy.
-const ORIENTATION_CONFIDENCE: f32 = 0.8;
-
 /// Pixels of context kept around a table when cropping it for the structure model.
 const TABLE_MARGIN: f32 = 8.0;
 
@@ -64,22 +60,33 @@ impl Engine {
             }
         }
 
-        // Born-digital pages render upright; scans may not be.
+        // Born-digital pages render upright; scans may not be. OCR first:
+        // the text's own geometry says how the page is turned, and layout
+        // then runs on the upright image.
         let mut image = page.image;
-        if trusted.is_none() && options.orientation && image.width() > 1 && image.height() > 1 {
-            match self.orientation()?.classify(&image) {
-                Ok((rot, score)) if rot != Rotation::Deg0 && score >= ORIENTATION_CONFIDENCE => {
-                    diag(
-                        diagnostics,
-                        number,
-                        format!("page turned upright ({}° clockwise found)", rot.degrees()),
-                    );
-                    image = rot.upright(&image);
+        let ocr_lines = if trusted.is_none() {
+            let read = if options.orientation {
+                self.ocr()?.recognize_upright(&image)
+            } else {
+                self.ocr()?.recognize(&image).map(|lines| (lines, Rotation::Deg0))
+            };
+            match read {
+                Ok((lines, rotation)) => {
+                    if rotation != Rotation::Deg0 {
+                        let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
+                        diag(diagnostics, number, msg);
+                        image = rotation.upright(&image);
+                    }
+                    lines
                 }
-                Ok(_) => {}
-                Err(e) => diag(diagnostics, number, format!("orientation check failed: {e}")),
+                Err(e) => {
+                    diag(diagnostics, number, format!("OCR failed: {e}"));
+                    Vec::new()
+                }
             }
-        }
+        } else {
+            Vec::new()
+        };
         let info =
             PageInfo { number, width: image.width() as f32, height: image.height() as f32, dpi: page.dpi };
 
@@ -118,15 +125,8 @@ impl Engine {
                 (lines, words, Some(TextOrigin::TextLayer))
             }
             None => {
-                let lines = match self.ocr()?.recognize(&image) {
-                    Ok(lines) => lines,
-                    Err(e) => {
-                        diag(diagnostics, number, format!("OCR failed: {e}"));
-                        Vec::new()
-                    }
-                };
-                let origin = (!lines.is_empty()).then_some(TextOrigin::Ocr);
-                (lines, Vec::new(), origin)
+                let origin = (!ocr_lines.is_empty()).then_some(TextOrigin::Ocr);
+                (ocr_lines, Vec::new(), origin)
             }
         };
 
