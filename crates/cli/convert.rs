@@ -299,15 +299,15 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
                 }
             }
             Err(e) => {
-                failed += 1;
-                bar.suspend(|| eprintln!("failed: {}: {e:#}", job.input.display()));
                 if let Some(parasol_pipeline::PipelineError::ModelMissing { .. }) =
                     e.downcast_ref::<parasol_pipeline::PipelineError>()
                 {
-                    // Every other file would fail the same way.
+                    // Every other file would fail the same way: a setup error.
                     bar.finish_and_clear();
                     return Err(e);
                 }
+                failed += 1;
+                bar.suspend(|| eprintln!("failed: {}: {e:#}", job.input.display()));
             }
         }
         bar.inc(1);

@@ -38,7 +38,13 @@ impl ModelStore {
         if path.is_file() {
             Ok(path)
         } else {
-            Err(PipelineError::ModelMissing { path, command: FETCH_COMMAND })
+            // The AGPL-3.0 weights are only ever fetched on explicit request.
+            let command = if file == parasol_vision::layout::LayoutModelKind::YoloDocLayNet.file_name() {
+                "python3 scripts/fetch_models.py --group agpl"
+            } else {
+                FETCH_COMMAND
+            };
+            Err(PipelineError::ModelMissing { path, command })
         }
     }
 }
