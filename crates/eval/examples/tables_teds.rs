@@ -24,11 +24,10 @@
 
 use std::collections::BTreeMap;
 use std::error::Error;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use parasol_doc::{element_html, escape_html, Category, Element, Table};
+use parasol_doc::{element_html, Category, Element, Table};
 use parasol_eval::corpus::table_cases;
 use parasol_eval::teds::{teds, teds_s};
 use parasol_vision::table::TableStructure;
@@ -40,41 +39,6 @@ fn workspace() -> PathBuf {
 
 fn env_path(var: &str, default: PathBuf) -> PathBuf {
     std::env::var_os(var).map(PathBuf::from).unwrap_or(default)
-}
-
-/// PubTabNet's convention: leading all-header rows in `<thead>`, `<td>` cells.
-fn ptn_html(t: &Table) -> String {
-    let header_rows =
-        (0..t.rows).take_while(|&r| t.cells.iter().filter(|c| c.row == r).all(|c| c.header)).count();
-    let mut out = String::from("<html><body><table>");
-    for r in 0..t.rows {
-        if r == 0 && header_rows > 0 {
-            out.push_str("<thead>");
-        }
-        if r == header_rows {
-            out.push_str("<tbody>");
-        }
-        out.push_str("<tr>");
-        for c in t.cells.iter().filter(|c| c.row == r) {
-            out.push_str("<td");
-            if c.rowspan > 1 {
-                let _ = write!(out, " rowspan=\"{}\"", c.rowspan);
-            }
-            if c.colspan > 1 {
-                let _ = write!(out, " colspan=\"{}\"", c.colspan);
-            }
-            let _ = write!(out, ">{}</td>", escape_html(&c.text));
-        }
-        out.push_str("</tr>");
-        if header_rows > 0 && r + 1 == header_rows {
-            out.push_str("</thead>");
-        }
-    }
-    if t.rows > header_rows {
-        out.push_str("</tbody>");
-    }
-    out.push_str("</table></body></html>");
-    out
 }
 
 /// What the pipeline renders for a table element.
@@ -125,7 +89,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let refs: Vec<_> = lines.iter().collect();
         parasol_assemble::fill_table(&mut table, &refs);
 
-        let (ptn, doc) = (ptn_html(&table), doc_html(&table));
+        let (ptn, doc) = (parasol_eval::teds::pubtabnet_html(&table), doc_html(&table));
         let scores = [
             teds(&ptn, &case.truth_html).score,
             teds_s(&ptn, &case.truth_html).score,
