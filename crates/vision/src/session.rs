@@ -28,31 +28,37 @@ pub(crate) struct Output {
     pub data: Vec<f32>,
 }
 
+/// Opens `path` with `threads` intra-op threads and full graph optimisation,
+/// as RapidOCR's `OrtInferSession` does (its CPU arena is off, which does not
+/// change results; the thread count does not either). Every model of the
+/// crate is opened here.
+pub(crate) fn open_session(path: &Path, threads: usize) -> Result<Session, VisionError> {
+    let load_err = |source: BoxError| VisionError::ModelLoad { path: path.to_path_buf(), source };
+    if !path.is_file() {
+        return Err(load_err("file not found".into()));
+    }
+    let env = runtime()?;
+    Session::builder(env)
+        .map_err(|e| load_err(Box::new(e)))?
+        .with_optimization_level(GraphOptimizationLevel::All)
+        .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
+        .with_intra_threads(threads.max(1))
+        .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
+        .with_inter_threads(1)
+        .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
+        // Idle pool threads sleep instead of spinning: the pipeline runs
+        // several models and pages at once, and spinning threads took
+        // CPU from them (a loaded 2-core machine ran OCR 1.4x faster).
+        .with_config_entry("session.intra_op.allow_spinning", "0")
+        .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
+        .commit_from_file(path)
+        .map_err(|e| load_err(Box::new(e)))
+}
+
 impl Model {
-    /// Loads `path` with `threads` intra-op threads and full graph
-    /// optimisation, as RapidOCR's `OrtInferSession` does (its CPU arena is
-    /// off, which does not change results; the thread count does not either).
+    /// Loads `path` with `threads` intra-op threads (see [`open_session`]).
     pub fn load(path: &Path, stage: OcrStage, threads: usize) -> Result<Model, VisionError> {
-        let load_err = |source: BoxError| VisionError::ModelLoad { path: path.to_path_buf(), source };
-        if !path.is_file() {
-            return Err(load_err("file not found".into()));
-        }
-        let env = runtime()?;
-        let session = Session::builder(env)
-            .map_err(|e| load_err(Box::new(e)))?
-            .with_optimization_level(GraphOptimizationLevel::All)
-            .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
-            .with_intra_threads(threads.max(1))
-            .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
-            .with_inter_threads(1)
-            .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
-            // Idle pool threads sleep instead of spinning: the pipeline runs
-            // several models and pages at once, and spinning threads took
-            // CPU from them (a loaded 2-core machine ran OCR 1.4x faster).
-            .with_config_entry("session.intra_op.allow_spinning", "0")
-            .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
-            .commit_from_file(path)
-            .map_err(|e| load_err(Box::new(e)))?;
+        let session = open_session(path, threads)?;
         Ok(Model { path: path.to_path_buf(), stage, session: Mutex::new(session) })
     }
 

@@ -8,11 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::TensorRef;
 
-use crate::{runtime, BoxError, OcrStage, VisionError};
+use crate::{BoxError, OcrStage, VisionError};
 
 /// Which stage a page model serves, for error messages.
 ///
@@ -52,21 +51,7 @@ pub(crate) struct Net {
 
 impl Net {
     pub fn load(path: &Path, stage: PageStage, threads: usize) -> Result<Net, VisionError> {
-        let load_err = |source: BoxError| VisionError::ModelLoad { path: path.to_path_buf(), source };
-        if !path.is_file() {
-            return Err(load_err("file not found".into()));
-        }
-        let env = runtime()?;
-        let session = Session::builder(env)
-            .map_err(|e| load_err(Box::new(e)))?
-            .with_optimization_level(GraphOptimizationLevel::All)
-            .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
-            .with_intra_threads(threads.max(1))
-            .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
-            .with_inter_threads(1)
-            .map_err(|e| load_err(Box::new(ort::Error::<()>::from(e))))?
-            .commit_from_file(path)
-            .map_err(|e| load_err(Box::new(e)))?;
+        let session = crate::session::open_session(path, threads)?;
         tracing::debug!(path = %path.display(), ?stage, threads, "page model loaded");
         Ok(Net { path: path.to_path_buf(), stage, session: Mutex::new(session) })
     }
