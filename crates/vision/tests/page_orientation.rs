@@ -5,53 +5,15 @@
 //! Needs the models (`python3 scripts/fetch_models.py`; override the folder
 //! with `PARASOL_MODELS`) and the shared corpus next to the workspace.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+mod common;
 
+use common::{engine, levenshtein, root};
 use parasol_doc::TextLine;
 use parasol_vision::orientation::Rotation;
-use parasol_vision::{init_runtime, OcrEngine, OcrModels};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn engine() -> &'static OcrEngine {
-    static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let dir =
-            std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from);
-        let models = OcrModels::in_dir(&dir);
-        let lib = dir.join("libonnxruntime.so.1.31.1");
-        for path in [&models.det, &models.cls, &models.rec, &lib] {
-            assert!(
-                path.is_file(),
-                "missing model file {}: run `python3 scripts/fetch_models.py`",
-                path.display()
-            );
-        }
-        init_runtime(&lib).expect("onnx runtime loads");
-        OcrEngine::new(&models, 2).expect("ocr models load")
-    })
-}
 
 fn load(name: &str) -> image::RgbImage {
     let path = root().join("../shared/corpus/ocr/tesseract-test").join(name);
     image::open(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())).to_rgb8()
-}
-
-/// Levenshtein distance over characters.
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// The lines' text in page order, words separated by single spaces.
