@@ -51,7 +51,7 @@ PROMPTS = [
     "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
     "<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n",
 ]
-N_NEW = 24
+N_NEW = 48
 
 
 def greedy(llm: Llama, ids: list[int]) -> list[int]:

@@ -1,9 +1,9 @@
-//! The Llama decoder on candle: one forward pass for GGUF (quantized) and
-//! safetensors (dense) weights, with a KV cache.
+//! The Llama decoder: GGUF (quantized) weights evaluated with llama.cpp's
+//! arithmetic ([`crate::ggml`]), safetensors (dense) weights on candle with
+//! transformers' arithmetic, behind one type with a KV cache.
 //!
-//! Both formats become [`QMatMul`] projections, so there is a single code
-//! path. The difference that matters is RoPE: llama.cpp's converter permutes
-//! the rows of Q and K so that the interleaved ("normal") rotation applies,
+//! The two formats also differ in RoPE: llama.cpp's converter permutes the
+//! rows of Q and K so that the interleaved ("normal") rotation applies,
 //! whereas Hugging Face checkpoints rotate the two halves of each head
 //! ("neox"); [`RopeStyle`] records which one the weights expect.
 
@@ -12,13 +12,13 @@ use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
-use candle_core::quantized::{gguf_file, GgmlDType, QMatMul, QTensor};
+use candle_core::quantized::{gguf_file, QMatMul, QTensor};
 use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::kv_cache::KvCache;
 
 use crate::config::LlamaConfig;
 use crate::error::{Error, Result};
-use crate::q4_1::Q41Matrix;
+use crate::ggml::{self, GgmlModel, Weights};
 use crate::st::Checkpoint;
 
 /// KV caches grow in steps of this many positions.
@@ -33,59 +33,15 @@ pub enum RopeStyle {
     Halves,
 }
 
-/// A projection: candle's (quantized or dense) matmul, or our Q4_1 kernel.
-#[derive(Debug)]
-enum Proj {
-    Candle(QMatMul),
-    Q41(Q41Matrix),
-}
-
-impl Proj {
-    /// Q4_1 goes to our kernel (see `q4_1`), everything else to candle.
-    fn from_qtensor(t: Arc<QTensor>, path: &Path) -> Result<Self> {
-        if t.dtype() == GgmlDType::Q4_1 {
-            let (n, k) = t.shape().dims2()?;
-            let raw = t.data()?;
-            let m = Q41Matrix::from_ggml_bytes(&raw, n, k)
-                .ok_or_else(|| Error::invalid(path, format!("Q4_1 tensor of shape [{n}, {k}]")))?;
-            return Ok(Self::Q41(m));
-        }
-        Ok(Self::Candle(QMatMul::from_arc(t)?))
-    }
-
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        match self {
-            Self::Candle(m) => Ok(m.forward(x)?),
-            Self::Q41(w) => {
-                let mut dims = x.dims().to_vec();
-                let k = dims.pop().unwrap_or(0);
-                if k != w.k {
-                    return Err(candle_core::Error::ShapeMismatchBinaryOp {
-                        lhs: x.shape().clone(),
-                        rhs: (w.n, w.k).into(),
-                        op: "q4_1 matmul",
-                    }
-                    .into());
-                }
-                let rows = x.elem_count() / k.max(1);
-                let data = x.flatten_all()?.to_vec1::<f32>()?;
-                let out = w.matmul(&data, rows);
-                dims.push(w.n);
-                Ok(Tensor::from_vec(out, dims, x.device())?)
-            }
-        }
-    }
-}
-
 #[derive(Debug)]
 struct Layer {
-    wq: Proj,
-    wk: Proj,
-    wv: Proj,
-    wo: Proj,
-    gate: Proj,
-    up: Proj,
-    down: Proj,
+    wq: QMatMul,
+    wk: QMatMul,
+    wv: QMatMul,
+    wo: QMatMul,
+    gate: QMatMul,
+    up: QMatMul,
+    down: QMatMul,
     attn_norm: Tensor,
     ffn_norm: Tensor,
     cache: KvCache,
@@ -96,15 +52,22 @@ struct Layer {
 pub struct Llama {
     pub config: LlamaConfig,
     pub rope: RopeStyle,
-    /// Round Q, K, V and the attention weights to f16 as llama.cpp does
-    /// (its KV cache is f16 and `mul_mat` converts the other operand to
-    /// the cache's type); on for GGUF so that greedy decoding matches
-    /// llama.cpp token for token, off for safetensors (transformers parity).
-    pub f16_attention: bool,
-    embed: QMatMul,
+    imp: Imp,
+}
+
+#[derive(Debug)]
+enum Imp {
+    Ggml(GgmlModel),
+    Dense(Dense),
+}
+
+/// A safetensors model on candle.
+#[derive(Debug)]
+struct Dense {
+    embed: Tensor,
     layers: Vec<Layer>,
     norm: Tensor,
-    lm_head: Proj,
+    lm_head: QMatMul,
     cos: Tensor,
     sin: Tensor,
     pos: usize,
@@ -124,39 +87,35 @@ impl Llama {
                 .map_err(|e| Error::invalid(path, format!("tensor {name}: {e}")))?;
             Ok(Arc::new(t))
         };
-        let embed = tensor("token_embd.weight")?;
-        let norm = tensor("output_norm.weight")?.dequantize(&device)?;
-        let lm_head = if config.tie_word_embeddings { embed.clone() } else { tensor("output.weight")? };
+        let vector = |t: Arc<QTensor>| -> Result<Vec<f32>> {
+            Ok(t.dequantize(&Device::Cpu)?.flatten_all()?.to_vec1::<f32>()?)
+        };
+        let output_norm = vector(tensor("output_norm.weight")?)?;
         let mut layers = Vec::with_capacity(config.num_layers);
         for i in 0..config.num_layers {
             let mut w = |n: &str| tensor(&format!("blk.{i}.{n}.weight"));
-            let (wq, wk, wv, wo) = (w("attn_q")?, w("attn_k")?, w("attn_v")?, w("attn_output")?);
-            let (gate, up, down) = (w("ffn_gate")?, w("ffn_up")?, w("ffn_down")?);
-            let (attn_norm, ffn_norm) = (w("attn_norm")?, w("ffn_norm")?);
-            layers.push(Layer {
-                wq: Proj::from_qtensor(wq, path)?,
-                wk: Proj::from_qtensor(wk, path)?,
-                wv: Proj::from_qtensor(wv, path)?,
-                wo: Proj::from_qtensor(wo, path)?,
-                gate: Proj::from_qtensor(gate, path)?,
-                up: Proj::from_qtensor(up, path)?,
-                down: Proj::from_qtensor(down, path)?,
-                attn_norm: attn_norm.dequantize(&device)?,
-                ffn_norm: ffn_norm.dequantize(&device)?,
-                cache: KvCache::new(2, KV_CHUNK),
-            });
+            let (attn_norm, ffn_norm) = (vector(w("attn_norm")?)?, vector(w("ffn_norm")?)?);
+            let mut w = |n: &str| Weights::new(w(n)?, path);
+            layers.push(ggml::Layer::new(
+                attn_norm,
+                ffn_norm,
+                w("attn_q")?,
+                w("attn_k")?,
+                w("attn_v")?,
+                w("attn_output")?,
+                w("ffn_gate")?,
+                w("ffn_up")?,
+                w("ffn_down")?,
+            ));
         }
-        let model = Self::assemble(
-            config,
-            RopeStyle::Interleaved,
-            QMatMul::from_arc(embed)?,
-            layers,
-            norm,
-            Proj::from_qtensor(lm_head, path)?,
-            device,
-        )?;
-        model.check_shapes(path)?;
-        Ok(model)
+        let embed = Weights::new(tensor("token_embd.weight")?, path)?;
+        let output = if config.tie_word_embeddings {
+            None
+        } else {
+            Some(Weights::new(tensor("output.weight")?, path)?)
+        };
+        let model = GgmlModel::new(config.clone(), embed, output, output_norm, layers, path)?;
+        Ok(Self { config, rope: RopeStyle::Interleaved, imp: Imp::Ggml(model) })
     }
 
     /// Loads a Hugging Face checkpoint directory (`config.json` plus
@@ -175,9 +134,7 @@ impl Llama {
         let mut layers = Vec::with_capacity(config.num_layers);
         for i in 0..config.num_layers {
             let p = format!("model.layers.{i}");
-            let w = |n: &str| -> Result<Proj> {
-                Ok(Proj::Candle(QMatMul::Tensor(load(&format!("{p}.{n}.weight"))?)))
-            };
+            let w = |n: &str| -> Result<QMatMul> { Ok(QMatMul::Tensor(load(&format!("{p}.{n}.weight"))?)) };
             let f32w =
                 |n: &str| -> Result<Tensor> { ckpt.load(&format!("{p}.{n}.weight"), DType::F32, &device) };
             layers.push(Layer {
@@ -194,86 +151,39 @@ impl Llama {
             });
         }
         let norm = ckpt.load("model.norm.weight", DType::F32, &device)?;
-        let model = Self::assemble(
-            config,
-            RopeStyle::Halves,
-            QMatMul::Tensor(embed),
-            layers,
-            norm,
-            Proj::Candle(QMatMul::Tensor(lm_head)),
-            device,
-        )?;
-        model.check_shapes(&dir.join("model.safetensors"))?;
-        Ok(model)
-    }
-
-    fn assemble(
-        config: LlamaConfig,
-        rope: RopeStyle,
-        embed: QMatMul,
-        layers: Vec<Layer>,
-        norm: Tensor,
-        lm_head: Proj,
-        device: Device,
-    ) -> Result<Self> {
-        // GGUF models follow llama.cpp's numerics, safetensors transformers'.
-        let f16_attention = rope == RopeStyle::Interleaved;
-        let (cos, sin) =
-            if f16_attention { rope_tables_ggml(&config, &device)? } else { rope_tables(&config, &device)? };
-        Ok(Self { config, rope, f16_attention, embed, layers, norm, lm_head, cos, sin, pos: 0, device })
-    }
-
-    /// Checks the norm shapes against the config (projections are checked
-    /// by matmul on first use; a wrong embedding width would show here).
-    fn check_shapes(&self, path: &Path) -> Result<()> {
-        let h = self.config.hidden_size;
-        let bad = |what: &str, dims: &[usize]| {
-            Error::invalid(path, format!("{what} has shape {dims:?}, hidden {h}"))
-        };
-        if self.norm.dims() != [h] {
-            return Err(bad("final norm", self.norm.dims()));
-        }
-        for layer in &self.layers {
-            if layer.attn_norm.dims() != [h] || layer.ffn_norm.dims() != [h] {
-                return Err(bad("layer norm", layer.attn_norm.dims()));
-            }
-        }
-        Ok(())
+        let (cos, sin) = rope_tables(&config, &device)?;
+        let dense =
+            Dense { embed, layers, norm, lm_head: QMatMul::Tensor(lm_head), cos, sin, pos: 0, device };
+        dense.check_shapes(&config, &dir.join("model.safetensors"))?;
+        Ok(Self { config, rope: RopeStyle::Halves, imp: Imp::Dense(dense) })
     }
 
     /// Positions already in the KV cache.
     pub fn position(&self) -> usize {
-        self.pos
+        match &self.imp {
+            Imp::Ggml(m) => m.position(),
+            Imp::Dense(m) => m.pos,
+        }
     }
 
     /// Empties the KV cache, for a new, unrelated prompt.
     pub fn reset(&mut self) {
-        for layer in &mut self.layers {
-            layer.cache.reset();
+        match &mut self.imp {
+            Imp::Ggml(m) => m.truncate(0),
+            Imp::Dense(m) => m.reset(),
         }
-        self.pos = 0;
     }
 
     /// Drops cached positions from `pos` on, keeping the common prefix of a
     /// previous prompt.
     pub fn truncate(&mut self, pos: usize) -> Result<()> {
-        if pos >= self.pos {
-            return Ok(());
-        }
-        if pos == 0 {
-            self.reset();
-            return Ok(());
-        }
-        for layer in &mut self.layers {
-            let k = layer.cache.k()?.map(|k| k.narrow(2, 0, pos)).transpose()?;
-            let v = layer.cache.v()?.map(|v| v.narrow(2, 0, pos)).transpose()?;
-            layer.cache.reset();
-            if let (Some(k), Some(v)) = (k, v) {
-                layer.cache.append(&k.contiguous()?, &v.contiguous()?)?;
+        match &mut self.imp {
+            Imp::Ggml(m) => {
+                m.truncate(pos);
+                Ok(())
             }
+            Imp::Dense(m) => m.truncate(pos),
         }
-        self.pos = pos;
-        Ok(())
     }
 
     /// Runs `tokens` through the model at the current position, extends the
@@ -294,9 +204,9 @@ impl Llama {
         if seq == 0 {
             return Err(Error::EmptyPrompt);
         }
-        if self.pos + seq > self.config.context_length {
+        if self.position() + seq > self.config.context_length {
             return Err(Error::ContextOverflow {
-                prompt: self.pos + seq,
+                prompt: self.position() + seq,
                 max_tokens: 0,
                 context: self.config.context_length,
             });
@@ -304,13 +214,72 @@ impl Llama {
         if let Some(&bad) = tokens.iter().find(|&&t| t as usize >= self.config.vocab_size) {
             return Err(Error::Tokenizer(format!("token id {bad} outside the vocabulary")));
         }
-        let ids = Tensor::new(tokens, &self.device)?.unsqueeze(0)?;
-        let mut x = self.embed.embedding(&ids)?.to_dtype(DType::F32)?;
+        match &mut self.imp {
+            Imp::Ggml(m) => {
+                let logits = m.forward(tokens, all)?;
+                let rows = logits.len() / self.config.vocab_size;
+                Ok(Tensor::from_vec(logits, (rows, self.config.vocab_size), &Device::Cpu)?)
+            }
+            Imp::Dense(m) => m.run(&self.config, tokens, all),
+        }
+    }
+}
+
+impl Dense {
+    /// Checks the norm shapes against the config (projections are checked
+    /// by matmul on first use; a wrong embedding width would show here).
+    fn check_shapes(&self, config: &LlamaConfig, path: &Path) -> Result<()> {
+        let h = config.hidden_size;
+        let bad = |what: &str, dims: &[usize]| {
+            Error::invalid(path, format!("{what} has shape {dims:?}, hidden {h}"))
+        };
+        if self.norm.dims() != [h] {
+            return Err(bad("final norm", self.norm.dims()));
+        }
+        for layer in &self.layers {
+            if layer.attn_norm.dims() != [h] || layer.ffn_norm.dims() != [h] {
+                return Err(bad("layer norm", layer.attn_norm.dims()));
+            }
+        }
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        for layer in &mut self.layers {
+            layer.cache.reset();
+        }
+        self.pos = 0;
+    }
+
+    fn truncate(&mut self, pos: usize) -> Result<()> {
+        if pos >= self.pos {
+            return Ok(());
+        }
+        if pos == 0 {
+            self.reset();
+            return Ok(());
+        }
+        for layer in &mut self.layers {
+            let k = layer.cache.k()?.map(|k| k.narrow(2, 0, pos)).transpose()?;
+            let v = layer.cache.v()?.map(|v| v.narrow(2, 0, pos)).transpose()?;
+            layer.cache.reset();
+            if let (Some(k), Some(v)) = (k, v) {
+                layer.cache.append(&k.contiguous()?, &v.contiguous()?)?;
+            }
+        }
+        self.pos = pos;
+        Ok(())
+    }
+
+    fn run(&mut self, config: &LlamaConfig, tokens: &[u32], all: bool) -> Result<Tensor> {
+        let seq = tokens.len();
+        let ids = Tensor::new(tokens, &self.device)?;
+        let mut x = self.embed.index_select(&ids, 0)?.to_dtype(DType::F32)?.unsqueeze(0)?;
         let cos = self.cos.narrow(0, self.pos, seq)?;
         let sin = self.sin.narrow(0, self.pos, seq)?;
         let mask = if seq > 1 { Some(causal_mask(seq, self.pos, &self.device)?) } else { None };
-        let eps = self.config.rms_norm_eps as f32;
-        let shape = AttnShape::new(&self.config, seq, self.rope, self.f16_attention);
+        let eps = config.rms_norm_eps as f32;
+        let shape = AttnShape::new(config, seq);
         for layer in &mut self.layers {
             let h = candle_nn::ops::rms_norm(&x, &layer.attn_norm, eps)?;
             let attn = attention(layer, &h, &shape, &cos, &sin, mask.as_ref())?;
@@ -335,21 +304,16 @@ struct AttnShape {
     kv_heads: usize,
     head_dim: usize,
     scale: f64,
-    rope: RopeStyle,
-    /// Round to f16 like llama.cpp (see [`Llama::f16_attention`]).
-    f16: bool,
 }
 
 impl AttnShape {
-    fn new(c: &LlamaConfig, seq: usize, rope: RopeStyle, f16: bool) -> Self {
+    fn new(c: &LlamaConfig, seq: usize) -> Self {
         Self {
             seq,
             heads: c.num_heads,
             kv_heads: c.num_kv_heads,
             head_dim: c.head_dim,
             scale: 1.0 / (c.head_dim as f64).sqrt(),
-            rope,
-            f16,
         }
     }
 }
@@ -367,27 +331,15 @@ fn attention(
     sin: &Tensor,
     mask: Option<&Tensor>,
 ) -> Result<Tensor> {
-    let round = |t: Tensor| -> Result<Tensor> {
-        if s.f16 {
-            Ok(t.to_dtype(DType::F16)?.to_dtype(DType::F32)?)
-        } else {
-            Ok(t)
-        }
-    };
     let (b, seq) = (1, s.seq);
-    let rotate = |t: Tensor| -> Result<Tensor> {
-        let t = t.contiguous()?;
-        Ok(match s.rope {
-            RopeStyle::Interleaved => candle_nn::rotary_emb::rope_i(&t, cos, sin)?,
-            RopeStyle::Halves => candle_nn::rotary_emb::rope(&t, cos, sin)?,
-        })
-    };
+    let rotate =
+        |t: Tensor| -> Result<Tensor> { Ok(candle_nn::rotary_emb::rope(&t.contiguous()?, cos, sin)?) };
     let q = layer.wq.forward(x)?.reshape((b, seq, s.heads, s.head_dim))?.transpose(1, 2)?;
     let k = layer.wk.forward(x)?.reshape((b, seq, s.kv_heads, s.head_dim))?.transpose(1, 2)?;
     let v = layer.wv.forward(x)?.reshape((b, seq, s.kv_heads, s.head_dim))?.transpose(1, 2)?;
-    let q = round(rotate(q)?)?;
-    let k = round(rotate(k)?)?;
-    let v = round(v.contiguous()?)?;
+    let q = rotate(q)?;
+    let k = rotate(k)?;
+    let v = v.contiguous()?;
     let (k, v) = layer.cache.append(&k, &v)?;
     let kv_len = k.dim(2)?;
     let rep = s.heads / s.kv_heads;
@@ -402,11 +354,11 @@ fn attention(
         ))?,
         None => att,
     };
-    let att = round(candle_nn::ops::softmax_last_dim(&att)?)?;
+    let att = candle_nn::ops::softmax_last_dim(&att)?;
     let y = att.matmul(&v)?;
     let y =
         y.reshape((b, s.heads, seq, s.head_dim))?.transpose(1, 2)?.reshape((b, seq, s.heads * s.head_dim))?;
-    layer.wo.forward(&y)
+    Ok(layer.wo.forward(&y)?)
 }
 
 /// Additive causal mask of shape `[seq, pos + seq]` for queries starting at `pos`.
@@ -429,25 +381,6 @@ fn rope_tables(c: &LlamaConfig, device: &Device) -> Result<(Tensor, Tensor)> {
         Tensor::arange(0u32, c.context_length as u32, device)?.to_dtype(DType::F32)?.reshape(((), 1))?;
     let freqs = pos.broadcast_mul(&inv)?;
     Ok((freqs.cos()?, freqs.sin()?))
-}
-
-/// cos and sin tables as ggml builds them: the angle of each position is
-/// multiplied by `base^(-2/d)` pair after pair, in f32.
-fn rope_tables_ggml(c: &LlamaConfig, device: &Device) -> Result<(Tensor, Tensor)> {
-    let half = c.head_dim / 2;
-    let scale = c.rope_theta.powf(-2.0 / c.head_dim as f32);
-    let mut cos = Vec::with_capacity(c.context_length * half);
-    let mut sin = Vec::with_capacity(c.context_length * half);
-    for p in 0..c.context_length {
-        let mut theta = p as f32;
-        for _ in 0..half {
-            cos.push(theta.cos());
-            sin.push(theta.sin());
-            theta *= scale;
-        }
-    }
-    let shape = (c.context_length, half);
-    Ok((Tensor::from_vec(cos, shape, device)?, Tensor::from_vec(sin, shape, device)?))
 }
 
 /// The index of the largest logit.
