@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 use crate::config::LlamaConfig;
 use crate::error::{Error, Result};
-use crate::quant::{Q41Matrix, Q80Matrix};
+use crate::quant::{self, Q41Matrix, Q80Matrix, QRef};
 
 /// SIMD width of ggml's AVX-512 f32 kernels.
 const LANES: usize = 16;
@@ -94,6 +94,24 @@ impl Weights {
         }
         Ok(())
     }
+}
+
+/// The products of one `x` with several matrices; Q4_1/Q8_0 ones in a
+/// single parallel region (see [`quant::matmul_many`]).
+fn matmul_many<const N: usize>(ws: [&Weights; N], x: &[f32], m: usize) -> Result<[Vec<f32>; N]> {
+    let refs: Option<Vec<QRef<'_>>> = ws
+        .iter()
+        .map(|w| match w {
+            Weights::Q41(q) => Some(QRef::Q41(q)),
+            Weights::Q80(q) => Some(QRef::Q80(q)),
+            Weights::Candle { .. } => None,
+        })
+        .collect();
+    let mut outs = match refs {
+        Some(refs) => quant::matmul_many(&refs, x, m),
+        None => ws.iter().map(|w| w.matmul(x, m)).collect::<Result<Vec<_>>>()?,
+    };
+    Ok(std::array::from_fn(|i| std::mem::take(&mut outs[i])))
 }
 
 /// One decoder layer with its KV cache. The cache holds f16 values widened
@@ -220,9 +238,7 @@ impl GgmlModel {
         };
         for layer in &mut self.layers {
             let hn = rms_norm(&x, h, &layer.attn_norm, eps);
-            let mut q = layer.q.matmul(&hn, n)?;
-            let mut k = layer.k.matmul(&hn, n)?;
-            let v = layer.v.matmul(&hn, n)?;
+            let [mut q, mut k, v] = matmul_many([&layer.q, &layer.k, &layer.v], &hn, n)?;
             apply_rope(&mut q, c.head_dim, &rope);
             apply_rope(&mut k, c.head_dim, &rope);
             layer.k_cache.extend(k.iter().map(|&v| round_f16(v)));
@@ -231,8 +247,8 @@ impl GgmlModel {
             let attn = attention(&q, &layer.k_cache, &layer.v_cache, &shape);
             add_assign(&mut x, &layer.o.matmul(&attn, n)?);
             let hn = rms_norm(&x, h, &layer.ffn_norm, eps);
-            let mut gate = layer.gate.matmul(&hn, n)?;
-            swiglu(&mut gate, &layer.up.matmul(&hn, n)?);
+            let [mut gate, up] = matmul_many([&layer.gate, &layer.up], &hn, n)?;
+            swiglu(&mut gate, &up);
             add_assign(&mut x, &layer.down.matmul(&gate, n)?);
         }
         self.pos += n;
@@ -418,26 +434,38 @@ fn attend_generic(q: &[f32], k: &[f32], v: &[f32], s: &Shape, t: usize, head: us
     for p in w.iter_mut() {
         *p = round_f16(*p * inv);
     }
-    // P·V, one output dimension at a time, in the lane order of the kernel
-    // llama.cpp picks for this batch size.
+    // P·V in the lane order of the kernel llama.cpp picks for this batch
+    // size: position j goes to lane j % 16 of chain (j / 16) % 4 (one chain
+    // in a batch). The lanes are laid out [slot][dim], so each position is
+    // one contiguous multiply-add over the head's dimensions; every lane
+    // still sums its positions in increasing order.
+    let slots = if batch { LANES } else { 4 * LANES };
+    let mut acc = vec![0f32; slots * d];
+    for (j, &p) in w.iter().enumerate().take(visible) {
+        let slot = if batch { j % LANES } else { (j / LANES) % 4 * LANES + j % LANES };
+        let row = &v[j * kv_width + kv_head * d..][..d];
+        for (a, &x) in acc[slot * d..(slot + 1) * d].iter_mut().zip(row) {
+            *a = p.mul_add(x, *a);
+        }
+    }
     for (dim, o) in out.iter_mut().enumerate() {
-        let col = |j: usize| if j < visible { v[j * kv_width + kv_head * d + dim] } else { 0.0 };
-        *o = if batch { chain_by(&w, col) } else { four_by(&w, col) };
+        let lanes = |g: usize| -> [f32; LANES] { std::array::from_fn(|l| acc[(g * LANES + l) * d + dim]) };
+        *o = if batch {
+            reduce16(lanes(0))
+        } else {
+            let (a0, a1, a2, a3) = (lanes(0), lanes(1), lanes(2), lanes(3));
+            reduce16(std::array::from_fn(|l| (a0[l] + a2[l]) + (a1[l] + a3[l])))
+        };
     }
 }
 
 /// tinyBLAS's dot product: one 16-lane FMA chain, then `_mm512_reduce_add_ps`.
 #[inline(always)]
 fn dot_chain(a: &[f32], b: &[f32]) -> f32 {
-    chain_by(a, |j| b[j])
-}
-
-#[inline(always)]
-fn chain_by(a: &[f32], b: impl Fn(usize) -> f32) -> f32 {
     let mut acc = [0f32; LANES];
-    for (c, chunk) in a.chunks(LANES).enumerate() {
-        for (l, (acc, &x)) in acc.iter_mut().zip(chunk).enumerate() {
-            *acc = x.mul_add(b(c * LANES + l), *acc);
+    for (x, y) in a.chunks(LANES).zip(b.chunks(LANES)) {
+        for ((acc, &x), &y) in acc.iter_mut().zip(x).zip(y) {
+            *acc = x.mul_add(y, *acc);
         }
     }
     reduce16(acc)
@@ -445,26 +473,16 @@ fn chain_by(a: &[f32], b: impl Fn(usize) -> f32) -> f32 {
 
 /// `ggml_vec_dot_f16` (AVX-512): four 16-lane FMA chains over steps of 64,
 /// reduced as `(s0 + s2) + (s1 + s3)`, then `_mm512_reduce_add_ps`. Lengths
-/// here are multiples of 64 after zero padding, as llama.cpp pads the cache.
+/// are whole steps after zero padding, as llama.cpp pads its cache.
 #[inline(always)]
 fn dot_four(a: &[f32], b: &[f32]) -> f32 {
-    four_by(a, |j| b[j])
-}
-
-#[inline(always)]
-fn four_by(a: &[f32], b: impl Fn(usize) -> f32) -> f32 {
     let mut acc = [[0f32; LANES]; 4];
-    for (c, chunk) in a.chunks(LANES).enumerate() {
-        let acc = &mut acc[c % 4];
-        for (l, (acc, &x)) in acc.iter_mut().zip(chunk).enumerate() {
-            *acc = x.mul_add(b(c * LANES + l), *acc);
+    for (c, (x, y)) in a.chunks(LANES).zip(b.chunks(LANES)).enumerate() {
+        for ((acc, &x), &y) in acc[c % 4].iter_mut().zip(x).zip(y) {
+            *acc = x.mul_add(y, *acc);
         }
     }
-    let mut s = [0f32; LANES];
-    for l in 0..LANES {
-        s[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
-    }
-    reduce16(s)
+    reduce16(std::array::from_fn(|l| (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])))
 }
 
 /// `_mm512_reduce_add_ps` as GCC expands it: halves, quarters, then pairs.

@@ -137,54 +137,133 @@ impl<F: Format> QMatrix<F> {
     }
 
     /// `x` is `[m, k]` row-major; returns `[m, n]`.
-    pub fn matmul(&self, x: &[f32], m: usize) -> Vec<f32> {
-        let acts: Vec<Act> = x.chunks_exact(self.k).flat_map(quantize_row).collect();
-        let mut out = vec![0f32; m * self.n];
-        self.matmul_quantized(&acts, m, &mut out, self.n, 0);
-        out
+    pub fn matmul(&self, x: &[f32], m: usize) -> Vec<f32>
+    where
+        for<'a> QRef<'a>: From<&'a Self>,
+    {
+        matmul_many(&[QRef::from(self)], x, m).pop().unwrap_or_default()
     }
 
-    /// The product with activations already quantized by [`quantize_row`]
-    /// (`m` rows of `k / 32` blocks), written into columns `col0..col0 + n`
-    /// of `out`, whose rows are `stride` wide. Columns are split across
-    /// threads; each thread walks all rows so that a weight row is read once.
-    pub(crate) fn matmul_quantized(
-        &self,
-        acts: &[Act],
-        m: usize,
-        out: &mut [f32],
-        stride: usize,
-        col0: usize,
-    ) {
+    /// Columns `start..end` of `x · selfᵀ`, column-major: `buf[(c - start) · m + row]`.
+    /// Rows go in tiles of 16 so that a tile's activations stay in L1 while
+    /// the columns pass over them.
+    fn columns(&self, acts: &[Act], m: usize, start: usize, end: usize) -> Vec<f32> {
+        const TILE: usize = 16;
         let kb = self.k / QK;
         let dot = F::dot_fn();
-        const CHUNK: usize = 64;
-        let mut cols: Vec<(usize, Vec<f32>)> = (0..self.n.div_ceil(CHUNK)).map(|c| (c, Vec::new())).collect();
-        cols.par_iter_mut().for_each(|(c, buf)| {
-            let start = *c * CHUNK;
-            let end = (start + CHUNK).min(self.n);
-            buf.resize((end - start) * m, 0.0);
+        let mut buf = vec![0f32; (end - start) * m];
+        for r0 in (0..m).step_by(TILE) {
+            let r1 = (r0 + TILE).min(m);
             for col in start..end {
                 let w = &self.blocks[col * kb..(col + 1) * kb];
-                for row in 0..m {
+                for row in r0..r1 {
                     buf[(col - start) * m + row] = dot(w, &acts[row * kb..(row + 1) * kb]);
                 }
             }
-        });
-        for (c, buf) in cols {
-            let start = c * CHUNK;
-            let width = buf.len() / m.max(1);
-            for i in 0..width {
-                for row in 0..m {
-                    out[row * stride + col0 + start + i] = buf[i * m + row];
-                }
-            }
+        }
+        buf
+    }
+}
+
+/// A borrowed matrix of either format.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum QRef<'a> {
+    Q41(&'a Q41Matrix),
+    Q80(&'a Q80Matrix),
+}
+
+impl<'a> From<&'a Q41Matrix> for QRef<'a> {
+    fn from(m: &'a Q41Matrix) -> Self {
+        Self::Q41(m)
+    }
+}
+
+impl<'a> From<&'a Q80Matrix> for QRef<'a> {
+    fn from(m: &'a Q80Matrix) -> Self {
+        Self::Q80(m)
+    }
+}
+
+impl QRef<'_> {
+    fn dims(&self) -> (usize, usize) {
+        match self {
+            Self::Q41(w) => (w.n, w.k),
+            Self::Q80(w) => (w.n, w.k),
+        }
+    }
+
+    fn columns(&self, acts: &[Act], m: usize, start: usize, end: usize) -> Vec<f32> {
+        match self {
+            Self::Q41(w) => w.columns(acts, m, start, end),
+            Self::Q80(w) => w.columns(acts, m, start, end),
         }
     }
 }
 
+/// Columns per parallel task.
+const CHUNK: usize = 64;
+
+/// The products of one `x` (`[m, k]`, row-major) with several `[n_i, k]`
+/// matrices, returned as `[m, n_i]` each. The activations are quantized
+/// once (Q8_0 and Q8_1 blocks share their values) and all column blocks of
+/// all matrices form one parallel region, so a layer's Q, K and V (or gate
+/// and up) cost one synchronisation instead of three. Each task walks all
+/// rows so that a weight row is read once. Matrices whose `k` differs from
+/// `x`'s row width get an empty result.
+pub(crate) fn matmul_many(ws: &[QRef<'_>], x: &[f32], m: usize) -> Vec<Vec<f32>> {
+    let Some(k) = ws.first().map(|w| w.dims().1).filter(|&k| k > 0 && x.len() == m * k) else {
+        return vec![Vec::new(); ws.len()];
+    };
+    let acts = quantize(x, k);
+    let tasks: Vec<(usize, usize)> = ws
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.dims().1 == k)
+        .flat_map(|(i, w)| (0..w.dims().0.div_ceil(CHUNK)).map(move |c| (i, c)))
+        .collect();
+    let blocks: Vec<Vec<f32>> = tasks
+        .par_iter()
+        .map(|&(i, c)| {
+            let n = ws[i].dims().0;
+            ws[i].columns(&acts, m, c * CHUNK, (c * CHUNK + CHUNK).min(n))
+        })
+        .collect();
+    let mut outs: Vec<Vec<f32>> =
+        ws.iter().map(|w| if w.dims().1 == k { vec![0f32; m * w.dims().0] } else { Vec::new() }).collect();
+    for (&(i, c), buf) in tasks.iter().zip(&blocks) {
+        let n = ws[i].dims().0;
+        let start = c * CHUNK;
+        for (j, col) in buf.chunks_exact(m).enumerate() {
+            for (row, &v) in col.iter().enumerate() {
+                outs[i][row * n + start + j] = v;
+            }
+        }
+    }
+    outs
+}
+
+/// Quantizes the rows of `x` (`k` wide), in the AVX2 build when the CPU has
+/// it (the same bits, vectorised).
+fn quantize(x: &[f32], k: usize) -> Vec<Act> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2() {
+            // SAFETY: the CPU has AVX2 and FMA, checked just above.
+            #[allow(unsafe_code)]
+            return unsafe { avx2::quantize(x, k) };
+        }
+    }
+    quantize_rows(x, k)
+}
+
+#[inline(always)]
+fn quantize_rows(x: &[f32], k: usize) -> Vec<Act> {
+    x.chunks_exact(k).flat_map(quantize_row).collect()
+}
+
 /// ggml's AVX2 `quantize_row_q8_1`.
 /// (Q8_0's blocks are the same with `s` unused.)
+#[inline(always)]
 pub(crate) fn quantize_row(x: &[f32]) -> Vec<Act> {
     x.chunks_exact(QK)
         .map(|xs| {
@@ -194,7 +273,7 @@ pub(crate) fn quantize_row(x: &[f32]) -> Vec<Act> {
             let mut qs = [0i8; QK];
             let mut sum = 0i32;
             for (q, &v) in qs.iter_mut().zip(xs) {
-                let r = (v * id).round_ties_even() as i32;
+                let r = round_half_even(v * id) as i32;
                 *q = r as i8;
                 sum += r;
             }
@@ -203,6 +282,15 @@ pub(crate) fn quantize_row(x: &[f32]) -> Vec<Act> {
             Act { d: d16, s: s16, qs }
         })
         .collect()
+}
+
+/// `_mm256_round_ps(x, _MM_ROUND_NEAREST)` for `|x| <= 2^22` (here at most
+/// 127): adding and removing 1.5·2^23 leaves the integer nearest to `x`,
+/// ties to even, without a call to `rintf` where SSE4.1 is not enabled.
+#[inline(always)]
+fn round_half_even(x: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0;
+    (x + MAGIC) - MAGIC
 }
 
 /// ggml's `ggml_vec_dot_q4_1_q8_1` (AVX2 path): eight f32 lanes, each the
@@ -319,6 +407,11 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2,fma")]
+    pub(super) fn quantize(x: &[f32], k: usize) -> Vec<Act> {
+        super::quantize_rows(x, k)
+    }
+
+    #[target_feature(enable = "avx2,fma")]
     fn hsum(acc: __m256) -> f32 {
         let hi = _mm256_extractf128_ps::<1>(acc);
         let r = _mm_add_ps(hi, _mm256_castps256_ps128(acc));
@@ -339,11 +432,10 @@ mod tests {
     /// Checks `w · x` against dequantized weights times unquantized
     /// activations (loosely: the activations are quantized to 8 bits), and
     /// the portable kernel against the dispatched one to the bit.
-    fn check<F: Format>(
-        w: &QMatrix<F>,
-        weight: impl Fn(&F, usize) -> f32,
-        portable: fn(&[F], &[Act]) -> f32,
-    ) {
+    fn check<F: Format>(w: &QMatrix<F>, weight: impl Fn(&F, usize) -> f32, portable: fn(&[F], &[Act]) -> f32)
+    where
+        for<'a> QRef<'a>: From<&'a QMatrix<F>>,
+    {
         let m = 3;
         let x = x_values(m * w.k);
         let y = w.matmul(&x, m);
