@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 use crate::config::LlamaConfig;
 use crate::error::{Error, Result};
-use crate::quant::{self, Q41Matrix, Q80Matrix, QRef};
+use crate::quant::{self, Q41Matrix, Q4KMatrix, Q6KMatrix, Q80Matrix, QRef};
 
 /// SIMD width of ggml's AVX-512 f32 kernels.
 const LANES: usize = 16;
@@ -41,6 +41,8 @@ const LANES: usize = 16;
 pub(crate) enum Weights {
     Q41(Q41Matrix),
     Q80(Q80Matrix),
+    Q4K(Q4KMatrix),
+    Q6K(Q6KMatrix),
     /// Any other GGUF type, through candle.
     Candle {
         tensor: Arc<QTensor>,
@@ -57,6 +59,8 @@ impl Weights {
         Ok(match tensor.dtype() {
             GgmlDType::Q4_1 => Self::Q41(Q41Matrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
             GgmlDType::Q8_0 => Self::Q80(Q80Matrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
+            GgmlDType::Q4K => Self::Q4K(Q4KMatrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
+            GgmlDType::Q6K => Self::Q6K(Q6KMatrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
             _ => Self::Candle { matmul: QMatMul::from_arc(tensor.clone())?, tensor, n, k },
         })
     }
@@ -64,21 +68,33 @@ impl Weights {
     /// Output and input widths.
     pub(crate) fn dims(&self) -> (usize, usize) {
         match self {
-            Self::Q41(w) => (w.n, w.k),
-            Self::Q80(w) => (w.n, w.k),
             Self::Candle { n, k, .. } => (*n, *k),
+            _ => self.quantized().map_or((0, 0), |q| q.dims()),
         }
     }
 
     /// `x` (`[m, k]`) times the transposed weights: `[m, n]`.
     pub(crate) fn matmul(&self, x: &[f32], m: usize) -> Result<Vec<f32>> {
+        if let Some(q) = self.quantized() {
+            return Ok(quant::matmul_many(&[q], x, m).pop().unwrap_or_default());
+        }
         Ok(match self {
-            Self::Q41(w) => w.matmul(x, m),
-            Self::Q80(w) => w.matmul(x, m),
+            Self::Q41(_) | Self::Q80(_) | Self::Q4K(_) | Self::Q6K(_) => Vec::new(),
             Self::Candle { matmul, k, .. } => {
                 let t = Tensor::from_slice(x, (m, *k), &Device::Cpu)?;
                 matmul.forward(&t)?.flatten_all()?.to_vec1()?
             }
+        })
+    }
+
+    /// Our own kernels' view of the matrix, if it has one.
+    fn quantized(&self) -> Option<QRef<'_>> {
+        Some(match self {
+            Self::Q41(w) => QRef::Q41(w),
+            Self::Q80(w) => QRef::Q80(w),
+            Self::Q4K(w) => QRef::Q4K(w),
+            Self::Q6K(w) => QRef::Q6K(w),
+            Self::Candle { .. } => return None,
         })
     }
 
@@ -87,6 +103,8 @@ impl Weights {
         match self {
             Self::Q41(w) => w.dequantize_row(id as usize, out),
             Self::Q80(w) => w.dequantize_row(id as usize, out),
+            Self::Q4K(w) => w.dequantize_row(id as usize, out),
+            Self::Q6K(w) => w.dequantize_row(id as usize, out),
             Self::Candle { tensor, .. } => {
                 let ids = Tensor::new(&[id], &Device::Cpu)?;
                 out.copy_from_slice(&tensor.embedding(&ids)?.flatten_all()?.to_vec1::<f32>()?);
@@ -99,14 +117,7 @@ impl Weights {
 /// The products of one `x` with several matrices; Q4_1/Q8_0 ones in a
 /// single parallel region (see [`quant::matmul_many`]).
 fn matmul_many<const N: usize>(ws: [&Weights; N], x: &[f32], m: usize) -> Result<[Vec<f32>; N]> {
-    let refs: Option<Vec<QRef<'_>>> = ws
-        .iter()
-        .map(|w| match w {
-            Weights::Q41(q) => Some(QRef::Q41(q)),
-            Weights::Q80(q) => Some(QRef::Q80(q)),
-            Weights::Candle { .. } => None,
-        })
-        .collect();
+    let refs: Option<Vec<QRef<'_>>> = ws.iter().map(|w| w.quantized()).collect();
     let mut outs = match refs {
         Some(refs) => quant::matmul_many(&refs, x, m),
         None => ws.iter().map(|w| w.matmul(x, m)).collect::<Result<Vec<_>>>()?,

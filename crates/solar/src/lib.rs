@@ -28,6 +28,7 @@ pub mod dus;
 pub mod error;
 pub mod generate;
 mod ggml;
+mod kquant;
 pub mod model;
 mod quant;
 pub mod sampling;

@@ -13,6 +13,8 @@
 
 use rayon::prelude::*;
 
+pub(crate) use crate::kquant::{ActK, Q4K, Q6K};
+
 /// Values per block (both formats).
 const QK: usize = 32;
 
@@ -39,18 +41,59 @@ pub(crate) struct Act {
     qs: [i8; QK],
 }
 
+/// Which activation blocks a weight format multiplies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ActKind {
+    /// ggml's Q8_1 (and Q8_0, the same values): blocks of 32.
+    Q8,
+    /// ggml's Q8_K: blocks of 256 with sums of 16.
+    Q8K,
+}
+
+/// The rows of one input, quantized for the formats that need them.
+#[derive(Debug, Default)]
+pub(crate) struct Acts {
+    q8: Vec<Act>,
+    q8k: Vec<ActK>,
+}
+
+impl Acts {
+    pub(crate) fn q8k(&self) -> &[ActK] {
+        &self.q8k
+    }
+}
+
 /// A weight block format and its dot product with quantized activations.
-pub(crate) trait Format: Sized + Send + Sync + Copy + std::fmt::Debug {
+pub(crate) trait Format: Sized + Send + Sync + std::fmt::Debug {
     /// Bytes per block in the GGUF file.
     const BYTES: usize;
+    /// Values per block.
+    const QK: usize;
+    const ACTS: ActKind;
+    type A: Sync;
     fn parse(raw: &[u8]) -> Self;
-    /// The block's 32 weights, as ggml's `dequantize_row_*` computes them.
+    /// The block's weights, as ggml's `dequantize_row_*` computes them.
     fn dequantize(&self, out: &mut [f32]);
-    fn dot_fn() -> fn(&[Self], &[Act]) -> f32;
+    fn acts(a: &Acts) -> &[Self::A];
+    fn dot_fn() -> fn(&[Self], &[Self::A]) -> f32;
+    /// A kernel for four activation rows at once (each result the same bits
+    /// as [`Format::dot_fn`]'s), where one pays off.
+    fn dot4_fn() -> Option<Dot4<Self>> {
+        None
+    }
 }
+
+/// Four dot products of one weight row with four activation rows.
+pub(crate) type Dot4<F> = fn(&[F], [&[<F as Format>::A]; 4]) -> [f32; 4];
 
 impl Format for Q41 {
     const BYTES: usize = 20;
+    const QK: usize = QK;
+    const ACTS: ActKind = ActKind::Q8;
+    type A = Act;
+    fn acts(a: &Acts) -> &[Act] {
+        &a.q8
+    }
     fn parse(b: &[u8]) -> Self {
         let mut qs = [0u8; 16];
         qs.copy_from_slice(&b[4..20]);
@@ -76,6 +119,12 @@ impl Format for Q41 {
 
 impl Format for Q80 {
     const BYTES: usize = 34;
+    const QK: usize = QK;
+    const ACTS: ActKind = ActKind::Q8;
+    type A = Act;
+    fn acts(a: &Acts) -> &[Act] {
+        &a.q8
+    }
     fn parse(b: &[u8]) -> Self {
         Q80 {
             d: f16(b[0], b[1]),
@@ -98,12 +147,12 @@ impl Format for Q80 {
     }
 }
 
-fn f16(lo: u8, hi: u8) -> f32 {
+pub(crate) fn f16(lo: u8, hi: u8) -> f32 {
     half::f16::from_le_bytes([lo, hi]).to_f32()
 }
 
 #[cfg(target_arch = "x86_64")]
-fn has_avx2() -> bool {
+pub(crate) fn has_avx2() -> bool {
     std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
 }
 
@@ -117,11 +166,13 @@ pub struct QMatrix<F: Format> {
 
 pub type Q41Matrix = QMatrix<Q41>;
 pub type Q80Matrix = QMatrix<Q80>;
+pub type Q4KMatrix = QMatrix<Q4K>;
+pub type Q6KMatrix = QMatrix<Q6K>;
 
 impl<F: Format> QMatrix<F> {
     /// Parses ggml's raw bytes for an `[n, k]` matrix.
     pub fn from_ggml_bytes(raw: &[u8], n: usize, k: usize) -> Option<Self> {
-        if !k.is_multiple_of(QK) || raw.len() != n * k / QK * F::BYTES {
+        if !k.is_multiple_of(F::QK) || raw.len() != n * k / F::QK * F::BYTES {
             return None;
         }
         Some(Self { n, k, blocks: raw.chunks_exact(F::BYTES).map(F::parse).collect() })
@@ -130,13 +181,14 @@ impl<F: Format> QMatrix<F> {
     /// Writes row `row` (`k` values) into `out`; out-of-range rows are
     /// the caller's to rule out.
     pub(crate) fn dequantize_row(&self, row: usize, out: &mut [f32]) {
-        let kb = self.k / QK;
-        for (b, o) in self.blocks[row * kb..(row + 1) * kb].iter().zip(out.chunks_exact_mut(QK)) {
+        let kb = self.k / F::QK;
+        for (b, o) in self.blocks[row * kb..(row + 1) * kb].iter().zip(out.chunks_exact_mut(F::QK)) {
             b.dequantize(o);
         }
     }
 
     /// `x` is `[m, k]` row-major; returns `[m, n]`.
+    #[cfg(test)]
     pub fn matmul(&self, x: &[f32], m: usize) -> Vec<f32>
     where
         for<'a> QRef<'a>: From<&'a Self>,
@@ -144,20 +196,34 @@ impl<F: Format> QMatrix<F> {
         matmul_many(&[QRef::from(self)], x, m).pop().unwrap_or_default()
     }
 
-    /// Columns `start..end` of `x · selfᵀ`, column-major: `buf[(c - start) · m + row]`.
+    /// Columns `start..end` of `x · selfᵀ`, row-major: `buf[row · (end - start) + c - start]`.
     /// Rows go in tiles of 16 so that a tile's activations stay in L1 while
     /// the columns pass over them.
-    fn columns(&self, acts: &[Act], m: usize, start: usize, end: usize) -> Vec<f32> {
+    fn columns(&self, acts: &Acts, m: usize, start: usize, end: usize) -> Vec<f32> {
         const TILE: usize = 16;
-        let kb = self.k / QK;
+        let kb = self.k / F::QK;
         let dot = F::dot_fn();
-        let mut buf = vec![0f32; (end - start) * m];
+        let dot4 = F::dot4_fn();
+        let acts = F::acts(acts);
+        let row = |r: usize| &acts[r * kb..(r + 1) * kb];
+        let width = end - start;
+        let mut buf = vec![0f32; width * m];
         for r0 in (0..m).step_by(TILE) {
             let r1 = (r0 + TILE).min(m);
             for col in start..end {
                 let w = &self.blocks[col * kb..(col + 1) * kb];
-                for row in r0..r1 {
-                    buf[(col - start) * m + row] = dot(w, &acts[row * kb..(row + 1) * kb]);
+                let mut r = r0;
+                if let Some(dot4) = dot4 {
+                    while r + 4 <= r1 {
+                        let out = dot4(w, [row(r), row(r + 1), row(r + 2), row(r + 3)]);
+                        for (i, v) in out.into_iter().enumerate() {
+                            buf[(r + i) * width + col - start] = v;
+                        }
+                        r += 4;
+                    }
+                }
+                for r in r..r1 {
+                    buf[r * width + col - start] = dot(w, row(r));
                 }
             }
         }
@@ -165,38 +231,51 @@ impl<F: Format> QMatrix<F> {
     }
 }
 
-/// A borrowed matrix of either format.
+/// A borrowed matrix of any supported format.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum QRef<'a> {
     Q41(&'a Q41Matrix),
     Q80(&'a Q80Matrix),
+    Q4K(&'a Q4KMatrix),
+    Q6K(&'a Q6KMatrix),
 }
 
-impl<'a> From<&'a Q41Matrix> for QRef<'a> {
-    fn from(m: &'a Q41Matrix) -> Self {
-        Self::Q41(m)
-    }
+macro_rules! qref_from {
+    ($($v:ident: $t:ty),*) => {$(
+        impl<'a> From<&'a $t> for QRef<'a> {
+            fn from(m: &'a $t) -> Self {
+                Self::$v(m)
+            }
+        }
+    )*};
 }
+qref_from!(Q41: Q41Matrix, Q80: Q80Matrix, Q4K: Q4KMatrix, Q6K: Q6KMatrix);
 
-impl<'a> From<&'a Q80Matrix> for QRef<'a> {
-    fn from(m: &'a Q80Matrix) -> Self {
-        Self::Q80(m)
-    }
+macro_rules! qref_each {
+    ($self:expr, $w:ident => $e:expr) => {
+        match $self {
+            QRef::Q41($w) => $e,
+            QRef::Q80($w) => $e,
+            QRef::Q4K($w) => $e,
+            QRef::Q6K($w) => $e,
+        }
+    };
 }
 
 impl QRef<'_> {
-    fn dims(&self) -> (usize, usize) {
-        match self {
-            Self::Q41(w) => (w.n, w.k),
-            Self::Q80(w) => (w.n, w.k),
-        }
+    pub(crate) fn dims(&self) -> (usize, usize) {
+        qref_each!(self, w => (w.n, w.k))
     }
 
-    fn columns(&self, acts: &[Act], m: usize, start: usize, end: usize) -> Vec<f32> {
-        match self {
-            Self::Q41(w) => w.columns(acts, m, start, end),
-            Self::Q80(w) => w.columns(acts, m, start, end),
+    fn acts(&self) -> ActKind {
+        fn kind<F: Format>(_: &QMatrix<F>) -> ActKind {
+            F::ACTS
         }
+        qref_each!(self, w => kind(w))
+    }
+
+    fn columns(&self, acts: &Acts, m: usize, start: usize, end: usize) -> Vec<f32> {
+        qref_each!(self, w => w.columns(acts, m, start, end))
     }
 }
 
@@ -214,7 +293,11 @@ pub(crate) fn matmul_many(ws: &[QRef<'_>], x: &[f32], m: usize) -> Vec<Vec<f32>>
     let Some(k) = ws.first().map(|w| w.dims().1).filter(|&k| k > 0 && x.len() == m * k) else {
         return vec![Vec::new(); ws.len()];
     };
-    let acts = quantize(x, k);
+    let needs = |kind| ws.iter().any(|w| w.acts() == kind);
+    let acts = Acts {
+        q8: if needs(ActKind::Q8) { quantize(x, k) } else { Vec::new() },
+        q8k: if needs(ActKind::Q8K) { crate::kquant::quantize(x, k) } else { Vec::new() },
+    };
     let tasks: Vec<(usize, usize)> = ws
         .iter()
         .enumerate()
@@ -228,18 +311,32 @@ pub(crate) fn matmul_many(ws: &[QRef<'_>], x: &[f32], m: usize) -> Vec<Vec<f32>>
             ws[i].columns(&acts, m, c * CHUNK, (c * CHUNK + CHUNK).min(n))
         })
         .collect();
-    let mut outs: Vec<Vec<f32>> =
-        ws.iter().map(|w| if w.dims().1 == k { vec![0f32; m * w.dims().0] } else { Vec::new() }).collect();
-    for (&(i, c), buf) in tasks.iter().zip(&blocks) {
-        let n = ws[i].dims().0;
-        let start = c * CHUNK;
-        for (j, col) in buf.chunks_exact(m).enumerate() {
-            for (row, &v) in col.iter().enumerate() {
-                outs[i][row * n + start + j] = v;
+    // Each output row gathers its pieces from the column blocks (in
+    // parallel over rows for a prompt, where the output is large).
+    ws.iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let n = w.dims().0;
+            if w.dims().1 != k {
+                return Vec::new();
             }
-        }
-    }
-    outs
+            let mine: Vec<(usize, &Vec<f32>)> =
+                tasks.iter().zip(&blocks).filter(|((t, _), _)| *t == i).map(|((_, c), b)| (*c, b)).collect();
+            let mut out = vec![0f32; m * n];
+            let fill = |(row, dst): (usize, &mut [f32])| {
+                for &(c, buf) in &mine {
+                    let width = buf.len() / m;
+                    dst[c * CHUNK..c * CHUNK + width].copy_from_slice(&buf[row * width..(row + 1) * width]);
+                }
+            };
+            if m >= 8 {
+                out.par_chunks_mut(n).enumerate().for_each(fill);
+            } else {
+                out.chunks_mut(n).enumerate().for_each(fill);
+            }
+            out
+        })
+        .collect()
 }
 
 /// Quantizes the rows of `x` (`k` wide), in the AVX2 build when the CPU has
@@ -432,8 +529,11 @@ mod tests {
     /// Checks `w · x` against dequantized weights times unquantized
     /// activations (loosely: the activations are quantized to 8 bits), and
     /// the portable kernel against the dispatched one to the bit.
-    fn check<F: Format>(w: &QMatrix<F>, weight: impl Fn(&F, usize) -> f32, portable: fn(&[F], &[Act]) -> f32)
-    where
+    fn check<F: Format<A = Act>>(
+        w: &QMatrix<F>,
+        weight: impl Fn(&F, usize) -> f32,
+        portable: fn(&[F], &[Act]) -> f32,
+    ) where
         for<'a> QRef<'a>: From<&'a QMatrix<F>>,
     {
         let m = 3;
