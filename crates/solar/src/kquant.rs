@@ -337,7 +337,7 @@ fn dot4_q4k_avx2(w: &[Q4K], a: [&[ActK]; 4]) -> [f32; 4] {
     // SAFETY: as for `dot_q4k_avx2`.
     #[allow(unsafe_code)]
     unsafe {
-        avx2::q4k_rows(w, a)
+        avx2::q4k_rows::<4>(w, a)
     }
 }
 
@@ -355,7 +355,7 @@ fn dot4_q6k_avx2(w: &[Q6K], a: [&[ActK]; 4]) -> [f32; 4] {
     // SAFETY: as for `dot_q4k_avx2`.
     #[allow(unsafe_code)]
     unsafe {
-        avx2::q6k_rows(w, a)
+        avx2::q6k_rows::<4>(w, a)
     }
 }
 
@@ -395,88 +395,25 @@ mod avx2 {
 
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn q4k(w: &[Q4K], a: &[ActK]) -> f32 {
-        let m4 = _mm256_set1_epi8(0x0f);
-        let mut acc = _mm256_setzero_ps();
-        let mut acc_m = _mm_setzero_ps();
-        for (b, y) in w.iter().zip(a) {
-            let mut sumi = _mm256_setzero_si256();
-            for j in 0..4 {
-                let q4 = load(&b.qs[32 * j..]);
-                let lo = _mm256_and_si256(q4, m4);
-                let hi = _mm256_and_si256(_mm256_srli_epi16::<4>(q4), m4);
-                let pl = _mm256_maddubs_epi16(lo, load_i8(&y.qs[64 * j..]));
-                let ph = _mm256_maddubs_epi16(hi, load_i8(&y.qs[64 * j + 32..]));
-                let pl = _mm256_madd_epi16(_mm256_set1_epi16(i16::from(b.scales[2 * j])), pl);
-                let ph = _mm256_madd_epi16(_mm256_set1_epi16(i16::from(b.scales[2 * j + 1])), ph);
-                sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(pl, ph));
-            }
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(sumi), acc);
-            let sums: __m256i = bytemuck::cast(y.bsums);
-            let q8s = _mm_hadd_epi16(_mm256_castsi256_si128(sums), _mm256_extracti128_si256::<1>(sums));
-            let mins: __m128i = bytemuck::cast(b.mins);
-            let prod = _mm_madd_epi16(mins, q8s);
-            acc_m = _mm_fmadd_ps(_mm_set1_ps(y.d * b.dmin), _mm_cvtepi32_ps(prod), acc_m);
-        }
-        let m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
-        let m = _mm_add_ss(m, _mm_movehdup_ps(m));
-        hsum8(acc) - _mm_cvtss_f32(m)
+        q4k_rows::<1>(w, [a])[0]
     }
 
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn q6k(w: &[Q6K], a: &[ActK]) -> f32 {
-        let m4 = _mm256_set1_epi8(0x0f);
-        let m3 = _mm256_set1_epi8(3);
-        let mut acc = _mm256_setzero_ps();
-        for (b, y) in w.iter().zip(a) {
-            let mut sumi = _mm256_setzero_si256();
-            for n in 0..2 {
-                let (qa, qb, h) = (load(&b.ql[64 * n..]), load(&b.ql[64 * n + 32..]), load(&b.qh[32 * n..]));
-                let high = |bits: __m256i| _mm256_slli_epi16::<4>(_mm256_and_si256(bits, m3));
-                let q = [
-                    _mm256_or_si256(_mm256_and_si256(qa, m4), high(h)),
-                    _mm256_or_si256(_mm256_and_si256(qb, m4), high(_mm256_srli_epi16::<2>(h))),
-                    _mm256_or_si256(
-                        _mm256_and_si256(_mm256_srli_epi16::<4>(qa), m4),
-                        high(_mm256_srli_epi16::<4>(h)),
-                    ),
-                    _mm256_or_si256(
-                        _mm256_and_si256(_mm256_srli_epi16::<4>(qb), m4),
-                        high(_mm256_srli_epi16::<6>(h)),
-                    ),
-                ];
-                for (k, q) in q.into_iter().enumerate() {
-                    let p = _mm256_maddubs_epi16(q, load_i8(&y.qs[128 * n + 32 * k..]));
-                    let g = 8 * n + 2 * k;
-                    let s = scales(i16::from(b.scales[g]), i16::from(b.scales[g + 1]));
-                    sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(s, p));
-                }
-            }
-            let sums: __m256i = bytemuck::cast(y.bsums);
-            let scales16: __m256i = _mm256_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(b.scales));
-            let offset = _mm256_slli_epi32::<5>(_mm256_madd_epi16(sums, scales16));
-            let sumi = _mm256_sub_epi32(sumi, offset);
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(sumi), acc);
-        }
-        hsum8(acc)
+        q6k_rows::<1>(w, [a])[0]
     }
 
-    #[target_feature(enable = "avx2,fma")]
-    fn finish_q4k(acc: __m256, acc_m: __m128) -> f32 {
-        let m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
-        let m = _mm_add_ss(m, _mm_movehdup_ps(m));
-        hsum8(acc) - _mm_cvtss_f32(m)
-    }
-
-    /// [`q4k`] for four activation rows: the weights are unpacked once.
+    /// Q4_K times `N` activation rows: the weights are unpacked once per
+    /// super-block, each row's arithmetic is the single-row kernel's.
     #[target_feature(enable = "avx2,fma")]
     #[inline]
-    pub(super) fn q4k_rows(w: &[Q4K], a: [&[ActK]; 4]) -> [f32; 4] {
+    pub(super) fn q4k_rows<const N: usize>(w: &[Q4K], a: [&[ActK]; N]) -> [f32; N] {
         let m4 = _mm256_set1_epi8(0x0f);
-        let mut acc = [_mm256_setzero_ps(); 4];
-        let mut acc_m = [_mm_setzero_ps(); 4];
+        let mut acc = [_mm256_setzero_ps(); N];
+        let mut acc_m = [_mm_setzero_ps(); N];
         for (i, b) in w.iter().enumerate() {
-            let ys = [&a[0][i], &a[1][i], &a[2][i], &a[3][i]];
-            let mut sumi = [_mm256_setzero_si256(); 4];
+            let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
+            let mut sumi = [_mm256_setzero_si256(); N];
             for j in 0..4 {
                 let q4 = load(&b.qs[32 * j..]);
                 let lo = _mm256_and_si256(q4, m4);
@@ -490,7 +427,7 @@ mod avx2 {
                 }
             }
             let mins: __m128i = bytemuck::cast(b.mins);
-            for r in 0..4 {
+            for r in 0..N {
                 let y = ys[r];
                 acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(sumi[r]), acc[r]);
                 let sums: __m256i = bytemuck::cast(y.bsums);
@@ -499,19 +436,23 @@ mod avx2 {
                 acc_m[r] = _mm_fmadd_ps(_mm_set1_ps(y.d * b.dmin), _mm_cvtepi32_ps(prod), acc_m[r]);
             }
         }
-        std::array::from_fn(|r| finish_q4k(acc[r], acc_m[r]))
+        std::array::from_fn(|r| {
+            let m = _mm_add_ps(acc_m[r], _mm_movehl_ps(acc_m[r], acc_m[r]));
+            let m = _mm_add_ss(m, _mm_movehdup_ps(m));
+            hsum8(acc[r]) - _mm_cvtss_f32(m)
+        })
     }
 
-    /// [`q6k`] for four activation rows: the weights are unpacked once.
+    /// Q6_K times `N` activation rows, as [`q4k_rows`].
     #[target_feature(enable = "avx2,fma")]
     #[inline]
-    pub(super) fn q6k_rows(w: &[Q6K], a: [&[ActK]; 4]) -> [f32; 4] {
+    pub(super) fn q6k_rows<const N: usize>(w: &[Q6K], a: [&[ActK]; N]) -> [f32; N] {
         let m4 = _mm256_set1_epi8(0x0f);
         let m3 = _mm256_set1_epi8(3);
-        let mut acc = [_mm256_setzero_ps(); 4];
+        let mut acc = [_mm256_setzero_ps(); N];
         for (i, b) in w.iter().enumerate() {
-            let ys = [&a[0][i], &a[1][i], &a[2][i], &a[3][i]];
-            let mut sumi = [_mm256_setzero_si256(); 4];
+            let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
+            let mut sumi = [_mm256_setzero_si256(); N];
             for n in 0..2 {
                 let (qa, qb, h) = (load(&b.ql[64 * n..]), load(&b.ql[64 * n + 32..]), load(&b.qh[32 * n..]));
                 let high = |bits: __m256i| _mm256_slli_epi16::<4>(_mm256_and_si256(bits, m3));
@@ -537,7 +478,7 @@ mod avx2 {
                 }
             }
             let scales16: __m256i = _mm256_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(b.scales));
-            for r in 0..4 {
+            for r in 0..N {
                 let sums: __m256i = bytemuck::cast(ys[r].bsums);
                 let offset = _mm256_slli_epi32::<5>(_mm256_madd_epi16(sums, scales16));
                 let s = _mm256_sub_epi32(sumi[r], offset);
