@@ -14,8 +14,19 @@ const LIMIT: Duration = Duration::from_secs(300);
 fn converts_every_sample_and_prints_a_summary() {
     let out = tempdir("samples");
     let samples = root().join("samples");
+    // PicoDet, pinned: the element ids below are its layout's (`auto`
+    // would pick YOLO where its opt-in weights are installed, as in CI).
     let run = parasol(
-        &[os("convert"), path_os(&samples), os("--out"), path_os(&out), os("--format"), os("html,txt")],
+        &[
+            os("convert"),
+            path_os(&samples),
+            os("--out"),
+            path_os(&out),
+            os("--format"),
+            os("html,txt"),
+            os("--layout"),
+            os("picodet"),
+        ],
         LIMIT,
     );
     assert_eq!(run.code(), Some(0), "stderr: {}", run.stderr);
@@ -58,6 +69,32 @@ fn converts_every_sample_and_prints_a_summary() {
     assert!(scan.contains("Coastal Dune Vegetation Survey: Interim Report"), "{scan}");
     let receipt = std::fs::read_to_string(out.join("receipt-photo.txt")).unwrap();
     assert!(receipt.contains("HARROW BAY CAFE"), "{receipt}");
+}
+
+/// The default layout where the opt-in YOLO weights are installed (the
+/// test command fetches them): the same structure, by DocLayNet's classes.
+#[test]
+fn yolo_layout_finds_the_same_structure() {
+    let yolo = root().join("models/files/yolov8n-doclaynet.onnx");
+    assert!(yolo.is_file(), "{} is missing: run `python3 scripts/fetch_models.py --group all`", yolo.display());
+    let out = tempdir("samples-yolo");
+    let run = parasol(
+        &[os("convert"), path_os(&root().join("samples/report.pdf")), os("--out"), path_os(&out)],
+        LIMIT,
+    );
+    assert_eq!(run.code(), Some(0), "stderr: {}", run.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for want in [
+        "data-category='heading1'>Coastal Dune Vegetation Survey: Interim Report</h1>",
+        "data-category='heading1'>3 Results</h1>",
+        "data-category='list'>• percentage cover of each vascular species,</p>",
+        "data-category='table'><caption id='19' data-category='caption'>Table 1: Plots and mean cover",
+        "<td rowspan='2'>Mid dune</td>",
+        "alt='Figure 1: Mean vegetation cover by zone, April and October 2024.'><figcaption",
+        "data-category='footer'>Page 1 of 2</footer>\n<header",
+    ] {
+        assert!(html.contains(want), "missing {want:?} in\n{html}");
+    }
 }
 
 #[test]

@@ -44,6 +44,10 @@ fn samples_match_their_golden_outputs() {
             path_os(&out),
             os("--format"),
             os("html,md,txt,json"),
+            // Pinned, so that the goldens do not depend on whether the
+            // opt-in YOLO weights are installed (`auto` would pick them).
+            os("--layout"),
+            os("picodet"),
         ],
         Duration::from_secs(600),
     );

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use parasol_pipeline::{Engine, EngineConfig, LayoutModel, Limits, OcrMode, Options};
+use parasol_pipeline::{Engine, EngineConfig, LayoutModel, Limits, ModelStore, OcrMode, Options};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Ocr {
@@ -55,13 +55,28 @@ impl Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Layout {
+pub enum Layout {
+    /// The better model that is installed: `yolo` if its weights were
+    /// fetched (opt-in), else `picodet`.
+    Auto,
     /// PicoDet trained on CDLA (Apache-2.0).
     Picodet,
     /// YOLOv8n trained on DocLayNet (AGPL-3.0 weights, opt-in fetch).
     Yolo,
     /// No layout model: paragraphs from line geometry only.
     None,
+}
+
+impl Layout {
+    /// The pipeline's model for this choice, given what is installed.
+    pub fn resolve(self, models: &ModelStore) -> LayoutModel {
+        match self {
+            Layout::Auto => models.best_layout(),
+            Layout::Picodet => LayoutModel::PicoDet,
+            Layout::Yolo => LayoutModel::Yolo,
+            Layout::None => LayoutModel::None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -89,9 +104,11 @@ pub struct Args {
     /// Where text comes from.
     #[arg(long, value_enum, default_value = "auto")]
     ocr: Ocr,
-    /// Layout model. `yolo` (DocLayNet classes) has AGPL-3.0 weights and
-    /// needs `python3 scripts/fetch_models.py --group agpl` first.
-    #[arg(long, value_enum, default_value = "picodet")]
+    /// Layout model. `yolo` (DocLayNet classes) is the more accurate one
+    /// (PubLayNet mAP@0.5 0.81 vs 0.64) but its weights are AGPL-3.0, so they
+    /// are only fetched on request: `python3 scripts/fetch_models.py --group agpl`.
+    /// `auto` uses `yolo` when those weights are installed, else `picodet`.
+    #[arg(long, value_enum, default_value = "auto")]
     layout: Layout,
     /// Skip table structure recognition (tables become plain text).
     #[arg(long)]
@@ -232,17 +249,15 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     if let Some(t) = args.threads {
         config.threads = t.max(1);
     }
+    let layout = args.layout.resolve(&config.models);
+    tracing::info!(?layout, "layout model");
     let engine = Engine::new(config).context("cannot start the conversion engine")?;
     let options = Options {
         ocr: match args.ocr {
             Ocr::Auto => OcrMode::Auto,
             Ocr::Force => OcrMode::Force,
         },
-        layout: match args.layout {
-            Layout::Picodet => LayoutModel::PicoDet,
-            Layout::Yolo => LayoutModel::Yolo,
-            Layout::None => LayoutModel::None,
-        },
+        layout,
         tables: !args.no_tables,
         orientation: !args.no_orientation,
         figure_images: args.figures != Figures::None,
@@ -325,6 +340,18 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auto_layout_is_yolo_only_when_its_weights_are_installed() {
+        let dir = std::env::temp_dir().join(format!("parasol-layout-auto-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = ModelStore::new(&dir);
+        assert_eq!(Layout::Auto.resolve(&store), LayoutModel::PicoDet);
+        std::fs::write(dir.join("yolov8n-doclaynet.onnx"), b"").unwrap();
+        assert_eq!(Layout::Auto.resolve(&store), LayoutModel::Yolo);
+        assert_eq!(Layout::Picodet.resolve(&store), LayoutModel::PicoDet);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn colliding_stems_keep_their_extension() {

@@ -54,6 +54,9 @@ pub struct Args {
     /// Threads per model session (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Layout model, as for `parasol convert`.
+    #[arg(long, value_enum, default_value = "auto")]
+    layout: crate::convert::Layout,
 }
 
 fn repo() -> PathBuf {
@@ -84,8 +87,10 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         binary: std::env::current_exe().context("cannot locate the parasol binary for child processes")?,
         models: std::path::absolute(models).unwrap_or_else(|_| models.to_owned()),
     };
-    let converter =
-        PipelineConverter::new(models, args.threads).context("cannot start the conversion engine")?;
+    let layout = args.layout.resolve(&parasol_pipeline::ModelStore::new(models));
+    let converter = PipelineConverter::new(models, args.threads, Some(layout))
+        .context("cannot start the conversion engine")?;
+    eprintln!("layout model: {layout:?}");
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),

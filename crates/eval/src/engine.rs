@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use parasol_pipeline::{Engine, EngineConfig, OcrMode, Options, PipelineError};
+use parasol_pipeline::{Engine, EngineConfig, LayoutModel, OcrMode, Options, PipelineError};
 
 use crate::suites::{Availability, Capabilities, Conversion, ConvertError, Converter, Region, Request};
 use crate::teds::pubtabnet_html;
@@ -12,17 +12,33 @@ use crate::teds::pubtabnet_html;
 #[derive(Debug)]
 pub struct PipelineConverter {
     engine: Engine,
+    layout: LayoutModel,
 }
 
 impl PipelineConverter {
     /// Binds the native libraries from `models`; OCR models load on warm-up.
-    /// `threads` is per ONNX session (default: all cores).
-    pub fn new(models: &Path, threads: Option<usize>) -> Result<PipelineConverter, PipelineError> {
+    /// `threads` is per ONNX session (default: all cores); `layout` defaults
+    /// to the best installed model, as `parasol convert` does.
+    pub fn new(
+        models: &Path,
+        threads: Option<usize>,
+        layout: Option<LayoutModel>,
+    ) -> Result<PipelineConverter, PipelineError> {
         let mut config = EngineConfig::from_models_dir(models);
         if let Some(t) = threads {
             config.threads = t.max(1);
         }
-        Ok(PipelineConverter { engine: Engine::new(config)? })
+        let layout = layout.unwrap_or_else(|| config.models.best_layout());
+        Ok(PipelineConverter { engine: Engine::new(config)?, layout })
+    }
+
+    /// The layout model the conversions use.
+    pub fn layout(&self) -> LayoutModel {
+        self.layout
+    }
+
+    fn options(&self) -> Options {
+        Options { layout: self.layout, ..Options::default() }
     }
 }
 
@@ -45,7 +61,7 @@ impl Converter for PipelineConverter {
     }
 
     fn warm_up(&self) -> Result<(), ConvertError> {
-        Ok(self.engine.warm_up(&Options::default())?)
+        Ok(self.engine.warm_up(&self.options())?)
     }
 
     fn convert(&self, path: &Path, request: &Request) -> Result<Conversion, ConvertError> {
@@ -53,7 +69,7 @@ impl Converter for PipelineConverter {
             ocr: if request.force_ocr { OcrMode::Force } else { OcrMode::Auto },
             password: request.password.clone(),
             page_is_table: request.page_is_table,
-            ..Options::default()
+            ..self.options()
         };
         let converted = self.engine.convert_path(path, &options, &mut |_| {})?;
         let document = converted.document;

@@ -32,6 +32,19 @@ impl ModelStore {
         &self.dir
     }
 
+    /// The better layout model that is installed: YOLOv8n DocLayNet
+    /// (PubLayNet mAP@0.5 0.806 against PicoDet's 0.641, see
+    /// `docs/layout-notes.md`) when its opt-in AGPL-3.0 weights were fetched,
+    /// PicoDet CDLA otherwise.
+    pub fn best_layout(&self) -> crate::LayoutModel {
+        let yolo = parasol_vision::layout::LayoutModelKind::YoloDocLayNet.file_name();
+        if self.dir.join(yolo).is_file() {
+            crate::LayoutModel::Yolo
+        } else {
+            crate::LayoutModel::PicoDet
+        }
+    }
+
     /// The path of `file`, or an error naming it and the command that fetches it.
     pub fn require(&self, file: &str) -> Result<PathBuf, PipelineError> {
         let path = self.dir.join(file);
