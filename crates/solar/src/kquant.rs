@@ -10,7 +10,7 @@
 //! kernels they do not claim llama.cpp's bits (on x86 it repacks these types
 //! into interleaved layouts with their own order).
 
-use crate::quant::{f16, ActKind, Acts, Dot4, Format};
+use crate::quant::{f16, ActKind, Acts, DotRows, Format, ROWS};
 
 /// Values per super-block.
 pub(crate) const QK_K: usize = 256;
@@ -136,6 +136,9 @@ impl Format for Q4K {
     fn dot_fn() -> fn(&[Self], &[ActK]) -> f32 {
         #[cfg(target_arch = "x86_64")]
         {
+            if has_avx512() {
+                return dot_q4k_avx512;
+            }
             if crate::quant::has_avx2() {
                 return dot_q4k_avx2;
             }
@@ -143,14 +146,14 @@ impl Format for Q4K {
         dot_q4k_generic
     }
 
-    fn dot4_fn() -> Option<Dot4<Self>> {
+    fn rows_fn() -> Option<DotRows<Self>> {
         #[cfg(target_arch = "x86_64")]
         {
             if has_avx512() {
-                return Some(dot4_q4k_avx512);
+                return Some(rows_q4k_avx512);
             }
             if crate::quant::has_avx2() {
-                return Some(dot4_q4k_avx2);
+                return Some(rows_q4k_avx2);
             }
         }
         None
@@ -186,6 +189,9 @@ impl Format for Q6K {
     fn dot_fn() -> fn(&[Self], &[ActK]) -> f32 {
         #[cfg(target_arch = "x86_64")]
         {
+            if has_avx512() {
+                return dot_q6k_avx512;
+            }
             if crate::quant::has_avx2() {
                 return dot_q6k_avx2;
             }
@@ -193,14 +199,14 @@ impl Format for Q6K {
         dot_q6k_generic
     }
 
-    fn dot4_fn() -> Option<Dot4<Self>> {
+    fn rows_fn() -> Option<DotRows<Self>> {
         #[cfg(target_arch = "x86_64")]
         {
             if has_avx512() {
-                return Some(dot4_q6k_avx512);
+                return Some(rows_q6k_avx512);
             }
             if crate::quant::has_avx2() {
-                return Some(dot4_q6k_avx2);
+                return Some(rows_q6k_avx2);
             }
         }
         None
@@ -324,38 +330,56 @@ fn dot_q6k_avx2(w: &[Q6K], a: &[ActK]) -> f32 {
 }
 
 #[cfg(target_arch = "x86_64")]
-fn dot4_q4k_avx512(w: &[Q4K], a: [&[ActK]; 4]) -> [f32; 4] {
-    // SAFETY: `dot4_fn` returns this function only after `has_avx512`.
+fn rows_q4k_avx512(w: &[Q4K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
+    // SAFETY: `rows_fn` returns this function only after `has_avx512`.
     #[allow(unsafe_code)]
     unsafe {
-        avx2::q4k_rows_512(w, a)
+        avx512::q4k_rows::<ROWS>(w, a)
     }
 }
 
 #[cfg(target_arch = "x86_64")]
-fn dot4_q4k_avx2(w: &[Q4K], a: [&[ActK]; 4]) -> [f32; 4] {
+fn dot_q4k_avx512(w: &[Q4K], a: &[ActK]) -> f32 {
+    // SAFETY: `dot_fn` returns this function only after `has_avx512`.
+    #[allow(unsafe_code)]
+    unsafe {
+        avx512::q4k_rows::<1>(w, [a])[0]
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn rows_q4k_avx2(w: &[Q4K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
     // SAFETY: as for `dot_q4k_avx2`.
     #[allow(unsafe_code)]
     unsafe {
-        avx2::q4k_rows::<4>(w, a)
+        avx2::q4k_rows::<ROWS>(w, a)
     }
 }
 
 #[cfg(target_arch = "x86_64")]
-fn dot4_q6k_avx512(w: &[Q6K], a: [&[ActK]; 4]) -> [f32; 4] {
-    // SAFETY: `dot4_fn` returns this function only after `has_avx512`.
+fn rows_q6k_avx512(w: &[Q6K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
+    // SAFETY: `rows_fn` returns this function only after `has_avx512`.
     #[allow(unsafe_code)]
     unsafe {
-        avx2::q6k_rows_512(w, a)
+        avx512::q6k_rows::<ROWS>(w, a)
     }
 }
 
 #[cfg(target_arch = "x86_64")]
-fn dot4_q6k_avx2(w: &[Q6K], a: [&[ActK]; 4]) -> [f32; 4] {
+fn dot_q6k_avx512(w: &[Q6K], a: &[ActK]) -> f32 {
+    // SAFETY: `dot_fn` returns this function only after `has_avx512`.
+    #[allow(unsafe_code)]
+    unsafe {
+        avx512::q6k_rows::<1>(w, [a])[0]
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn rows_q6k_avx2(w: &[Q6K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
     // SAFETY: as for `dot_q4k_avx2`.
     #[allow(unsafe_code)]
     unsafe {
-        avx2::q6k_rows::<4>(w, a)
+        avx2::q6k_rows::<ROWS>(w, a)
     }
 }
 
@@ -487,18 +511,144 @@ mod avx2 {
         }
         std::array::from_fn(|r| hsum8(acc[r]))
     }
+}
 
-    /// The same kernels with AVX-512's 32 vector registers available (the
-    /// instructions stay AVX2; four rows' accumulators then fit without
-    /// spilling).
-    #[target_feature(enable = "avx2,fma,avx512f,avx512vl,avx512bw")]
-    pub(super) fn q4k_rows_512(w: &[Q4K], a: [&[ActK]; 4]) -> [f32; 4] {
-        q4k_rows(w, a)
+/// AVX-512 (BW) kernels: the same integer work on 64 values per
+/// instruction (a Q4_K sub-block pair, or two Q6_K vectors), with the i32
+/// lanes folded to AVX2's eight before the float part, so the results are
+/// the AVX2 kernels' bits.
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{ActK, Q4K, Q6K};
+
+    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
+    fn load32(bytes: &[u8]) -> __m256i {
+        let a: [u8; 32] = bytes[..32].try_into().unwrap_or([0; 32]);
+        bytemuck::cast(a)
     }
 
-    #[target_feature(enable = "avx2,fma,avx512f,avx512vl,avx512bw")]
-    pub(super) fn q6k_rows_512(w: &[Q6K], a: [&[ActK]; 4]) -> [f32; 4] {
-        q6k_rows(w, a)
+    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
+    fn load64_i8(bytes: &[i8]) -> __m512i {
+        let a: [i8; 64] = bytes[..64].try_into().unwrap_or([0; 64]);
+        bytemuck::cast(a)
+    }
+
+    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
+    fn join(lo: __m256i, hi: __m256i) -> __m512i {
+        _mm512_inserti64x4::<1>(_mm512_castsi256_si512(lo), hi)
+    }
+
+    /// The sixteen i32 lanes folded to eight: lane `l` plus lane `l + 8`.
+    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
+    fn fold(v: __m512i) -> __m256i {
+        _mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64::<1>(v))
+    }
+
+    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
+    fn hsum8(acc: __m256) -> f32 {
+        let r = _mm_add_ps(_mm256_extractf128_ps::<1>(acc), _mm256_castps256_ps128(acc));
+        let r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+        _mm_cvtss_f32(_mm_add_ss(r, _mm_movehdup_ps(r)))
+    }
+
+    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
+    pub(super) fn q4k_rows<const N: usize>(w: &[Q4K], a: [&[ActK]; N]) -> [f32; N] {
+        let m4 = _mm256_set1_epi8(0x0f);
+        let mut acc = [_mm256_setzero_ps(); N];
+        let mut acc_m = [_mm_setzero_ps(); N];
+        for (i, b) in w.iter().enumerate() {
+            let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
+            let mut sumi = [_mm512_setzero_si512(); N];
+            for j in 0..4 {
+                let q4 = load32(&b.qs[32 * j..]);
+                let q = join(_mm256_and_si256(q4, m4), _mm256_and_si256(_mm256_srli_epi16::<4>(q4), m4));
+                let sc = join(
+                    _mm256_set1_epi16(i16::from(b.scales[2 * j])),
+                    _mm256_set1_epi16(i16::from(b.scales[2 * j + 1])),
+                );
+                for (sumi, y) in sumi.iter_mut().zip(ys) {
+                    let p = _mm512_maddubs_epi16(q, load64_i8(&y.qs[64 * j..]));
+                    *sumi = _mm512_add_epi32(*sumi, _mm512_madd_epi16(sc, p));
+                }
+            }
+            let mins: __m128i = bytemuck::cast(b.mins);
+            for r in 0..N {
+                let y = ys[r];
+                acc[r] =
+                    _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(fold(sumi[r])), acc[r]);
+                let sums: __m256i = bytemuck::cast(y.bsums);
+                let q8s = _mm_hadd_epi16(_mm256_castsi256_si128(sums), _mm256_extracti128_si256::<1>(sums));
+                let prod = _mm_madd_epi16(mins, q8s);
+                acc_m[r] = _mm_fmadd_ps(_mm_set1_ps(y.d * b.dmin), _mm_cvtepi32_ps(prod), acc_m[r]);
+            }
+        }
+        std::array::from_fn(|r| {
+            let m = _mm_add_ps(acc_m[r], _mm_movehl_ps(acc_m[r], acc_m[r]));
+            let m = _mm_add_ss(m, _mm_movehdup_ps(m));
+            hsum8(acc[r]) - _mm_cvtss_f32(m)
+        })
+    }
+
+    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
+    pub(super) fn q6k_rows<const N: usize>(w: &[Q6K], a: [&[ActK]; N]) -> [f32; N] {
+        let m4 = _mm256_set1_epi8(0x0f);
+        let m3 = _mm256_set1_epi8(3);
+        // i16 lane groups of eight take scales 0-3 (first vector pair) or
+        // 4-7 (second) of the eight that cover 128 values.
+        let first = _mm512_set_epi64(
+            0x0003_0003_0003_0003,
+            0x0003_0003_0003_0003,
+            0x0002_0002_0002_0002,
+            0x0002_0002_0002_0002,
+            0x0001_0001_0001_0001,
+            0x0001_0001_0001_0001,
+            0,
+            0,
+        );
+        let second = _mm512_add_epi16(first, _mm512_set1_epi16(4));
+        let mut acc = [_mm256_setzero_ps(); N];
+        for (i, b) in w.iter().enumerate() {
+            let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
+            let mut sumi = [_mm512_setzero_si512(); N];
+            for n in 0..2 {
+                let (qa, qb, h) =
+                    (load32(&b.ql[64 * n..]), load32(&b.ql[64 * n + 32..]), load32(&b.qh[32 * n..]));
+                let high = |bits: __m256i| _mm256_slli_epi16::<4>(_mm256_and_si256(bits, m3));
+                let q01 = join(
+                    _mm256_or_si256(_mm256_and_si256(qa, m4), high(h)),
+                    _mm256_or_si256(_mm256_and_si256(qb, m4), high(_mm256_srli_epi16::<2>(h))),
+                );
+                let q23 = join(
+                    _mm256_or_si256(
+                        _mm256_and_si256(_mm256_srli_epi16::<4>(qa), m4),
+                        high(_mm256_srli_epi16::<4>(h)),
+                    ),
+                    _mm256_or_si256(
+                        _mm256_and_si256(_mm256_srli_epi16::<4>(qb), m4),
+                        high(_mm256_srli_epi16::<6>(h)),
+                    ),
+                );
+                let sc8: [i8; 16] = std::array::from_fn(|t| if t < 8 { b.scales[8 * n + t] } else { 0 });
+                let sc = _mm512_castsi128_si512(_mm_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(sc8)));
+                let (s01, s23) = (_mm512_permutexvar_epi16(first, sc), _mm512_permutexvar_epi16(second, sc));
+                for (sumi, y) in sumi.iter_mut().zip(ys) {
+                    let p01 = _mm512_maddubs_epi16(q01, load64_i8(&y.qs[128 * n..]));
+                    let p23 = _mm512_maddubs_epi16(q23, load64_i8(&y.qs[128 * n + 64..]));
+                    let s = _mm512_add_epi32(_mm512_madd_epi16(s01, p01), _mm512_madd_epi16(s23, p23));
+                    *sumi = _mm512_add_epi32(*sumi, s);
+                }
+            }
+            let scales16: __m256i = _mm256_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(b.scales));
+            for r in 0..N {
+                let sums: __m256i = bytemuck::cast(ys[r].bsums);
+                let offset = _mm256_slli_epi32::<5>(_mm256_madd_epi16(sums, scales16));
+                let s = _mm256_sub_epi32(fold(sumi[r]), offset);
+                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(ys[r].d * b.d), _mm256_cvtepi32_ps(s), acc[r]);
+            }
+        }
+        std::array::from_fn(|r| hsum8(acc[r]))
     }
 }
 
@@ -530,12 +680,12 @@ mod tests {
         let got = portable(&blocks, &acts);
         assert!((got - exact).abs() <= 0.01 * scale, "{got} vs {exact} (scale {scale})");
         assert_eq!(F::dot_fn()(&blocks, &acts), got);
-        if let Some(dot4) = F::dot4_fn() {
-            let rows: Vec<Vec<ActK>> = (0..4)
-                .map(|r| quantize(&x.iter().map(|v| v * (r as f32 - 1.5)).collect::<Vec<_>>(), 3 * QK_K))
+        if let Some(dot_rows) = F::rows_fn() {
+            let rows: Vec<Vec<ActK>> = (0..ROWS)
+                .map(|r| quantize(&x.iter().map(|v| v * (r as f32 - 3.5)).collect::<Vec<_>>(), 3 * QK_K))
                 .collect();
-            let four = dot4(&blocks, [&rows[0], &rows[1], &rows[2], &rows[3]]);
-            for (row, got) in rows.iter().zip(four) {
+            let many = dot_rows(&blocks, std::array::from_fn(|r| &rows[r][..]));
+            for (row, got) in rows.iter().zip(many) {
                 assert_eq!(got, portable(&blocks, row));
             }
         }

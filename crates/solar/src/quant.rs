@@ -76,15 +76,19 @@ pub(crate) trait Format: Sized + Send + Sync + std::fmt::Debug {
     fn dequantize(&self, out: &mut [f32]);
     fn acts(a: &Acts) -> &[Self::A];
     fn dot_fn() -> fn(&[Self], &[Self::A]) -> f32;
-    /// A kernel for four activation rows at once (each result the same bits
+    /// A kernel for [`ROWS`] activation rows at once (each result the same bits
     /// as [`Format::dot_fn`]'s), where one pays off.
-    fn dot4_fn() -> Option<Dot4<Self>> {
+    fn rows_fn() -> Option<DotRows<Self>> {
         None
     }
 }
 
-/// Four dot products of one weight row with four activation rows.
-pub(crate) type Dot4<F> = fn(&[F], [&[<F as Format>::A]; 4]) -> [f32; 4];
+/// [`ROWS`] dot products of one weight row with as many activation rows.
+pub(crate) type DotRows<F> = fn(&[F], [&[<F as Format>::A]; ROWS]) -> [f32; ROWS];
+
+/// Activation rows per call of a [`DotRows`] kernel (eight rows' accumulators
+/// fit AVX-512's 32 registers).
+pub(crate) const ROWS: usize = 8;
 
 impl Format for Q41 {
     const BYTES: usize = 20;
@@ -203,7 +207,7 @@ impl<F: Format> QMatrix<F> {
         const TILE: usize = 16;
         let kb = self.k / F::QK;
         let dot = F::dot_fn();
-        let dot4 = F::dot4_fn();
+        let dot_rows = F::rows_fn();
         let acts = F::acts(acts);
         let row = |r: usize| &acts[r * kb..(r + 1) * kb];
         let width = end - start;
@@ -213,13 +217,13 @@ impl<F: Format> QMatrix<F> {
             for col in start..end {
                 let w = &self.blocks[col * kb..(col + 1) * kb];
                 let mut r = r0;
-                if let Some(dot4) = dot4 {
-                    while r + 4 <= r1 {
-                        let out = dot4(w, [row(r), row(r + 1), row(r + 2), row(r + 3)]);
+                if let Some(dot_rows) = dot_rows {
+                    while r + ROWS <= r1 {
+                        let out = dot_rows(w, std::array::from_fn(|i| row(r + i)));
                         for (i, v) in out.into_iter().enumerate() {
                             buf[(r + i) * width + col - start] = v;
                         }
-                        r += 4;
+                        r += ROWS;
                     }
                 }
                 for r in r..r1 {
