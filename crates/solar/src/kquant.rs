@@ -37,9 +37,21 @@ impl ActK {
 pub(crate) struct Q4K {
     d: f32,
     dmin: f32,
-    scales: [u8; 8],
-    mins: [i16; 8],
+    /// The eight scales, then the eight minimums.
+    scales_mins: [u8; 16],
     qs: [u8; QK_K / 2],
+}
+
+impl Q4K {
+    #[inline(always)]
+    fn scale(&self, j: usize) -> u8 {
+        self.scales_mins[j]
+    }
+
+    #[inline(always)]
+    fn min(&self, j: usize) -> u8 {
+        self.scales_mins[8 + j]
+    }
 }
 
 /// A Q6_K super-block: sixteen sub-blocks of 16 with 8-bit scales.
@@ -100,8 +112,7 @@ impl Format for Q4K {
 
     fn parse(b: &[u8]) -> Self {
         let q = &b[4..16];
-        let mut scales = [0u8; 8];
-        let mut mins = [0i16; 8];
+        let mut scales_mins = [0u8; 16];
         // ggml's `get_scale_min_k4`.
         for j in 0..8 {
             let (sc, m) = if j < 4 {
@@ -109,18 +120,18 @@ impl Format for Q4K {
             } else {
                 ((q[j + 4] & 0x0f) | ((q[j - 4] >> 6) << 4), (q[j + 4] >> 4) | ((q[j] >> 6) << 4))
             };
-            (scales[j], mins[j]) = (sc, i16::from(m));
+            (scales_mins[j], scales_mins[8 + j]) = (sc, m);
         }
         let mut qs = [0u8; QK_K / 2];
         qs.copy_from_slice(&b[16..144]);
-        Q4K { d: f16(b[0], b[1]), dmin: f16(b[2], b[3]), scales, mins, qs }
+        Q4K { d: f16(b[0], b[1]), dmin: f16(b[2], b[3]), scales_mins, qs }
     }
 
     fn dequantize(&self, out: &mut [f32]) {
         for j in 0..4 {
-            let (d1, m1) = (self.d * f32::from(self.scales[2 * j]), self.dmin * f32::from(self.mins[2 * j]));
+            let (d1, m1) = (self.d * f32::from(self.scale(2 * j)), self.dmin * f32::from(self.min(2 * j)));
             let (d2, m2) =
-                (self.d * f32::from(self.scales[2 * j + 1]), self.dmin * f32::from(self.mins[2 * j + 1]));
+                (self.d * f32::from(self.scale(2 * j + 1)), self.dmin * f32::from(self.min(2 * j + 1)));
             for l in 0..32 {
                 let q = self.qs[32 * j + l];
                 out[64 * j + l] = d1 * f32::from(q & 0x0f) - m1;
@@ -260,8 +271,8 @@ fn dot_q4k_generic(w: &[Q4K], a: &[ActK]) -> f32 {
         for j in 0..4 {
             let lo: [u8; 32] = std::array::from_fn(|l| b.qs[32 * j + l] & 0x0f);
             let hi: [u8; 32] = std::array::from_fn(|l| b.qs[32 * j + l] >> 4);
-            lanes(&mut sum, [i32::from(b.scales[2 * j]); 8], &lo, &y.qs[64 * j..]);
-            lanes(&mut sum, [i32::from(b.scales[2 * j + 1]); 8], &hi, &y.qs[64 * j + 32..]);
+            lanes(&mut sum, [i32::from(b.scale(2 * j)); 8], &lo, &y.qs[64 * j..]);
+            lanes(&mut sum, [i32::from(b.scale(2 * j + 1)); 8], &hi, &y.qs[64 * j + 32..]);
         }
         let d = y.d * b.d;
         for (acc, &s) in acc.iter_mut().zip(&sum) {
@@ -270,8 +281,8 @@ fn dot_q4k_generic(w: &[Q4K], a: &[ActK]) -> f32 {
         let q8s = y.pair_sums();
         let dmin = y.d * b.dmin;
         for (i, acc) in acc_m.iter_mut().enumerate() {
-            let p = i32::from(b.mins[2 * i]) * i32::from(q8s[2 * i])
-                + i32::from(b.mins[2 * i + 1]) * i32::from(q8s[2 * i + 1]);
+            let p = i32::from(b.min(2 * i)) * i32::from(q8s[2 * i])
+                + i32::from(b.min(2 * i + 1)) * i32::from(q8s[2 * i + 1]);
             *acc = dmin.mul_add(p as f32, *acc);
         }
     }
@@ -442,15 +453,16 @@ mod avx2 {
                 let q4 = load(&b.qs[32 * j..]);
                 let lo = _mm256_and_si256(q4, m4);
                 let hi = _mm256_and_si256(_mm256_srli_epi16::<4>(q4), m4);
-                let sl = _mm256_set1_epi16(i16::from(b.scales[2 * j]));
-                let sh = _mm256_set1_epi16(i16::from(b.scales[2 * j + 1]));
+                let sl = _mm256_set1_epi16(i16::from(b.scale(2 * j)));
+                let sh = _mm256_set1_epi16(i16::from(b.scale(2 * j + 1)));
                 for (sumi, y) in sumi.iter_mut().zip(ys) {
                     let pl = _mm256_madd_epi16(sl, _mm256_maddubs_epi16(lo, load_i8(&y.qs[64 * j..])));
                     let ph = _mm256_madd_epi16(sh, _mm256_maddubs_epi16(hi, load_i8(&y.qs[64 * j + 32..])));
                     *sumi = _mm256_add_epi32(*sumi, _mm256_add_epi32(pl, ph));
                 }
             }
-            let mins: __m128i = bytemuck::cast(b.mins);
+            let packed: __m128i = bytemuck::cast(b.scales_mins);
+            let mins = _mm_cvtepu8_epi16(_mm_srli_si128::<8>(packed));
             for r in 0..N {
                 let y = ys[r];
                 acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(sumi[r]), acc[r]);
@@ -565,15 +577,16 @@ mod avx512 {
                 let q4 = load32(&b.qs[32 * j..]);
                 let q = join(_mm256_and_si256(q4, m4), _mm256_and_si256(_mm256_srli_epi16::<4>(q4), m4));
                 let sc = join(
-                    _mm256_set1_epi16(i16::from(b.scales[2 * j])),
-                    _mm256_set1_epi16(i16::from(b.scales[2 * j + 1])),
+                    _mm256_set1_epi16(i16::from(b.scale(2 * j))),
+                    _mm256_set1_epi16(i16::from(b.scale(2 * j + 1))),
                 );
                 for (sumi, y) in sumi.iter_mut().zip(ys) {
                     let p = _mm512_maddubs_epi16(q, load64_i8(&y.qs[64 * j..]));
                     *sumi = _mm512_add_epi32(*sumi, _mm512_madd_epi16(sc, p));
                 }
             }
-            let mins: __m128i = bytemuck::cast(b.mins);
+            let packed: __m128i = bytemuck::cast(b.scales_mins);
+            let mins = _mm_cvtepu8_epi16(_mm_srli_si128::<8>(packed));
             for r in 0..N {
                 let y = ys[r];
                 acc[r] =
