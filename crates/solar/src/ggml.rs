@@ -24,14 +24,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
+use candle_core::quantized::{QMatMul, QTensor};
 use candle_core::{Device, Module, Tensor};
 use half::f16;
 use rayon::prelude::*;
 
 use crate::config::LlamaConfig;
 use crate::error::{Error, Result};
-use crate::quant::{self, Q41Matrix, Q4KMatrix, Q6KMatrix, Q80Matrix, QRef};
+use crate::quant::{self, QRef, QWeights};
 
 /// SIMD width of ggml's AVX-512 f32 kernels.
 const LANES: usize = 16;
@@ -39,47 +39,36 @@ const LANES: usize = 16;
 /// A `[n, k]` projection or embedding matrix.
 #[derive(Debug)]
 pub(crate) enum Weights {
-    Q41(Q41Matrix),
-    Q80(Q80Matrix),
-    Q4K(Q4KMatrix),
-    Q6K(Q6KMatrix),
+    /// Q4_1, Q8_0, Q4_K or Q6_K, with this crate's kernels.
+    Own(QWeights),
     /// Any other GGUF type, through candle.
-    Candle {
-        tensor: Arc<QTensor>,
-        matmul: QMatMul,
-        n: usize,
-        k: usize,
-    },
+    Candle { tensor: Arc<QTensor>, matmul: QMatMul, n: usize, k: usize },
 }
 
 impl Weights {
     pub(crate) fn new(tensor: Arc<QTensor>, path: &Path) -> Result<Self> {
         let (n, k) = tensor.shape().dims2()?;
-        let bad = || Error::invalid(path, format!("{:?} tensor of shape [{n}, {k}]", tensor.dtype()));
-        Ok(match tensor.dtype() {
-            GgmlDType::Q4_1 => Self::Q41(Q41Matrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
-            GgmlDType::Q8_0 => Self::Q80(Q80Matrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
-            GgmlDType::Q4K => Self::Q4K(Q4KMatrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
-            GgmlDType::Q6K => Self::Q6K(Q6KMatrix::from_ggml_bytes(&tensor.data()?, n, k).ok_or_else(bad)?),
-            _ => Self::Candle { matmul: QMatMul::from_arc(tensor.clone())?, tensor, n, k },
-        })
+        if QWeights::supports(tensor.dtype()) {
+            let own = QWeights::parse(tensor.dtype(), &tensor.data()?, n, k);
+            return own.map(Self::Own).ok_or_else(|| {
+                Error::invalid(path, format!("{:?} tensor of shape [{n}, {k}]", tensor.dtype()))
+            });
+        }
+        Ok(Self::Candle { matmul: QMatMul::from_arc(tensor.clone())?, tensor, n, k })
     }
 
     /// Output and input widths.
     pub(crate) fn dims(&self) -> (usize, usize) {
         match self {
+            Self::Own(w) => w.as_ref().dims(),
             Self::Candle { n, k, .. } => (*n, *k),
-            _ => self.quantized().map_or((0, 0), |q| q.dims()),
         }
     }
 
     /// `x` (`[m, k]`) times the transposed weights: `[m, n]`.
     pub(crate) fn matmul(&self, x: &[f32], m: usize) -> Result<Vec<f32>> {
-        if let Some(q) = self.quantized() {
-            return Ok(quant::matmul_many(&[q], x, m).pop().unwrap_or_default());
-        }
         Ok(match self {
-            Self::Q41(_) | Self::Q80(_) | Self::Q4K(_) | Self::Q6K(_) => Vec::new(),
+            Self::Own(w) => quant::matmul_many(&[w.as_ref()], x, m).pop().unwrap_or_default(),
             Self::Candle { matmul, k, .. } => {
                 let t = Tensor::from_slice(x, (m, *k), &Device::Cpu)?;
                 matmul.forward(&t)?.flatten_all()?.to_vec1()?
@@ -87,24 +76,10 @@ impl Weights {
         })
     }
 
-    /// Our own kernels' view of the matrix, if it has one.
-    fn quantized(&self) -> Option<QRef<'_>> {
-        Some(match self {
-            Self::Q41(w) => QRef::Q41(w),
-            Self::Q80(w) => QRef::Q80(w),
-            Self::Q4K(w) => QRef::Q4K(w),
-            Self::Q6K(w) => QRef::Q6K(w),
-            Self::Candle { .. } => return None,
-        })
-    }
-
     /// Row `id`, dequantized as ggml's `get_rows` does.
     fn row(&self, id: u32, out: &mut [f32]) -> Result<()> {
         match self {
-            Self::Q41(w) => w.dequantize_row(id as usize, out),
-            Self::Q80(w) => w.dequantize_row(id as usize, out),
-            Self::Q4K(w) => w.dequantize_row(id as usize, out),
-            Self::Q6K(w) => w.dequantize_row(id as usize, out),
+            Self::Own(w) => w.as_ref().dequantize_row(id as usize, out),
             Self::Candle { tensor, .. } => {
                 let ids = Tensor::new(&[id], &Device::Cpu)?;
                 out.copy_from_slice(&tensor.embedding(&ids)?.flatten_all()?.to_vec1::<f32>()?);
@@ -114,11 +89,17 @@ impl Weights {
     }
 }
 
-/// The products of one `x` with several matrices; Q4_1/Q8_0 ones in a
-/// single parallel region (see [`quant::matmul_many`]).
+/// The products of one `x` with several matrices; with this crate's
+/// kernels in a single parallel region (see [`quant::matmul_many`]).
 fn matmul_many<const N: usize>(ws: [&Weights; N], x: &[f32], m: usize) -> Result<[Vec<f32>; N]> {
-    let refs: Option<Vec<QRef<'_>>> = ws.iter().map(|w| w.quantized()).collect();
-    let mut outs = match refs {
+    let own: Option<Vec<QRef<'_>>> = ws
+        .iter()
+        .map(|w| match w {
+            Weights::Own(q) => Some(q.as_ref()),
+            Weights::Candle { .. } => None,
+        })
+        .collect();
+    let mut outs = match own {
         Some(refs) => quant::matmul_many(&refs, x, m),
         None => ws.iter().map(|w| w.matmul(x, m)).collect::<Result<Vec<_>>>()?,
     };

@@ -11,6 +11,7 @@
 //! horizontal sum); an AVX2+FMA copy is selected at run time and a portable
 //! copy gives the same bits elsewhere.
 
+use candle_core::quantized::GgmlDType;
 use rayon::prelude::*;
 
 pub(crate) use crate::kquant::{ActK, Q4K, Q6K};
@@ -235,6 +236,43 @@ impl<F: Format> QMatrix<F> {
     }
 }
 
+/// An owned matrix of any format these kernels support.
+#[derive(Debug)]
+pub(crate) enum QWeights {
+    Q41(Q41Matrix),
+    Q80(Q80Matrix),
+    Q4K(Q4KMatrix),
+    Q6K(Q6KMatrix),
+}
+
+impl QWeights {
+    /// Whether GGUF tensors of `dtype` have a kernel here.
+    pub(crate) fn supports(dtype: GgmlDType) -> bool {
+        matches!(dtype, GgmlDType::Q4_1 | GgmlDType::Q8_0 | GgmlDType::Q4K | GgmlDType::Q6K)
+    }
+
+    /// Parses ggml's raw bytes of an `[n, k]` tensor of `dtype`; `None` when
+    /// the type is not supported or the bytes do not fit the shape.
+    pub(crate) fn parse(dtype: GgmlDType, raw: &[u8], n: usize, k: usize) -> Option<Self> {
+        Some(match dtype {
+            GgmlDType::Q4_1 => Self::Q41(QMatrix::from_ggml_bytes(raw, n, k)?),
+            GgmlDType::Q8_0 => Self::Q80(QMatrix::from_ggml_bytes(raw, n, k)?),
+            GgmlDType::Q4K => Self::Q4K(QMatrix::from_ggml_bytes(raw, n, k)?),
+            GgmlDType::Q6K => Self::Q6K(QMatrix::from_ggml_bytes(raw, n, k)?),
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn as_ref(&self) -> QRef<'_> {
+        match self {
+            Self::Q41(w) => QRef::Q41(w),
+            Self::Q80(w) => QRef::Q80(w),
+            Self::Q4K(w) => QRef::Q4K(w),
+            Self::Q6K(w) => QRef::Q6K(w),
+        }
+    }
+}
+
 /// A borrowed matrix of any supported format.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum QRef<'a> {
@@ -280,6 +318,11 @@ impl QRef<'_> {
 
     fn columns(&self, acts: &Acts, m: usize, start: usize, end: usize) -> Vec<f32> {
         qref_each!(self, w => w.columns(acts, m, start, end))
+    }
+
+    /// Writes row `row` (`k` values), as ggml's `get_rows` dequantizes it.
+    pub(crate) fn dequantize_row(&self, row: usize, out: &mut [f32]) {
+        qref_each!(self, w => w.dequantize_row(row, out))
     }
 }
 
