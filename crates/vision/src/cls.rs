@@ -3,6 +3,7 @@
 
 use crate::det::to_bgr_planes;
 use crate::imgops::{resize_linear, Image3};
+use crate::pool::run_batches;
 use crate::session::Model;
 use crate::{OcrStage, VisionError};
 
@@ -40,49 +41,52 @@ pub(crate) fn resized_width(c: &Image3, max_w: usize) -> usize {
     }
 }
 
+/// The line classifier: one session per worker, each taking whole batches
+/// (see [`run_batches`]).
 #[derive(Debug)]
 pub(crate) struct Classifier {
-    model: Model,
+    models: Vec<Model>,
     lut: [f32; 256],
 }
 
 impl Classifier {
-    pub fn new(model: Model) -> Classifier {
-        Classifier { model, lut: line_lut() }
+    /// `models` holds one or more sessions of the same classifier.
+    pub fn new(models: Vec<Model>) -> Classifier {
+        Classifier { models, lut: line_lut() }
     }
 
     /// The model's `[p(0°), p(180°)]` for each line image, in the order
     /// given, computed in RapidOCR's batches (by increasing aspect ratio).
     pub fn scores(&self, crops: &[Image3]) -> Result<Vec<[f32; 2]>, VisionError> {
         let order = by_aspect(crops);
+        let batches: Vec<&[usize]> = order.chunks(BATCH).collect();
+        run_batches(&self.models, &batches, crops.len(), |model, batch| self.run_batch(model, crops, batch))
+    }
+
+    /// One batch: every image resized to height 48 (at most 192 wide) and
+    /// right-padded with zeros to 192.
+    fn run_batch(
+        &self,
+        model: &Model,
+        crops: &[Image3],
+        batch: &[usize],
+    ) -> Result<Vec<[f32; 2]>, VisionError> {
         let plane = HEIGHT * WIDTH;
-        let mut scores = vec![[0f32; 2]; crops.len()];
-        let mut input = Vec::new();
-        for batch in order.chunks(BATCH) {
-            input.clear();
-            input.resize(batch.len() * 3 * plane, 0f32);
-            for (slot, &i) in batch.iter().enumerate() {
-                let resized = resize_linear(crops[i].view(), resized_width(&crops[i], WIDTH), HEIGHT);
-                to_bgr_planes(resized.view(), &self.lut, &mut input[slot * 3 * plane..], plane, WIDTH);
-            }
-            let out = self.model.run([batch.len(), 3, HEIGHT, WIDTH], &input)?;
-            let [n, 2] = out.shape[..] else {
-                return Err(VisionError::UnexpectedOutput {
-                    stage: OcrStage::Classification,
-                    shape: out.shape,
-                });
-            };
-            if n != batch.len() || out.data.len() != n * 2 {
-                return Err(VisionError::UnexpectedOutput {
-                    stage: OcrStage::Classification,
-                    shape: out.shape,
-                });
-            }
-            for (slot, &i) in batch.iter().enumerate() {
-                scores[i] = [out.data[slot * 2], out.data[slot * 2 + 1]];
-            }
+        let mut input = vec![0f32; batch.len() * 3 * plane];
+        for (slot, &i) in batch.iter().enumerate() {
+            let resized = resize_linear(crops[i].view(), resized_width(&crops[i], WIDTH), HEIGHT);
+            to_bgr_planes(resized.view(), &self.lut, &mut input[slot * 3 * plane..], plane, WIDTH);
         }
-        Ok(scores)
+        let out = model.run([batch.len(), 3, HEIGHT, WIDTH], &input)?;
+        let unexpected =
+            || VisionError::UnexpectedOutput { stage: OcrStage::Classification, shape: out.shape.clone() };
+        let [n, 2] = out.shape[..] else {
+            return Err(unexpected());
+        };
+        if n != batch.len() || out.data.len() != n * 2 {
+            return Err(unexpected());
+        }
+        Ok(out.data.chunks_exact(2).map(|p| [p[0], p[1]]).collect())
     }
 }
 

@@ -85,16 +85,19 @@ impl Detector {
         to_bgr_planes(resized.view(), &self.lut, &mut input, rh * rw, rw);
         drop(resized);
         let t0 = std::time::Instant::now();
-        let out = self.model.run([1, 3, rh, rw], &input)?;
-        let t1 = std::time::Instant::now();
-        drop(input);
-        let [1, 1, mh, mw] = out.shape[..] else {
-            return Err(VisionError::UnexpectedOutput { stage: OcrStage::Detection, shape: out.shape });
-        };
-        if mh * mw != out.data.len() || mh == 0 || mw == 0 {
-            return Err(VisionError::UnexpectedOutput { stage: OcrStage::Detection, shape: out.shape });
-        }
-        let boxes = boxes_from_map(&out.data, mw, mh, w, h);
+        let mut t1 = t0;
+        // The probability map is read where ONNX Runtime left it, not copied.
+        let boxes = self.model.run_with([1, 3, rh, rw], &input, |shape, map| {
+            t1 = std::time::Instant::now();
+            match shape[..] {
+                [1, 1, mh, mw] if mh * mw == map.len() && mh > 0 && mw > 0 => {
+                    Ok(boxes_from_map(map, mw, mh, w, h))
+                }
+                _ => Err(shape.to_vec()),
+            }
+        })?;
+        let boxes =
+            boxes.map_err(|shape| VisionError::UnexpectedOutput { stage: OcrStage::Detection, shape })?;
         tracing::trace!(
             width = rw,
             height = rh,

@@ -42,6 +42,7 @@ mod ocr;
 pub mod orientation;
 mod page_orientation;
 mod polymask;
+mod pool;
 mod pyfmt;
 mod rec;
 mod session;

@@ -2,6 +2,8 @@
 //! orientation, recognition and mapping back to page pixels, in the order
 //! and with the filters of `rapidocr.RapidOCR.__call__` (3.10).
 
+use std::path::Path;
+
 use image::RgbImage;
 use parasol_doc::{BBox, TextLine, TextOrigin};
 
@@ -21,8 +23,8 @@ const MAX_SIDE_LEN: usize = 2000;
 const MIN_HEIGHT: usize = 30;
 const WIDTH_HEIGHT_RATIO: f64 = 8.0;
 const TEXT_SCORE: f64 = 0.5;
-/// Upper bound on parallel recogniser sessions.
-const MAX_REC_SESSIONS: usize = 4;
+/// Upper bound on parallel classifier and recogniser sessions.
+const MAX_SESSIONS: usize = 4;
 
 /// The PP-OCRv6 text pipeline. `Send + Sync`: each model sits behind its own
 /// mutex, so concurrent calls overlap in different stages.
@@ -31,6 +33,8 @@ pub struct OcrEngine {
     det: Detector,
     cls: Classifier,
     rec: Recognizer,
+    /// Threads for the work that is split by lines (crops, batches).
+    pub(crate) workers: usize,
 }
 
 /// How the page was scaled and padded before detection.
@@ -41,22 +45,22 @@ struct PreStep {
 }
 
 impl OcrEngine {
-    /// Loads the three models to use `threads` cores: the detector and the
-    /// classifier with `threads` intra-op threads, the recogniser as up to
-    /// four sessions that take batches in parallel and share the threads.
-    /// [`init_runtime`](crate::init_runtime) must have been called.
+    /// Loads the three models to use `threads` cores: the detector with
+    /// `threads` intra-op threads, the classifier and the recogniser as up
+    /// to four sessions each that take batches in parallel and share the
+    /// threads. [`init_runtime`](crate::init_runtime) must have been called.
     pub fn new(models: &OcrModels, threads: usize) -> Result<OcrEngine, VisionError> {
         let threads = threads.max(1);
         let det = Detector::new(Model::load(&models.det, OcrStage::Detection, threads)?);
-        let cls = Classifier::new(Model::load(&models.cls, OcrStage::Classification, threads)?);
         // A page has a few batches of six lines; more than four sessions
         // would mostly cost memory (each holds its own weights and arena).
-        let workers = threads.min(MAX_REC_SESSIONS);
-        let recs = (0..workers)
-            .map(|_| Model::load(&models.rec, OcrStage::Recognition, threads / workers))
-            .collect::<Result<Vec<_>, _>>()?;
-        let rec = Recognizer::new(recs)?;
-        Ok(OcrEngine { det, cls, rec })
+        let workers = threads.min(MAX_SESSIONS);
+        let sessions = |path: &Path, stage: OcrStage| {
+            (0..workers).map(|_| Model::load(path, stage, threads / workers)).collect::<Result<Vec<_>, _>>()
+        };
+        let cls = Classifier::new(sessions(&models.cls, OcrStage::Classification)?);
+        let rec = Recognizer::new(sessions(&models.rec, OcrStage::Recognition)?)?;
+        Ok(OcrEngine { det, cls, rec, workers })
     }
 
     /// Full RapidOCR-equivalent pipeline on an RGB image: detection, crops,
@@ -66,7 +70,7 @@ impl OcrEngine {
         let Some(detected) = self.detect(image)? else {
             return Ok(Vec::new());
         };
-        let mut crops = detected.crops();
+        let mut crops = detected.crops(self.workers);
         let scores = self.line_orientation(&crops)?;
         self.read(&detected, &mut crops, &scores)
     }
@@ -148,11 +152,25 @@ pub(crate) struct Detected<'a> {
 }
 
 impl Detected<'_> {
-    /// The upright crop of every box, in the order of `boxes`.
-    pub fn crops(&self) -> Vec<Image3> {
+    /// The upright crop of every box, in the order of `boxes`, cut on up
+    /// to `threads` threads (each crop is independent of the others).
+    pub fn crops(&self, threads: usize) -> Vec<Image3> {
         let t0 = std::time::Instant::now();
         let view = self.page.as_ref().map_or(self.original, Image3::view);
-        let crops = self.boxes.iter().map(|b| rotate_crop(view, b)).collect();
+        let crop_all = |boxes: &[Quad]| boxes.iter().map(|b| rotate_crop(view, b)).collect::<Vec<_>>();
+        let per_thread = self.boxes.len().div_ceil(threads.max(1)).max(1);
+        let crops = if per_thread >= self.boxes.len() {
+            crop_all(&self.boxes)
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> =
+                    self.boxes.chunks(per_thread).map(|part| s.spawn(move || crop_all(part))).collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
+            })
+        };
         tracing::debug!(crop_ms = t0.elapsed().as_millis() as u64, "line crops");
         crops
     }

@@ -66,7 +66,7 @@ impl OcrEngine {
         let Some(detected) = self.detect(image)? else {
             return Ok((Vec::new(), Rotation::Deg0));
         };
-        let mut crops = detected.crops();
+        let mut crops = detected.crops(self.workers);
         let rotation = match direction(&detected.boxes) {
             Some((tall, voters)) => {
                 let pieces = pieces(&crops, &voters);

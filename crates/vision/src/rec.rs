@@ -2,12 +2,11 @@
 //! batching and `CTCLabelDecode`.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use crate::cls::{by_aspect, line_lut, resized_width};
 use crate::det::to_bgr_planes;
 use crate::imgops::{resize_linear, Image3};
+use crate::pool::run_batches;
 use crate::pyfmt::{np_mean, np_round5, py_round5, splitlines};
 use crate::session::Model;
 use crate::{OcrStage, VisionError};
@@ -16,11 +15,54 @@ const HEIGHT: usize = 48;
 /// RapidOCR's `rec_img_shape` width: batches are at least this wide.
 const MIN_WIDTH: usize = 320;
 const BATCH: usize = 6;
+/// Lines per model run: a batch of six runs as three runs of two lines,
+/// padded to the batch's width. The model computes every line of a run
+/// independently of the others, with the same arithmetic for any run of
+/// two or more lines (a run of one takes other kernels and differs in the
+/// last bits), so the texts and scores are those of the whole batch; the
+/// smaller runs keep their activations in cache (5-7 % faster on wide
+/// batches) and share out better between the workers.
+const RUN: usize = 2;
 
-/// The recogniser: one session per worker. Batches are independent, so
-/// `n` single-threaded sessions work on `n` batches at once, which keeps the
-/// cores busier than one session with `n` intra-op threads (whose threads
-/// wait for each other after every operator).
+/// Some lines of one of RapidOCR's batches, and the batch's width.
+struct Run<'a> {
+    lines: &'a [usize],
+    width: usize,
+}
+
+impl AsRef<[usize]> for Run<'_> {
+    fn as_ref(&self) -> &[usize] {
+        self.lines
+    }
+}
+
+/// RapidOCR's input width for a batch: 48 times the widest ratio of its
+/// lines, at least 320.
+fn batch_width(crops: &[Image3], batch: &[usize]) -> usize {
+    let max_ratio = batch
+        .iter()
+        .map(|&i| crops[i].width as f64 / crops[i].height as f64)
+        .fold(MIN_WIDTH as f64 / HEIGHT as f64, f64::max);
+    (HEIGHT as f64 * max_ratio) as usize
+}
+
+/// A batch cut into runs of [`RUN`] lines, never leaving one line alone
+/// unless the batch has only one: 6 → 2 + 2 + 2, 5 → 2 + 3, 3 → 3.
+fn split(batch: &[usize]) -> impl Iterator<Item = &[usize]> {
+    let mut rest = batch;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let take = if rest.len() < 2 * RUN { rest.len() } else { RUN };
+        let (run, tail) = rest.split_at(take);
+        rest = tail;
+        Some(run)
+    })
+}
+
+/// The recogniser: one session per worker, each taking whole batches
+/// (see [`run_batches`]).
 #[derive(Debug)]
 pub(crate) struct Recognizer {
     models: Vec<Model>,
@@ -56,49 +98,23 @@ impl Recognizer {
         // RapidOCR's batches, widest first: batches are independent, so the
         // order they run in changes nothing but the wall time, and starting
         // with the longest keeps one worker from finishing the widest batch
-        // alone while the others are idle.
-        let batches: Vec<&[usize]> = order.chunks(BATCH).rev().collect();
-        let results = Mutex::new(vec![(String::new(), 0.0); crops.len()]);
-        let next = AtomicUsize::new(0);
-        let work = |model: &Model| -> Result<(), VisionError> {
-            loop {
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                let Some(batch) = batches.get(b) else { return Ok(()) };
-                let decoded = self.run_batch(model, crops, batch)?;
-                let mut results = results.lock().unwrap_or_else(|p| p.into_inner());
-                for (&i, r) in batch.iter().zip(decoded) {
-                    results[i] = r;
-                }
-            }
-        };
-        let workers = self.models.len().min(batches.len());
-        if workers <= 1 {
-            work(&self.models[0])?;
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = self.models[..workers].iter().map(|m| s.spawn(|| work(m))).collect();
-                handles
-                    .into_iter()
-                    .try_for_each(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            })?;
-        }
-        Ok(results.into_inner().unwrap_or_else(|p| p.into_inner()))
+        // alone while the others are idle. Each batch runs as a few smaller
+        // ones padded to the batch's width (see `RUN`).
+        let runs: Vec<Run<'_>> = order
+            .chunks(BATCH)
+            .rev()
+            .flat_map(|batch| {
+                let width = batch_width(crops, batch);
+                split(batch).map(move |lines| Run { lines, width })
+            })
+            .collect();
+        run_batches(&self.models, &runs, crops.len(), |model, run| self.run(model, crops, run))
     }
 
-    /// One batch as RapidOCR builds it: every image resized to height 48 and
-    /// right-padded with zeros to the width of the widest ratio in the batch
-    /// (at least 320).
-    fn run_batch(
-        &self,
-        model: &Model,
-        crops: &[Image3],
-        batch: &[usize],
-    ) -> Result<Vec<(String, f64)>, VisionError> {
-        let max_ratio = batch
-            .iter()
-            .map(|&i| crops[i].width as f64 / crops[i].height as f64)
-            .fold(MIN_WIDTH as f64 / HEIGHT as f64, f64::max);
-        let width = (HEIGHT as f64 * max_ratio) as usize;
+    /// Lines of one batch as RapidOCR builds it: every image resized to
+    /// height 48 and right-padded with zeros to `run.width`.
+    fn run(&self, model: &Model, crops: &[Image3], run: &Run<'_>) -> Result<Vec<(String, f64)>, VisionError> {
+        let (batch, width) = (run.lines, run.width);
         let plane = HEIGHT * width;
         let t0 = std::time::Instant::now();
         let mut input = vec![0f32; batch.len() * 3 * plane];
@@ -191,7 +207,24 @@ fn first_argmax(v: &[f32]) -> (usize, f32) {
 
 #[cfg(test)]
 mod tests {
-    use super::first_argmax;
+    use super::{first_argmax, split};
+
+    #[test]
+    fn batches_split_into_runs_of_two_or_more() {
+        let sizes = |n: usize| -> Vec<usize> {
+            let batch: Vec<usize> = (0..n).collect();
+            let runs: Vec<&[usize]> = split(&batch).collect();
+            assert_eq!(runs.concat(), batch, "runs cover the batch in order");
+            runs.iter().map(|r| r.len()).collect()
+        };
+        assert_eq!(sizes(6), [2, 2, 2]);
+        assert_eq!(sizes(5), [2, 3]);
+        assert_eq!(sizes(4), [2, 2]);
+        assert_eq!(sizes(3), [3]);
+        assert_eq!(sizes(2), [2]);
+        assert_eq!(sizes(1), [1]);
+        assert_eq!(sizes(0), [0usize; 0]);
+    }
 
     /// The scan `first_argmax` replaces.
     fn scan(v: &[f32]) -> (usize, f32) {
