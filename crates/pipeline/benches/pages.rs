@@ -1,13 +1,16 @@
 //! Whole-pipeline throughput: born-digital pages through the text layer, and
 //! scanned pages through OCR, on real documents from the shared corpus.
 //!
-//! `cargo bench -p parasol-pipeline --bench pages [-- --ocr-images OUT.txt]`
+//! `cargo bench -p parasol-pipeline --bench pages [-- --ocr-images OUT.txt] [--scans-only]`
 //!
 //! Prints pages/s for born-digital PDFs (render at 150 dpi + text layer +
 //! assembly) and seconds per page for OCR (`--ocr force`) at 150 dpi. With
 //! `--ocr-images FILE` it also writes the 150-dpi page images it OCR'd to
 //! `target/bench-pages/` and lists them in FILE, so `scripts/bench_ocr.sh`
-//! can time RapidOCR on exactly the same pixels.
+//! can time RapidOCR on exactly the same pixels. `--scans-only` skips the
+//! born-digital PDFs; `PARASOL_BENCH_RUNS` sets the runs per scan (3), and
+//! `PARASOL_LOG=parasol_pipeline=debug,parasol_vision=debug` prints the
+//! time of every stage.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -20,7 +23,12 @@ fn root() -> PathBuf {
 }
 
 fn main() {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("PARASOL_LOG") {
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    }
     let args: Vec<String> = std::env::args().collect();
+    let scans_only = args.iter().any(|a| a == "--scans-only");
+    let runs = std::env::var("PARASOL_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3usize).max(1);
     let list_out = args.iter().position(|a| a == "--ocr-images").and_then(|i| args.get(i + 1)).cloned();
     let models =
         std::env::var_os("PARASOL_MODELS").map(PathBuf::from).unwrap_or_else(|| root().join("models/files"));
@@ -38,7 +46,8 @@ fn main() {
     pdfs.sort();
     let options = Options::default();
     let (mut pages, mut secs) = (0usize, 0f64);
-    for round in 0..2 {
+    let rounds = if scans_only { 0 } else { 2 };
+    for round in 0..rounds {
         for pdf in &pdfs {
             let t = Instant::now();
             let out = engine.convert_path(pdf, &options, &mut |_| {}).expect("convert");
@@ -50,10 +59,12 @@ fn main() {
             }
         }
     }
-    println!(
-        "born-digital (text layer, 150 dpi render): {pages} pages in {secs:.2} s = {:.1} pages/s",
-        pages as f64 / secs
-    );
+    if !scans_only {
+        println!(
+            "born-digital (text layer, 150 dpi render): {pages} pages in {secs:.2} s = {:.1} pages/s",
+            pages as f64 / secs
+        );
+    }
 
     // Scanned pages, OCR forced, 150 dpi.
     let scans: Vec<PathBuf> = vec![
@@ -64,20 +75,21 @@ fn main() {
     ];
     let ocr = Options { ocr: OcrMode::Force, ..Options::default() };
     let mut listed = Vec::new();
-    println!("OCR (--ocr force), median of 3 runs:");
+    println!("OCR (--ocr force), median of {runs} runs:");
     let mut total = 0.0;
     for scan in &scans {
         let mut times = Vec::new();
         let mut lines = 0;
-        for _ in 0..3 {
+        for _ in 0..runs {
             let t = Instant::now();
             let out = engine.convert_path(scan, &ocr, &mut |_| {}).expect("convert");
             times.push(t.elapsed().as_secs_f64() / out.document.pages.len() as f64);
             lines = out.document.elements.len();
         }
         times.sort_by(f64::total_cmp);
-        total += times[1];
-        println!("  {:>7.3} s/page  {} ({lines} blocks)", times[1], name(scan));
+        let median = times[times.len() / 2];
+        total += median;
+        println!("  {:>7.3} s/page  {} ({lines} blocks)", median, name(scan));
         if list_out.is_some() {
             listed.push(page_image(scan));
         }

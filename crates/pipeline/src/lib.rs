@@ -21,6 +21,7 @@ mod page;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::Instant;
 
 use parasol_doc::{Category, Document, TextOrigin};
 use parasol_source::{OpenOptions, Source};
@@ -274,7 +275,10 @@ impl Engine {
         let mut diagnostics = Vec::new();
         for index in 0..pages {
             let number = index + 1;
-            let (text, origin) = match source.page(index) {
+            let t0 = Instant::now();
+            let page = source.page(index);
+            tracing::debug!(page = number, render_ms = t0.elapsed().as_millis() as u64, "page source");
+            let (text, origin) = match page {
                 Ok(page) => self.read_page(page, options, &mut diagnostics)?,
                 Err(e) => {
                     tracing::warn!(page = number, error = %e, "page skipped");
@@ -286,7 +290,9 @@ impl Engine {
             origins.push(origin);
             on_progress(Progress { page: number, pages });
         }
+        let t0 = Instant::now();
         let mut document = parasol_assemble::assemble(&texts);
+        tracing::debug!(assemble_ms = t0.elapsed().as_millis() as u64, "assembly");
         if options.drop_headers_footers {
             document.elements.retain(|e| !matches!(e.category, Category::Header | Category::Footer));
             renumber(&mut document);

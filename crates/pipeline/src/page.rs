@@ -1,8 +1,10 @@
 //! One page through the models: orientation, text source, layout, tables
 //! and figure crops, ready for assembly.
 
+use std::time::Instant;
+
 use parasol_assemble::PageText;
-use parasol_doc::{BBox, Category, Image, PageInfo, Region, TextLine, TextOrigin};
+use parasol_doc::{BBox, Category, Image, PageInfo, Region, Table, TextLine, TextOrigin};
 use parasol_source::{Page, RgbImage};
 use parasol_vision::orientation::Rotation;
 
@@ -37,6 +39,15 @@ fn is_text_region(c: Category) -> bool {
     !matches!(c, Category::Table | Category::Figure | Category::Chart)
 }
 
+/// What [`Engine::visuals`] finds on a page image.
+struct Visuals {
+    regions: Vec<Region>,
+    layout_problems: Vec<String>,
+    tables: Vec<(usize, Table)>,
+    images: Vec<(usize, Image)>,
+    table_problems: Vec<String>,
+}
+
 impl Engine {
     pub(crate) fn read_page(
         &self,
@@ -60,58 +71,51 @@ impl Engine {
             }
         }
 
-        // Born-digital pages render upright; scans may not be. OCR first:
-        // the text's own geometry says how the page is turned, and layout
-        // then runs on the upright image.
+        // Born-digital pages render upright; scans may not be. The text's
+        // own geometry says how a scan is turned, and layout must see the
+        // upright page; but most scans are upright, so layout, tables and
+        // figures run on the page as it is while OCR reads it (they do not
+        // depend on each other), and run again on the turned page only when
+        // OCR finds it turned. The two overlap on the cores: recognition's
+        // last batches and detection leave some of them idle.
         let mut image = page.image;
-        let ocr_lines = if trusted.is_none() {
-            let read = if options.orientation {
-                self.ocr()?.recognize_upright(&image)
-            } else {
-                self.ocr()?.recognize(&image).map(|lines| (lines, Rotation::Deg0))
-            };
-            match read {
-                Ok((lines, rotation)) => {
-                    if rotation != Rotation::Deg0 {
-                        let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
-                        diag(diagnostics, number, msg);
-                        image = rotation.upright(&image);
+        let (ocr_lines, visuals) = if trusted.is_none() {
+            let (read, speculative) = std::thread::scope(|s| {
+                let visuals = s.spawn(|| self.visuals(&image, options));
+                let t0 = Instant::now();
+                let read = self.ocr().map(|ocr| {
+                    if options.orientation {
+                        ocr.recognize_upright(&image)
+                    } else {
+                        ocr.recognize(&image).map(|lines| (lines, Rotation::Deg0))
                     }
-                    lines
+                });
+                tracing::debug!(page = number, ocr_ms = t0.elapsed().as_millis() as u64, "page ocr");
+                let visuals = visuals.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (read, visuals)
+            });
+            match read? {
+                Ok((lines, Rotation::Deg0)) => (lines, speculative?),
+                Ok((lines, rotation)) => {
+                    let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
+                    diag(diagnostics, number, msg);
+                    image = rotation.upright(&image);
+                    (lines, self.visuals(&image, options)?)
                 }
                 Err(e) => {
                     diag(diagnostics, number, format!("OCR failed: {e}"));
-                    Vec::new()
+                    (Vec::new(), speculative?)
                 }
             }
         } else {
-            Vec::new()
+            (Vec::new(), self.visuals(&image, options)?)
         };
         let info =
             PageInfo { number, width: image.width() as f32, height: image.height() as f32, dpi: page.dpi };
-
-        let layout = if options.page_is_table { None } else { self.layout(options.layout)? };
-        let regions: Vec<Region> = if options.page_is_table {
-            vec![Region {
-                bbox: BBox::new(0.0, 0.0, info.width, info.height),
-                category: Category::Table,
-                score: 1.0,
-            }]
-        } else {
-            match layout {
-                Some(detector) => match detector.detect(&image) {
-                    Ok(boxes) => boxes
-                        .into_iter()
-                        .map(|b| Region { bbox: b.bbox, category: b.class.category(), score: b.score })
-                        .collect(),
-                    Err(e) => {
-                        diag(diagnostics, number, format!("layout detection failed: {e}"));
-                        Vec::new()
-                    }
-                },
-                None => Vec::new(),
-            }
-        };
+        let Visuals { regions, layout_problems, tables, images, table_problems } = visuals;
+        for message in layout_problems {
+            diag(diagnostics, number, message);
+        }
 
         let (lines, words, origin) = match trusted {
             Some(native) => {
@@ -129,9 +133,43 @@ impl Engine {
                 (ocr_lines, Vec::new(), origin)
             }
         };
+        for message in table_problems {
+            diag(diagnostics, number, message);
+        }
+        Ok((PageText { info, lines, words, regions, tables, images }, origin))
+    }
 
+    /// Everything that needs only the page image: layout regions, the
+    /// structure of table regions and the crops of figures. Problems are
+    /// returned rather than logged, so that a speculative run that is
+    /// thrown away leaves no trace.
+    fn visuals(&self, image: &RgbImage, options: &Options) -> Result<Visuals, PipelineError> {
+        let (width, height) = (image.width() as f32, image.height() as f32);
+        let t0 = Instant::now();
+        let mut layout_problems = Vec::new();
+        let layout = if options.page_is_table { None } else { self.layout(options.layout)? };
+        let regions: Vec<Region> = if options.page_is_table {
+            vec![Region { bbox: BBox::new(0.0, 0.0, width, height), category: Category::Table, score: 1.0 }]
+        } else {
+            match layout {
+                Some(detector) => match detector.detect(image) {
+                    Ok(boxes) => boxes
+                        .into_iter()
+                        .map(|b| Region { bbox: b.bbox, category: b.class.category(), score: b.score })
+                        .collect(),
+                    Err(e) => {
+                        layout_problems.push(format!("layout detection failed: {e}"));
+                        Vec::new()
+                    }
+                },
+                None => Vec::new(),
+            }
+        };
+
+        let t1 = Instant::now();
         let mut tables = Vec::new();
         let mut images = Vec::new();
+        let mut table_problems = Vec::new();
         for (i, r) in regions.iter().enumerate() {
             match r.category {
                 Category::Table
@@ -140,10 +178,10 @@ impl Engine {
                     let area = BBox::new(
                         (r.bbox.x0 - TABLE_MARGIN).max(0.0),
                         (r.bbox.y0 - TABLE_MARGIN).max(0.0),
-                        (r.bbox.x1 + TABLE_MARGIN).min(info.width),
-                        (r.bbox.y1 + TABLE_MARGIN).min(info.height),
+                        (r.bbox.x1 + TABLE_MARGIN).min(width),
+                        (r.bbox.y1 + TABLE_MARGIN).min(height),
                     );
-                    let crop = parasol_source::crop(&image, &area);
+                    let crop = parasol_source::crop(image, &area);
                     match self.table()?.recognize(&crop) {
                         Ok(mut t) if !t.cells.is_empty() => {
                             for c in &mut t.cells {
@@ -152,17 +190,25 @@ impl Engine {
                             tables.push((i, t));
                         }
                         Ok(_) => {}
-                        Err(e) => diag(diagnostics, number, format!("table structure failed: {e}")),
+                        Err(e) => table_problems.push(format!("table structure failed: {e}")),
                     }
                 }
                 Category::Figure | Category::Chart if options.figure_images => {
-                    let png = parasol_source::png_bytes(&parasol_source::crop(&image, &r.bbox));
+                    let png = parasol_source::png_bytes(&parasol_source::crop(image, &r.bbox));
                     images.push((i, Image { png: Some(png), file: None, alt: String::new() }));
                 }
                 _ => {}
             }
         }
-        Ok((PageText { info, lines, words, regions, tables, images }, origin))
+        tracing::debug!(
+            regions = regions.len(),
+            tables = tables.len(),
+            figures = images.len(),
+            layout_ms = (t1 - t0).as_millis() as u64,
+            tables_figures_ms = t1.elapsed().as_millis() as u64,
+            "layout, tables and figures"
+        );
+        Ok(Visuals { regions, layout_problems, tables, images, table_problems })
     }
 
     /// OCR for text regions the text layer leaves empty (text drawn as
