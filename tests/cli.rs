@@ -76,7 +76,11 @@ fn converts_every_sample_and_prints_a_summary() {
 #[test]
 fn yolo_layout_finds_the_same_structure() {
     let yolo = root().join("models/files/yolov8n-doclaynet.onnx");
-    assert!(yolo.is_file(), "{} is missing: run `python3 scripts/fetch_models.py --group all`", yolo.display());
+    assert!(
+        yolo.is_file(),
+        "{} is missing: run `python3 scripts/fetch_models.py --group all`",
+        yolo.display()
+    );
     let out = tempdir("samples-yolo");
     let run = parasol(
         &[os("convert"), path_os(&root().join("samples/report.pdf")), os("--out"), path_os(&out)],
