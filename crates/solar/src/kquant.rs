@@ -321,77 +321,37 @@ fn dot_q6k_generic(w: &[Q6K], a: &[ActK]) -> f32 {
     hsum8(acc)
 }
 
-#[cfg(target_arch = "x86_64")]
-fn dot_q4k_avx2(w: &[Q4K], a: &[ActK]) -> f32 {
-    // SAFETY: `Format::dot_fn` returns this function only after checking at
-    // run time that the CPU has AVX2 and FMA.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx2::q4k(w, a)
-    }
+/// Safe entry points to the SIMD kernels, for one activation row and for
+/// [`ROWS`]. `dot_fn` and `rows_fn` return them only after checking at run
+/// time that the CPU has the kernel's features (`has_avx512`, or AVX2 and
+/// FMA), which is what makes the `unsafe` calls sound.
+macro_rules! simd_entries {
+    ($($single:ident, $rows:ident => $module:ident::$kernel:ident, $block:ty;)*) => {$(
+        #[cfg(target_arch = "x86_64")]
+        fn $single(w: &[$block], a: &[ActK]) -> f32 {
+            // SAFETY: see the macro's comment.
+            #[allow(unsafe_code)]
+            unsafe {
+                $module::$kernel::<1>(w, [a])[0]
+            }
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        fn $rows(w: &[$block], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
+            // SAFETY: see the macro's comment.
+            #[allow(unsafe_code)]
+            unsafe {
+                $module::$kernel::<ROWS>(w, a)
+            }
+        }
+    )*};
 }
 
-#[cfg(target_arch = "x86_64")]
-fn dot_q6k_avx2(w: &[Q6K], a: &[ActK]) -> f32 {
-    // SAFETY: as for `dot_q4k_avx2`.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx2::q6k(w, a)
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn rows_q4k_avx512(w: &[Q4K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
-    // SAFETY: `rows_fn` returns this function only after `has_avx512`.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx512::q4k_rows::<ROWS>(w, a)
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn dot_q4k_avx512(w: &[Q4K], a: &[ActK]) -> f32 {
-    // SAFETY: `dot_fn` returns this function only after `has_avx512`.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx512::q4k_rows::<1>(w, [a])[0]
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn rows_q4k_avx2(w: &[Q4K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
-    // SAFETY: as for `dot_q4k_avx2`.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx2::q4k_rows::<ROWS>(w, a)
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn rows_q6k_avx512(w: &[Q6K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
-    // SAFETY: `rows_fn` returns this function only after `has_avx512`.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx512::q6k_rows::<ROWS>(w, a)
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn dot_q6k_avx512(w: &[Q6K], a: &[ActK]) -> f32 {
-    // SAFETY: `dot_fn` returns this function only after `has_avx512`.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx512::q6k_rows::<1>(w, [a])[0]
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-fn rows_q6k_avx2(w: &[Q6K], a: [&[ActK]; ROWS]) -> [f32; ROWS] {
-    // SAFETY: as for `dot_q4k_avx2`.
-    #[allow(unsafe_code)]
-    unsafe {
-        avx2::q6k_rows::<ROWS>(w, a)
-    }
+simd_entries! {
+    dot_q4k_avx2, rows_q4k_avx2 => avx2::q4k_rows, Q4K;
+    dot_q6k_avx2, rows_q6k_avx2 => avx2::q6k_rows, Q6K;
+    dot_q4k_avx512, rows_q4k_avx512 => avx512::q4k_rows, Q4K;
+    dot_q6k_avx512, rows_q6k_avx512 => avx512::q6k_rows, Q6K;
 }
 
 /// AVX2 kernels: `maddubs` of unsigned weights by signed activations, `madd`
@@ -428,20 +388,9 @@ mod avx2 {
         _mm256_set_m128i(_mm_set1_epi16(hi), _mm_set1_epi16(lo))
     }
 
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn q4k(w: &[Q4K], a: &[ActK]) -> f32 {
-        q4k_rows::<1>(w, [a])[0]
-    }
-
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn q6k(w: &[Q6K], a: &[ActK]) -> f32 {
-        q6k_rows::<1>(w, [a])[0]
-    }
-
     /// Q4_K times `N` activation rows: the weights are unpacked once per
     /// super-block, each row's arithmetic is the single-row kernel's.
     #[target_feature(enable = "avx2,fma")]
-    #[inline]
     pub(super) fn q4k_rows<const N: usize>(w: &[Q4K], a: [&[ActK]; N]) -> [f32; N] {
         let m4 = _mm256_set1_epi8(0x0f);
         let mut acc = [_mm256_setzero_ps(); N];
@@ -481,7 +430,6 @@ mod avx2 {
 
     /// Q6_K times `N` activation rows, as [`q4k_rows`].
     #[target_feature(enable = "avx2,fma")]
-    #[inline]
     pub(super) fn q6k_rows<const N: usize>(w: &[Q6K], a: [&[ActK]; N]) -> [f32; N] {
         let m4 = _mm256_set1_epi8(0x0f);
         let m3 = _mm256_set1_epi8(3);
