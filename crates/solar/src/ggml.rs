@@ -18,8 +18,10 @@
 //!   sums accumulated in f64, scaled by the f32 reciprocal;
 //! - SwiGLU: `x / (1 + exp(-x))` with the same approximation, times `up`.
 //!
-//! Other quantization types (the k-quants) go through candle's kernels, with
-//! no exactness claim.
+//! Q4_K and Q6_K weights (a `Q4_K_M` file's) use [`crate::kquant`], which
+//! follows ggml's layouts but not its repacked kernels' bits; any other
+//! quantization type goes through candle's `QMatMul`. Neither claims
+//! llama.cpp's bits.
 
 use std::path::Path;
 use std::sync::Arc;
