@@ -1,8 +1,9 @@
-//! The Solar Mini engine: Llama/Solar-architecture language models on
-//! candle, fully local on CPU.
+//! The Solar Mini engine: Llama/Solar-architecture language models, fully
+//! local on CPU.
 //!
-//! It loads Llama-family weights from GGUF (quantized) or safetensors
-//! (dense), builds the tokenizer from GGUF metadata or `tokenizer.json`,
+//! It loads Llama-family weights from GGUF (quantized; evaluated with
+//! llama.cpp's arithmetic and this crate's kernels, so greedy output equals
+//! llama.cpp's) or safetensors (dense, on candle), builds the tokenizer from GGUF metadata or `tokenizer.json`,
 //! renders chat templates (Solar, ChatML, the model's own Jinja), and
 //! generates with a KV cache, sampling, stop sequences, streaming and
 //! cancellation. [`dus`] builds deeper models by Depth Up-Scaling, as
