@@ -82,16 +82,20 @@ fn ocr_quick_subset_meets_its_thresholds() {
 #[test]
 fn docling_pdf_text_and_order_meet_their_thresholds() {
     let r = suite(Suite::DoclingPdf, false);
-    // Means over the 11 PDFs with ground truth. Measured NID 0.881, order 0.843;
-    // the right-to-left pages are the weak spot.
+    // Means over the 11 PDFs with ground truth. Measured NID 0.945, order 0.909
+    // (YOLO layout, as CI installs it; PicoDet gives a little less).
     let summary = &r.tables[1];
     let parasol = &summary.rows[0];
     assert_eq!(parasol[0], Cell::text("parasol"));
     let (nid, order) = (num(&parasol[2]), num(&parasol[3]));
-    assert!(nid >= 0.86, "mean NID {nid:.4} < 0.86");
-    assert!(order >= 0.80, "mean reading order {order:.4} < 0.80");
+    assert!(nid >= 0.92, "mean NID {nid:.4} < 0.92");
+    assert!(order >= 0.85, "mean reading order {order:.4} < 0.85");
     // Clean single-column text must be near perfect.
     assert!(value(&r, 0, "multi_page", "parasol NID") >= 0.98);
+    // Right-to-left text layers read in logical order, Latin runs in place
+    // and lam-alef ligatures mended (measured 0.998 and 0.904).
+    assert!(value(&r, 0, "right_to_left_01", "parasol NID") >= 0.95);
+    assert!(value(&r, 0, "right_to_left_02", "parasol NID") >= 0.85);
     // Issue 4: the two-column paper pages reach NID 0.90 (measured 0.9995
     // on 2305.03393v1-pg9; the other two-column sources, 2203.01017v2 and
     // 2206.01062, are not in the corpus), and so does the median of all.

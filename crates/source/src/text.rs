@@ -114,6 +114,7 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
             invisible: r.invisible,
         });
     }
+    fix_lam_alef(&mut chars);
     let words_by_line = group(&chars);
     let mut words = Vec::new();
     let mut lines = Vec::new();
@@ -133,14 +134,48 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
     crate::NativeText { chars, words, lines, stats }
 }
 
+/// Arabic and Hebrew letters (and their presentation forms): text that runs
+/// right to left.
+fn is_rtl(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+fn is_ltr_letter(c: char) -> bool {
+    c.is_alphanumeric() && !is_rtl(c)
+}
+
+/// A lam-alef ligature is one glyph whose ToUnicode entry many fonts write
+/// in visual order, alef first: PDFium then reports the two characters with
+/// the same box, and the word reads "اإل" for "الإ". Such pairs are put back
+/// in logical order (lam first).
+fn fix_lam_alef(chars: &mut [TextChar]) {
+    const LAM: char = '\u{0644}';
+    let alef = |c: char| matches!(c, '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0627}');
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        if alef(chars[i].ch) && chars[i + 1].ch == LAM && chars[i].bbox == chars[i + 1].bbox {
+            chars[i + 1].ch = chars[i].ch;
+            chars[i].ch = LAM;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Splits characters (in PDFium's text order) into lines of words. A line
 /// ends at a line break, when the baseline jumps, when text runs backwards,
-/// or at a gap wide enough to be a column gutter.
+/// or at a gap wide enough to be a column gutter. In a line with
+/// right-to-left text, running backwards is normal (PDFium's order is the
+/// logical one, and runs of the other direction jump across the line), so
+/// there only a line break or a baseline jump ends the line, and a change of
+/// direction ends the word.
 fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
     let mut lines: Vec<Vec<Word>> = Vec::new();
     let mut line: Vec<Word> = Vec::new();
     let mut word: Option<(String, BBox, Vec<f32>)> = None;
     let mut prev: Option<&TextChar> = None;
+    let mut rtl_line = false;
 
     fn flush_word(word: &mut Option<(String, BBox, Vec<f32>)>, line: &mut Vec<Word>) {
         if let Some((text, bbox, mut sizes)) = word.take() {
@@ -156,6 +191,7 @@ fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
                 lines.push(std::mem::take(&mut line));
             }
             prev = None;
+            rtl_line = false;
             continue;
         }
         if c.ch.is_whitespace() {
@@ -166,16 +202,21 @@ fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
             let h = p.bbox.height().max(c.bbox.height()).max(1.0);
             let dy = (c.bbox.center()[1] - p.bbox.center()[1]).abs();
             let gap = c.bbox.x0 - p.bbox.x1;
-            let new_line = dy > 0.6 * h || c.bbox.x1 < p.bbox.x0 - 0.5 * h || gap > 1.5 * h;
+            let bidi = rtl_line || is_rtl(c.ch);
+            let backwards = c.bbox.x1 < p.bbox.x0 - 0.5 * h;
+            let new_line = dy > 0.6 * h || (!bidi && (backwards || gap > 1.5 * h));
+            let turn = (is_rtl(p.ch) && is_ltr_letter(c.ch)) || (is_ltr_letter(p.ch) && is_rtl(c.ch));
             if new_line {
                 flush_word(&mut word, &mut line);
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
-            } else if gap > 0.25 * h {
+                rtl_line = false;
+            } else if gap > 0.25 * h || turn {
                 flush_word(&mut word, &mut line);
             }
         }
+        rtl_line |= is_rtl(c.ch);
         match &mut word {
             Some((text, bbox, sizes)) => {
                 text.push(c.ch);
@@ -221,6 +262,42 @@ mod tests {
         // A gap of a third of the height is a word space even without a space char.
         v.push(ch('f', 10.0, 14.0));
         assert_eq!(texts(&v), ["ab c", "d", "e f"]);
+    }
+
+    #[test]
+    fn right_to_left_lines_keep_their_latin_runs() {
+        // "بلغة R و" then "Python" drawn to the left of و, then "من" further
+        // left, all on one baseline, in PDFium's (logical) order.
+        let mut v = Vec::new();
+        for (i, c) in "بلغة".chars().enumerate() {
+            v.push(ch(c, 200.0 - 6.0 * i as f32, 0.0));
+        }
+        v.push(ch(' ', 172.0, 0.0));
+        v.push(ch('R', 160.0, 0.0));
+        v.push(ch(' ', 156.0, 0.0));
+        v.push(ch('و', 148.0, 0.0));
+        for (i, c) in "Python".chars().enumerate() {
+            v.push(ch(c, 100.0 + 6.0 * i as f32, 0.0));
+        }
+        v.push(ch('م', 90.0, 0.0));
+        v.push(ch('ن', 84.0, 0.0));
+        assert_eq!(texts(&v), ["بلغة R و Python من"]);
+        // Latin text alone still breaks where it runs backwards.
+        let w = [ch('a', 50.0, 0.0), ch('b', 0.0, 0.0)];
+        assert_eq!(texts(&w), ["a", "b"]);
+    }
+
+    #[test]
+    fn lam_alef_ligatures_read_in_logical_order() {
+        // "الإنتاج" whose ligature glyph came out alef-hamza first.
+        let mut v: Vec<TextChar> =
+            "اإلنتاج".chars().enumerate().map(|(i, c)| ch(c, 100.0 - 6.0 * i as f32, 0.0)).collect();
+        v[2].bbox = v[1].bbox;
+        // An ordinary "ال" (two glyphs, two boxes) stays as it is.
+        v.extend("ال".chars().enumerate().map(|(i, c)| ch(c, 40.0 - 6.0 * i as f32, 0.0)));
+        fix_lam_alef(&mut v);
+        let text: String = v.iter().map(|c| c.ch).collect();
+        assert_eq!(text, "الإنتاجال");
     }
 
     #[test]
