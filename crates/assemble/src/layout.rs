@@ -179,14 +179,19 @@ fn is_caption_start(s: &str) -> bool {
     number.len() <= 6 && (arabic || roman || letter)
 }
 
-/// Headers first (left to right), the body by XY-cut, then footnotes and
-/// footers; each caption moves next to the table or figure it describes.
+/// Headers first (in the script's direction), the body by XY-cut, then
+/// footnotes and footers; each caption moves next to the table or figure it
+/// describes.
 fn order(blocks: Vec<Block>) -> Vec<Block> {
     let idx = |cat: &[Category]| -> Vec<usize> {
         (0..blocks.len()).filter(|&i| cat.contains(&blocks[i].category)).collect()
     };
+    let rtl = crate::text::is_rtl(blocks.iter().map(|b| b.text.as_str()));
     let mut headers = idx(&[Category::Header]);
     headers.sort_by(|&a, &b| blocks[a].bbox.x0.total_cmp(&blocks[b].bbox.x0));
+    if rtl {
+        headers.reverse();
+    }
     let mut tail = idx(&[Category::Footnote, Category::Footer]);
     tail.sort_by(|&a, &b| {
         (blocks[a].category == Category::Footer)
@@ -195,7 +200,7 @@ fn order(blocks: Vec<Block>) -> Vec<Block> {
     });
     let body: Vec<usize> = (0..blocks.len()).filter(|i| !headers.contains(i) && !tail.contains(i)).collect();
     let boxes: Vec<BBox> = body.iter().map(|&i| blocks[i].bbox).collect();
-    let mut body_order: Vec<usize> = crate::xy_cut(&boxes).into_iter().map(|k| body[k]).collect();
+    let mut body_order: Vec<usize> = crate::xy_cut_dir(&boxes, rtl).into_iter().map(|k| body[k]).collect();
 
     // Link captions to the nearest table or figure above or below them.
     let mut links: Vec<(usize, usize)> = Vec::new();

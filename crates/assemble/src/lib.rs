@@ -27,7 +27,7 @@ mod text;
 
 use parasol_doc::{BBox, Category, Document, Element, Image, PageInfo, Region, Table, TextLine};
 
-pub use order::xy_cut;
+pub use order::{xy_cut, xy_cut_dir};
 pub use tables::fill_table;
 
 /// Everything known about one page before assembly.

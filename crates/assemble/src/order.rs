@@ -11,9 +11,15 @@ use parasol_doc::BBox;
 
 /// The order in which to read `boxes`: a permutation of `0..boxes.len()`.
 pub fn xy_cut(boxes: &[BBox]) -> Vec<usize> {
+    xy_cut_dir(boxes, false)
+}
+
+/// [`xy_cut`] for a script written left to right (`rtl` false) or right to
+/// left (`rtl` true: columns and side-by-side blocks read from the right).
+pub fn xy_cut_dir(boxes: &[BBox], rtl: bool) -> Vec<usize> {
     let mut out = Vec::with_capacity(boxes.len());
     let idx: Vec<usize> = (0..boxes.len()).collect();
-    cut(boxes, idx, &mut out, 0);
+    cut(boxes, idx, &mut out, 0, rtl);
     out
 }
 
@@ -62,16 +68,20 @@ fn is_column_pair(boxes: &[BBox], left: &[usize], right: &[usize]) -> bool {
     l.width().min(r.width()) >= 0.25 * total
 }
 
-fn sort_top_down(boxes: &[BBox], idx: &mut [usize]) {
-    idx.sort_by(|&a, &b| boxes[a].y0.total_cmp(&boxes[b].y0).then(boxes[a].x0.total_cmp(&boxes[b].x0)));
+fn sort_top_down(boxes: &[BBox], idx: &mut [usize], rtl: bool) {
+    idx.sort_by(|&a, &b| {
+        let across =
+            if rtl { boxes[b].x1.total_cmp(&boxes[a].x1) } else { boxes[a].x0.total_cmp(&boxes[b].x0) };
+        boxes[a].y0.total_cmp(&boxes[b].y0).then(across)
+    });
 }
 
 /// Cuts at the single widest gap of either axis, then recurses into both
 /// sides: column gutters usually beat the space between paragraphs, while a
 /// full-width element leaves no vertical gap at all.
-fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize) {
+fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, rtl: bool) {
     if idx.len() <= 1 || depth > 256 {
-        sort_top_down(boxes, &mut idx);
+        sort_top_down(boxes, &mut idx, rtl);
         out.extend(idx);
         return;
     }
@@ -79,18 +89,20 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize) 
     // A column cut needs columns: a narrow strip beside wide text (prices
     // on a receipt, numbers beside labels) is read row by row instead.
     let cols = split(boxes, &idx, Axis::X).filter(|(a, b, _)| rows.is_none() || is_column_pair(boxes, a, b));
+    // Side by side parts are read from the right in right-to-left text.
+    let mirror = |(a, b, gap): (Vec<usize>, Vec<usize>, f32)| if rtl { (b, a, gap) } else { (a, b, gap) };
     let parts = match (rows, cols) {
-        (Some(r), Some(c)) => Some(if c.2 > r.2 { c } else { r }),
-        (r, c) => r.or(c),
+        (Some(r), Some(c)) => Some(if c.2 > r.2 { mirror(c) } else { r }),
+        (r, c) => r.or(c.map(mirror)),
     };
     match parts {
         Some((first, second, _)) => {
-            cut(boxes, first, out, depth + 1);
-            cut(boxes, second, out, depth + 1);
+            cut(boxes, first, out, depth + 1, rtl);
+            cut(boxes, second, out, depth + 1, rtl);
         }
         // Overlapping boxes leave no cut: fall back to top-to-bottom.
         None => {
-            sort_top_down(boxes, &mut idx);
+            sort_top_down(boxes, &mut idx, rtl);
             out.extend(idx);
         }
     }
@@ -142,11 +154,30 @@ mod tests {
         assert_eq!(xy_cut(&boxes), [0, 1, 2, 3]);
     }
 
+    #[test]
+    fn right_to_left_columns_read_from_the_right() {
+        let boxes = [
+            b(100.0, 0.0, 1000.0, 80.0),    // full-width title
+            b(100.0, 200.0, 500.0, 900.0),  // left column
+            b(600.0, 200.0, 1000.0, 900.0), // right column
+        ];
+        assert_eq!(xy_cut_dir(&boxes, true), [0, 2, 1]);
+        assert_eq!(xy_cut_dir(&boxes, false), [0, 1, 2]);
+    }
+
     proptest! {
         #[test]
         fn order_is_a_permutation(v in proptest::collection::vec((0f32..1000.0, 0f32..1400.0, 1f32..400.0, 1f32..200.0), 0..60)) {
             let boxes: Vec<BBox> = v.iter().map(|&(x, y, w, h)| b(x, y, x + w, y + h)).collect();
             let mut order = xy_cut(&boxes);
+            order.sort();
+            prop_assert_eq!(order, (0..boxes.len()).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn right_to_left_order_is_a_permutation_too(v in proptest::collection::vec((0f32..1000.0, 0f32..1400.0, 1f32..400.0, 1f32..200.0), 0..60)) {
+            let boxes: Vec<BBox> = v.iter().map(|&(x, y, w, h)| b(x, y, x + w, y + h)).collect();
+            let mut order = xy_cut_dir(&boxes, true);
             order.sort();
             prop_assert_eq!(order, (0..boxes.len()).collect::<Vec<_>>());
         }

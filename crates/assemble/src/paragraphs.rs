@@ -109,7 +109,7 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
         })
         .collect();
     let boxes: Vec<BBox> = out.iter().map(|b| b.bbox).collect();
-    let order = crate::order::xy_cut(&boxes);
+    let order = crate::order::xy_cut_dir(&boxes, crate::text::is_rtl(out.iter().map(|b| b.text.as_str())));
     let mut slots: Vec<Option<Block>> = out.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }

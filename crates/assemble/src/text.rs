@@ -22,8 +22,28 @@ pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String
     out
 }
 
+/// Arabic and Hebrew letters (and their presentation forms).
+fn is_rtl_char(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// Whether most letters of `texts` are written right to left: such text is
+/// read from the right, its columns and the pieces of its rows too.
+pub(crate) fn is_rtl<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut rtl, mut ltr) = (0usize, 0usize);
+    for c in texts.into_iter().flat_map(str::chars).filter(|c| c.is_alphabetic()) {
+        if is_rtl_char(c) {
+            rtl += 1;
+        } else {
+            ltr += 1;
+        }
+    }
+    rtl > ltr
+}
+
 /// Lines of one region arranged into visual rows, top to bottom; pieces of
-/// one row (OCR often splits a line at wide spaces) are joined left to right.
+/// one row (OCR often splits a line at wide spaces) are joined in reading
+/// order: left to right, or right to left for right-to-left text.
 pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
     let mut sorted: Vec<&TextLine> = lines.to_vec();
     sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
@@ -44,6 +64,9 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
     rows.into_iter()
         .map(|mut row| {
             row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+            if is_rtl(row.iter().map(|l| l.text.as_str())) {
+                row.reverse();
+            }
             row.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")
         })
         .filter(|r| !r.is_empty())
