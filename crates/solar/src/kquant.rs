@@ -63,6 +63,23 @@ pub(crate) struct Q6K {
     scales: [i8; QK_K / 16],
 }
 
+/// The fastest of a kernel's builds that this CPU runs: AVX-512, AVX2, or
+/// the portable one.
+macro_rules! best {
+    ($avx512:expr, $avx2:expr, $portable:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            if has_avx512() {
+                return $avx512;
+            }
+            if crate::quant::has_avx2() {
+                return $avx2;
+            }
+        }
+        $portable
+    }};
+}
+
 #[cfg(target_arch = "x86_64")]
 fn has_avx512() -> bool {
     crate::quant::has_avx2()
@@ -145,29 +162,11 @@ impl Format for Q4K {
     }
 
     fn dot_fn() -> fn(&[Self], &[ActK]) -> f32 {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if has_avx512() {
-                return dot_q4k_avx512;
-            }
-            if crate::quant::has_avx2() {
-                return dot_q4k_avx2;
-            }
-        }
-        dot_q4k_generic
+        best!(dot_q4k_avx512, dot_q4k_avx2, dot_q4k_generic)
     }
 
     fn rows_fn() -> Option<DotRows<Self>> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if has_avx512() {
-                return Some(rows_q4k_avx512);
-            }
-            if crate::quant::has_avx2() {
-                return Some(rows_q4k_avx2);
-            }
-        }
-        None
+        best!(Some(rows_q4k_avx512), Some(rows_q4k_avx2), None)
     }
 }
 
@@ -198,29 +197,11 @@ impl Format for Q6K {
     }
 
     fn dot_fn() -> fn(&[Self], &[ActK]) -> f32 {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if has_avx512() {
-                return dot_q6k_avx512;
-            }
-            if crate::quant::has_avx2() {
-                return dot_q6k_avx2;
-            }
-        }
-        dot_q6k_generic
+        best!(dot_q6k_avx512, dot_q6k_avx2, dot_q6k_generic)
     }
 
     fn rows_fn() -> Option<DotRows<Self>> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if has_avx512() {
-                return Some(rows_q6k_avx512);
-            }
-            if crate::quant::has_avx2() {
-                return Some(rows_q6k_avx2);
-            }
-        }
-        None
+        best!(Some(rows_q6k_avx512), Some(rows_q6k_avx2), None)
     }
 }
 
