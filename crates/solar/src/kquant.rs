@@ -336,8 +336,10 @@ simd_entries! {
 }
 
 /// AVX2 kernels: `maddubs` of unsigned weights by signed activations, `madd`
-/// by the sub-block scales, eight i32 lanes summed at the end of each
-/// super-block (exact, so the result equals the portable kernel's).
+/// by the sub-block scales, eight i32 lanes summed over a super-block, then
+/// scaled into eight f32 lanes (the integer sums are exact, so the result
+/// equals the portable kernel's). The float part of each super-block and
+/// the Q6_K unpacking are shared with the AVX-512 kernels.
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use std::arch::x86_64::*;
@@ -345,7 +347,7 @@ mod avx2 {
     use super::{ActK, Q4K, Q6K};
 
     #[target_feature(enable = "avx2,fma")]
-    fn load(bytes: &[u8]) -> __m256i {
+    pub(super) fn load(bytes: &[u8]) -> __m256i {
         let a: [u8; 32] = bytes[..32].try_into().unwrap_or([0; 32]);
         bytemuck::cast(a)
     }
@@ -357,7 +359,8 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2,fma")]
-    fn hsum8(acc: __m256) -> f32 {
+    #[inline]
+    pub(super) fn hsum8(acc: __m256) -> f32 {
         let r = _mm_add_ps(_mm256_extractf128_ps::<1>(acc), _mm256_castps256_ps128(acc));
         let r = _mm_add_ps(r, _mm_movehl_ps(r, r));
         _mm_cvtss_f32(_mm_add_ss(r, _mm_movehdup_ps(r)))
@@ -369,13 +372,79 @@ mod avx2 {
         _mm256_set_m128i(_mm_set1_epi16(hi), _mm_set1_epi16(lo))
     }
 
+    /// Q4_K's eight minimums as i16 lanes.
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    pub(super) fn q4k_mins(b: &Q4K) -> __m128i {
+        let packed: __m128i = bytemuck::cast(b.scales_mins);
+        _mm_cvtepu8_epi16(_mm_srli_si128::<8>(packed))
+    }
+
+    /// One Q4_K super-block's integer sums `sumi` (eight lanes) into the
+    /// row's accumulators: `d · sumi`, and `dmin · Σ min · Σq8` in four lanes.
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    pub(super) fn q4k_accumulate(
+        acc: &mut (__m256, __m128),
+        sumi: __m256i,
+        b: &Q4K,
+        mins: __m128i,
+        y: &ActK,
+    ) {
+        acc.0 = _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(sumi), acc.0);
+        let sums: __m256i = bytemuck::cast(y.bsums);
+        let q8s = _mm_hadd_epi16(_mm256_castsi256_si128(sums), _mm256_extracti128_si256::<1>(sums));
+        let prod = _mm_madd_epi16(mins, q8s);
+        acc.1 = _mm_fmadd_ps(_mm_set1_ps(y.d * b.dmin), _mm_cvtepi32_ps(prod), acc.1);
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    pub(super) fn q4k_finish(acc: (__m256, __m128)) -> f32 {
+        let m = _mm_add_ps(acc.1, _mm_movehl_ps(acc.1, acc.1));
+        let m = _mm_add_ss(m, _mm_movehdup_ps(m));
+        hsum8(acc.0) - _mm_cvtss_f32(m)
+    }
+
+    /// The four 32-value vectors of Q6_K's half `n` (values plus 32).
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    pub(super) fn q6k_values(b: &Q6K, n: usize) -> [__m256i; 4] {
+        let (m4, m3) = (_mm256_set1_epi8(0x0f), _mm256_set1_epi8(3));
+        let (qa, qb, h) = (load(&b.ql[64 * n..]), load(&b.ql[64 * n + 32..]), load(&b.qh[32 * n..]));
+        let high = |bits: __m256i| _mm256_slli_epi16::<4>(_mm256_and_si256(bits, m3));
+        [
+            _mm256_or_si256(_mm256_and_si256(qa, m4), high(h)),
+            _mm256_or_si256(_mm256_and_si256(qb, m4), high(_mm256_srli_epi16::<2>(h))),
+            _mm256_or_si256(
+                _mm256_and_si256(_mm256_srli_epi16::<4>(qa), m4),
+                high(_mm256_srli_epi16::<4>(h)),
+            ),
+            _mm256_or_si256(
+                _mm256_and_si256(_mm256_srli_epi16::<4>(qb), m4),
+                high(_mm256_srli_epi16::<6>(h)),
+            ),
+        ]
+    }
+
+    /// One Q6_K super-block's integer sums into the row's accumulator, less
+    /// the `32 · Σ scale · Σq8` offset of the stored values.
+    #[target_feature(enable = "avx2,fma")]
+    #[inline]
+    pub(super) fn q6k_accumulate(acc: &mut __m256, sumi: __m256i, b: &Q6K, y: &ActK) {
+        let scales16: __m256i = _mm256_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(b.scales));
+        let sums: __m256i = bytemuck::cast(y.bsums);
+        let offset = _mm256_slli_epi32::<5>(_mm256_madd_epi16(sums, scales16));
+        let s = _mm256_sub_epi32(sumi, offset);
+        *acc = _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(s), *acc);
+    }
+
     /// Q4_K times `N` activation rows: the weights are unpacked once per
     /// super-block, each row's arithmetic is the single-row kernel's.
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn q4k_rows<const N: usize>(w: &[Q4K], a: [&[ActK]; N]) -> [f32; N] {
         let m4 = _mm256_set1_epi8(0x0f);
-        let mut acc = [_mm256_setzero_ps(); N];
-        let mut acc_m = [_mm_setzero_ps(); N];
+        let mut acc = [(_mm256_setzero_ps(), _mm_setzero_ps()); N];
         for (i, b) in w.iter().enumerate() {
             let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
             let mut sumi = [_mm256_setzero_si256(); N];
@@ -391,49 +460,23 @@ mod avx2 {
                     *sumi = _mm256_add_epi32(*sumi, _mm256_add_epi32(pl, ph));
                 }
             }
-            let packed: __m128i = bytemuck::cast(b.scales_mins);
-            let mins = _mm_cvtepu8_epi16(_mm_srli_si128::<8>(packed));
+            let mins = q4k_mins(b);
             for r in 0..N {
-                let y = ys[r];
-                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(sumi[r]), acc[r]);
-                let sums: __m256i = bytemuck::cast(y.bsums);
-                let q8s = _mm_hadd_epi16(_mm256_castsi256_si128(sums), _mm256_extracti128_si256::<1>(sums));
-                let prod = _mm_madd_epi16(mins, q8s);
-                acc_m[r] = _mm_fmadd_ps(_mm_set1_ps(y.d * b.dmin), _mm_cvtepi32_ps(prod), acc_m[r]);
+                q4k_accumulate(&mut acc[r], sumi[r], b, mins, ys[r]);
             }
         }
-        std::array::from_fn(|r| {
-            let m = _mm_add_ps(acc_m[r], _mm_movehl_ps(acc_m[r], acc_m[r]));
-            let m = _mm_add_ss(m, _mm_movehdup_ps(m));
-            hsum8(acc[r]) - _mm_cvtss_f32(m)
-        })
+        std::array::from_fn(|r| q4k_finish(acc[r]))
     }
 
     /// Q6_K times `N` activation rows, as [`q4k_rows`].
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn q6k_rows<const N: usize>(w: &[Q6K], a: [&[ActK]; N]) -> [f32; N] {
-        let m4 = _mm256_set1_epi8(0x0f);
-        let m3 = _mm256_set1_epi8(3);
         let mut acc = [_mm256_setzero_ps(); N];
         for (i, b) in w.iter().enumerate() {
             let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
             let mut sumi = [_mm256_setzero_si256(); N];
             for n in 0..2 {
-                let (qa, qb, h) = (load(&b.ql[64 * n..]), load(&b.ql[64 * n + 32..]), load(&b.qh[32 * n..]));
-                let high = |bits: __m256i| _mm256_slli_epi16::<4>(_mm256_and_si256(bits, m3));
-                let q = [
-                    _mm256_or_si256(_mm256_and_si256(qa, m4), high(h)),
-                    _mm256_or_si256(_mm256_and_si256(qb, m4), high(_mm256_srli_epi16::<2>(h))),
-                    _mm256_or_si256(
-                        _mm256_and_si256(_mm256_srli_epi16::<4>(qa), m4),
-                        high(_mm256_srli_epi16::<4>(h)),
-                    ),
-                    _mm256_or_si256(
-                        _mm256_and_si256(_mm256_srli_epi16::<4>(qb), m4),
-                        high(_mm256_srli_epi16::<6>(h)),
-                    ),
-                ];
-                for (k, q) in q.into_iter().enumerate() {
+                for (k, q) in q6k_values(b, n).into_iter().enumerate() {
                     let g = 8 * n + 2 * k;
                     let s = scales(i16::from(b.scales[g]), i16::from(b.scales[g + 1]));
                     for (sumi, y) in sumi.iter_mut().zip(ys) {
@@ -442,12 +485,8 @@ mod avx2 {
                     }
                 }
             }
-            let scales16: __m256i = _mm256_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(b.scales));
             for r in 0..N {
-                let sums: __m256i = bytemuck::cast(ys[r].bsums);
-                let offset = _mm256_slli_epi32::<5>(_mm256_madd_epi16(sums, scales16));
-                let s = _mm256_sub_epi32(sumi[r], offset);
-                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(ys[r].d * b.d), _mm256_cvtepi32_ps(s), acc[r]);
+                q6k_accumulate(&mut acc[r], sumi[r], b, ys[r]);
             }
         }
         std::array::from_fn(|r| hsum8(acc[r]))
@@ -456,19 +495,14 @@ mod avx2 {
 
 /// AVX-512 (BW) kernels: the same integer work on 64 values per
 /// instruction (a Q4_K sub-block pair, or two Q6_K vectors), with the i32
-/// lanes folded to AVX2's eight before the float part, so the results are
-/// the AVX2 kernels' bits.
+/// lanes folded to AVX2's eight before the shared float part, so the results
+/// are the AVX2 kernels' bits.
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use std::arch::x86_64::*;
 
+    use super::avx2::{hsum8, load, q4k_accumulate, q4k_finish, q4k_mins, q6k_accumulate, q6k_values};
     use super::{ActK, Q4K, Q6K};
-
-    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
-    fn load32(bytes: &[u8]) -> __m256i {
-        let a: [u8; 32] = bytes[..32].try_into().unwrap_or([0; 32]);
-        bytemuck::cast(a)
-    }
 
     #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
     fn load64_i8(bytes: &[i8]) -> __m512i {
@@ -488,22 +522,14 @@ mod avx512 {
     }
 
     #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
-    fn hsum8(acc: __m256) -> f32 {
-        let r = _mm_add_ps(_mm256_extractf128_ps::<1>(acc), _mm256_castps256_ps128(acc));
-        let r = _mm_add_ps(r, _mm_movehl_ps(r, r));
-        _mm_cvtss_f32(_mm_add_ss(r, _mm_movehdup_ps(r)))
-    }
-
-    #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
     pub(super) fn q4k_rows<const N: usize>(w: &[Q4K], a: [&[ActK]; N]) -> [f32; N] {
         let m4 = _mm256_set1_epi8(0x0f);
-        let mut acc = [_mm256_setzero_ps(); N];
-        let mut acc_m = [_mm_setzero_ps(); N];
+        let mut acc = [(_mm256_setzero_ps(), _mm_setzero_ps()); N];
         for (i, b) in w.iter().enumerate() {
             let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
             let mut sumi = [_mm512_setzero_si512(); N];
             for j in 0..4 {
-                let q4 = load32(&b.qs[32 * j..]);
+                let q4 = load(&b.qs[32 * j..]);
                 let q = join(_mm256_and_si256(q4, m4), _mm256_and_si256(_mm256_srli_epi16::<4>(q4), m4));
                 let sc = join(
                     _mm256_set1_epi16(i16::from(b.scale(2 * j))),
@@ -514,29 +540,16 @@ mod avx512 {
                     *sumi = _mm512_add_epi32(*sumi, _mm512_madd_epi16(sc, p));
                 }
             }
-            let packed: __m128i = bytemuck::cast(b.scales_mins);
-            let mins = _mm_cvtepu8_epi16(_mm_srli_si128::<8>(packed));
+            let mins = q4k_mins(b);
             for r in 0..N {
-                let y = ys[r];
-                acc[r] =
-                    _mm256_fmadd_ps(_mm256_set1_ps(y.d * b.d), _mm256_cvtepi32_ps(fold(sumi[r])), acc[r]);
-                let sums: __m256i = bytemuck::cast(y.bsums);
-                let q8s = _mm_hadd_epi16(_mm256_castsi256_si128(sums), _mm256_extracti128_si256::<1>(sums));
-                let prod = _mm_madd_epi16(mins, q8s);
-                acc_m[r] = _mm_fmadd_ps(_mm_set1_ps(y.d * b.dmin), _mm_cvtepi32_ps(prod), acc_m[r]);
+                q4k_accumulate(&mut acc[r], fold(sumi[r]), b, mins, ys[r]);
             }
         }
-        std::array::from_fn(|r| {
-            let m = _mm_add_ps(acc_m[r], _mm_movehl_ps(acc_m[r], acc_m[r]));
-            let m = _mm_add_ss(m, _mm_movehdup_ps(m));
-            hsum8(acc[r]) - _mm_cvtss_f32(m)
-        })
+        std::array::from_fn(|r| q4k_finish(acc[r]))
     }
 
     #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
     pub(super) fn q6k_rows<const N: usize>(w: &[Q6K], a: [&[ActK]; N]) -> [f32; N] {
-        let m4 = _mm256_set1_epi8(0x0f);
-        let m3 = _mm256_set1_epi8(3);
         // i16 lane groups of eight take scales 0-3 (first vector pair) or
         // 4-7 (second) of the eight that cover 128 values.
         let first = _mm512_set_epi64(
@@ -555,23 +568,8 @@ mod avx512 {
             let ys: [&ActK; N] = std::array::from_fn(|r| &a[r][i]);
             let mut sumi = [_mm512_setzero_si512(); N];
             for n in 0..2 {
-                let (qa, qb, h) =
-                    (load32(&b.ql[64 * n..]), load32(&b.ql[64 * n + 32..]), load32(&b.qh[32 * n..]));
-                let high = |bits: __m256i| _mm256_slli_epi16::<4>(_mm256_and_si256(bits, m3));
-                let q01 = join(
-                    _mm256_or_si256(_mm256_and_si256(qa, m4), high(h)),
-                    _mm256_or_si256(_mm256_and_si256(qb, m4), high(_mm256_srli_epi16::<2>(h))),
-                );
-                let q23 = join(
-                    _mm256_or_si256(
-                        _mm256_and_si256(_mm256_srli_epi16::<4>(qa), m4),
-                        high(_mm256_srli_epi16::<4>(h)),
-                    ),
-                    _mm256_or_si256(
-                        _mm256_and_si256(_mm256_srli_epi16::<4>(qb), m4),
-                        high(_mm256_srli_epi16::<6>(h)),
-                    ),
-                );
+                let [q0, q1, q2, q3] = q6k_values(b, n);
+                let (q01, q23) = (join(q0, q1), join(q2, q3));
                 let sc8: [i8; 16] = std::array::from_fn(|t| if t < 8 { b.scales[8 * n + t] } else { 0 });
                 let sc = _mm512_castsi128_si512(_mm_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(sc8)));
                 let (s01, s23) = (_mm512_permutexvar_epi16(first, sc), _mm512_permutexvar_epi16(second, sc));
@@ -582,12 +580,8 @@ mod avx512 {
                     *sumi = _mm512_add_epi32(*sumi, s);
                 }
             }
-            let scales16: __m256i = _mm256_cvtepi8_epi16(bytemuck::cast::<[i8; 16], __m128i>(b.scales));
             for r in 0..N {
-                let sums: __m256i = bytemuck::cast(ys[r].bsums);
-                let offset = _mm256_slli_epi32::<5>(_mm256_madd_epi16(sums, scales16));
-                let s = _mm256_sub_epi32(fold(sumi[r]), offset);
-                acc[r] = _mm256_fmadd_ps(_mm256_set1_ps(ys[r].d * b.d), _mm256_cvtepi32_ps(s), acc[r]);
+                q6k_accumulate(&mut acc[r], fold(sumi[r]), b, ys[r]);
             }
         }
         std::array::from_fn(|r| hsum8(acc[r]))
