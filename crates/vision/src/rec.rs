@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::cls::{by_aspect, line_lut, resized_width};
+use crate::cls::{aspect, line_lut, resized_width};
 use crate::det::to_bgr_planes;
 use crate::imgops::{resize_linear, Image3};
 use crate::pool::run_batches;
@@ -61,6 +61,30 @@ fn split(batch: &[usize]) -> impl Iterator<Item = &[usize]> {
     })
 }
 
+/// One line as the recogniser reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct LineRead {
+    pub text: String,
+    /// RapidOCR's score: the mean of the kept characters' probabilities.
+    pub score: f64,
+    /// How sure the reading is, when the recogniser was asked for it
+    /// ([`Recognizer::with_doubts`]).
+    pub doubt: Option<Doubt>,
+}
+
+/// Two measures of how far a reading can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Doubt {
+    /// The probability of the least sure character kept in the text (1 for
+    /// an empty text).
+    pub weakest_char: f32,
+    /// The strongest alternative that would have changed the text: over all
+    /// steps, the highest probability of a class that is not blank, not the
+    /// step's own choice and not a neighbouring step's choice (those only
+    /// move a character by a step, or repeat it, which CTC merges).
+    pub rival: f32,
+}
+
 /// The recogniser: one session per worker, each taking whole batches
 /// (see [`run_batches`]).
 #[derive(Debug)]
@@ -69,11 +93,16 @@ pub(crate) struct Recognizer {
     lut: [f32; 256],
     /// `["blank"] + dictionary + [" "]`, indexed by the model's classes.
     chars: Vec<String>,
+    /// Whether readings carry a [`Doubt`] (one more pass over the output).
+    doubts: bool,
 }
 
 impl Recognizer {
-    /// `models` holds one or more sessions of the same recogniser.
-    pub fn new(models: Vec<Model>) -> Result<Recognizer, VisionError> {
+    /// `models` holds one or more sessions of the same recogniser. Its
+    /// dictionary is the file `dict` when given (one character per line, as
+    /// PaddleOCR's `character_dict_path`), else the model's `character`
+    /// metadata.
+    pub fn new(models: Vec<Model>, dict: Option<&Path>) -> Result<Recognizer, VisionError> {
         let unusable = |path: &Path, reason: &str| VisionError::ModelContents {
             path: path.to_path_buf(),
             reason: reason.into(),
@@ -81,20 +110,50 @@ impl Recognizer {
         let Some(model) = models.first() else {
             return Err(VisionError::RuntimeNotInitialised);
         };
-        let dict =
-            model.metadata("character")?.ok_or_else(|| unusable(model.path(), "no `character` metadata"))?;
         let mut chars = vec!["blank".to_string()];
-        chars.extend(splitlines(&dict).into_iter().map(str::to_string));
+        match dict {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| VisionError::ModelLoad { path: path.to_path_buf(), source: e.into() })?;
+                // PaddleOCR reads the file's lines and strips their "\n" / "\r\n".
+                chars.extend(text.lines().map(str::to_string));
+            }
+            None => {
+                let dict = model
+                    .metadata("character")?
+                    .ok_or_else(|| unusable(model.path(), "no `character` metadata"))?;
+                chars.extend(splitlines(&dict).into_iter().map(str::to_string));
+            }
+        }
         chars.push(" ".to_string());
         if chars.len() < 3 {
-            return Err(unusable(model.path(), "empty `character` dictionary"));
+            let path = dict.unwrap_or(model.path());
+            return Err(unusable(path, "empty character dictionary"));
         }
-        Ok(Recognizer { models, lut: line_lut(), chars })
+        Ok(Recognizer { models, lut: line_lut(), chars, doubts: false })
+    }
+
+    /// The same recogniser, its readings with a [`Doubt`].
+    pub fn with_doubts(self) -> Recognizer {
+        Recognizer { doubts: true, ..self }
     }
 
     /// Text and score of each line image, in the order given.
-    pub fn recognize(&self, crops: &[Image3]) -> Result<Vec<(String, f64)>, VisionError> {
-        let order = by_aspect(crops);
+    pub fn recognize(&self, crops: &[Image3]) -> Result<Vec<LineRead>, VisionError> {
+        self.recognize_some(crops, (0..crops.len()).collect())
+    }
+
+    /// Text and score of the line images `lines` (indices into `crops`),
+    /// batched among themselves as RapidOCR would batch them alone. The
+    /// result is indexed like `crops`; other lines are left empty.
+    pub fn recognize_some(
+        &self,
+        crops: &[Image3],
+        mut lines: Vec<usize>,
+    ) -> Result<Vec<LineRead>, VisionError> {
+        // `by_aspect` restricted to `lines`: a stable sort by aspect ratio.
+        lines.sort_by(|&a, &b| aspect(&crops[a]).total_cmp(&aspect(&crops[b])));
+        let order = lines;
         // RapidOCR's batches, widest first: batches are independent, so the
         // order they run in changes nothing but the wall time, and starting
         // with the longest keeps one worker from finishing the widest batch
@@ -113,7 +172,7 @@ impl Recognizer {
 
     /// Lines of one batch as RapidOCR builds it: every image resized to
     /// height 48 and right-padded with zeros to `run.width`.
-    fn run(&self, model: &Model, crops: &[Image3], run: &Run<'_>) -> Result<Vec<(String, f64)>, VisionError> {
+    fn run(&self, model: &Model, crops: &[Image3], run: &Run<'_>) -> Result<Vec<LineRead>, VisionError> {
         let (batch, width) = (run.lines, run.width);
         let plane = HEIGHT * width;
         let t0 = std::time::Instant::now();
@@ -152,23 +211,44 @@ impl Recognizer {
 
     /// CTC greedy decoding: argmax per step, merge repeats, drop blanks; the
     /// score is the mean of the kept maxima, each rounded to five decimals.
-    fn decode(&self, probs: &[f32], classes: usize) -> (String, f64) {
+    fn decode(&self, probs: &[f32], classes: usize) -> LineRead {
         let mut text = String::new();
         let mut confs = Vec::new();
         let mut prev = usize::MAX;
+        let mut choices = Vec::with_capacity(probs.len() / classes.max(1));
+        let mut weakest_char = 1f32;
         for step in probs.chunks_exact(classes) {
             let (best, best_p) = first_argmax(step);
+            choices.push(best);
             if best != prev && best != 0 {
                 text.push_str(&self.chars[best]);
                 confs.push(py_round5(best_p as f64));
+                weakest_char = weakest_char.min(best_p);
             }
             prev = best;
         }
         if confs.is_empty() {
             confs.push(0.0);
         }
-        (text, np_round5(np_mean(&confs)))
+        let doubt = self.doubts.then(|| Doubt { weakest_char, rival: rival(probs, classes, &choices) });
+        LineRead { text, score: np_round5(np_mean(&confs)), doubt }
     }
+}
+
+/// [`Doubt::rival`] of one line's output, given each step's choice.
+fn rival(probs: &[f32], classes: usize, choices: &[usize]) -> f32 {
+    let mut rival = 0f32;
+    for (t, step) in probs.chunks_exact(classes).enumerate() {
+        let before = t.checked_sub(1).map(|b| choices[b]);
+        let after = choices.get(t + 1).copied();
+        for (c, &p) in step.iter().enumerate() {
+            // Most classes fail the first test, so the rest is rarely asked.
+            if p > rival && c != 0 && c != choices[t] && Some(c) != before && Some(c) != after {
+                rival = p;
+            }
+        }
+    }
+    rival
 }
 
 /// The index and value of the first maximum of `v` (NumPy's `argmax` and
@@ -207,7 +287,22 @@ fn first_argmax(v: &[f32]) -> (usize, f32) {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_argmax, split};
+    use super::{first_argmax, rival, split};
+
+    #[test]
+    fn rival_ignores_blank_the_choice_and_its_neighbours() {
+        // Four classes (0 = blank), three steps choosing 1, 0, 2.
+        let probs = [
+            0.1, 0.6, 0.1, 0.2, // 3 competes with 1 at step 0
+            0.5, 0.2, 0.25, 0.05, // 1 and 2 are the neighbours' choices
+            0.3, 0.1, 0.55, 0.05,
+        ];
+        assert_eq!(rival(&probs, 4, &[1, 0, 2]), 0.2);
+        // Without step 0's rival, the best alternative is step 2's class 1
+        // (its neighbour chose blank, so class 1 would add a character).
+        let calm = [0.1, 0.7, 0.1, 0.1, 0.5, 0.2, 0.25, 0.05, 0.3, 0.15, 0.55, 0.0];
+        assert_eq!(rival(&calm, 4, &[1, 0, 2]), 0.15);
+    }
 
     #[test]
     fn batches_split_into_runs_of_two_or_more() {

@@ -1,8 +1,9 @@
 //! The OCR engine against RapidOCR 3.10, and its accuracy on phototest.
 //!
 //! Expected lines come from `scripts/ocr_reference.py` (RapidOCR with its
-//! default PP-OCRv6 models, fed the same RGB pixels; the CRC of the decoded
-//! pixels is checked first). Lines are matched by position in RapidOCR's
+//! default PP-OCRv6 small models, and with `--tiny` the tiny detector and
+//! recogniser, fed the same RGB pixels; the CRC of the decoded pixels is
+//! checked first). Lines are matched by position in RapidOCR's
 //! order: the texts must be equal, every quad corner within 2 px and the
 //! score within 0.005.
 //!
@@ -11,7 +12,7 @@
 
 mod common;
 
-use common::{engine, levenshtein, models_dir, root};
+use common::{cascade_engine, engine, levenshtein, models_dir, root, tiny_engine};
 use parasol_doc::TextLine;
 use parasol_vision::{init_runtime, OcrEngine, OcrModels};
 use serde::Deserialize;
@@ -52,18 +53,29 @@ fn max_corner_deviation(a: &[[f32; 2]; 4], b: &[[f32; 2]; 4]) -> f32 {
     a.iter().zip(b).flat_map(|(p, q)| [(p[0] - q[0]).abs(), (p[1] - q[1]).abs()]).fold(0.0, f32::max)
 }
 
-/// Runs the engine on the reference's image and compares line by line.
-#[track_caller]
-fn check(name: &str) {
-    let path = root().join("crates/vision/tests/data/ocr_expected").join(format!("{name}.json"));
+/// The reference's lines for `name` in `dir` (under tests/data) and the
+/// image, whose decoded pixels are checked against the reference's.
+fn expected(dir: &str, name: &str) -> (Expected, image::RgbImage) {
+    let path = root().join("crates/vision/tests/data").join(dir).join(format!("{name}.json"));
     let text =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let expected: Expected = serde_json::from_str(&text).expect("valid expected json");
     let img = load(&expected.image);
     assert_eq!((img.width(), img.height()), (expected.width, expected.height), "{name}: image size");
     assert_eq!(crc32(img.as_raw()), expected.rgb_crc32, "{name}: decoded pixels differ from the reference's");
+    (expected, img)
+}
 
-    let got = engine().recognize(&img).expect("ocr runs");
+/// Runs the engine on the reference's image and compares line by line.
+#[track_caller]
+fn check(name: &str) {
+    check_with(engine(), "ocr_expected", name);
+}
+
+#[track_caller]
+fn check_with(engine: &OcrEngine, dir: &str, name: &str) {
+    let (expected, img) = self::expected(dir, name);
+    let got = engine.recognize(&img).expect("ocr runs");
     let mut problems = Vec::new();
     let (mut max_dev, mut max_score) = (0f32, 0f32);
     for (i, (g, e)) in got.iter().zip(&expected.lines).enumerate() {
@@ -121,6 +133,44 @@ fn old_newspaper_matches_rapidocr() {
 #[test]
 fn large_scan_matches_rapidocr() {
     check("scan_8071_093");
+}
+
+#[test]
+fn tiny_models_match_rapidocr() {
+    for name in ["phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper"] {
+        check_with(tiny_engine(), "ocr_expected_tiny", name);
+    }
+}
+
+/// The cascade finds the same lines as the small models (same detector) and
+/// reads them as the small recogniser does, but for a few characters where
+/// the tiny one was sure and differs.
+#[test]
+fn cascade_reads_like_the_small_models() {
+    for (name, max_cer) in [("old_newspaper", 0.002), ("funsd_82092117", 0.008), ("sroie_000", 0.015)] {
+        let (expected, img) = expected("ocr_expected", name);
+        let got = cascade_engine().recognize(&img).expect("ocr runs");
+        let got_text = normalise(got.iter().map(|l| l.text.as_str()));
+        let want_text = normalise(expected.lines.iter().map(|l| l.text.as_str()));
+        let edits = levenshtein(&got_text, &want_text);
+        let cer = edits as f64 / want_text.len() as f64;
+        eprintln!("{name}: cascade differs from small by {edits} of {} characters", want_text.len());
+        assert!(cer <= max_cer, "{name}: cascade CER {cer:.4} against the small models, above {max_cer}");
+        // Lines the tiny reading keeps can pass the score filter where the
+        // small one would not, or the other way round; every other line
+        // keeps its box.
+        let matched = got
+            .iter()
+            .filter(|g| {
+                expected.lines.iter().any(|e| max_corner_deviation(&g.quad, &e.quad) <= CORNER_TOLERANCE)
+            })
+            .count();
+        assert!(
+            matched + 2 >= expected.lines.len().max(got.len()),
+            "{name}: {matched} of {} lines keep their boxes",
+            got.len()
+        );
+    }
 }
 
 /// Lines joined by single spaces, runs of whitespace collapsed.

@@ -37,6 +37,31 @@ pub fn engine() -> &'static OcrEngine {
     })
 }
 
+/// The OCR engine with the PP-OCRv6 tiny detector and recogniser, loaded once.
+pub fn tiny_engine() -> &'static OcrEngine {
+    static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| load(OcrModels::tiny_in_dir(&models_dir())))
+}
+
+/// The cascade (small detector, tiny then small recogniser), loaded once.
+pub fn cascade_engine() -> &'static OcrEngine {
+    static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| load(OcrModels::cascade_in_dir(&models_dir())))
+}
+
+fn load(models: OcrModels) -> OcrEngine {
+    let dir = models_dir();
+    init_runtime(&dir.join("libonnxruntime.so.1.31.1")).expect("onnx runtime loads");
+    for path in [&models.det, &models.rec].into_iter().chain(models.dict.as_ref()) {
+        assert!(
+            path.is_file(),
+            "missing model file {}: run `python3 scripts/fetch_models.py`",
+            path.display()
+        );
+    }
+    OcrEngine::new(&models, 2).expect("ocr models load")
+}
+
 /// Levenshtein distance over characters.
 pub fn levenshtein(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
