@@ -8,7 +8,8 @@
 //! `--ocr-images FILE` it also writes the 150-dpi page images it OCR'd to
 //! `target/bench-pages/` and lists them in FILE, so `scripts/bench_ocr.sh`
 //! can time RapidOCR on exactly the same pixels. `--scans-only` skips the
-//! born-digital PDFs; `PARASOL_BENCH_RUNS` sets the runs per scan (3), and
+//! born-digital PDFs; `PARASOL_BENCH_RUNS` sets the runs per scan (3),
+//! `PARASOL_BENCH_OCR=small|tiny` the OCR models (default: the cascade), and
 //! `PARASOL_LOG=parasol_pipeline=debug,parasol_vision=debug` prints the
 //! time of every stage.
 
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use parasol_doc::TextOrigin;
-use parasol_pipeline::{Engine, EngineConfig, OcrMode, Options};
+use parasol_pipeline::{Engine, EngineConfig, OcrMode, OcrModel, Options};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -73,9 +74,15 @@ fn main() {
         corpus.join("ocr/tesseract-test/phototest.tif"),
         corpus.join("docling/ocr/sources/old_newspaper.png"),
     ];
-    let ocr = Options { ocr: OcrMode::Force, ..Options::default() };
+    let ocr_model = match std::env::var("PARASOL_BENCH_OCR").as_deref() {
+        Ok("small") => OcrModel::Small,
+        Ok("tiny") => OcrModel::Tiny,
+        Ok("cascade") | Err(_) => OcrModel::Cascade,
+        Ok(other) => panic!("PARASOL_BENCH_OCR={other}: expected cascade, small or tiny"),
+    };
+    let ocr = Options { ocr: OcrMode::Force, ocr_model, ..Options::default() };
     let mut listed = Vec::new();
-    println!("OCR (--ocr force), median of {runs} runs:");
+    println!("OCR (--ocr force, {ocr_model:?} models), median of {runs} runs:");
     let mut total = 0.0;
     for scan in &scans {
         let mut times = Vec::new();

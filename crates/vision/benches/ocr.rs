@@ -8,6 +8,7 @@
 //! cargo bench -p parasol-vision --bench ocr -- a.png b.tif   # these images instead
 //! PARASOL_LOG=parasol_vision=debug cargo bench -p parasol-vision --bench ocr   # per stage
 //! PARASOL_BENCH_UPRIGHT=1 cargo bench -p parasol-vision --bench ocr   # recognize_upright
+//! PARASOL_BENCH_OCR=cascade cargo bench -p parasol-vision --bench ocr  # or tiny (default: small)
 //! ```
 //!
 //! The 150-dpi page is the 300-dpi scan `8071_093.3B.tif` of the shared
@@ -87,8 +88,18 @@ fn main() {
     assert!(lib.is_file(), "missing {}: run `python3 scripts/fetch_models.py`", lib.display());
     init_runtime(&lib).expect("onnx runtime loads");
     let t = Instant::now();
-    let engine = OcrEngine::new(&OcrModels::in_dir(&dir), threads).expect("ocr models load");
-    println!("parasol models loaded in {:.0} ms ({threads} threads)", t.elapsed().as_secs_f64() * 1000.0);
+    let which = std::env::var("PARASOL_BENCH_OCR").unwrap_or_else(|_| "small".into());
+    let models = match which.as_str() {
+        "small" => OcrModels::in_dir(&dir),
+        "cascade" => OcrModels::cascade_in_dir(&dir),
+        "tiny" => OcrModels::tiny_in_dir(&dir),
+        other => panic!("PARASOL_BENCH_OCR={other}: expected small, cascade or tiny"),
+    };
+    let engine = OcrEngine::new(&models, threads).expect("ocr models load");
+    println!(
+        "parasol {which} models loaded in {:.0} ms ({threads} threads)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
 
     let images: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     if !images.is_empty() {
