@@ -101,6 +101,55 @@ fn yolo_layout_finds_the_same_structure() {
     }
 }
 
+/// Character edit distance.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `--ocr-model` reaches the OCR engine: the scan's text with each model set
+/// stays close to the default cascade's golden text, and tiny (a different
+/// recogniser and detector) is not identical to it.
+#[test]
+fn ocr_models_read_the_scan_alike() {
+    let golden = std::fs::read_to_string(root().join("tests/golden/report-scan.txt")).unwrap();
+    let golden: Vec<char> = golden.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+    let mut texts = Vec::new();
+    for (model, max_cer) in [("small", 0.003), ("tiny", 0.01)] {
+        let out = tempdir(&format!("ocr-model-{model}"));
+        let run = parasol(
+            &[
+                os("convert"),
+                path_os(&root().join("samples/report-scan.png")),
+                os("--out"),
+                path_os(&out),
+                os("--format"),
+                os("txt"),
+                os("--layout"),
+                os("picodet"),
+                os("--ocr-model"),
+                os(model),
+            ],
+            LIMIT,
+        );
+        assert_eq!(run.code(), Some(0), "stderr: {}", run.stderr);
+        let text = std::fs::read_to_string(out.join("report-scan.txt")).unwrap();
+        let text: Vec<char> = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+        let cer = levenshtein(&text, &golden) as f64 / golden.len() as f64;
+        eprintln!("{model}: {cer:.4} from the cascade's golden text");
+        assert!(cer <= max_cer, "{model}: CER {cer:.4} from the cascade's text, above {max_cer}");
+        texts.push(text);
+    }
+    assert_ne!(texts[1], golden, "--ocr-model tiny gave the cascade's exact text");
+}
+
 #[test]
 fn ids_are_in_order_and_unique() {
     let out = tempdir("ids");
