@@ -6,6 +6,14 @@
 //! full-width figure between column blocks cutting them into two bands.
 //! Small overlaps (a few pixels of jitter between neighbours) do not block a
 //! cut: boxes are shrunk by a tolerance before projecting.
+//!
+//! Where no cut exists, a gutter crossed by one or two narrow boxes (a
+//! picture set into two columns, the text wrapping around it, and its
+//! caption) is cut anyway: the crossing boxes are set aside, the rest is cut,
+//! and each goes back in before the first block it is read before. Failing
+//! that (a newspaper page whose title spans some columns while an
+//! advertisement beside it spans the title's height), the boxes are read by
+//! precedence ([`by_precedence`]).
 
 use parasol_doc::BBox;
 
@@ -100,12 +108,138 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, 
             cut(boxes, first, out, depth + 1, rtl);
             cut(boxes, second, out, depth + 1, rtl);
         }
-        // Overlapping boxes leave no cut: fall back to top-to-bottom.
-        None => {
-            sort_top_down(boxes, &mut idx, rtl);
-            out.extend(idx);
+        // Interlocking boxes leave no cut.
+        None => match crossed_gutter(boxes, &idx) {
+            Some(crossing) => {
+                let fixed: Vec<usize> = idx.iter().copied().filter(|i| !crossing.contains(i)).collect();
+                let mut order = Vec::with_capacity(idx.len());
+                cut(boxes, fixed, &mut order, depth + 1, rtl);
+                out.extend(insert_floats(boxes, order, crossing, rtl));
+            }
+            None => out.extend(by_precedence(boxes, &idx, rtl)),
+        },
+    }
+}
+
+/// The boxes crossing the best gutter that only a few narrow boxes cross:
+/// a vertical line with real columns on both sides ([`is_column_pair`]),
+/// crossed by at most two boxes, each under half the region's width. The
+/// fewest crossings win, then the narrowest crossing boxes.
+fn crossed_gutter(boxes: &[BBox], idx: &[usize]) -> Option<Vec<usize>> {
+    let width = extent(boxes, idx).width();
+    let spans: Vec<(f32, f32)> = idx.iter().map(|&i| span(&boxes[i], Axis::X)).collect();
+    let mut best: Option<(usize, f32, Vec<usize>)> = None;
+    for &(_, x) in &spans {
+        let crossing: Vec<usize> = (0..idx.len()).filter(|&k| spans[k].0 < x && x < spans[k].1).collect();
+        if crossing.is_empty() || crossing.len() > 2 {
+            continue;
+        }
+        let crossing_width: f32 = crossing.iter().map(|&k| boxes[idx[k]].width()).sum();
+        if crossing.iter().any(|&k| boxes[idx[k]].width() >= 0.5 * width) {
+            continue;
+        }
+        let left: Vec<usize> = (0..idx.len()).filter(|&k| spans[k].1 <= x).map(|k| idx[k]).collect();
+        let right: Vec<usize> = (0..idx.len()).filter(|&k| spans[k].0 >= x).map(|k| idx[k]).collect();
+        if left.is_empty() || right.is_empty() || !is_column_pair(boxes, &left, &right) {
+            continue;
+        }
+        let better = best.as_ref().is_none_or(|(n, w, _)| (crossing.len(), crossing_width) < (*n, *w));
+        if better {
+            best = Some((crossing.len(), crossing_width, crossing.iter().map(|&k| idx[k]).collect()));
         }
     }
+    best.map(|(_, _, crossing)| crossing)
+}
+
+/// `order` with each of `floats` (top ones first) inserted before the first
+/// box it is read before ([`precedes`]), else after the last box read before
+/// it, else at the end.
+fn insert_floats(boxes: &[BBox], mut order: Vec<usize>, mut floats: Vec<usize>, rtl: bool) -> Vec<usize> {
+    sort_top_down(boxes, &mut floats, rtl);
+    for f in floats {
+        let all: Vec<usize> = order.iter().copied().chain([f]).collect();
+        let spans: Vec<Spans> = all.iter().map(|&i| spans_of(&boxes[i])).collect();
+        let me = all.len() - 1;
+        let pos = (0..order.len())
+            .find(|&k| precedes(&spans, me, k, rtl))
+            .or_else(|| (0..order.len()).rev().find(|&k| precedes(&spans, k, me, rtl)).map(|k| k + 1))
+            .unwrap_or(order.len());
+        order.insert(pos, f);
+    }
+    order
+}
+
+fn spans_of(b: &BBox) -> Spans {
+    (span(b, Axis::X), span(b, Axis::Y))
+}
+
+fn overlaps(a: (f32, f32), b: (f32, f32)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// A box's spans (shrunk as for cutting) across and down.
+type Spans = ((f32, f32), (f32, f32));
+
+/// Whether box `a` is read before box `b` (T. Breuel's rules for text
+/// lines, applied to blocks): in a shared column (their horizontal spans
+/// overlap) the upper one first; otherwise the one on the reading side,
+/// unless a third box lies wholly between them vertically and reaches across
+/// both (a title or a full-width figure that separates an upper band of
+/// columns from a lower one). A column's blocks thus all precede the next
+/// column's, even where the next column's first block is level with only
+/// the first one of them. Spans are shrunk as for cutting, so a pair is
+/// related at most one way.
+fn precedes(spans: &[Spans], a: usize, b: usize, rtl: bool) -> bool {
+    let ((ax, ay), (bx, by)) = (spans[a], spans[b]);
+    if overlaps(ax, bx) {
+        return ay.1 <= by.0;
+    }
+    let reading_side = if rtl { bx.1 <= ax.0 } else { ax.1 <= bx.0 };
+    if !reading_side {
+        return false;
+    }
+    if overlaps(ay, by) {
+        return true;
+    }
+    let (upper, lower) = if ay.1 <= by.0 { (ay, by) } else { (by, ay) };
+    let (first, second) = if ax.0 < bx.0 { (ax, bx) } else { (bx, ax) };
+    !spans.iter().enumerate().any(|(k, &(cx, cy))| {
+        k != a && k != b && cy.0 >= upper.1 && cy.1 <= lower.0 && cx.0 < first.1 && cx.1 > second.0
+    })
+}
+
+/// `idx` in an order that respects [`precedes`] (Kahn's algorithm), taking
+/// the topmost box (then the one on the reading side) among those whose
+/// predecessors are all read. A cycle, which overlapping boxes can still
+/// form, is broken the same way: the topmost unread box goes next.
+fn by_precedence(boxes: &[BBox], idx: &[usize], rtl: bool) -> Vec<usize> {
+    let n = idx.len();
+    let spans: Vec<Spans> = idx.iter().map(|&i| spans_of(&boxes[i])).collect();
+    let after: Vec<Vec<usize>> =
+        (0..n).map(|a| (0..n).filter(|&b| a != b && precedes(&spans, a, b, rtl)).collect()).collect();
+    let mut waiting = vec![0usize; n];
+    for &b in after.iter().flatten() {
+        waiting[b] += 1;
+    }
+    let local: Vec<BBox> = idx.iter().map(|&i| boxes[i]).collect();
+    let mut rank: Vec<usize> = (0..n).collect();
+    sort_top_down(&local, &mut rank, rtl);
+    let mut done = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let next = rank
+            .iter()
+            .copied()
+            .find(|&k| !done[k] && waiting[k] == 0)
+            .or_else(|| rank.iter().copied().find(|&k| !done[k]));
+        let Some(k) = next else { break };
+        done[k] = true;
+        for &b in &after[k] {
+            waiting[b] = waiting[b].saturating_sub(1);
+        }
+        out.push(idx[k]);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -163,6 +297,66 @@ mod tests {
         ];
         assert_eq!(xy_cut_dir(&boxes, true), [0, 2, 1]);
         assert_eq!(xy_cut_dir(&boxes, false), [0, 1, 2]);
+    }
+
+    #[test]
+    fn interlocking_newspaper_blocks_read_column_by_column() {
+        // The title spans four columns; an advertisement beside it is as
+        // tall as the first lines, and more advertisements interlock below,
+        // so no cut exists. The columns' first lines sit level with the
+        // title's baseline on a skewed scan.
+        let boxes = [
+            b(520.0, 80.0, 665.0, 220.0),  // 0 column 4
+            b(55.0, 85.0, 205.0, 555.0),   // 1 column 1
+            b(210.0, 84.0, 365.0, 225.0),  // 2 column 2
+            b(370.0, 82.0, 515.0, 235.0),  // 3 column 3
+            b(55.0, 60.0, 665.0, 79.0),    // 4 title
+            b(672.0, 55.0, 815.0, 290.0),  // 5 pharmacy advertisement
+            b(210.0, 240.0, 510.0, 395.0), // 6 advertisement under columns 2-3
+            b(520.0, 300.0, 820.0, 670.0), // 7 advertisement under column 4
+            b(60.0, 565.0, 205.0, 915.0),  // 8 advertisement under column 1
+            b(215.0, 405.0, 515.0, 910.0), // 9 theatre advertisement
+        ];
+        // The title first, the columns in order; the advertisements fall
+        // between them where they sit in a column's flow (no cut and no
+        // category tells an advertisement from an article here).
+        let order = xy_cut(&boxes);
+        let at = |i: usize| order.iter().position(|&k| k == i).unwrap();
+        assert_eq!(order[0], 4);
+        assert!(at(1) < at(2) && at(2) < at(3) && at(3) < at(0), "{order:?}");
+    }
+
+    #[test]
+    fn a_picture_set_into_two_columns_does_not_interleave_them() {
+        // A magazine page (tesseract-test 8087_054, 2560×3300 px; the boxes
+        // below in thousandths): the picture and its caption straddle the
+        // gutter, the columns' text wraps around them.
+        let px = |x0: f32, y0: f32, x1: f32, y1: f32| b(x0 * 2.56, y0 * 3.3, x1 * 2.56, y1 * 3.3);
+        let boxes = [
+            px(430.0, 115.0, 564.0, 132.0), // 0 running head
+            px(106.0, 178.0, 486.0, 224.0), // 1 left column
+            px(106.0, 224.0, 486.0, 297.0), // 2
+            px(107.0, 296.0, 315.0, 427.0), // 3 beside the picture
+            px(508.0, 181.0, 886.0, 211.0), // 4 right column
+            px(508.0, 210.0, 889.0, 298.0), // 5
+            px(338.0, 312.0, 657.0, 690.0), // 6 picture
+            px(680.0, 296.0, 888.0, 428.0), // 7 beside the picture
+            px(107.0, 426.0, 316.0, 718.0), // 8
+            px(417.0, 698.0, 577.0, 794.0), // 9 caption
+            px(106.0, 717.0, 486.0, 850.0), // 10
+            px(106.0, 848.0, 486.0, 952.0), // 11
+            px(680.0, 427.0, 889.0, 704.0), // 12
+            px(601.0, 705.0, 888.0, 762.0), // 13
+            px(508.0, 763.0, 889.0, 953.0), // 14
+        ];
+        let order = xy_cut(&boxes);
+        let text: Vec<usize> = order.iter().copied().filter(|&i| i != 6 && i != 9).collect();
+        assert_eq!(text, [0, 1, 2, 3, 8, 10, 11, 4, 5, 7, 12, 13, 14]);
+        let at = |i: usize| order.iter().position(|&k| k == i).unwrap();
+        assert!(
+            at(3) < at(6) && at(6) < at(10),
+            "the picture comes where the left column meets it: {order:?}"
+        );
     }
 
     proptest! {
