@@ -27,7 +27,7 @@ use parasol_doc::{Category, Document, TextOrigin};
 use parasol_source::{OpenOptions, Source};
 use parasol_vision::layout::{LayoutDetector, LayoutModelKind};
 use parasol_vision::table::TableStructure;
-use parasol_vision::{DraftModel, OcrEngine, OcrModels};
+use parasol_vision::{OcrEngine, OcrModels};
 
 pub use models::{ModelStore, FETCH_COMMAND};
 pub use parasol_source::{Kind, Limit, Limits, SourceError};
@@ -180,9 +180,8 @@ pub struct Converted {
 #[derive(Debug)]
 pub struct Engine {
     config: EngineConfig,
-    ocr_cascade: OnceLock<OcrEngine>,
-    ocr_small: OnceLock<OcrEngine>,
-    ocr_tiny: OnceLock<OcrEngine>,
+    /// One engine per [`OcrModel`], loaded on first use.
+    ocr: [OnceLock<OcrEngine>; 3],
     table: OnceLock<TableStructure>,
     picodet: OnceLock<Box<dyn LayoutDetector>>,
     yolo: OnceLock<Box<dyn LayoutDetector>>,
@@ -208,9 +207,7 @@ impl Engine {
         parasol_source::init_pdfium(&pdfium)?;
         Ok(Engine {
             config,
-            ocr_cascade: OnceLock::new(),
-            ocr_small: OnceLock::new(),
-            ocr_tiny: OnceLock::new(),
+            ocr: Default::default(),
             table: OnceLock::new(),
             picodet: OnceLock::new(),
             yolo: OnceLock::new(),
@@ -223,37 +220,17 @@ impl Engine {
     }
 
     fn ocr(&self, model: OcrModel) -> Result<&OcrEngine, PipelineError> {
-        let cell = match model {
-            OcrModel::Cascade => &self.ocr_cascade,
-            OcrModel::Small => &self.ocr_small,
-            OcrModel::Tiny => &self.ocr_tiny,
-        };
-        get_or_load(cell, || {
+        get_or_load(&self.ocr[model as usize], || {
             self.runtime()?;
-            let m = &self.config.models;
-            let small = || -> Result<OcrModels, PipelineError> {
-                Ok(OcrModels {
-                    det: m.require(models::files::OCR_DET)?,
-                    cls: m.require(models::files::OCR_CLS)?,
-                    rec: m.require(models::files::OCR_REC)?,
-                    dict: None,
-                    draft: None,
-                })
-            };
-            let tiny_rec = || -> Result<DraftModel, PipelineError> {
-                Ok(DraftModel {
-                    rec: m.require(models::files::OCR_REC_TINY)?,
-                    dict: Some(m.require(models::files::OCR_DICT_TINY)?),
-                })
-            };
+            let store = &self.config.models;
             let models = match model {
-                OcrModel::Cascade => OcrModels { draft: Some(tiny_rec()?), ..small()? },
-                OcrModel::Small => small()?,
-                OcrModel::Tiny => {
-                    let DraftModel { rec, dict } = tiny_rec()?;
-                    OcrModels { det: m.require(models::files::OCR_DET_TINY)?, rec, dict, ..small()? }
-                }
+                OcrModel::Cascade => OcrModels::cascade_in_dir(store.dir()),
+                OcrModel::Small => OcrModels::in_dir(store.dir()),
+                OcrModel::Tiny => OcrModels::tiny_in_dir(store.dir()),
             };
+            for path in models.files() {
+                store.require(&path.file_name().unwrap_or_default().to_string_lossy())?;
+            }
             Ok(OcrEngine::new(&models, self.config.threads)?)
         })
     }

@@ -11,12 +11,6 @@ pub const FETCH_COMMAND: &str = "python3 scripts/fetch_models.py";
 pub mod files {
     pub const ONNXRUNTIME: &str = "libonnxruntime.so.1.31.1";
     pub const PDFIUM: &str = "libpdfium.so";
-    pub const OCR_DET: &str = "PP-OCRv6_det_small.onnx";
-    pub const OCR_CLS: &str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx";
-    pub const OCR_REC: &str = "PP-OCRv6_rec_small.onnx";
-    pub const OCR_DET_TINY: &str = "PP-OCRv6_det_tiny.onnx";
-    pub const OCR_REC_TINY: &str = "PP-OCRv6_rec_tiny.onnx";
-    pub const OCR_DICT_TINY: &str = "PP-OCRv6_rec_tiny_dict.txt";
     pub const TABLE: &str = "slanet-plus.onnx";
 }
 

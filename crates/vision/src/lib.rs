@@ -206,6 +206,17 @@ impl OcrModels {
         }
     }
 
+    /// Every file these models read.
+    pub fn files(&self) -> Vec<&Path> {
+        let draft = self.draft.iter().flat_map(|d| std::iter::once(&d.rec).chain(&d.dict));
+        [&self.det, &self.cls, &self.rec]
+            .into_iter()
+            .chain(&self.dict)
+            .chain(draft)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+
     /// The small models with the tiny recogniser as a first pass, in `dir`.
     pub fn cascade_in_dir(dir: &Path) -> OcrModels {
         let tiny = OcrModels::tiny_in_dir(dir);

@@ -28,12 +28,12 @@ const TEXT_SCORE: f64 = 0.5;
 /// probability at some step ([`Doubt::rival`](crate::rec::Doubt::rival)) ...
 const DRAFT_MAX_RIVAL: f32 = 0.1;
 /// ... or when one of its characters got less than this
-/// ([`Doubt::weakest_char`](crate::rec::Doubt::weakest_char)). With PP-OCRv6 tiny as the draft and small as
-/// the main recogniser, on the OCR suite's 4,194 lines (87 scans, forms and
-/// receipts) this reads 43 % of the lines again, and the cascade's text
-/// differs from small's alone by 0.19 % of characters; on clean printed
-/// pages (report-scan, old_newspaper) 28 % of the lines, 0.05 %. The
-/// measurements are in `docs/BENCHMARKS.md`.
+/// ([`Doubt::weakest_char`](crate::rec::Doubt::weakest_char)). With PP-OCRv6
+/// tiny as the draft and small as the main recogniser, on the OCR suite's
+/// 4,194 lines (87 scans, forms and receipts) this reads 43 % of the lines
+/// again, and the cascade's text differs from small's alone by 0.19 % of
+/// characters; on clean printed pages (report-scan, old_newspaper) 28 % of
+/// the lines, 0.05 %. The measurements are in `docs/BENCHMARKS.md`.
 const DRAFT_MIN_CHAR: f32 = 0.3;
 /// Upper bound on parallel classifier and recogniser sessions.
 const MAX_SESSIONS: usize = 4;
@@ -74,12 +74,12 @@ impl OcrEngine {
         };
         let cls = Classifier::new(sessions(&models.cls, OcrStage::Classification)?);
         let rec = Recognizer::new(sessions(&models.rec, OcrStage::Recognition)?, models.dict.as_deref())?;
-        let draft = match &models.draft {
-            Some(d) => Some(
-                Recognizer::new(sessions(&d.rec, OcrStage::Recognition)?, d.dict.as_deref())?.with_doubts(),
-            ),
-            None => None,
-        };
+        let draft = (models.draft.as_ref())
+            .map(|d| {
+                Ok(Recognizer::new(sessions(&d.rec, OcrStage::Recognition)?, d.dict.as_deref())?
+                    .with_doubts())
+            })
+            .transpose()?;
         Ok(OcrEngine { det, cls, rec, draft, workers })
     }
 

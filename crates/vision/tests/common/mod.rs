@@ -52,7 +52,7 @@ pub fn cascade_engine() -> &'static OcrEngine {
 fn load(models: OcrModels) -> OcrEngine {
     let dir = models_dir();
     init_runtime(&dir.join("libonnxruntime.so.1.31.1")).expect("onnx runtime loads");
-    for path in [&models.det, &models.rec].into_iter().chain(models.dict.as_ref()) {
+    for path in models.files() {
         assert!(
             path.is_file(),
             "missing model file {}: run `python3 scripts/fetch_models.py`",
