@@ -10,6 +10,11 @@ and packages whose files are all present are not downloaded again.
     python3 scripts/fetch_models.py --group all     # every group
     python3 scripts/fetch_models.py --dest DIR      # default: $PARASOL_MODELS or models/files
 
+Derived files (`[[derived]]` in the manifest, e.g. the int8 recogniser) are
+made from fetched ones by a script of the repository, run in a throwaway venv
+holding exactly the tools the entry pins (installed with pip, `--no-deps`),
+and checked by SHA-256 like the rest.
+
 Standard library only (Python >= 3.11 for tomllib).
 """
 
@@ -71,6 +76,37 @@ def read_member(archive: Path, member: str) -> bytes:
         return f.read()
 
 
+def derive(entry: dict, dest: Path) -> bool:
+    """Makes `entry["file"]` with its script in a venv of its pinned tools;
+    False (and nothing left behind) when the result is not the pinned one."""
+    out = dest / entry["file"]
+    source = dest / entry["from"]
+    if not source.is_file():
+        print(f"error: {entry['file']} is made from {entry['from']}, which is missing",
+              file=sys.stderr)
+        return False
+    print(f"deriving {entry['file']} from {entry['from']} ({entry['script']})", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = Path(tmp) / "venv"
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        python = venv / "bin" / "python"
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--no-deps", "--only-binary=:all:", *entry["tools"]], check=True)
+        part = Path(tmp) / entry["file"]
+        args = [a.format(source=source, out=part, root=ROOT) for a in entry["args"]]
+        subprocess.run([str(python), str(ROOT / entry["script"]), *args], check=True)
+        digest = sha256(part)
+        if digest != entry["sha256"]:
+            print(f"error: derived {entry['file']} has sha256 {digest}, expected {entry['sha256']}",
+                  file=sys.stderr)
+            return False
+        staged = out.with_name(out.name + ".part")
+        staged.write_bytes(part.read_bytes())
+        staged.replace(out)
+    print(f"  {entry['file']} ok")
+    return True
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dest", type=Path,
@@ -103,6 +139,11 @@ def main() -> int:
                 part.write_bytes(data)
                 part.replace(out)
                 print(f"  {entry['file']} ok")
+    for entry in manifest.get("derived", []):
+        if args.group != "all" and entry.get("group", "core") != args.group:
+            continue
+        if not present(args.dest, entry) and not derive(entry, args.dest):
+            failed = True
     if failed:
         return 1
     print(f"models ready in {args.dest}")

@@ -8,6 +8,7 @@ Run in a throwaway venv (never in the project):
     /tmp/rapidocr-venv/bin/pip install rapidocr==3.10.0 onnxruntime==1.31.1
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py           # write expected JSON
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --tiny    # ... for the tiny models
+    /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --int8    # ... for the int8 recogniser
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench   # time RapidOCR
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench a.png b.tif
 
@@ -69,7 +70,12 @@ TINY = {
     "Rec.model_path": str(MODELS / "PP-OCRv6_rec_tiny.onnx"),
     "Rec.rec_keys_path": str(MODELS / "PP-OCRv6_rec_tiny_dict.txt"),
 }
-# The cases --tiny writes (the large 300-dpi scan is left out: it is slow in a
+# The small recogniser with int8 convolutions, the cascade's second pass
+# (derived by scripts/quantize_rec.py), behind RapidOCR's default detector; its
+# dictionary is in its metadata, as in the float model.
+INT8 = {"Rec.model_path": str(MODELS / "PP-OCRv6_rec_small_int8.onnx")}
+OUT_INT8 = ROOT / "crates" / "vision" / "tests" / "data" / "ocr_expected_int8"
+# The cases --tiny and --int8 write (the large 300-dpi scan is left out: it is slow in a
 # debug test build and adds nothing the others do not cover).
 TINY_CASES = ("phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper")
 
@@ -120,7 +126,7 @@ class _StableArgsortNumpy:
         return np.argsort(a, kind="stable")
 
 
-def engine(stable: bool = True, tiny: bool = False) -> RapidOCR:
+def engine(stable: bool = True, models: dict | None = None) -> RapidOCR:
     if stable:
         rapidocr_cls.np = _StableArgsortNumpy()
         rapidocr_rec.np = _StableArgsortNumpy()
@@ -128,8 +134,7 @@ def engine(stable: bool = True, tiny: bool = False) -> RapidOCR:
         "Global.log_level": "warning",
         "EngineConfig.onnxruntime.intra_op_num_threads": 2,
     }
-    if tiny:
-        params.update(TINY)
+    params.update(models or {})
     return RapidOCR(params=params)
 
 
@@ -141,11 +146,11 @@ def to_json(doc: dict) -> str:
     return body + ', "lines": [\n  ' + ",\n  ".join(rows) + "\n]}\n"
 
 
-def write_expected(out: Path, stable: bool, tiny: bool) -> None:
-    ocr = engine(stable, tiny)
+def write_expected(out: Path, stable: bool, models: dict | None) -> None:
+    ocr = engine(stable, models)
     out.mkdir(parents=True, exist_ok=True)
     for name, rel in CASES.items():
-        if tiny and name not in TINY_CASES:
+        if models and name not in TINY_CASES:
             continue
         rgb = load_rgb(rel)
         bgr = np.ascontiguousarray(rgb[:, :, ::-1])
@@ -204,17 +209,19 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("images", nargs="*", help="with --bench: time these images (PNG, TIFF) instead")
     ap.add_argument("--out", type=Path, help="folder for the expected JSON [default: "
-                    "crates/vision/tests/data/ocr_expected, or ocr_expected_tiny with --tiny]")
+                    "crates/vision/tests/data/ocr_expected, or ocr_expected_tiny/_int8]")
     ap.add_argument("--tiny", action="store_true",
                     help="the PP-OCRv6 tiny detector and recogniser instead of RapidOCR's default small ones")
+    ap.add_argument("--int8", action="store_true",
+                    help="the small recogniser with int8 convolutions (the cascade's second pass)")
     ap.add_argument("--stock", action="store_true",
                     help="keep NumPy's default (unstable) argsort in RapidOCR's batching")
     args = ap.parse_args()
     if args.bench:
         bench(args.runs, args.images)
     else:
-        out = args.out or (OUT_TINY if args.tiny else OUT)
-        write_expected(out, stable=not args.stock, tiny=args.tiny)
+        models, out = (TINY, OUT_TINY) if args.tiny else (INT8, OUT_INT8) if args.int8 else (None, OUT)
+        write_expected(args.out or out, stable=not args.stock, models=models)
     return 0
 
 

@@ -217,9 +217,16 @@ impl OcrModels {
             .collect()
     }
 
-    /// The small models with the tiny recogniser as a first pass, in `dir`.
+    /// The cascade, in `dir`: the small detector, the tiny recogniser as a
+    /// first pass, and the small recogniser with int8 convolutions
+    /// (`PP-OCRv6_rec_small_int8.onnx`, derived by
+    /// `scripts/quantize_rec.py`) for the lines the tiny one is unsure of.
     pub fn cascade_in_dir(dir: &Path) -> OcrModels {
         let tiny = OcrModels::tiny_in_dir(dir);
-        OcrModels { draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }), ..OcrModels::in_dir(dir) }
+        OcrModels {
+            rec: dir.join("PP-OCRv6_rec_small_int8.onnx"),
+            draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }),
+            ..OcrModels::in_dir(dir)
+        }
     }
 }

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{cascade_engine, engine, levenshtein, models_dir, root, tiny_engine};
+use common::{cascade_engine, engine, int8_engine, levenshtein, models_dir, root, tiny_engine};
 use parasol_doc::TextLine;
 use parasol_vision::{init_runtime, OcrEngine, OcrModels};
 use serde::Deserialize;
@@ -74,6 +74,11 @@ fn check(name: &str) {
 
 #[track_caller]
 fn check_with(engine: &OcrEngine, dir: &str, name: &str) {
+    check_within(engine, dir, name, SCORE_TOLERANCE);
+}
+
+#[track_caller]
+fn check_within(engine: &OcrEngine, dir: &str, name: &str, score_tolerance: f32) {
     let (expected, img) = self::expected(dir, name);
     let got = engine.recognize(&img).expect("ocr runs");
     let mut problems = Vec::new();
@@ -83,7 +88,7 @@ fn check_with(engine: &OcrEngine, dir: &str, name: &str) {
         let ds = (g.score - e.score).abs();
         max_dev = max_dev.max(dev);
         max_score = max_score.max(ds);
-        if g.text != e.text || dev > CORNER_TOLERANCE || ds > SCORE_TOLERANCE {
+        if g.text != e.text || dev > CORNER_TOLERANCE || ds > score_tolerance {
             problems.push(format!(
                 "line {i}: got {:?} {:.5} {:?}\n         want {:?} {:.5} {:?}",
                 g.text, g.score, g.quad, e.text, e.score, e.quad
@@ -142,19 +147,63 @@ fn tiny_models_match_rapidocr() {
     }
 }
 
-/// The cascade finds the same lines as the small models (same detector) and
-/// reads them as the small recogniser does, but for a few characters where
-/// the tiny one was sure and differs.
+/// The int8 recogniser (derived by `scripts/quantize_rec.py`) reads as
+/// RapidOCR's own code does with the same model file. Not line for line as
+/// the float models: the crops of both sides differ by a grey level here and
+/// there (which moves the float models' scores by less than 1e-5), and the
+/// int8 model, whose activations snap to 256 levels, turns that into score
+/// changes of up to 0.045 and, on a few lines in a hundred, into another
+/// reading of one to three characters. Same lines and boxes, then; at most
+/// 3 % of the lines and 1 % of the characters read otherwise; the other
+/// scores within 0.08.
 #[test]
-fn cascade_reads_like_the_small_models() {
-    for (name, max_cer) in [("old_newspaper", 0.002), ("funsd_82092117", 0.008), ("sroie_000", 0.015)] {
-        let (expected, img) = expected("ocr_expected", name);
+fn int8_recogniser_matches_rapidocr() {
+    for name in ["phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper"] {
+        let (expected, img) = expected("ocr_expected_int8", name);
+        let got = int8_engine().recognize(&img).expect("ocr runs");
+        assert_eq!(got.len(), expected.lines.len(), "{name}: lines");
+        let (mut edits, mut chars, mut differ, mut max_score) = (0, 0, 0, 0f32);
+        for (g, e) in got.iter().zip(&expected.lines) {
+            let dev = max_corner_deviation(&g.quad, &e.quad);
+            assert!(dev <= CORNER_TOLERANCE, "{name}: {:?} box off by {dev} px", g.text);
+            let (a, b): (Vec<char>, Vec<char>) = (g.text.chars().collect(), e.text.chars().collect());
+            edits += levenshtein(&a, &b);
+            chars += b.len();
+            if g.text == e.text {
+                max_score = max_score.max((g.score - e.score).abs());
+            } else {
+                differ += 1;
+            }
+        }
+        eprintln!(
+            "{name}: {} lines, {differ} read otherwise ({edits} of {chars} characters), \
+             max score difference {max_score:.5}",
+            got.len()
+        );
+        assert!(differ as f64 <= 0.03 * got.len() as f64, "{name}: {differ} lines read otherwise");
+        assert!(edits as f64 <= 0.01 * chars as f64, "{name}: {edits} characters read otherwise");
+        assert!(max_score <= 0.08, "{name}: scores differ by up to {max_score}");
+    }
+}
+
+/// The cascade finds the same lines as the small models (same detector) and
+/// reads them as its second pass, the int8 small recogniser, does alone, but
+/// for a few characters where the tiny one was sure and differs. (How the
+/// int8 recogniser compares with the float one is measured on the OCR suite:
+/// `docs/BENCHMARKS.md`.)
+#[test]
+fn cascade_reads_like_its_second_pass() {
+    for (name, max_cer) in [("old_newspaper", 0.002), ("funsd_82092117", 0.015), ("sroie_000", 0.02)] {
+        let (expected, img) = expected("ocr_expected_int8", name);
         let got = cascade_engine().recognize(&img).expect("ocr runs");
         let got_text = normalise(got.iter().map(|l| l.text.as_str()));
         let want_text = normalise(expected.lines.iter().map(|l| l.text.as_str()));
         let edits = levenshtein(&got_text, &want_text);
         let cer = edits as f64 / want_text.len() as f64;
-        eprintln!("{name}: cascade differs from small by {edits} of {} characters", want_text.len());
+        eprintln!(
+            "{name}: cascade differs from its second pass by {edits} of {} characters",
+            want_text.len()
+        );
         assert!(cer <= max_cer, "{name}: cascade CER {cer:.4} against the small models, above {max_cer}");
         // Lines the tiny reading keeps can pass the score filter where the
         // small one would not, or the other way round; every other line

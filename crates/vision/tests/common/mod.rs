@@ -43,7 +43,18 @@ pub fn tiny_engine() -> &'static OcrEngine {
     ENGINE.get_or_init(|| load(OcrModels::tiny_in_dir(&models_dir())))
 }
 
-/// The cascade (small detector, tiny then small recogniser), loaded once.
+/// The small models with the int8 recogniser (the cascade's second pass),
+/// loaded once.
+pub fn int8_engine() -> &'static OcrEngine {
+    static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let dir = models_dir();
+        load(OcrModels { rec: dir.join("PP-OCRv6_rec_small_int8.onnx"), ..OcrModels::in_dir(&dir) })
+    })
+}
+
+/// The cascade (small detector, tiny then int8 small recogniser), loaded
+/// once.
 pub fn cascade_engine() -> &'static OcrEngine {
     static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
     ENGINE.get_or_init(|| load(OcrModels::cascade_in_dir(&models_dir())))
