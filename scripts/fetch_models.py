@@ -11,9 +11,9 @@ and packages whose files are all present are not downloaded again.
     python3 scripts/fetch_models.py --dest DIR      # default: $PARASOL_MODELS or models/files
 
 Derived files (`[[derived]]` in the manifest, e.g. the int8 recogniser) are
-made from fetched ones by a script of the repository, run in a throwaway venv
-holding exactly the tools the entry pins (installed with pip, `--no-deps`),
-and checked by SHA-256 like the rest.
+made from fetched ones by a script of the repository, run with exactly the
+tools the entry pins (installed with pip `--no-deps` into a throwaway
+folder), and checked by SHA-256 like the rest.
 
 Standard library only (Python >= 3.11 for tomllib).
 """
@@ -77,7 +77,7 @@ def read_member(archive: Path, member: str) -> bytes:
 
 
 def derive(entry: dict, dest: Path) -> bool:
-    """Makes `entry["file"]` with its script in a venv of its pinned tools;
+    """Makes `entry["file"]` with its script and its pinned tools;
     False (and nothing left behind) when the result is not the pinned one."""
     out = dest / entry["file"]
     source = dest / entry["from"]
@@ -87,14 +87,21 @@ def derive(entry: dict, dest: Path) -> bool:
         return False
     print(f"deriving {entry['file']} from {entry['from']} ({entry['script']})", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        venv = Path(tmp) / "venv"
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        python = venv / "bin" / "python"
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--no-deps", "--only-binary=:all:", *entry["tools"]], check=True)
+        # A target folder rather than a venv: it needs no `venv` module, and
+        # pip allows it beside a system Python (PEP 668).
+        tools = Path(tmp) / "tools"
         part = Path(tmp) / entry["file"]
         args = [a.format(source=source, out=part, root=ROOT) for a in entry["args"]]
-        subprocess.run([str(python), str(ROOT / entry["script"]), *args], check=True)
+        env = dict(os.environ, PYTHONPATH=str(tools))
+        try:
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                            "--root-user-action=ignore", "--no-deps", "--only-binary=:all:",
+                            "--target", str(tools), *entry["tools"]], check=True)
+            subprocess.run([sys.executable, "-s", str(ROOT / entry["script"]), *args], check=True, env=env)
+        except subprocess.CalledProcessError as e:
+            print(f"error: deriving {entry['file']} failed: {' '.join(map(str, e.cmd[:4]))} … "
+                  f"exited with {e.returncode}", file=sys.stderr)
+            return False
         digest = sha256(part)
         if digest != entry["sha256"]:
             print(f"error: derived {entry['file']} has sha256 {digest}, expected {entry['sha256']}",

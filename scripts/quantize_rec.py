@@ -4,9 +4,9 @@ cascade, from the float model RapidOCR ships.
 
 Two steps, one of which runs at fetch time:
 
-    quantize SRC RANGES OUT    # run by scripts/fetch_models.py (in a venv of
-                               # its own with the tools pinned in the
-                               # manifest's [[derived]] entry); deterministic
+    quantize SRC RANGES OUT    # run by scripts/fetch_models.py, with the
+                               # tools pinned in the manifest's [[derived]]
+                               # entry; deterministic
     calibrate SRC RANGES       # run by a developer, once, in the RapidOCR
                                # reference venv (see scripts/ocr_reference.py)
 
