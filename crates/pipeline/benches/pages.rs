@@ -9,7 +9,10 @@
 //! `target/bench-pages/` and lists them in FILE, so `scripts/bench_ocr.sh`
 //! can time RapidOCR on exactly the same pixels. `--scans-only` skips the
 //! born-digital PDFs; `PARASOL_BENCH_RUNS` sets the runs per scan (3),
-//! `PARASOL_BENCH_OCR=small|tiny` the OCR models (default: the cascade), and
+//! `PARASOL_BENCH_OCR=small|tiny` the OCR models (default: the cascade),
+//! `PARASOL_BENCH_LAYOUT=yolo|none` the layout model of the scans (default:
+//! PicoDet, the library's default; the CLI's `auto` takes YOLO where its
+//! opt-in weights are installed), and
 //! `PARASOL_LOG=parasol_pipeline=debug,parasol_vision=debug` prints the
 //! time of every stage.
 
@@ -17,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use parasol_doc::TextOrigin;
-use parasol_pipeline::{Engine, EngineConfig, OcrMode, OcrModel, Options};
+use parasol_pipeline::{Engine, EngineConfig, LayoutModel, OcrMode, OcrModel, Options};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -80,9 +83,15 @@ fn main() {
         Ok("cascade") | Err(_) => OcrModel::Cascade,
         Ok(other) => panic!("PARASOL_BENCH_OCR={other}: expected cascade, small or tiny"),
     };
-    let ocr = Options { ocr: OcrMode::Force, ocr_model, ..Options::default() };
+    let layout = match std::env::var("PARASOL_BENCH_LAYOUT").as_deref() {
+        Ok("yolo") => LayoutModel::Yolo,
+        Ok("none") => LayoutModel::None,
+        Ok("picodet") | Err(_) => LayoutModel::PicoDet,
+        Ok(other) => panic!("PARASOL_BENCH_LAYOUT={other}: expected picodet, yolo or none"),
+    };
+    let ocr = Options { ocr: OcrMode::Force, ocr_model, layout, ..Options::default() };
     let mut listed = Vec::new();
-    println!("OCR (--ocr force, {ocr_model:?} models), median of {runs} runs:");
+    println!("OCR (--ocr force, {ocr_model:?} models, {layout:?} layout), median of {runs} runs:");
     let mut total = 0.0;
     for scan in &scans {
         let mut times = Vec::new();
