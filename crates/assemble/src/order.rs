@@ -7,10 +7,13 @@
 //! Small overlaps (a few pixels of jitter between neighbours) do not block a
 //! cut: boxes are shrunk by a tolerance before projecting.
 //!
-//! Where no cut exists, a gutter crossed by one or two narrow boxes (a
-//! picture set into two columns, the text wrapping around it, and its
-//! caption) is cut anyway: the crossing boxes are set aside, the rest is cut,
-//! and each goes back in before the first block it is read before. Failing
+//! Where no cut exists, or only a row cut between boxes that touch (two
+//! columns whose paragraphs end level; then the crossing boxes must be as
+//! tall as a picture), a gutter crossed only by a narrow
+//! cluster of boxes (a picture set into two columns, the text wrapping
+//! around it, and its caption, possibly in pieces) is cut instead: the
+//! crossing boxes are set aside, the rest is cut, and each goes back in
+//! before the first block it is read before. Failing
 //! that (a newspaper page whose title spans some columns while an
 //! advertisement beside it spans the title's height), the boxes are read by
 //! precedence ([`by_precedence`]).
@@ -99,7 +102,18 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, 
     let cols = split(boxes, &idx, Axis::X).filter(|(a, b, _)| rows.is_none() || is_column_pair(boxes, a, b));
     // Side by side parts are read from the right in right-to-left text.
     let mirror = |(a, b, gap): (Vec<usize>, Vec<usize>, f32)| if rtl { (b, a, gap) } else { (a, b, gap) };
+    // A row cut that exists only through the jitter tolerance (its boxes
+    // touch or overlap) is no band: two columns whose paragraphs happen to
+    // end level. Where a gutter crossed by a picture separates columns, the
+    // gutter wins.
+    let floats = match (&rows, &cols) {
+        (Some((above, below, _)), None) if touching(boxes, above, below) => {
+            crossed_gutter(boxes, &idx).filter(|crossing| is_picture_sized(boxes, crossing, &idx))
+        }
+        _ => None,
+    };
     let parts = match (rows, cols) {
+        _ if floats.is_some() => None,
         (Some(r), Some(c)) => Some(if c.2 > r.2 { mirror(c) } else { r }),
         (r, c) => r.or(c.map(mirror)),
     };
@@ -109,7 +123,7 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, 
             cut(boxes, second, out, depth + 1, rtl);
         }
         // Interlocking boxes leave no cut.
-        None => match crossed_gutter(boxes, &idx) {
+        None => match floats.or_else(|| crossed_gutter(boxes, &idx)) {
             Some(crossing) => {
                 let fixed: Vec<usize> = idx.iter().copied().filter(|i| !crossing.contains(i)).collect();
                 let mut order = Vec::with_capacity(idx.len());
@@ -121,21 +135,47 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, 
     }
 }
 
-/// The boxes crossing the best gutter that only a few narrow boxes cross:
-/// a vertical line with real columns on both sides ([`is_column_pair`]),
-/// crossed by at most two boxes, each under half the region's width. The
-/// fewest crossings win, then the narrowest crossing boxes.
+/// Whether `crossing` is as large as a picture set into the columns (a
+/// quarter of the region's width and of its height), not a label astride a
+/// form's gutter.
+fn is_picture_sized(boxes: &[BBox], crossing: &[usize], idx: &[usize]) -> bool {
+    let (float, region) = (extent(boxes, crossing), extent(boxes, idx));
+    float.width() >= 0.25 * region.width() && float.height() >= 0.25 * region.height()
+}
+
+/// Whether the boxes above a row cut reach down to those below it (the gap
+/// is there only because [`span`] shrinks boxes).
+fn touching(boxes: &[BBox], above: &[usize], below: &[usize]) -> bool {
+    let bottom = above.iter().map(|&i| boxes[i].y1).fold(f32::NEG_INFINITY, f32::max);
+    let top = below.iter().map(|&i| boxes[i].y0).fold(f32::INFINITY, f32::min);
+    top <= bottom
+}
+
+/// The boxes crossing the best gutter that only a picture and its caption
+/// cross: a vertical line with real columns on both sides
+/// ([`is_column_pair`]), crossed by at most two boxes each under half the
+/// region's width, or by boxes that together are picture-sized, under half
+/// the region's width and three quarters of its height (a caption may come
+/// as a stack of line boxes; a column is taller). The fewest crossings win,
+/// then the narrowest crossing boxes.
 fn crossed_gutter(boxes: &[BBox], idx: &[usize]) -> Option<Vec<usize>> {
-    let width = extent(boxes, idx).width();
+    let region = extent(boxes, idx);
+    let width = region.width();
     let spans: Vec<(f32, f32)> = idx.iter().map(|&i| span(&boxes[i], Axis::X)).collect();
     let mut best: Option<(usize, f32, Vec<usize>)> = None;
     for &(_, x) in &spans {
         let crossing: Vec<usize> = (0..idx.len()).filter(|&k| spans[k].0 < x && x < spans[k].1).collect();
-        if crossing.is_empty() || crossing.len() > 2 {
+        if crossing.is_empty() {
             continue;
         }
         let crossing_width: f32 = crossing.iter().map(|&k| boxes[idx[k]].width()).sum();
-        if crossing.iter().any(|&k| boxes[idx[k]].width() >= 0.5 * width) {
+        let members: Vec<usize> = crossing.iter().map(|&k| idx[k]).collect();
+        let float = extent(boxes, &members);
+        let few_narrow = crossing.len() <= 2 && crossing.iter().all(|&k| boxes[idx[k]].width() < 0.5 * width);
+        let picture = float.width() < 0.5 * width
+            && float.height() < 0.75 * region.height()
+            && is_picture_sized(boxes, &members, idx);
+        if !few_narrow && !picture {
             continue;
         }
         let left: Vec<usize> = (0..idx.len()).filter(|&k| spans[k].1 <= x).map(|k| idx[k]).collect();
@@ -357,6 +397,39 @@ mod tests {
             at(3) < at(6) && at(6) < at(10),
             "the picture comes where the left column meets it: {order:?}"
         );
+    }
+
+    #[test]
+    fn a_picture_with_a_caption_in_pieces_and_level_paragraphs_keeps_the_columns() {
+        // The same page with PicoDet's regions: the caption comes as five
+        // line boxes, and paragraphs end level across the gutter (boxes
+        // touching within a pixel or two), which left a row cut that only
+        // the jitter tolerance opened.
+        let px = |x0: f32, y0: f32, x1: f32, y1: f32| b(x0 * 2.56, y0 * 3.3, x1 * 2.56, y1 * 3.3);
+        let boxes = [
+            px(430.0, 115.0, 564.0, 132.0), // 0 running head
+            px(106.0, 178.0, 486.0, 297.0), // 1 left column
+            px(107.0, 296.0, 316.0, 718.0), // 2 beside the picture
+            px(334.0, 306.0, 661.0, 693.0), // 3 picture
+            px(106.0, 717.0, 395.0, 820.0), // 4
+            px(417.0, 698.0, 577.0, 725.0), // 5 caption, five lines
+            px(445.0, 719.0, 547.0, 744.0), // 6
+            px(426.0, 746.0, 567.0, 755.0), // 7
+            px(435.0, 757.0, 557.0, 769.0), // 8
+            px(433.0, 771.0, 559.0, 793.0), // 9
+            px(106.0, 820.0, 486.0, 952.0), // 10
+            px(508.0, 181.0, 889.0, 298.0), // 11 right column
+            px(680.0, 296.0, 889.0, 704.0), // 12 beside the picture
+            px(600.0, 705.0, 888.0, 807.0), // 13
+            px(601.0, 806.0, 888.0, 821.0), // 14
+            px(508.0, 821.0, 889.0, 953.0), // 15
+        ];
+        let order = xy_cut(&boxes);
+        let text: Vec<usize> = order.iter().copied().filter(|&i| i != 3 && !(5..=9).contains(&i)).collect();
+        assert_eq!(text, [0, 1, 2, 4, 10, 11, 12, 13, 14, 15], "{order:?}");
+        let at = |i: usize| order.iter().position(|&k| k == i).unwrap();
+        assert!((5..9).all(|i| at(i) < at(i + 1)), "the caption's lines in order: {order:?}");
+        assert!(at(2) < at(3) && at(3) < at(5), "picture, then caption: {order:?}");
     }
 
     proptest! {
