@@ -217,16 +217,22 @@ impl OcrModels {
             .collect()
     }
 
+    /// The small models with the small recogniser's int8 copy
+    /// (`PP-OCRv6_rec_small_int8.onnx`, derived by `scripts/quantize_rec.py`:
+    /// int8 convolutions), in `dir`.
+    pub fn small_int8_in_dir(dir: &Path) -> OcrModels {
+        OcrModels { rec: dir.join("PP-OCRv6_rec_small_int8.onnx"), ..OcrModels::in_dir(dir) }
+    }
+
     /// The cascade, in `dir`: the small detector, the tiny recogniser as a
-    /// first pass, and the small recogniser with int8 convolutions
-    /// (`PP-OCRv6_rec_small_int8.onnx`, derived by
-    /// `scripts/quantize_rec.py`) for the lines the tiny one is unsure of.
+    /// first pass, and the int8 small recogniser
+    /// ([`small_int8_in_dir`](OcrModels::small_int8_in_dir)) for the lines
+    /// the tiny one is unsure of.
     pub fn cascade_in_dir(dir: &Path) -> OcrModels {
         let tiny = OcrModels::tiny_in_dir(dir);
         OcrModels {
-            rec: dir.join("PP-OCRv6_rec_small_int8.onnx"),
             draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }),
-            ..OcrModels::in_dir(dir)
+            ..OcrModels::small_int8_in_dir(dir)
         }
     }
 }

@@ -47,10 +47,7 @@ pub fn tiny_engine() -> &'static OcrEngine {
 /// loaded once.
 pub fn int8_engine() -> &'static OcrEngine {
     static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let dir = models_dir();
-        load(OcrModels { rec: dir.join("PP-OCRv6_rec_small_int8.onnx"), ..OcrModels::in_dir(&dir) })
-    })
+    ENGINE.get_or_init(|| load(OcrModels::small_int8_in_dir(&models_dir())))
 }
 
 /// The cascade (small detector, tiny then int8 small recogniser), loaded
