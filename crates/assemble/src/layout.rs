@@ -72,6 +72,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             None => loose.push(l.clone()),
         }
     }
+    merge_value_columns(regions, &mut kept, &mut lines_in);
     let fonts = {
         let mut f: Vec<f32> = page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect();
         f.sort_by(f32::total_cmp);
@@ -130,6 +131,29 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     // Text outside every region is not lost: it becomes paragraphs.
     out.extend(crate::paragraphs::blocks(&loose));
     order(out)
+}
+
+/// A narrow column of values (amounts, quantities, dates) beside a block of
+/// labels, row for row, joins that block: its rows then read "Total 7.42"
+/// as a receipt or an invoice is read, not all labels and then all values.
+fn merge_value_columns(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [Vec<&TextLine>]) {
+    loop {
+        let pair = kept
+            .iter()
+            .flat_map(|&a| kept.iter().map(move |&b| (a, b)))
+            .find(|&(a, b)| a != b && is_value_region(&regions[a], &lines_in[a], &regions[b], &lines_in[b]));
+        let Some((labels, values)) = pair else { return };
+        let moved = std::mem::take(&mut lines_in[values]);
+        lines_in[labels].extend(moved);
+        kept.retain(|&k| k != values);
+    }
+}
+
+/// Whether region `b` (lines `lb`) is a column of values for region `a`:
+/// both text, and [`is_value_column`](crate::paragraphs::is_value_column).
+fn is_value_region(a: &Region, la: &[&TextLine], b: &Region, lb: &[&TextLine]) -> bool {
+    let text = |c: Category| matches!(c, Category::Paragraph | Category::List);
+    text(a.category) && text(b.category) && crate::paragraphs::is_value_column(&a.bbox, la, &b.bbox, lb)
 }
 
 /// Text cues the layout model cannot see: bullets make lists, small

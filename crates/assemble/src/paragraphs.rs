@@ -2,14 +2,16 @@
 
 use parasol_doc::{BBox, Category, TextLine};
 
-use crate::text::{is_list_item, join_lines};
+use crate::text::{is_list_item, join_lines, rows};
 use crate::Block;
 
-struct Open {
+struct Open<'a> {
     bbox: BBox,
     last: BBox,
     font: f32,
-    lines: Vec<String>,
+    lines: Vec<&'a TextLine>,
+    /// Holds a column of values read row by row with it ([`is_value_column`]).
+    by_rows: bool,
 }
 
 /// The median vertical gap between a line and the nearest line below it
@@ -40,6 +42,48 @@ pub(crate) fn list_text(lines: &[String]) -> String {
         }
     }
     items.into_iter().map(join_lines).collect::<Vec<_>>().join("\n")
+}
+
+/// A narrow column of values (amounts, quantities, dates) beside a block of
+/// labels, row for row, joins that block, whose rows then read "Total 7.42"
+/// as a receipt or an invoice is read, not all labels and then all values.
+fn merge_value_columns(open: &mut Vec<Open<'_>>) {
+    loop {
+        let n = open.len();
+        let pair = (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).find(|&(a, b)| {
+            a != b && is_value_column(&open[a].bbox, &open[a].lines, &open[b].bbox, &open[b].lines)
+        });
+        let Some((labels, values)) = pair else { return };
+        let moved = open.remove(values);
+        let labels = if values < labels { labels - 1 } else { labels };
+        let p = &mut open[labels];
+        p.bbox = p.bbox.union(&moved.bbox);
+        p.lines.extend(moved.lines);
+        p.by_rows = true;
+    }
+}
+
+/// Whether `b` (lines `lb`) is a column of values for `a` (lines `la`): side
+/// by side, `b` under half as wide as `a` and within its height, at least
+/// two lines each, most of `b`'s lines holding a digit and most level with a
+/// line of `a`.
+pub(crate) fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
+    let side_by_side = b.x0 >= a.x1 - 2.0 || b.x1 <= a.x0 + 2.0;
+    let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= 0.8 * b.height();
+    if !side_by_side || !within || b.width() >= 0.5 * a.width() || lb.len() < 2 || la.len() < 2 {
+        return false;
+    }
+    let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();
+    let level = lb
+        .iter()
+        .filter(|l| {
+            la.iter().any(|m| {
+                let h = l.bbox.height().min(m.bbox.height()).max(1.0);
+                (l.bbox.center()[1] - m.bbox.center()[1]).abs() < 0.5 * h
+            })
+        })
+        .count();
+    2 * numeric >= lb.len() && 10 * level >= 7 * lb.len()
 }
 
 pub(crate) fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
@@ -78,13 +122,14 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
             Some(p) => {
                 p.bbox = p.bbox.union(&line.bbox);
                 p.last = line.bbox;
-                p.lines.push(line.text.clone());
+                p.lines.push(line);
             }
             None => {
-                open.push(Open { bbox: line.bbox, last: line.bbox, font, lines: vec![line.text.clone()] })
+                open.push(Open { bbox: line.bbox, last: line.bbox, font, lines: vec![line], by_rows: false })
             }
         }
     }
+    merge_value_columns(&mut open);
 
     let mut fonts: Vec<f32> = open.iter().map(|p| p.font).collect();
     fonts.sort_by(f32::total_cmp);
@@ -93,17 +138,19 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
     let out: Vec<Block> = open
         .into_iter()
         .map(|p| {
-            let category = if p.lines.len() <= 2 && body_font > 0.0 && p.font >= 1.15 * body_font {
+            let lines: Vec<String> =
+                if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
+            let category = if lines.len() <= 2 && body_font > 0.0 && p.font >= 1.15 * body_font {
                 Category::Heading1
-            } else if p.lines.first().is_some_and(|l| is_list_item(l)) {
+            } else if lines.first().is_some_and(|l| is_list_item(l)) {
                 Category::List
             } else {
                 Category::Paragraph
             };
             let text = if category == Category::List {
-                list_text(&p.lines)
+                list_text(&lines)
             } else {
-                join_lines(p.lines.iter().map(String::as_str))
+                join_lines(lines.iter().map(String::as_str))
             };
             Block { category, bbox: p.bbox, text, ..Block::default() }
         })
@@ -177,6 +224,37 @@ mod tests {
                 line(500.0, 124.0, 300.0, 20.0, "right b"),
             ],
             &[(Category::Paragraph, "left a left b"), (Category::Paragraph, "right a right b")],
+        );
+    }
+
+    #[test]
+    fn a_column_of_amounts_beside_labels_reads_row_by_row() {
+        check(
+            &[
+                line(100.0, 100.0, 300.0, 20.0, "Total Sales (Excluding GST)"),
+                line(700.0, 101.0, 60.0, 20.0, "7.00"),
+                line(100.0, 124.0, 200.0, 20.0, "Total GST"),
+                line(700.0, 125.0, 60.0, 20.0, "0.42"),
+                line(100.0, 148.0, 150.0, 20.0, "CASH :"),
+                line(700.0, 149.0, 60.0, 20.0, "7.42"),
+            ],
+            &[(Category::Paragraph, "Total Sales (Excluding GST) 7.00 Total GST 0.42 CASH : 7.42")],
+        );
+    }
+
+    #[test]
+    fn a_narrow_column_of_words_beside_text_stays_apart() {
+        check(
+            &[
+                line(100.0, 100.0, 500.0, 20.0, "a line of body text"),
+                line(700.0, 100.0, 100.0, 20.0, "note"),
+                line(100.0, 124.0, 500.0, 20.0, "and its second line"),
+                line(700.0, 124.0, 100.0, 20.0, "aside"),
+            ],
+            &[
+                (Category::Paragraph, "a line of body text and its second line"),
+                (Category::Paragraph, "note aside"),
+            ],
         );
     }
 

@@ -125,3 +125,22 @@ fn a_page_sized_figure_full_of_text_is_read_as_text() {
         "item 0 item 1 item 2 item 3 item 4 item 5"
     );
 }
+
+#[test]
+fn a_region_of_amounts_beside_a_region_of_labels_reads_row_by_row() {
+    let p = page(
+        vec![
+            line(100.0, 200.0, 400.0, 220.0, "Subtotal"),
+            line(100.0, 224.0, 300.0, 244.0, "Tax"),
+            line(100.0, 248.0, 350.0, 268.0, "Total"),
+            line(700.0, 201.0, 760.0, 221.0, "7.00"),
+            line(700.0, 225.0, 760.0, 245.0, "0.42"),
+            line(700.0, 249.0, 760.0, 269.0, "7.42"),
+        ],
+        vec![
+            region(90.0, 190.0, 410.0, 275.0, Category::Paragraph),
+            region(690.0, 190.0, 770.0, 275.0, Category::Paragraph),
+        ],
+    );
+    check(&p, &[(Category::Paragraph, "Subtotal 7.00 Tax 0.42 Total 7.42")]);
+}
