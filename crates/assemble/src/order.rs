@@ -9,7 +9,7 @@
 //!
 //! Where no cut exists, or only a row cut between boxes that touch (two
 //! columns whose paragraphs end level; then the crossing boxes must be as
-//! tall as a picture), a gutter crossed only by a narrow
+//! large as a picture), a gutter crossed only by a narrow
 //! cluster of boxes (a picture set into two columns, the text wrapping
 //! around it, and its caption, possibly in pieces) is cut instead: the
 //! crossing boxes are set aside, the rest is cut, and each goes back in
