@@ -6,11 +6,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{os, parasol, path_os, root, tempdir};
+use common::{os, parasol, path_os, require_model, root, tempdir, ModelFile};
 
 const LIMIT: Duration = Duration::from_secs(300);
 
-/// Character error rate of `got` against `want`, as `parasol eval` counts it
+/// Character error rate of `got` against `want`, as `parasol-eval` counts it
 /// (whitespace runs and line breaks are one space).
 fn cer(want: &str, got: &str) -> f64 {
     parasol_eval::text::cer(want, got).rate()
@@ -81,12 +81,7 @@ fn converts_every_sample_and_prints_a_summary() {
 /// test command fetches them): the same structure, by DocLayNet's classes.
 #[test]
 fn yolo_layout_finds_the_same_structure() {
-    let yolo = root().join("models/files/yolov8n-doclaynet.onnx");
-    assert!(
-        yolo.is_file(),
-        "{} is missing: run `python3 scripts/fetch_models.py --group all`",
-        yolo.display()
-    );
+    require_model(ModelFile::LayoutYolo);
     let out = tempdir("samples-yolo");
     let run = parasol(
         &[os("convert"), path_os(&root().join("samples/report.pdf")), os("--out"), path_os(&out)],
@@ -149,12 +144,7 @@ fn ocr_models_read_the_scan_alike() {
 /// left XY-cut a row cut between touching boxes (CER 0.36 before).
 #[test]
 fn a_magazine_scan_reads_column_after_column() {
-    let yolo = root().join("models/files/yolov8n-doclaynet.onnx");
-    assert!(
-        yolo.is_file(),
-        "{} is missing: run `python3 scripts/fetch_models.py --group all`",
-        yolo.display()
-    );
+    require_model(ModelFile::LayoutYolo);
     let dir = root().join("../shared/corpus/ocr/tesseract-test");
     let want = std::fs::read_to_string(dir.join("8087_054.3B.txt")).unwrap();
     for layout in ["yolo", "picodet"] {
@@ -254,8 +244,8 @@ fn missing_models_name_the_file_and_the_fetch_command() {
         LIMIT,
     );
     assert_eq!(run.code(), Some(2));
-    assert!(run.stderr.contains("libpdfium.so"), "{}", run.stderr);
-    assert!(run.stderr.contains("python3 scripts/fetch_models.py"), "{}", run.stderr);
+    assert!(run.stderr.contains(ModelFile::Pdfium.file_name()), "{}", run.stderr);
+    assert!(run.stderr.contains(parasol_models::FETCH_COMMAND), "{}", run.stderr);
 }
 
 fn walk(dir: &std::path::Path) -> Vec<String> {

@@ -1,116 +1,33 @@
 //! `parasol convert`: batch conversion with a progress bar and a summary.
+//!
+//! What is converted and where its outputs go is planned first
+//! ([`inputs`]); each file's outputs are then written together or not at
+//! all ([`outputs`]). A file that fails is reported and the batch goes on;
+//! Ctrl-C cancels the file being converted, leaves no partial output and
+//! ends the batch (a second Ctrl-C ends the process at once).
 
-use std::collections::HashMap;
-use std::fs;
-use std::io::Write;
+mod inputs;
+mod outputs;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use parasol_pipeline::{Engine, EngineConfig, LayoutModel, Limits, ModelStore, OcrMode, OcrModel, Options};
+use parasol_pipeline::{
+    CancelToken, Engine, EngineConfig, Figures, LayoutChoice, Limits, OcrMode, OcrModel, Options, OutputFormat,
+    PipelineError, DEFAULT_DPI,
+};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Ocr {
-    /// Text layer where trustworthy, OCR elsewhere.
-    Auto,
-    /// OCR every page.
-    Force,
-}
+use crate::{choice, shown};
+use inputs::Job;
+use outputs::{OutDir, OutputSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
-enum Format {
-    /// Upstage-style HTML.
-    Html,
-    /// Markdown.
-    Md,
-    /// Plain text.
-    Txt,
-    /// Upstage Document Parse's JSON response.
-    Json,
-}
-
-impl Format {
-    fn ext(self) -> &'static str {
-        match self {
-            Format::Html => "html",
-            Format::Md => "md",
-            Format::Txt => "txt",
-            Format::Json => "json",
-        }
-    }
-
-    fn render(self, doc: &parasol_doc::Document) -> String {
-        match self {
-            Format::Html => doc.to_html(),
-            Format::Md => doc.to_markdown(),
-            Format::Txt => doc.to_text(),
-            Format::Json => {
-                let model = concat!("parasol-", env!("CARGO_PKG_VERSION"));
-                format!("{:#}\n", doc.to_upstage_json(model))
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Layout {
-    /// The better model that is installed: `yolo` if its weights were
-    /// fetched (opt-in), else `picodet`.
-    Auto,
-    /// PicoDet trained on CDLA (Apache-2.0).
-    Picodet,
-    /// YOLOv8n trained on DocLayNet (AGPL-3.0 weights, opt-in fetch).
-    Yolo,
-    /// No layout model: paragraphs from line geometry only.
-    None,
-}
-
-impl Layout {
-    /// The pipeline's model for this choice, given what is installed.
-    pub fn resolve(self, models: &ModelStore) -> LayoutModel {
-        match self {
-            Layout::Auto => models.best_layout(),
-            Layout::Picodet => LayoutModel::PicoDet,
-            Layout::Yolo => LayoutModel::Yolo,
-            Layout::None => LayoutModel::None,
-        }
-    }
-}
-
-/// The OCR models for scanned pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OcrModelArg {
-    /// Small detector; tiny recogniser first, small again where it is
-    /// unsure: small's accuracy at about twice its speed.
-    Cascade,
-    /// PP-OCRv6 small detector and recogniser, as RapidOCR 3.10 runs them.
-    Small,
-    /// PP-OCRv6 tiny detector and recogniser: fastest, least accurate.
-    Tiny,
-}
-
-impl From<OcrModelArg> for OcrModel {
-    fn from(arg: OcrModelArg) -> OcrModel {
-        match arg {
-            OcrModelArg::Cascade => OcrModel::Cascade,
-            OcrModelArg::Small => OcrModel::Small,
-            OcrModelArg::Tiny => OcrModel::Tiny,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Figures {
-    Embed,
-    Files,
-    None,
-}
-
-/// Extensions picked up when walking a directory. Files named on the
-/// command line are always tried, and recognised by content.
-const DIR_EXTENSIONS: &[&str] = &["pdf", "png", "jpg", "jpeg", "tif", "tiff", "webp"];
+/// The producer named in the JSON output's `model` field.
+const JSON_MODEL: &str = concat!("parasol-", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -120,21 +37,25 @@ pub struct Args {
     /// Output directory; one output per input, mirroring relative paths.
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
-    /// Output formats, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "html")]
-    format: Vec<Format>,
-    /// Where text comes from.
-    #[arg(long, value_enum, default_value = "auto")]
-    ocr: Ocr,
-    /// OCR models for scanned pages and image regions.
-    #[arg(long, value_enum, default_value = "cascade")]
-    ocr_model: OcrModelArg,
+    /// Output formats, comma-separated: Upstage-style HTML, Markdown, plain
+    /// text, Upstage Document Parse's JSON.
+    #[arg(long, value_parser = choice::<OutputFormat>(OutputFormat::NAMES), value_delimiter = ',', default_value = "html")]
+    format: Vec<OutputFormat>,
+    /// Where text comes from: `auto`, the text layer where trustworthy and
+    /// OCR elsewhere; `force`, OCR every page.
+    #[arg(long, value_parser = choice::<OcrMode>(OcrMode::NAMES), default_value_t = OcrMode::default())]
+    ocr: OcrMode,
+    /// OCR models for scanned pages and image regions: `cascade` (tiny
+    /// recogniser, small again where it is unsure), `small` (RapidOCR's
+    /// defaults), `tiny` (fastest, least accurate).
+    #[arg(long, value_parser = choice::<OcrModel>(OcrModel::NAMES), default_value_t = OcrModel::default())]
+    ocr_model: OcrModel,
     /// Layout model. `yolo` (DocLayNet classes) is the more accurate one
     /// (PubLayNet mAP@0.5 0.81 vs 0.64) but its weights are AGPL-3.0, so they
     /// are only fetched on request: `python3 scripts/fetch_models.py --group agpl`.
     /// `auto` uses `yolo` when those weights are installed, else `picodet`.
-    #[arg(long, value_enum, default_value = "auto")]
-    layout: Layout,
+    #[arg(long, value_parser = choice::<LayoutChoice>(LayoutChoice::NAMES), default_value_t = LayoutChoice::default())]
+    layout: LayoutChoice,
     /// Skip table structure recognition (tables become plain text).
     #[arg(long)]
     no_tables: bool,
@@ -143,7 +64,7 @@ pub struct Args {
     no_orientation: bool,
     /// Figure images: embedded as base64 PNG, written as PNG files beside
     /// the outputs (`NAME_files/`), or left out.
-    #[arg(long, value_enum, default_value = "embed")]
+    #[arg(long, value_parser = choice::<Figures>(Figures::NAMES), default_value_t = Figures::default())]
     figures: Figures,
     /// Leave page headers and footers out.
     #[arg(long)]
@@ -152,7 +73,7 @@ pub struct Args {
     #[arg(long)]
     password: Option<String>,
     /// Render resolution for PDF pages.
-    #[arg(long, default_value_t = 150.0)]
+    #[arg(long, default_value_t = DEFAULT_DPI)]
     dpi: f32,
     /// Largest input file, in MiB.
     #[arg(long, default_value_t = Limits::default().max_file_bytes >> 20)]
@@ -168,135 +89,74 @@ pub struct Args {
     threads: Option<usize>,
 }
 
-/// One input file and where its outputs go (without extension).
-#[derive(Debug)]
-struct Job {
-    input: PathBuf,
-    out_stem: PathBuf,
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let ty = e.file_type()?;
-        if ty.is_dir() {
-            walk(&path, out)?;
-        } else if ty.is_file() {
-            let ext = path.extension().and_then(|x| x.to_str()).map(str::to_ascii_lowercase);
-            if ext.is_some_and(|x| DIR_EXTENSIONS.contains(&x.as_str())) {
-                out.push(path);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Plans outputs: `DIR/a/b.pdf` → `OUT/a/b`, a named file → `OUT/<stem>`.
-/// Inputs whose stems collide keep their extension (`b.pdf`, `b.png`).
-fn plan(inputs: &[PathBuf]) -> anyhow::Result<Vec<Job>> {
-    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut files = Vec::new();
-            walk(input, &mut files).with_context(|| format!("cannot list {}", input.display()))?;
-            for f in files {
-                // Walked paths are always below `input`, so this holds no `..`.
-                let rel = f.strip_prefix(input).unwrap_or(&f).to_path_buf();
-                found.push((f, rel));
-            }
-        } else {
-            let name = input.file_name().map(PathBuf::from);
-            let Some(name) = name else { bail!("{} is not a file name", input.display()) };
-            found.push((input.clone(), name));
-        }
-    }
-    let mut stems: HashMap<PathBuf, usize> = HashMap::new();
-    for (_, rel) in &found {
-        *stems.entry(rel.with_extension("")).or_default() += 1;
-    }
-    Ok(found
-        .into_iter()
-        .map(|(input, rel)| {
-            let stem = rel.with_extension("");
-            let out_stem = if stems[&stem] > 1 { rel } else { stem };
-            Job { input, out_stem }
-        })
-        .collect())
-}
-
-/// Writes atomically: a temporary file renamed into place, so a failure
-/// never leaves a partial output.
-fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let tmp = path
-        .with_extension(format!("{}.partial", path.extension().and_then(|e| e.to_str()).unwrap_or("out")));
-    let mut f = fs::File::create(&tmp)?;
-    let r = f.write_all(contents.as_bytes()).and_then(|_| f.sync_all());
-    drop(f);
-    match r.and_then(|_| fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
-/// Writes each figure's PNG to `OUT/STEM_files/` and points the element at
-/// the file instead of embedding it.
-fn write_figures(doc: &mut parasol_doc::Document, out: &Path, stem: &Path) -> anyhow::Result<()> {
+/// Stages each figure's PNG as `STEM_files/pPAGE-eID.png` and points the
+/// element at the file instead of embedding it.
+fn stage_figures(doc: &mut parasol_doc::Document, set: &mut OutputSet<'_>, stem: &Path) -> anyhow::Result<()> {
     let mut dir_name = stem.file_name().unwrap_or_default().to_os_string();
     dir_name.push("_files");
     let rel_dir = PathBuf::from(&dir_name);
-    let dir = out.join(stem.parent().unwrap_or(Path::new(""))).join(&dir_name);
+    let dir = stem.parent().unwrap_or(Path::new("")).join(&dir_name);
     for e in &mut doc.elements {
         let Some(img) = e.image.as_mut() else { continue };
         let Some(png) = img.png.take() else { continue };
         let name = format!("p{}-e{}.png", e.page, e.id);
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        fs::write(dir.join(&name), png)
-            .with_context(|| format!("cannot write {}", dir.join(&name).display()))?;
+        set.add(&dir.join(&name), &png).with_context(|| format!("cannot write {}", shown(&dir.join(&name))))?;
         img.file = Some(rel_dir.join(name).to_string_lossy().into_owned());
     }
     Ok(())
 }
 
+/// Ctrl-C: the first sets the returned flag (the conversion under way is
+/// cancelled), a second one ends the process with status 130.
+fn interrupt_flag() -> anyhow::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register_conditional_shutdown(signal_hook::consts::SIGINT, 130, Arc::clone(&flag))
+        .context("cannot install the Ctrl-C handler")?;
+    signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag))
+        .context("cannot install the Ctrl-C handler")?;
+    Ok(flag)
+}
+
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
-    let jobs = plan(&args.inputs)?;
-    if jobs.is_empty() {
+    let out = OutDir::open(&args.out).with_context(|| format!("cannot write to the output directory {}", shown(&args.out)))?;
+    let plan = inputs::plan(&args.inputs, out.root());
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    for failure in &plan.failures {
+        eprintln!("failed: {failure}");
+    }
+    let jobs = plan.jobs;
+    if jobs.is_empty() && plan.failures.is_empty() {
         bail!("no convertible files found in the given inputs");
     }
     let mut config = EngineConfig::from_models_dir(models);
     if let Some(t) = args.threads {
         config.threads = t.max(1);
     }
-    let layout = args.layout.resolve(&config.models);
-    tracing::info!(?layout, "layout model");
     let engine = Engine::new(config).context("cannot start the conversion engine")?;
+    tracing::info!(layout = ?engine.resolve_layout(args.layout), "layout model");
+    let interrupted = interrupt_flag()?;
     let options = Options {
-        ocr: match args.ocr {
-            Ocr::Auto => OcrMode::Auto,
-            Ocr::Force => OcrMode::Force,
-        },
-        ocr_model: args.ocr_model.into(),
-        layout,
+        ocr: args.ocr,
+        ocr_model: args.ocr_model,
+        layout: args.layout,
         tables: !args.no_tables,
         orientation: !args.no_orientation,
-        figure_images: args.figures != Figures::None,
+        figures: args.figures,
         drop_headers_footers: args.drop_headers_footers,
-        page_is_table: false,
         dpi: args.dpi,
         password: args.password.clone(),
         limits: Limits {
             max_file_bytes: args.max_file_mib.saturating_mul(1 << 20),
             max_pages: args.max_pages,
             max_page_pixels: args.max_megapixels.saturating_mul(1_000_000),
+            ..Limits::default()
         },
+        cancel: CancelToken::from(Arc::clone(&interrupted)),
+        ..Options::default()
     };
+    options.validate()?;
     let mut formats = args.format.clone();
     formats.sort_by_key(|f| f.ext());
     formats.dedup();
@@ -307,84 +167,82 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let start = Instant::now();
-    let (mut ok, mut failed, mut pages) = (0usize, 0usize, 0usize);
+    let (mut ok, mut failed, mut pages) = (0usize, plan.failures.len(), 0usize);
     for job in &jobs {
-        bar.set_message(job.input.display().to_string());
-        let mut on_progress = |p: parasol_pipeline::Progress| {
-            bar.set_message(format!("{} (page {}/{})", job.input.display(), p.page, p.pages));
-        };
-        let result = engine
-            .convert_path(&job.input, &options, &mut on_progress)
-            .map_err(anyhow::Error::from)
-            .and_then(|mut c| {
-                if args.figures == Figures::Files {
-                    write_figures(&mut c.document, &args.out, &job.out_stem)?;
-                }
-                for f in &formats {
-                    let body = f.render(&c.document);
-                    let mut name = job.out_stem.clone().into_os_string();
-                    name.push(".");
-                    name.push(f.ext());
-                    let path = args.out.join(name);
-                    write_atomic(&path, &body).with_context(|| format!("cannot write {}", path.display()))?;
-                }
-                Ok(c)
-            });
-        match result {
-            Ok(c) => {
+        if interrupted.load(Ordering::Relaxed) {
+            break;
+        }
+        bar.set_message(shown(&job.input));
+        match convert_one(&engine, &options, &formats, args.figures, &out, job, &bar) {
+            Ok((n, diagnostics)) => {
                 ok += 1;
-                pages += c.document.pages.len();
-                for d in &c.diagnostics {
+                pages += n;
+                for d in diagnostics {
                     let at = d.page.map(|p| format!(" page {p}")).unwrap_or_default();
-                    bar.suspend(|| eprintln!("warning: {}{at}: {}", job.input.display(), d.message));
+                    bar.suspend(|| eprintln!("warning: {}{at}: {}", shown(&job.input), d.message));
                 }
             }
             Err(e) => {
-                if let Some(parasol_pipeline::PipelineError::ModelMissing { .. }) =
-                    e.downcast_ref::<parasol_pipeline::PipelineError>()
-                {
+                match e.downcast_ref::<PipelineError>() {
                     // Every other file would fail the same way: a setup error.
-                    bar.finish_and_clear();
-                    return Err(e);
+                    Some(PipelineError::ModelMissing(_)) => {
+                        bar.finish_and_clear();
+                        return Err(e);
+                    }
+                    Some(PipelineError::Cancelled) => break,
+                    _ => {}
                 }
                 failed += 1;
-                bar.suspend(|| eprintln!("failed: {}: {e:#}", job.input.display()));
+                bar.suspend(|| eprintln!("failed: {}: {e:#}", shown(&job.input)));
             }
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
+    let total = jobs.len() + plan.failures.len();
     println!(
-        "{} files ({ok} converted, {failed} failed), {pages} pages, {secs:.2} s, {:.2} pages/s",
-        jobs.len(),
+        "{total} files ({ok} converted, {failed} failed), {pages} pages, {secs:.2} s, {:.2} pages/s",
         pages as f64 / secs.max(1e-9)
     );
+    if interrupted.load(Ordering::Relaxed) {
+        eprintln!("interrupted: {} file(s) not converted", total - ok - failed);
+        return Ok(ExitCode::from(130));
+    }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn auto_layout_is_yolo_only_when_its_weights_are_installed() {
-        let dir = std::env::temp_dir().join(format!("parasol-layout-auto-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store = ModelStore::new(&dir);
-        assert_eq!(Layout::Auto.resolve(&store), LayoutModel::PicoDet);
-        std::fs::write(dir.join("yolov8n-doclaynet.onnx"), b"").unwrap();
-        assert_eq!(Layout::Auto.resolve(&store), LayoutModel::Yolo);
-        assert_eq!(Layout::Picodet.resolve(&store), LayoutModel::PicoDet);
-        std::fs::remove_dir_all(&dir).unwrap();
+/// Converts one file and puts its outputs in place together; returns its
+/// page count and diagnostics.
+fn convert_one(
+    engine: &Engine,
+    options: &Options,
+    formats: &[OutputFormat],
+    figures: Figures,
+    out: &OutDir,
+    job: &Job,
+    bar: &ProgressBar,
+) -> anyhow::Result<(usize, Vec<parasol_pipeline::Diagnostic>)> {
+    let mut on_progress = |p: parasol_pipeline::Progress| {
+        bar.set_message(format!("{} (page {}/{})", shown(&job.input), p.page, p.pages));
+    };
+    let mut c = engine.convert_path(&job.input, options, &mut on_progress)?;
+    let mut set = out.set();
+    if figures == Figures::Files {
+        stage_figures(&mut c.document, &mut set, &job.out_stem)?;
     }
-
-    #[test]
-    fn colliding_stems_keep_their_extension() {
-        let jobs =
-            plan(&[PathBuf::from("a/report.pdf"), PathBuf::from("b/report.png"), PathBuf::from("c/x.jpg")])
-                .unwrap_or_default();
-        let outs: Vec<_> = jobs.iter().map(|j| j.out_stem.clone()).collect();
-        assert_eq!(outs, [PathBuf::from("report.pdf"), PathBuf::from("report.png"), PathBuf::from("x")]);
+    for f in formats {
+        let body = f.render(&c.document, JSON_MODEL);
+        let mut name = job.out_stem.clone().into_os_string();
+        name.push(".");
+        name.push(f.ext());
+        let rel = PathBuf::from(name);
+        set.add(&rel, body.as_bytes()).with_context(|| format!("cannot write {}", shown(&out.root().join(&rel))))?;
     }
+    // Interrupted while writing: nothing of this file is put in place.
+    if options.cancel.is_cancelled() {
+        return Err(PipelineError::Cancelled.into());
+    }
+    set.commit()?;
+    Ok((c.document.pages.len(), c.diagnostics))
 }

@@ -6,7 +6,6 @@
 
 mod convert;
 mod dus;
-mod eval;
 mod generate;
 
 use std::path::PathBuf;
@@ -31,12 +30,36 @@ struct Cli {
 enum Command {
     /// Convert files or directories (recursively) into HTML and/or text.
     Convert(convert::Args),
-    /// Measure parsing quality and speed on the evaluation corpus, beside peers.
-    Eval(eval::Args),
     /// Generate text with the built-in Solar Mini engine (streams to stdout, speeds to stderr).
     Generate(generate::Args),
     /// Depth Up-Scaling of a safetensors Llama checkpoint (SOLAR recipe: --drop 8 turns 32 layers into 48).
     Dus(dus::Args),
+}
+
+/// A parser for one of the pipeline's named choices (`OcrMode`,
+/// `LayoutChoice`, …): its names are the possible values, and the value is
+/// the pipeline's own type, so the CLI keeps no copy of any option.
+fn choice<T>(names: &'static [&'static str]) -> impl clap::builder::TypedValueParser<Value = T>
+where
+    T: std::str::FromStr<Err = parasol_pipeline::UnknownChoice> + Clone + Send + Sync + 'static,
+{
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(names).try_map(|s| s.parse::<T>())
+}
+
+/// A path as it may be printed in one line of a terminal: control
+/// characters (a newline in a file name could forge a line of output) and
+/// bidirectional overrides are shown escaped.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The model directory: `--models`, then `PARASOL_MODELS`, then the
@@ -58,7 +81,6 @@ fn main() -> ExitCode {
     let models = models_dir(cli.models);
     let result = match cli.command {
         Command::Convert(args) => convert::run(args, &models),
-        Command::Eval(args) => eval::run(args, &models),
         Command::Generate(args) => generate::run(args, &models),
         Command::Dus(args) => dus::run(args, &models),
     };

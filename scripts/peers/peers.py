@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Runs the peer systems over the same corpus files as `parasol eval` and
-writes their text and timing for `parasol eval ocr` / `docling-pdf` to read.
+"""Runs the peer systems over the same corpus files as `parasol-eval` and
+writes their text and timing for `parasol-eval ocr` / `docling-pdf` to read.
 
     python3 scripts/peers/peers.py tesseract [--quick]   # Debian tesseract-ocr
     python3 scripts/peers/peers.py pdftotext             # Debian poppler-utils
@@ -21,7 +21,7 @@ Timing is wall time per file, measured here:
   resolution Parasol renders at) and that time is included.
 - rapidocr: RapidOCR 3.10 defaults (PP-OCRv6 small det/rec, the mobile v2.0
   classifier, the same ONNX files Parasol uses) on 2 intra-op threads, loaded
-  once and warmed up on one image, like Parasol's engine in `parasol eval`.
+  once and warmed up on one image, like Parasol's engine in `parasol-eval`.
   PDFs are rendered with `pdftoppm -r 150` (included in the time). Text is
   its lines joined by newlines, in RapidOCR's own order.
 - pdftotext: `pdftotext -enc UTF-8 FILE -` (reading order from its default

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the peer systems (RapidOCR 3.10, Tesseract 5.3, pdftotext) over the
-# corpus files `parasol eval` scores, writing target/peers/<peer>.json.
+# corpus files `parasol-eval` scores, writing target/peers/<peer>.json.
 #
 #   scripts/peers/run.sh [--quick]
 #

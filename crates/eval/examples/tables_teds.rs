@@ -31,6 +31,7 @@ use parasol_doc::{element_html, Category, Element, Table};
 use parasol_eval::corpus::table_cases;
 use parasol_eval::teds::{teds, teds_s};
 use parasol_vision::table::TableStructure;
+use parasol_models::{ModelFile, ModelStore};
 use parasol_vision::{init_runtime, OcrEngine, OcrModels};
 
 fn workspace() -> PathBuf {
@@ -66,9 +67,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let models = env_path("PARASOL_MODELS", workspace().join("models/files"));
     let corpus = env_path("PARASOL_CORPUS", workspace().join("../shared/corpus"));
-    init_runtime(&models.join("libonnxruntime.so.1.31.1"))?;
-    let structure = TableStructure::new(&models.join("slanet-plus.onnx"), 2)?;
-    let ocr = OcrEngine::new(&OcrModels::in_dir(&models), 2)?;
+    let store = ModelStore::new(&models);
+    init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+    let structure = TableStructure::new(&store.require(ModelFile::TableStructure)?, 2)?;
+    let ocr_models = OcrModels {
+        det: store.require(ModelFile::OcrDetSmall)?,
+        cls: store.require(ModelFile::OcrLineClassifier)?,
+        rec: store.require(ModelFile::OcrRecSmall)?,
+        dict: None,
+        draft: None,
+    };
+    let ocr = OcrEngine::new(&ocr_models, 2)?;
 
     let cases = table_cases(&corpus)?;
     let mut rows: Vec<(String, [f64; 4])> = Vec::new();

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use parasol_pipeline::{Engine, EngineConfig, LayoutModel, OcrMode, OcrModel, Options, PipelineError};
+use parasol_pipeline::{Engine, EngineConfig, LayoutChoice, LayoutModelKind, OcrMode, OcrModel, Options, PipelineError};
 
 use crate::suites::{Availability, Capabilities, Conversion, ConvertError, Converter, Region, Request};
 use crate::teds::pubtabnet_html;
@@ -12,24 +12,23 @@ use crate::teds::pubtabnet_html;
 #[derive(Debug)]
 pub struct PipelineConverter {
     engine: Engine,
-    layout: LayoutModel,
+    layout: LayoutChoice,
     ocr_model: OcrModel,
 }
 
 impl PipelineConverter {
     /// Binds the native libraries from `models`; OCR models load on warm-up.
-    /// `threads` is per ONNX session (default: all cores); `layout` defaults
-    /// to the best installed model, as `parasol convert` does.
+    /// `threads` is per ONNX session (default: all cores); `layout` as for
+    /// `parasol convert` (`auto`: the best installed model).
     pub fn new(
         models: &Path,
         threads: Option<usize>,
-        layout: Option<LayoutModel>,
+        layout: LayoutChoice,
     ) -> Result<PipelineConverter, PipelineError> {
         let mut config = EngineConfig::from_models_dir(models);
         if let Some(t) = threads {
             config.threads = t.max(1);
         }
-        let layout = layout.unwrap_or_else(|| config.models.best_layout());
         Ok(PipelineConverter { engine: Engine::new(config)?, layout, ocr_model: OcrModel::default() })
     }
 
@@ -39,9 +38,9 @@ impl PipelineConverter {
         self
     }
 
-    /// The layout model the conversions use.
-    pub fn layout(&self) -> LayoutModel {
-        self.layout
+    /// The layout model the conversions use (`None`: none).
+    pub fn layout(&self) -> Option<LayoutModelKind> {
+        self.engine.resolve_layout(self.layout)
     }
 
     fn options(&self) -> Options {

@@ -21,7 +21,7 @@
 //! The [`suites`] run Parasol (in process through [`Converter`], or as a child
 //! process for crash isolation and peak memory) over the corpus, read peer
 //! outputs written by `scripts/peers/run.sh`, and return [`report::Report`]s
-//! that the `parasol eval` command prints.
+//! that the `parasol-eval` command prints.
 //!
 //! ```
 //! use parasol_eval::{teds, text};

@@ -1,5 +1,5 @@
 //! Outputs of peer systems, written by `scripts/peers/run.sh` and read here so
-//! `parasol eval` can print them beside Parasol's.
+//! `parasol-eval` can print them beside Parasol's.
 //!
 //! Each peer writes `<dir>/<peer>.json`:
 //!

@@ -156,7 +156,7 @@ pub struct Report {
     /// How to read the numbers, peers not run, excluded files.
     pub notes: Vec<String>,
     /// Hard failures (a crash, a timeout, a threshold missed): any makes
-    /// `parasol eval` exit non-zero.
+    /// `parasol-eval` exit non-zero.
     pub failures: Vec<String>,
 }
 

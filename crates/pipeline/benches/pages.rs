@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use parasol_doc::TextOrigin;
-use parasol_pipeline::{Engine, EngineConfig, LayoutModel, OcrMode, OcrModel, Options};
+use parasol_pipeline::{Engine, EngineConfig, LayoutChoice, OcrMode, OcrModel, Options};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -77,17 +77,13 @@ fn main() {
         corpus.join("ocr/tesseract-test/phototest.tif"),
         corpus.join("docling/ocr/sources/old_newspaper.png"),
     ];
-    let ocr_model = match std::env::var("PARASOL_BENCH_OCR").as_deref() {
-        Ok("small") => OcrModel::Small,
-        Ok("tiny") => OcrModel::Tiny,
-        Ok("cascade") | Err(_) => OcrModel::Cascade,
-        Ok(other) => panic!("PARASOL_BENCH_OCR={other}: expected cascade, small or tiny"),
+    let ocr_model: OcrModel = match std::env::var("PARASOL_BENCH_OCR") {
+        Ok(name) => name.parse().unwrap_or_else(|e| panic!("PARASOL_BENCH_OCR: {e}")),
+        Err(_) => OcrModel::Cascade,
     };
-    let layout = match std::env::var("PARASOL_BENCH_LAYOUT").as_deref() {
-        Ok("yolo") => LayoutModel::Yolo,
-        Ok("none") => LayoutModel::None,
-        Ok("picodet") | Err(_) => LayoutModel::PicoDet,
-        Ok(other) => panic!("PARASOL_BENCH_LAYOUT={other}: expected picodet, yolo or none"),
+    let layout: LayoutChoice = match std::env::var("PARASOL_BENCH_LAYOUT") {
+        Ok(name) => name.parse().unwrap_or_else(|e| panic!("PARASOL_BENCH_LAYOUT: {e}")),
+        Err(_) => LayoutChoice::PicoDet,
     };
     let ocr = Options { ocr: OcrMode::Force, ocr_model, layout, ..Options::default() };
     let mut listed = Vec::new();

@@ -16,113 +16,27 @@
 //! # Ok::<(), parasol_pipeline::PipelineError>(())
 //! ```
 
-pub mod models;
+mod options;
 mod page;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use parasol_doc::{Category, Document, TextOrigin};
+use parasol_doc::{Document, TextOrigin};
+use parasol_models::ModelFile;
 use parasol_source::{OpenOptions, Source};
-use parasol_vision::layout::{LayoutDetector, LayoutModelKind};
+use parasol_vision::layout::LayoutDetector;
 use parasol_vision::table::TableStructure;
-use parasol_vision::{OcrEngine, OcrModels};
+use parasol_vision::{DraftModel, OcrEngine, OcrModels};
 
-pub use models::{ModelStore, FETCH_COMMAND};
+pub use options::{
+    CancelToken, Figures, InvalidOption, LayoutChoice, OcrMode, OcrModel, Options, OutputFormat, UnknownChoice,
+    DEFAULT_DPI, DPI_RANGE,
+};
+pub use parasol_models::{MissingModel, ModelStore};
 pub use parasol_source::{Kind, Limit, Limits, SourceError};
-
-/// Where each page's text comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OcrMode {
-    /// The PDF text layer where it exists and is trustworthy, OCR elsewhere.
-    #[default]
-    Auto,
-    /// OCR every page, ignoring any text layer.
-    Force,
-}
-
-/// Which OCR models read scanned pages and image regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OcrModel {
-    /// PP-OCRv6 small detector; every line read by the tiny recogniser
-    /// first and again by the small one when the tiny one is unsure. As
-    /// accurate as `Small` on the OCR suite (CER 0.315) and about twice as
-    /// fast on dense pages.
-    #[default]
-    Cascade,
-    /// PP-OCRv6 small detector and recogniser, exactly as RapidOCR 3.10
-    /// runs them by default.
-    Small,
-    /// PP-OCRv6 tiny detector and recogniser: the fastest, and the least
-    /// accurate (CER 0.331), with a 6,904-character dictionary instead of
-    /// 18,708.
-    Tiny,
-}
-
-/// Which layout model finds regions (headings, tables, figures, …).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LayoutModel {
-    /// No layout model: paragraphs from line geometry only.
-    None,
-    /// PicoDet trained on CDLA (Apache-2.0).
-    #[default]
-    PicoDet,
-    /// YOLOv8n trained on DocLayNet; AGPL-3.0 weights, fetched only on opt-in.
-    Yolo,
-}
-
-impl LayoutModel {
-    fn kind(self) -> Option<LayoutModelKind> {
-        match self {
-            LayoutModel::None => None,
-            LayoutModel::PicoDet => Some(LayoutModelKind::PicoDetCdla),
-            LayoutModel::Yolo => Some(LayoutModelKind::YoloDocLayNet),
-        }
-    }
-}
-
-/// Per-conversion options.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Options {
-    pub ocr: OcrMode,
-    pub ocr_model: OcrModel,
-    pub layout: LayoutModel,
-    /// Recognise table structure (rows, columns, spans) in table regions.
-    pub tables: bool,
-    /// Turn scanned pages upright (0/90/180/270) before reading them, judged
-    /// from the detected text lines' shapes and the line classifier's votes.
-    pub orientation: bool,
-    /// Crop figures and charts and keep their images (PNG) in the output.
-    pub figure_images: bool,
-    /// Leave page headers and footers out of the document.
-    pub drop_headers_footers: bool,
-    /// Read each page as one table (inputs that are crops of a table, such
-    /// as PubTabNet's images) instead of running the layout model.
-    pub page_is_table: bool,
-    /// Render resolution for PDF pages.
-    pub dpi: f32,
-    pub password: Option<String>,
-    pub limits: Limits,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            ocr: OcrMode::Auto,
-            ocr_model: OcrModel::default(),
-            layout: LayoutModel::default(),
-            tables: true,
-            orientation: true,
-            figure_images: true,
-            drop_headers_footers: false,
-            page_is_table: false,
-            dpi: 150.0,
-            password: None,
-            limits: Limits::default(),
-        }
-    }
-}
+pub use parasol_vision::layout::LayoutModelKind;
 
 /// How an engine is set up.
 #[derive(Debug, Clone)]
@@ -143,12 +57,37 @@ impl EngineConfig {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PipelineError {
-    #[error("missing model file {path}; run `{command}` to fetch it")]
-    ModelMissing { path: PathBuf, command: &'static str },
+    #[error(transparent)]
+    ModelMissing(#[from] MissingModel),
+    #[error(transparent)]
+    InvalidOption(#[from] InvalidOption),
     #[error(transparent)]
     Source(#[from] SourceError),
     #[error("cannot start a model")]
     Vision(#[from] parasol_vision::VisionError),
+    /// The caller's [`CancelToken`] was cancelled; nothing was produced.
+    #[error("the conversion was cancelled")]
+    Cancelled,
+}
+
+/// What a [`Diagnostic`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// A page could not be rendered or read; it is empty in the output.
+    PageUnreadable,
+    /// A text layer was found but not trusted (invisible or garbled text); OCR read the page.
+    TextLayerUntrusted,
+    /// A scanned page was turned upright before it was read.
+    PageTurned,
+    /// OCR of a page failed; the page has no text.
+    OcrFailed,
+    /// OCR of a region the text layer leaves empty failed.
+    RegionOcrFailed,
+    /// The layout model failed on a page; its text is read without regions.
+    LayoutFailed,
+    /// Table structure recognition failed on a table; it is read as text.
+    TableFailed,
 }
 
 /// Something worth knowing about a conversion that still succeeded.
@@ -156,6 +95,7 @@ pub enum PipelineError {
 pub struct Diagnostic {
     /// 1-based page number, when it concerns one page.
     pub page: Option<usize>,
+    pub kind: DiagnosticKind,
     pub message: String,
 }
 
@@ -180,6 +120,9 @@ pub struct Converted {
 #[derive(Debug)]
 pub struct Engine {
     config: EngineConfig,
+    /// What [`LayoutChoice::Auto`] means with the models installed when
+    /// the engine started.
+    auto_layout: LayoutModelKind,
     /// One engine per [`OcrModel`], loaded on first use.
     ocr: [OnceLock<OcrEngine>; 3],
     table: OnceLock<TableStructure>,
@@ -200,13 +143,65 @@ fn get_or_load<T>(
     Ok(cell.get_or_init(|| v))
 }
 
+/// The better layout model that is installed: YOLOv8n DocLayNet (PubLayNet
+/// mAP@0.5 0.806 against PicoDet's 0.641, see `docs/layout-notes.md`) when
+/// its opt-in AGPL-3.0 weights were fetched, PicoDet CDLA otherwise.
+fn best_layout(store: &ModelStore) -> LayoutModelKind {
+    if store.has(ModelFile::LayoutYolo) {
+        LayoutModelKind::YoloDocLayNet
+    } else {
+        LayoutModelKind::PicoDetCdla
+    }
+}
+
+/// The model file of a layout model.
+fn layout_file(kind: LayoutModelKind) -> ModelFile {
+    match kind {
+        LayoutModelKind::PicoDetCdla => ModelFile::LayoutPicoDet,
+        LayoutModelKind::YoloDocLayNet => ModelFile::LayoutYolo,
+    }
+}
+
+/// The files an OCR choice reads, each required in `store`.
+fn ocr_models(store: &ModelStore, model: OcrModel) -> Result<OcrModels, MissingModel> {
+    let cls = store.require(ModelFile::OcrLineClassifier)?;
+    Ok(match model {
+        OcrModel::Small => OcrModels {
+            det: store.require(ModelFile::OcrDetSmall)?,
+            cls,
+            rec: store.require(ModelFile::OcrRecSmall)?,
+            dict: None,
+            draft: None,
+        },
+        OcrModel::Tiny => OcrModels {
+            det: store.require(ModelFile::OcrDetTiny)?,
+            cls,
+            rec: store.require(ModelFile::OcrRecTiny)?,
+            dict: Some(store.require(ModelFile::OcrRecTinyDict)?),
+            draft: None,
+        },
+        OcrModel::Cascade => OcrModels {
+            det: store.require(ModelFile::OcrDetSmall)?,
+            cls,
+            rec: store.require(ModelFile::OcrRecSmallInt8)?,
+            dict: None,
+            draft: Some(DraftModel {
+                rec: store.require(ModelFile::OcrRecTiny)?,
+                dict: Some(store.require(ModelFile::OcrRecTinyDict)?),
+            }),
+        },
+    })
+}
+
 impl Engine {
     /// Binds the native libraries (PDFium now, ONNX Runtime on first model use).
     pub fn new(config: EngineConfig) -> Result<Engine, PipelineError> {
-        let pdfium = config.models.require(models::files::PDFIUM)?;
+        let pdfium = config.models.require(ModelFile::Pdfium)?;
         parasol_source::init_pdfium(&pdfium)?;
+        let auto_layout = best_layout(&config.models);
         Ok(Engine {
             config,
+            auto_layout,
             ocr: Default::default(),
             table: OnceLock::new(),
             picodet: OnceLock::new(),
@@ -214,23 +209,25 @@ impl Engine {
         })
     }
 
+    /// The layout model `choice` runs (`None`: no layout model).
+    pub fn resolve_layout(&self, choice: LayoutChoice) -> Option<LayoutModelKind> {
+        match choice {
+            LayoutChoice::Auto => Some(self.auto_layout),
+            LayoutChoice::PicoDet => Some(LayoutModelKind::PicoDetCdla),
+            LayoutChoice::Yolo => Some(LayoutModelKind::YoloDocLayNet),
+            LayoutChoice::None => None,
+        }
+    }
+
     fn runtime(&self) -> Result<(), PipelineError> {
-        parasol_vision::init_runtime(&self.config.models.require(models::files::ONNXRUNTIME)?)?;
+        parasol_vision::init_runtime(&self.config.models.require(ModelFile::OnnxRuntime)?)?;
         Ok(())
     }
 
     fn ocr(&self, model: OcrModel) -> Result<&OcrEngine, PipelineError> {
         get_or_load(&self.ocr[model as usize], || {
             self.runtime()?;
-            let store = &self.config.models;
-            let models = match model {
-                OcrModel::Cascade => OcrModels::cascade_in_dir(store.dir()),
-                OcrModel::Small => OcrModels::in_dir(store.dir()),
-                OcrModel::Tiny => OcrModels::tiny_in_dir(store.dir()),
-            };
-            for path in models.files() {
-                store.require(&path.file_name().unwrap_or_default().to_string_lossy())?;
-            }
+            let models = ocr_models(&self.config.models, model)?;
             Ok(OcrEngine::new(&models, self.config.threads)?)
         })
     }
@@ -238,20 +235,20 @@ impl Engine {
     fn table(&self) -> Result<&TableStructure, PipelineError> {
         get_or_load(&self.table, || {
             self.runtime()?;
-            let path = self.config.models.require(models::files::TABLE)?;
+            let path = self.config.models.require(ModelFile::TableStructure)?;
             Ok(TableStructure::new(&path, self.config.threads)?)
         })
     }
 
-    fn layout(&self, model: LayoutModel) -> Result<Option<&dyn LayoutDetector>, PipelineError> {
-        let Some(kind) = model.kind() else { return Ok(None) };
+    fn layout(&self, choice: LayoutChoice) -> Result<Option<&dyn LayoutDetector>, PipelineError> {
+        let Some(kind) = self.resolve_layout(choice) else { return Ok(None) };
         let cell = match kind {
             LayoutModelKind::PicoDetCdla => &self.picodet,
             LayoutModelKind::YoloDocLayNet => &self.yolo,
         };
         let detector = get_or_load(cell, || {
             self.runtime()?;
-            let path = self.config.models.require(kind.file_name())?;
+            let path = self.config.models.require(layout_file(kind))?;
             Ok(kind.load(&path, self.config.threads)?)
         })?;
         Ok(Some(detector.as_ref()))
@@ -261,28 +258,32 @@ impl Engine {
     pub fn warm_up(&self, options: &Options) -> Result<(), PipelineError> {
         self.ocr(options.ocr_model)?;
         self.layout(options.layout)?;
-        if options.tables && options.layout != LayoutModel::None {
+        if options.tables && self.resolve_layout(options.layout).is_some() {
             self.table()?;
         }
         Ok(())
     }
 
+    /// Converts the file at `path`; `on_progress` hears of every page done.
     pub fn convert_path(
         &self,
         path: &Path,
         options: &Options,
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<Converted, PipelineError> {
+        options.validate()?;
         let source = Source::open_path(path, &open_options(options))?;
         self.convert_source(&source, options, on_progress)
     }
 
+    /// Converts a document held in memory; `on_progress` hears of every page done.
     pub fn convert_bytes(
         &self,
         bytes: Vec<u8>,
         options: &Options,
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<Converted, PipelineError> {
+        options.validate()?;
         let source = Source::open_bytes(bytes, &open_options(options))?;
         self.convert_source(&source, options, on_progress)
     }
@@ -298,6 +299,7 @@ impl Engine {
         let mut origins = Vec::with_capacity(pages);
         let mut diagnostics = Vec::new();
         for index in 0..pages {
+            check_cancel(options)?;
             let number = index + 1;
             let t0 = Instant::now();
             let page = source.page(index);
@@ -306,7 +308,11 @@ impl Engine {
                 Ok(page) => self.read_page(page, options, &mut diagnostics)?,
                 Err(e) => {
                     tracing::warn!(page = number, error = %e, "page skipped");
-                    diagnostics.push(Diagnostic { page: Some(number), message: e.to_string() });
+                    diagnostics.push(Diagnostic {
+                        page: Some(number),
+                        kind: DiagnosticKind::PageUnreadable,
+                        message: e.to_string(),
+                    });
                     (page::empty(number, options.dpi), None)
                 }
             };
@@ -314,14 +320,24 @@ impl Engine {
             origins.push(origin);
             on_progress(Progress { page: number, pages });
         }
+        check_cancel(options)?;
         let t0 = Instant::now();
         let mut document = parasol_assemble::assemble(&texts);
         tracing::debug!(assemble_ms = t0.elapsed().as_millis() as u64, "assembly");
         if options.drop_headers_footers {
-            document.elements.retain(|e| !matches!(e.category, Category::Header | Category::Footer));
+            document.elements.retain(|e| !matches!(e.category, parasol_doc::Category::Header | parasol_doc::Category::Footer));
             renumber(&mut document);
         }
         Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics })
+    }
+}
+
+/// [`PipelineError::Cancelled`] once the caller has cancelled.
+pub(crate) fn check_cancel(options: &Options) -> Result<(), PipelineError> {
+    if options.cancel.is_cancelled() {
+        Err(PipelineError::Cancelled)
+    } else {
+        Ok(())
     }
 }
 
@@ -338,4 +354,41 @@ fn renumber(doc: &mut Document) {
 
 fn open_options(o: &Options) -> OpenOptions {
     OpenOptions { dpi: o.dpi, password: o.password.clone(), limits: o.limits }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_layout_is_yolo_only_when_its_weights_are_installed() {
+        let dir = std::env::temp_dir().join(format!("parasol-layout-auto-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = ModelStore::new(&dir);
+        assert_eq!(best_layout(&store), LayoutModelKind::PicoDetCdla);
+        std::fs::write(store.path(ModelFile::LayoutYolo), b"").unwrap();
+        assert_eq!(best_layout(&store), LayoutModelKind::YoloDocLayNet);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn each_ocr_choice_requires_its_own_files() {
+        let store = ModelStore::new("/nonexistent");
+        let err = ocr_models(&store, OcrModel::Cascade).unwrap_err();
+        assert_eq!(err.file, ModelFile::OcrLineClassifier);
+        let dir = std::env::temp_dir().join(format!("parasol-ocr-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = ModelStore::new(&dir);
+        for f in [ModelFile::OcrLineClassifier, ModelFile::OcrDetSmall, ModelFile::OcrRecTiny, ModelFile::OcrRecTinyDict] {
+            std::fs::write(store.path(f), b"").unwrap();
+        }
+        // The cascade reads the int8 recogniser, never the float one.
+        assert_eq!(ocr_models(&store, OcrModel::Cascade).unwrap_err().file, ModelFile::OcrRecSmallInt8);
+        assert_eq!(ocr_models(&store, OcrModel::Small).unwrap_err().file, ModelFile::OcrRecSmall);
+        assert_eq!(ocr_models(&store, OcrModel::Tiny).unwrap_err().file, ModelFile::OcrDetTiny);
+        std::fs::write(store.path(ModelFile::OcrRecSmallInt8), b"").unwrap();
+        let cascade = ocr_models(&store, OcrModel::Cascade).unwrap();
+        assert_eq!(cascade.draft.map(|d| d.rec), Some(store.path(ModelFile::OcrRecTiny)));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

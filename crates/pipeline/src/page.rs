@@ -8,7 +8,7 @@ use parasol_doc::{BBox, Category, Image, PageInfo, Region, Table, TextLine, Text
 use parasol_source::{Page, RgbImage};
 use parasol_vision::orientation::Rotation;
 
-use crate::{Diagnostic, Engine, LayoutModel, OcrMode, OcrModel, Options, PipelineError};
+use crate::{check_cancel, Diagnostic, DiagnosticKind, Engine, OcrMode, OcrModel, Options, PipelineError};
 
 /// Pixels of context kept around a table when cropping it for the structure model.
 const TABLE_MARGIN: f32 = 8.0;
@@ -17,9 +17,25 @@ pub(crate) fn empty(number: usize, dpi: f32) -> PageText {
     PageText::new(PageInfo { number, width: 0.0, height: 0.0, dpi }, Vec::new())
 }
 
-fn diag(out: &mut Vec<Diagnostic>, page: usize, message: String) {
-    tracing::warn!(page, "{message}");
-    out.push(Diagnostic { page: Some(page), message });
+fn diag(out: &mut Vec<Diagnostic>, page: usize, kind: DiagnosticKind, message: String) {
+    tracing::warn!(page, ?kind, "{message}");
+    out.push(Diagnostic { page: Some(page), kind, message });
+}
+
+/// The darkest luminance (0–255) a pixel may have on a page with no ink:
+/// text of any colour printed on white is darker, and anti-aliased grey
+/// this light is invisible on paper anyway.
+const BLANK_MIN_LUMA: u32 = 200;
+
+/// Whether `image` has no ink at all: every pixel at least
+/// [`BLANK_MIN_LUMA`] bright. Deliberately strict: one dark speck makes a
+/// page worth reading.
+fn is_blank(image: &RgbImage) -> bool {
+    image.pixels().all(|p| {
+        let [r, g, b] = p.0;
+        // ITU-R BT.601 luma in integers.
+        (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000 >= BLANK_MIN_LUMA
+    })
 }
 
 fn offset(b: &BBox, dx: f32, dy: f32) -> BBox {
@@ -55,7 +71,16 @@ impl Engine {
         options: &Options,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<(PageText, Option<TextOrigin>), PipelineError> {
+        check_cancel(options)?;
         let number = page.index + 1;
+        if page.native_text.as_ref().is_none_or(|t| t.stats.chars == 0) && is_blank(&page.image) {
+            // Nothing to read: no model runs (a blank page cost a whole
+            // detection pass, about a second, to find nothing).
+            tracing::debug!(page = number, "blank page");
+            let (w, h) = (page.image.width() as f32, page.image.height() as f32);
+            let info = PageInfo { number, width: w, height: h, dpi: page.dpi };
+            return Ok((PageText::new(info, Vec::new()), None));
+        }
         let trusted =
             page.native_text.as_ref().filter(|t| t.stats.is_trustworthy() && options.ocr == OcrMode::Auto);
         if let (None, Some(t)) = (trusted, &page.native_text) {
@@ -63,6 +88,7 @@ impl Engine {
                 diag(
                     diagnostics,
                     number,
+                    DiagnosticKind::TextLayerUntrusted,
                     format!(
                         "text layer not trusted ({} chars, {} invisible, {} garbled); using OCR",
                         t.stats.chars, t.stats.invisible, t.stats.garbled
@@ -97,13 +123,14 @@ impl Engine {
             match read? {
                 Ok((lines, Rotation::Deg0)) => (lines, speculative?),
                 Ok((lines, rotation)) => {
+                    check_cancel(options)?;
                     let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
-                    diag(diagnostics, number, msg);
+                    diag(diagnostics, number, DiagnosticKind::PageTurned, msg);
                     image = rotation.upright(&image);
                     (lines, self.visuals(&image, options)?)
                 }
                 Err(e) => {
-                    diag(diagnostics, number, format!("OCR failed: {e}"));
+                    diag(diagnostics, number, DiagnosticKind::OcrFailed, format!("OCR failed: {e}"));
                     (Vec::new(), speculative?)
                 }
             }
@@ -114,7 +141,7 @@ impl Engine {
             PageInfo { number, width: image.width() as f32, height: image.height() as f32, dpi: page.dpi };
         let Visuals { regions, layout_problems, tables, images, table_problems } = visuals;
         for message in layout_problems {
-            diag(diagnostics, number, message);
+            diag(diagnostics, number, DiagnosticKind::LayoutFailed, message);
         }
 
         let (lines, words, origin) = match trusted {
@@ -125,6 +152,7 @@ impl Engine {
                     .map(|w| TextLine::from_bbox(w.bbox, w.text.clone(), TextOrigin::TextLayer))
                     .collect();
                 let mut lines = native.lines.clone();
+                check_cancel(options)?;
                 lines.extend(self.ocr_empty_regions(
                     &image,
                     &regions,
@@ -141,7 +169,7 @@ impl Engine {
             }
         };
         for message in table_problems {
-            diag(diagnostics, number, message);
+            diag(diagnostics, number, DiagnosticKind::TableFailed, message);
         }
         Ok((PageText { info, lines, words, regions, tables, images }, origin))
     }
@@ -178,9 +206,10 @@ impl Engine {
         let mut images = Vec::new();
         let mut table_problems = Vec::new();
         for (i, r) in regions.iter().enumerate() {
+            check_cancel(options)?;
             match r.category {
                 Category::Table
-                    if options.tables && (options.layout != LayoutModel::None || options.page_is_table) =>
+                    if options.tables && (layout.is_some() || options.page_is_table) =>
                 {
                     let area = BBox::new(
                         (r.bbox.x0 - TABLE_MARGIN).max(0.0),
@@ -200,7 +229,7 @@ impl Engine {
                         Err(e) => table_problems.push(format!("table structure failed: {e}")),
                     }
                 }
-                Category::Figure | Category::Chart if options.figure_images => {
+                Category::Figure | Category::Chart if options.figure_images() => {
                     let png = parasol_source::png_bytes(&parasol_source::crop(image, &r.bbox));
                     images.push((i, Image { png: Some(png), file: None, alt: String::new() }));
                 }
@@ -241,9 +270,31 @@ impl Engine {
             match self.ocr(model)?.recognize(&crop) {
                 Ok(found) => out
                     .extend(found.into_iter().map(|l| offset_line(l, r.bbox.x0.floor(), r.bbox.y0.floor()))),
-                Err(e) => diag(diagnostics, number, format!("OCR of a region failed: {e}")),
+                Err(e) => {
+                    diag(diagnostics, number, DiagnosticKind::RegionOcrFailed, format!("OCR of a region failed: {e}"))
+                }
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_blank_only_without_a_single_dark_pixel() {
+        let mut page = RgbImage::from_pixel(200, 300, [255, 255, 255].into());
+        assert!(is_blank(&page));
+        // A light grey wash is still blank paper.
+        page.put_pixel(10, 10, [210, 210, 210].into());
+        assert!(is_blank(&page));
+        // One full stop is ink.
+        page.put_pixel(100, 200, [90, 90, 90].into());
+        assert!(!is_blank(&page));
+        // So is a pure colour, even a bright one.
+        let blue = RgbImage::from_pixel(10, 10, [0, 0, 255].into());
+        assert!(!is_blank(&blue));
     }
 }

@@ -11,44 +11,45 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use parasol_doc::TextLine;
+use parasol_models::{ModelFile, ModelStore};
 use parasol_source::{init_pdfium, OpenOptions, Page, Source};
 use parasol_vision::orientation::Rotation;
 use parasol_vision::{init_runtime, OcrEngine, OcrModels};
 
-const DPI: f32 = 150.0;
+const DPI: f32 = parasol_source::DEFAULT_DPI;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn models_dir() -> PathBuf {
-    std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from)
+fn store() -> ModelStore {
+    ModelStore::new(std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from))
 }
 
+/// A model file's path; a missing one fails the test, naming the fetch command.
 #[track_caller]
-fn require(path: &Path) {
-    assert!(path.is_file(), "missing model file {}: run `python3 scripts/fetch_models.py`", path.display());
+fn require(file: ModelFile) -> PathBuf {
+    store().require(file).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn engine() -> &'static OcrEngine {
     static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let dir = models_dir();
-        let models = OcrModels::in_dir(&dir);
-        let lib = dir.join("libonnxruntime.so.1.31.1");
-        for path in [&models.det, &models.cls, &models.rec, &lib] {
-            require(path);
-        }
-        init_runtime(&lib).expect("onnx runtime loads");
+        let models = OcrModels {
+            det: require(ModelFile::OcrDetSmall),
+            cls: require(ModelFile::OcrLineClassifier),
+            rec: require(ModelFile::OcrRecSmall),
+            dict: None,
+            draft: None,
+        };
+        init_runtime(&require(ModelFile::OnnxRuntime)).expect("onnx runtime loads");
         OcrEngine::new(&models, 2).expect("ocr models load")
     })
 }
 
 /// Page 0 of a PDF in the corpus's Docling OCR folder, at 150 dpi.
 fn render(name: &str) -> Page {
-    let pdfium = models_dir().join("libpdfium.so");
-    require(&pdfium);
-    init_pdfium(&pdfium).expect("pdfium loads");
+    init_pdfium(&require(ModelFile::Pdfium)).expect("pdfium loads");
     let path = root().join("../shared/corpus/docling/ocr/sources").join(name);
     let options = OpenOptions { dpi: DPI, ..OpenOptions::default() };
     let source =

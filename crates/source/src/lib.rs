@@ -31,6 +31,10 @@ pub use image::RgbImage;
 pub use pdf::init_pdfium;
 pub use text::{TextChar, TextLayerStats, Word};
 
+/// The render resolution for PDF pages unless the caller asks for another,
+/// and the resolution assumed for images, whose own is not trusted.
+pub const DEFAULT_DPI: f32 = 150.0;
+
 /// What the bytes are, decided by their content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -108,7 +112,7 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> OpenOptions {
-        OpenOptions { dpi: 150.0, password: None, limits: Limits::default() }
+        OpenOptions { dpi: DEFAULT_DPI, password: None, limits: Limits::default() }
     }
 }
 
@@ -168,7 +172,7 @@ pub struct Page {
     pub image: RgbImage,
     /// The resolution `image` was rendered at (may be below the requested
     /// DPI when the page was too large). For images, their own resolution is
-    /// unknown and 150 is assumed.
+    /// unknown and [`DEFAULT_DPI`] is assumed.
     pub dpi: f32,
     /// The PDF text layer in page pixels; `None` for images.
     pub native_text: Option<NativeText>,
@@ -254,7 +258,7 @@ impl Source {
                     .get(index)
                     .cloned()
                     .ok_or(SourceError::Page { page: index + 1, reason: "no such page".into() })?;
-                Ok(Page { index, image, dpi: 150.0, native_text: None })
+                Ok(Page { index, image, dpi: DEFAULT_DPI, native_text: None })
             }
         }
     }

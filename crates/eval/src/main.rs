@@ -1,5 +1,16 @@
-//! `parasol eval`: runs an evaluation suite over the shared corpus and prints
+//! `parasol-eval`: runs an evaluation suite over the shared corpus and prints
 //! per-file tables and a summary, with peer systems in adjacent columns.
+//!
+//! Evaluation is a tool of ours, not part of the product: this binary links
+//! the pipeline's library API, and the `parasol` binary does not link it.
+//! The `hostile` and `speed` suites run the `parasol` binary as a child
+//! process on purpose (a crash must not end the run; peak memory is the
+//! child's), found by an explicit path: `--parasol`, else the `parasol`
+//! beside this binary (`cargo build --release` builds both).
+//!
+//! ```text
+//! cargo build --release && cargo run --release -p parasol-eval -- ocr
+//! ```
 //!
 //! Exit codes: 0 when every suite ran without failures (a suite reported
 //! "not available" is not a failure), 1 when a suite recorded a failure (a
@@ -8,10 +19,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
+use anyhow::{bail, Context as _};
+use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use parasol_eval::report::{self, Machine};
 use parasol_eval::{Context, Paths, PipelineConverter, Suite};
+use parasol_pipeline::{LayoutChoice, OcrModel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum SuiteArg {
@@ -31,8 +44,10 @@ enum SuiteArg {
     All,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
+/// Measure parsing quality and speed on the evaluation corpus, beside peers.
+#[derive(Debug, Parser)]
+#[command(name = "parasol-eval", version, about)]
+struct Args {
     /// Suite to run.
     #[arg(value_enum)]
     suite: SuiteArg,
@@ -54,16 +69,46 @@ pub struct Args {
     /// Threads per model session (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Layout model, as for `parasol convert`.
-    #[arg(long, value_enum, default_value = "auto")]
-    layout: crate::convert::Layout,
-    /// OCR models, as for `parasol convert`.
-    #[arg(long, value_enum, default_value = "cascade")]
-    ocr_model: crate::convert::OcrModelArg,
+    /// Layout model, as for `parasol convert` (auto, picodet, yolo, none).
+    #[arg(long, default_value_t = LayoutChoice::default())]
+    layout: LayoutChoice,
+    /// OCR models, as for `parasol convert` (cascade, small, tiny).
+    #[arg(long, default_value_t = OcrModel::default())]
+    ocr_model: OcrModel,
+    /// Directory holding models and native libraries
+    /// [env: PARASOL_MODELS; default: the repository's models/files].
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// The `parasol` binary that the hostile and speed suites run as a
+    /// child process [default: the `parasol` beside this binary].
+    #[arg(long, value_name = "FILE")]
+    parasol: Option<PathBuf>,
 }
 
+/// The repository root (this crate is `crates/eval`).
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    dir.canonicalize().unwrap_or(dir)
+}
+
+/// The `parasol` binary for child-process suites: `--parasol`, else the one
+/// beside this binary; it must exist.
+fn parasol_binary(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let path = match flag {
+        Some(p) => p,
+        None => {
+            let me = std::env::current_exe().context("cannot locate this binary")?;
+            me.with_file_name("parasol")
+        }
+    };
+    if !path.is_file() {
+        bail!(
+            "the hostile and speed suites run the parasol binary, and {} is not there: build it with \
+             `cargo build --release` or name it with --parasol",
+            path.display()
+        );
+    }
+    Ok(path)
 }
 
 fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
@@ -73,7 +118,31 @@ fn write(path: &Path, contents: &str) -> anyhow::Result<()> {
     std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PARASOL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let models = args
+        .models
+        .clone()
+        .or_else(|| std::env::var_os("PARASOL_MODELS").map(PathBuf::from))
+        .unwrap_or_else(|| repo().join("models/files"));
+    let models = models.as_path();
     let suites: Vec<Suite> = match args.suite {
         SuiteArg::DoclingPdf => vec![Suite::DoclingPdf],
         SuiteArg::Tables => vec![Suite::Tables],
@@ -87,14 +156,19 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         corpus: args.corpus.clone().unwrap_or_else(|| repo().join("../shared/corpus")),
         peers: args.peers.clone().unwrap_or_else(|| repo().join("target/peers")),
         scratch: repo().join("target/eval-tmp"),
-        binary: std::env::current_exe().context("cannot locate the parasol binary for child processes")?,
+        binary: if suites.iter().any(|s| matches!(s, Suite::Hostile | Suite::Speed)) {
+            let binary = parasol_binary(args.parasol.clone())?;
+            eprintln!("parasol binary for child processes: {}", binary.display());
+            binary
+        } else {
+            PathBuf::new()
+        },
         models: std::path::absolute(models).unwrap_or_else(|_| models.to_owned()),
     };
-    let layout = args.layout.resolve(&parasol_pipeline::ModelStore::new(models));
-    let converter = PipelineConverter::new(models, args.threads, Some(layout))
+    let converter = PipelineConverter::new(models, args.threads, args.layout)
         .context("cannot start the conversion engine")?
-        .with_ocr_model(args.ocr_model.into());
-    eprintln!("layout model: {layout:?}");
+        .with_ocr_model(args.ocr_model);
+    eprintln!("layout model: {:?}", converter.layout());
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -116,12 +190,12 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     println!("machine: {machine}");
 
     if let Some(path) = &args.json {
-        let body = report::to_json(&format!("parasol {command}"), &machine, &reports)
+        let body = report::to_json(&format!("parasol-eval {command}"), &machine, &reports)
             .context("cannot serialise the reports")?;
         write(path, &body)?;
     }
     if let Some(path) = &args.markdown {
-        write(path, &report::to_markdown(&format!("parasol {command}"), &machine, &reports))?;
+        write(path, &report::to_markdown(&format!("parasol-eval {command}"), &machine, &reports))?;
     }
     let failures: usize = reports.iter().map(|r| r.failures.len()).sum();
     if failures > 0 {
