@@ -9,7 +9,7 @@ use crate::imgops::{resize_linear, View};
 use crate::polymask::box_score_fast;
 use crate::pyfmt::py_round;
 use crate::session::Model;
-use crate::{OcrStage, VisionError};
+use crate::VisionError;
 
 /// A text box: four corners, clockwise from the top-left one.
 pub(crate) type Quad = [[f32; 2]; 4];
@@ -96,8 +96,7 @@ impl Detector {
                 _ => Err(shape.to_vec()),
             }
         })?;
-        let boxes =
-            boxes.map_err(|shape| VisionError::UnexpectedOutput { stage: OcrStage::Detection, shape })?;
+        let boxes = boxes.map_err(|shape| self.model.bad_output(&shape))?;
         tracing::trace!(
             width = rw,
             height = rh,

@@ -49,37 +49,41 @@ mod session;
 pub mod table;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 pub use ocr::OcrEngine;
+pub use session::init_runtime;
 
 /// A boxed error from a dependency, kept as the `source` of a [`VisionError`]
 /// so that no `ort` type appears in this crate's API.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// Which model an error came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OcrStage {
-    Detection,
-    Classification,
-    Recognition,
-    /// Page layout regions (`layout`).
+/// The stage a model serves, named in every error about the model.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// Text boxes on the page (the OCR detector).
+    TextDetection,
+    /// The 0/180-degree turn of each text line (the OCR line classifier).
+    LineOrientation,
+    /// The text of each line (the OCR recogniser).
+    TextRecognition,
+    /// Page layout regions ([`layout`]).
     Layout,
-    /// Whole-page rotation (`orientation`).
+    /// Whole-page rotation ([`orientation`]).
     PageOrientation,
-    /// Table structure (`table`).
+    /// Table structure ([`table`]).
     TableStructure,
 }
 
-impl std::fmt::Display for OcrStage {
+impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            OcrStage::Detection => "text detection",
-            OcrStage::Classification => "line orientation",
-            OcrStage::Recognition => "text recognition",
-            OcrStage::Layout => "layout detection",
-            OcrStage::PageOrientation => "page orientation",
-            OcrStage::TableStructure => "table structure",
+            Stage::TextDetection => "text detection",
+            Stage::LineOrientation => "line orientation",
+            Stage::TextRecognition => "text recognition",
+            Stage::Layout => "layout detection",
+            Stage::PageOrientation => "page orientation",
+            Stage::TableStructure => "table structure",
         })
     }
 }
@@ -99,61 +103,28 @@ pub enum VisionError {
     /// A model was created before [`init_runtime`] was called.
     #[error("onnx runtime is not initialised: call init_runtime first")]
     RuntimeNotInitialised,
-    /// A model file is missing, unreadable or not a valid model.
-    #[error("cannot load model {}", path.display())]
+    /// A model file (or a file that belongs to it, such as a recogniser's
+    /// dictionary) is missing, unreadable or not a valid model.
+    #[error("cannot load the {stage} model {}", path.display())]
     ModelLoad {
+        stage: Stage,
         path: PathBuf,
         #[source]
         source: BoxError,
     },
-    /// A model loaded but lacks something the pipeline needs.
-    #[error("model {} is unusable: {reason}", path.display())]
-    ModelContents { path: PathBuf, reason: String },
+    /// A model loaded but lacks something its stage needs.
+    #[error("the {stage} model {} is unusable: {reason}", path.display())]
+    ModelContents { stage: Stage, path: PathBuf, reason: String },
     /// Running a model failed.
     #[error("{stage} inference failed")]
     Inference {
-        stage: OcrStage,
+        stage: Stage,
         #[source]
         source: BoxError,
     },
     /// A model returned a tensor of an unexpected shape.
     #[error("{stage} model returned an output of shape {shape:?}")]
-    UnexpectedOutput { stage: OcrStage, shape: Vec<usize> },
-}
-
-/// The process-wide ONNX Runtime environment. `ort` allows one per process
-/// and forgets it when the last handle drops, so it is kept here for good.
-static RUNTIME: OnceLock<(PathBuf, ort::environment::Environment)> = OnceLock::new();
-
-/// Loads ONNX Runtime from the shared library at `lib_path` and creates the
-/// process-wide environment. Safe to call more than once: later calls are
-/// no-ops (a different path is ignored with a warning).
-pub fn init_runtime(lib_path: &Path) -> Result<(), VisionError> {
-    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = INIT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((path, _)) = RUNTIME.get() {
-        if path != lib_path {
-            tracing::warn!(loaded = %path.display(), requested = %lib_path.display(), "onnx runtime already loaded");
-        }
-        return Ok(());
-    }
-    let runtime_err = |source: BoxError| VisionError::Runtime { path: lib_path.to_path_buf(), source };
-    if !lib_path.is_file() {
-        return Err(runtime_err("file not found".into()));
-    }
-    let env = ort::init_from(lib_path)
-        .map_err(|e| runtime_err(Box::new(e)))?
-        .with_name("parasol")
-        .build()
-        .map_err(|e| runtime_err(Box::new(e)))?;
-    tracing::debug!(path = %lib_path.display(), "onnx runtime loaded");
-    // Only this function sets RUNTIME, under the lock, so this cannot fail.
-    let _ = RUNTIME.set((lib_path.to_path_buf(), env));
-    Ok(())
-}
-
-fn runtime() -> Result<&'static ort::environment::Environment, VisionError> {
-    RUNTIME.get().map(|(_, env)| env).ok_or(VisionError::RuntimeNotInitialised)
+    UnexpectedOutput { stage: Stage, shape: Vec<usize> },
 }
 
 /// Paths of the three OCR models.

@@ -15,7 +15,7 @@ use crate::imgops::{
 use crate::pyfmt::{is_blank, py_round};
 use crate::rec::{LineRead, Recognizer};
 use crate::session::Model;
-use crate::{OcrModels, OcrStage, VisionError};
+use crate::{OcrModels, Stage, VisionError};
 
 /// RapidOCR's `Global` settings.
 const MIN_SIDE_LEN: usize = 30;
@@ -65,18 +65,18 @@ impl OcrEngine {
     /// threads. [`init_runtime`](crate::init_runtime) must have been called.
     pub fn new(models: &OcrModels, threads: usize) -> Result<OcrEngine, VisionError> {
         let threads = threads.max(1);
-        let det = Detector::new(Model::load(&models.det, OcrStage::Detection, threads)?);
+        let det = Detector::new(Model::load(&models.det, Stage::TextDetection, threads)?);
         // A page has a few batches of six lines; more than four sessions
         // would mostly cost memory (each holds its own weights and arena).
         let workers = threads.min(MAX_SESSIONS);
-        let sessions = |path: &Path, stage: OcrStage| {
+        let sessions = |path: &Path, stage: Stage| {
             (0..workers).map(|_| Model::load(path, stage, threads / workers)).collect::<Result<Vec<_>, _>>()
         };
-        let cls = Classifier::new(sessions(&models.cls, OcrStage::Classification)?);
-        let rec = Recognizer::new(sessions(&models.rec, OcrStage::Recognition)?, models.dict.as_deref())?;
+        let cls = Classifier::new(sessions(&models.cls, Stage::LineOrientation)?);
+        let rec = Recognizer::new(sessions(&models.rec, Stage::TextRecognition)?, models.dict.as_deref())?;
         let draft = (models.draft.as_ref())
             .map(|d| {
-                Ok(Recognizer::new(sessions(&d.rec, OcrStage::Recognition)?, d.dict.as_deref())?
+                Ok(Recognizer::new(sessions(&d.rec, Stage::TextRecognition)?, d.dict.as_deref())?
                     .with_doubts())
             })
             .transpose()?;

