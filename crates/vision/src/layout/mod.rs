@@ -63,7 +63,6 @@
 
 mod nms;
 mod picodet;
-pub(crate) mod resample;
 mod yolo;
 
 use std::path::Path;

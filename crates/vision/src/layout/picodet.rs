@@ -19,7 +19,7 @@ use parasol_doc::BBox;
 
 use super::nms::{hard_nms, Rect};
 use super::{LayoutBox, LayoutDetector, LayoutModelKind, IMAGENET_MEAN, IMAGENET_STD};
-use crate::imgops::{resize_linear, View};
+use crate::cv::imgops::{resize_linear, View};
 use crate::session::{Model, Output};
 use crate::{Stage, VisionError};
 

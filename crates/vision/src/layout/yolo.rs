@@ -19,8 +19,8 @@ use std::path::Path;
 use parasol_doc::BBox;
 
 use super::nms::{greedy_nms_f32, Rect};
-use super::resample::pil_resize_bilinear;
 use super::{LayoutBox, LayoutDetector, LayoutModelKind};
+use crate::cv::resample::pil_resize_bilinear;
 use crate::session::Model;
 use crate::{Stage, VisionError};
 

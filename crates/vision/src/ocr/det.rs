@@ -2,12 +2,12 @@
 //! `DBPostProcess` around it (threshold 0.3, 2x2 dilation, contours, box
 //! score, unclip, sorting into reading order).
 
-use crate::clipper;
-use crate::contours::find_contours;
-use crate::geometry::{mini_box, order_points_clockwise};
-use crate::imgops::{resize_linear, View};
-use crate::polymask::box_score_fast;
-use crate::pyfmt::py_round;
+use crate::cv::clipper;
+use crate::cv::contours::find_contours;
+use crate::cv::geometry::{mini_box, order_points_clockwise};
+use crate::cv::imgops::{resize_linear, View};
+use crate::cv::polymask::box_score_fast;
+use crate::cv::pycompat::py_round;
 use crate::session::Model;
 use crate::VisionError;
 

@@ -1,9 +1,9 @@
 //! Text-line orientation: the 0/180-degree classifier
 //! (`ch_ppocr_mobile_v2.0_cls`) and RapidOCR's `TextClassifier` batching.
 
-use crate::det::to_bgr_planes;
-use crate::imgops::{resize_linear, Image3};
-use crate::pool::run_batches;
+use super::det::to_bgr_planes;
+use super::pool::run_batches;
+use crate::cv::imgops::{resize_linear, Image3};
 use crate::session::Model;
 use crate::VisionError;
 

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use crate::cls::{aspect, line_lut, resized_width};
-use crate::det::to_bgr_planes;
-use crate::imgops::{resize_linear, Image3};
-use crate::pool::run_batches;
-use crate::pyfmt::{np_mean, np_round5, py_round5, splitlines};
+use super::cls::{aspect, line_lut, resized_width};
+use super::det::to_bgr_planes;
+use super::pool::run_batches;
+use crate::cv::imgops::{resize_linear, Image3};
+use crate::cv::pycompat::{np_mean, np_round5, py_round5, splitlines};
 use crate::session::Model;
 use crate::VisionError;
 
