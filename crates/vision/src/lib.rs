@@ -21,20 +21,28 @@
 //! library named by the caller ([`init_runtime`]); nothing is downloaded.
 //! `session` holds the one session type every stage loads its model with;
 //! a model's errors ([`VisionError`]) name the [`Stage`] it serves and its
-//! file.
+//! file. The crate takes paths, not a model directory: the file names
+//! belong to the `parasol-models` registry.
 //!
 //! ```no_run
+//! use parasol_models::{ModelFile, ModelStore};
 //! use parasol_vision::{init_runtime, OcrEngine, OcrModels};
-//! use std::path::Path;
 //!
-//! let dir = Path::new("models/files");
-//! init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
-//! let engine = OcrEngine::new(&OcrModels::in_dir(dir), 2)?;
-//! let page = image::open("page.png").expect("readable image").to_rgb8();
+//! let store = ModelStore::new("models/files");
+//! init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+//! let models = OcrModels {
+//!     det: store.require(ModelFile::OcrDetSmall)?,
+//!     cls: store.require(ModelFile::OcrLineClassifier)?,
+//!     rec: store.require(ModelFile::OcrRecSmall)?,
+//!     dict: None,
+//!     draft: None,
+//! };
+//! let engine = OcrEngine::new(&models, 2)?;
+//! let page = image::open("page.png")?.to_rgb8();
 //! for line in engine.recognize(&page)? {
 //!     println!("{:?} {}", line.bbox, line.text);
 //! }
-//! # Ok::<(), parasol_vision::VisionError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod cv;

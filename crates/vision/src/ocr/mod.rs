@@ -412,3 +412,39 @@ pub(crate) fn crop_size(b: &Quad) -> (usize, usize) {
 pub(crate) fn is_tall(w: usize, h: usize) -> bool {
     h as f64 / w as f64 >= 1.5
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use parasol_models::ModelFile;
+
+    use super::{DraftModel, OcrModels};
+
+    /// The file names `OcrModels` still writes itself agree with the model
+    /// registry, which owns them.
+    #[test]
+    fn model_sets_use_the_registry_names() {
+        let dir = Path::new("/models");
+        let at = |file: ModelFile| file.in_dir(dir);
+        let small = OcrModels {
+            det: at(ModelFile::OcrDetSmall),
+            cls: at(ModelFile::OcrLineClassifier),
+            rec: at(ModelFile::OcrRecSmall),
+            dict: None,
+            draft: None,
+        };
+        assert_eq!(OcrModels::in_dir(dir), small);
+        let tiny = OcrModels {
+            det: at(ModelFile::OcrDetTiny),
+            rec: at(ModelFile::OcrRecTiny),
+            dict: Some(at(ModelFile::OcrRecTinyDict)),
+            ..small.clone()
+        };
+        assert_eq!(OcrModels::tiny_in_dir(dir), tiny);
+        let int8 = OcrModels { rec: at(ModelFile::OcrRecSmallInt8), ..small };
+        assert_eq!(OcrModels::small_int8_in_dir(dir), int8);
+        let draft = DraftModel { rec: at(ModelFile::OcrRecTiny), dict: Some(at(ModelFile::OcrRecTinyDict)) };
+        assert_eq!(OcrModels::cascade_in_dir(dir), OcrModels { draft: Some(draft), ..int8 });
+    }
+}

@@ -16,18 +16,18 @@
 //! Cell text is left empty: assembly fills it from the page's text lines.
 //!
 //! ```no_run
+//! use parasol_models::{ModelFile, ModelStore};
 //! use parasol_vision::{init_runtime, table::TableStructure};
-//! use std::path::Path;
 //!
-//! let dir = Path::new("models/files");
-//! init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
-//! let model = TableStructure::new(&dir.join("slanet-plus.onnx"), 2)?;
-//! let crop = image::open("table.png").expect("readable image").to_rgb8();
+//! let store = ModelStore::new("models/files");
+//! init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+//! let model = TableStructure::new(&store.require(ModelFile::TableStructure)?, 2)?;
+//! let crop = image::open("table.png")?.to_rgb8();
 //! let table = model.recognize(&crop)?;
 //! for cell in &table.cells {
 //!     println!("r{} c{} {}x{} {:?}", cell.row, cell.col, cell.rowspan, cell.colspan, cell.bbox);
 //! }
-//! # Ok::<(), parasol_vision::VisionError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod grid;
