@@ -132,3 +132,16 @@ pub enum VisionError {
     #[error("{stage} model returned an output of shape {shape:?}")]
     UnexpectedOutput { stage: Stage, shape: Vec<usize> },
 }
+
+impl VisionError {
+    /// The stage whose model failed; `None` for errors of the runtime.
+    pub fn stage(&self) -> Option<Stage> {
+        match self {
+            VisionError::ModelLoad { stage, .. }
+            | VisionError::ModelContents { stage, .. }
+            | VisionError::Inference { stage, .. }
+            | VisionError::UnexpectedOutput { stage, .. } => Some(*stage),
+            VisionError::Runtime { .. } | VisionError::RuntimeNotInitialised => None,
+        }
+    }
+}
