@@ -20,9 +20,14 @@
 //! All models run through ONNX Runtime, loaded at run time from a shared
 //! library named by the caller ([`init_runtime`]); nothing is downloaded.
 //! `session` holds the one session type every stage loads its model with;
-//! a model's errors ([`VisionError`]) name the [`Stage`] it serves and its
-//! file. The crate takes paths, not a model directory: the file names
+//! a model's errors ([`VisionError`]) name the [`Stage`] it serves, and
+//! its file when it cannot be loaded or used. The crate takes paths, not a model directory: the file names
 //! belong to the `parasol-models` registry.
+//!
+//! Inside: `session` (ONNX Runtime and the session type), `ocr` (the OCR
+//! stage: `det`, `cls`, `rec`, the batch `pool` and `page_orientation`),
+//! the public stage modules `layout`, `orientation` and `table`,
+//! `rotation` ([`Rotation`]) and `cv` (the ports).
 //!
 //! ```no_run
 //! use parasol_models::{ModelFile, ModelStore};
