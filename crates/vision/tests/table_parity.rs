@@ -11,30 +11,24 @@
 //! of its 8 coordinates, and the grid (row, column and spans of each cell)
 //! equal to rapid-table's.
 //!
-//! Needs the models: `python3 scripts/fetch_models.py`.
+//! Needs the models (`python3 scripts/fetch_models.py`; override the folder
+//! with `PARASOL_MODELS`).
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use common::root;
+use parasol_models::ModelFile;
 use parasol_vision::table::TableStructure;
 use serde_json::Value;
 
 const BOX_TOLERANCE: f32 = 2.0;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A model file, or a loud failure saying how to get it.
-fn model_file(name: &str) -> PathBuf {
-    let path = root().join("models/files").join(name);
-    assert!(path.is_file(), "missing model {}: run `python3 scripts/fetch_models.py`", path.display());
-    path
-}
-
 fn model() -> TableStructure {
-    parasol_vision::init_runtime(&model_file("libonnxruntime.so.1.31.1")).expect("onnx runtime");
-    TableStructure::new(&model_file("slanet-plus.onnx"), 2).expect("table model loads")
+    common::init();
+    TableStructure::new(&common::model(ModelFile::TableStructure), 2).expect("table model loads")
 }
 
 fn expected() -> Vec<Value> {
@@ -138,7 +132,7 @@ fn empty_crop_gives_empty_table() {
 
 #[test]
 fn missing_model_is_an_error() {
-    parasol_vision::init_runtime(&model_file("libonnxruntime.so.1.31.1")).expect("onnx runtime");
+    common::init();
     let err = TableStructure::new(Path::new("/nonexistent/slanet-plus.onnx"), 1).expect_err("no such file");
     assert!(err.to_string().contains("slanet-plus.onnx"), "{err}");
 }

@@ -48,23 +48,21 @@
 //! are never produced here.
 //!
 //! ```no_run
+//! use parasol_models::{ModelFile, ModelStore};
 //! use parasol_vision::layout::{LayoutDetector, PicoDetLayout};
-//! use std::path::Path;
 //!
-//! let dir = Path::new("models/files");
-//! parasol_vision::init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
-//! let detector = PicoDetLayout::new(&dir.join("layout_cdla.onnx"), 2)?;
-//! let page = image::open("page.png").expect("readable image").to_rgb8();
+//! let store = ModelStore::new("models/files");
+//! parasol_vision::init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+//! let detector = PicoDetLayout::new(&store.require(ModelFile::LayoutPicoDet)?, 2)?;
+//! let page = image::open("page.png")?.to_rgb8();
 //! for region in detector.detect(&page)? {
 //!     println!("{:?} {:?} {:.2}", region.class.category(), region.bbox, region.score);
 //! }
-//! # Ok::<(), parasol_vision::VisionError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod nms;
-pub(crate) mod onnx;
 mod picodet;
-pub(crate) mod resample;
 mod yolo;
 
 use std::path::Path;
@@ -264,5 +262,14 @@ mod tests {
         assert_ne!(LayoutClass::TableCaption, LayoutClass::FigureCaption);
         assert_eq!(LayoutModelKind::PicoDetCdla.labels()[5], LayoutClass::TableCaption);
         assert_eq!(LayoutModelKind::YoloDocLayNet.labels()[7].category(), Category::Heading1);
+    }
+
+    /// The file names `LayoutModelKind` still writes itself agree with the
+    /// model registry, which owns them.
+    #[test]
+    fn file_names_are_the_registry_names() {
+        use parasol_models::ModelFile;
+        assert_eq!(LayoutModelKind::PicoDetCdla.file_name(), ModelFile::LayoutPicoDet.file_name());
+        assert_eq!(LayoutModelKind::YoloDocLayNet.file_name(), ModelFile::LayoutYolo.file_name());
     }
 }

@@ -18,10 +18,10 @@ use std::path::Path;
 use parasol_doc::BBox;
 
 use super::nms::{hard_nms, Rect};
-use super::onnx::{Net, PageStage};
 use super::{LayoutBox, LayoutDetector, LayoutModelKind, IMAGENET_MEAN, IMAGENET_STD};
-use crate::imgops::{resize_linear, View};
-use crate::VisionError;
+use crate::cv::imgops::{resize_linear, View};
+use crate::session::{Model, Output};
+use crate::{Stage, VisionError};
 
 const INPUT_W: usize = 608;
 const INPUT_H: usize = 800;
@@ -36,21 +36,21 @@ const KEEP_PER_CLASS: usize = 100;
 /// The PicoDet CDLA layout detector (Apache-2.0).
 #[derive(Debug)]
 pub struct PicoDetLayout {
-    net: Net,
+    model: Model,
 }
 
 impl PicoDetLayout {
     /// Loads `layout_cdla.onnx` with `threads` intra-op threads and checks
     /// that its label metadata is CDLA's.
     pub fn new(model_path: &Path, threads: usize) -> Result<Self, VisionError> {
-        let net = Net::load(model_path, PageStage::Layout, threads)?;
-        let labels = net.metadata("character")?.unwrap_or_default();
+        let model = Model::load(model_path, Stage::Layout, threads)?;
+        let labels = model.metadata("character")?.unwrap_or_default();
         let expected =
             "text title figure figure_caption table table_caption header footer reference equation";
         if labels.split_whitespace().ne(expected.split_whitespace()) {
-            return Err(net.unusable(format!("expected the CDLA labels ({expected}), found {labels:?}")));
+            return Err(model.unusable(format!("expected the CDLA labels ({expected}), found {labels:?}")));
         }
-        Ok(PicoDetLayout { net })
+        Ok(PicoDetLayout { model })
     }
 }
 
@@ -61,8 +61,8 @@ impl LayoutDetector for PicoDetLayout {
             return Ok(Vec::new());
         }
         let input = preprocess(image);
-        let outputs = self.net.run([1, 3, INPUT_H, INPUT_W], &input)?;
-        let candidates = decode(&self.net, &outputs)?;
+        let outputs = self.model.run_all([1, 3, INPUT_H, INPUT_W], &input)?;
+        let candidates = decode(&self.model, &outputs)?;
         Ok(select(&candidates, width, height))
     }
 
@@ -100,10 +100,10 @@ struct Candidate {
 }
 
 /// Decodes the best cells of every level (steps 2–3).
-fn decode(net: &Net, outputs: &[super::onnx::Output]) -> Result<Vec<Candidate>, VisionError> {
+fn decode(model: &Model, outputs: &[Output]) -> Result<Vec<Candidate>, VisionError> {
     let levels = STRIDES.len();
     if outputs.len() != 2 * levels {
-        return Err(net.unusable(format!("expected {} outputs, found {}", 2 * levels, outputs.len())));
+        return Err(model.unusable(format!("expected {} outputs, found {}", 2 * levels, outputs.len())));
     }
     let mut candidates = Vec::new();
     for (level, &stride) in STRIDES.iter().enumerate() {
@@ -112,10 +112,10 @@ fn decode(net: &Net, outputs: &[super::onnx::Output]) -> Result<Vec<Candidate>, 
         let cells = rows * cols;
         let classes = match scores.shape.as_slice() {
             [1, n, c] if *n == cells && *c == LayoutModelKind::PicoDetCdla.labels().len() => *c,
-            other => return Err(net.bad_output(other)),
+            other => return Err(model.bad_output(other)),
         };
         if dists.shape != [1, cells, 4 * BINS] {
-            return Err(net.bad_output(&dists.shape));
+            return Err(model.bad_output(&dists.shape));
         }
         let best = |cell: usize| {
             scores.data[cell * classes..(cell + 1) * classes].iter().copied().fold(f32::MIN, f32::max)

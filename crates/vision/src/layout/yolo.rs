@@ -19,10 +19,10 @@ use std::path::Path;
 use parasol_doc::BBox;
 
 use super::nms::{greedy_nms_f32, Rect};
-use super::onnx::{Net, PageStage};
-use super::resample::pil_resize_bilinear;
 use super::{LayoutBox, LayoutDetector, LayoutModelKind};
-use crate::VisionError;
+use crate::cv::resample::pil_resize_bilinear;
+use crate::session::Model;
+use crate::{Stage, VisionError};
 
 const SIZE: usize = 1024;
 const PAD: u8 = 114;
@@ -34,15 +34,15 @@ const BOX_ROWS: usize = 4;
 /// The YOLOv8n DocLayNet layout detector (AGPL-3.0 weights).
 #[derive(Debug)]
 pub struct YoloLayout {
-    net: Net,
+    model: Model,
 }
 
 impl YoloLayout {
     /// Loads `yolov8n-doclaynet.onnx` with `threads` intra-op threads and
     /// checks that its `names` metadata lists DocLayNet's classes.
     pub fn new(model_path: &Path, threads: usize) -> Result<Self, VisionError> {
-        let net = Net::load(model_path, PageStage::Layout, threads)?;
-        let names = net.metadata("names")?.unwrap_or_default();
+        let model = Model::load(model_path, Stage::Layout, threads)?;
+        let names = model.metadata("names")?.unwrap_or_default();
         // Ultralytics writes a Python dict literal: {0: 'Caption', 1: …}.
         let expected = [
             "Caption",
@@ -64,9 +64,9 @@ impl YoloLayout {
             .filter(|entry| !names.contains(entry.as_str()))
             .collect();
         if !missing.is_empty() {
-            return Err(net.unusable(format!("expected the DocLayNet classes, missing {missing:?}")));
+            return Err(model.unusable(format!("expected the DocLayNet classes, missing {missing:?}")));
         }
-        Ok(YoloLayout { net })
+        Ok(YoloLayout { model })
     }
 }
 
@@ -85,12 +85,11 @@ impl LayoutDetector for YoloLayout {
             return Ok(Vec::new());
         }
         let (input, letterbox) = preprocess(image);
-        let outputs = self.net.run([1, 3, SIZE, SIZE], &input)?;
-        let out = outputs.first().ok_or_else(|| self.net.bad_output(&[]))?;
+        let out = self.model.run([1, 3, SIZE, SIZE], &input)?;
         let classes = LayoutModelKind::YoloDocLayNet.labels();
         let anchors = match out.shape.as_slice() {
             [1, rows, n] if *rows == BOX_ROWS + classes.len() => *n,
-            other => return Err(self.net.bad_output(other)),
+            other => return Err(self.model.bad_output(other)),
         };
         let (rects, class_ids, scores) = parse(&out.data, anchors, classes.len(), letterbox, width, height);
         Ok(greedy_nms_f32(&rects, &scores, IOU_THRESHOLD)

@@ -16,18 +16,18 @@
 //! Cell text is left empty: assembly fills it from the page's text lines.
 //!
 //! ```no_run
+//! use parasol_models::{ModelFile, ModelStore};
 //! use parasol_vision::{init_runtime, table::TableStructure};
-//! use std::path::Path;
 //!
-//! let dir = Path::new("models/files");
-//! init_runtime(&dir.join("libonnxruntime.so.1.31.1"))?;
-//! let model = TableStructure::new(&dir.join("slanet-plus.onnx"), 2)?;
-//! let crop = image::open("table.png").expect("readable image").to_rgb8();
+//! let store = ModelStore::new("models/files");
+//! init_runtime(&store.require(ModelFile::OnnxRuntime)?)?;
+//! let model = TableStructure::new(&store.require(ModelFile::TableStructure)?, 2)?;
+//! let crop = image::open("table.png")?.to_rgb8();
 //! let table = model.recognize(&crop)?;
 //! for cell in &table.cells {
 //!     println!("r{} c{} {}x{} {:?}", cell.row, cell.col, cell.rowspan, cell.colspan, cell.bbox);
 //! }
-//! # Ok::<(), parasol_vision::VisionError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod grid;
@@ -37,8 +37,8 @@ use std::path::Path;
 
 use image::RgbImage;
 
-use crate::layout::onnx::{Net, PageStage};
-use crate::VisionError;
+use crate::session::Model;
+use crate::{Stage, VisionError};
 
 pub use grid::table_from_tokens;
 
@@ -61,26 +61,23 @@ pub struct StructureTokens {
 /// concurrent calls queue.
 #[derive(Debug)]
 pub struct TableStructure {
-    net: Net,
+    model: Model,
     vocab: slanet::Vocab,
 }
 
 impl TableStructure {
     /// Loads `slanet-plus.onnx` with `threads` intra-op threads and reads
     /// its token list from the `character` metadata.
-    pub fn new(model: &Path, threads: usize) -> Result<Self, VisionError> {
-        // `VisionError` has no table stage yet: inference errors of this
-        // model are reported under the layout stage's name (the model path
-        // is in load errors and in the log).
-        let net = Net::load(model, PageStage::Layout, threads)?;
-        let Some(character) = net.metadata("character")? else {
-            return Err(net.unusable("no `character` metadata (the structure token list)"));
+    pub fn new(model_path: &Path, threads: usize) -> Result<Self, VisionError> {
+        let model = Model::load(model_path, Stage::TableStructure, threads)?;
+        let Some(character) = model.metadata("character")? else {
+            return Err(model.unusable("no `character` metadata (the structure token list)"));
         };
         let vocab = slanet::Vocab::from_metadata(&character);
         if !vocab.has_cell_tokens() {
-            return Err(net.unusable("the `character` metadata has no `<td` or `<td></td>` token"));
+            return Err(model.unusable("the `character` metadata has no `<td` or `<td></td>` token"));
         }
-        Ok(TableStructure { net, vocab })
+        Ok(TableStructure { model, vocab })
     }
 
     /// The table in `crop` (the table region cut from the page): rows,
@@ -99,17 +96,17 @@ impl TableStructure {
             return Ok(StructureTokens { tokens: Vec::new(), cell_boxes: Vec::new(), score: 0.0 });
         };
         let side = slanet::INPUT_SIDE;
-        let outputs = self.net.run([1, 3, side, side], &input)?;
+        let outputs = self.model.run_all([1, 3, side, side], &input)?;
         let [loc, probs] = outputs.as_slice() else {
-            return Err(self.net.bad_output(&[outputs.len()]));
+            return Err(self.model.bad_output(&[outputs.len()]));
         };
         let steps = match (loc.shape.as_slice(), probs.shape.as_slice()) {
             ([1, l, 8], [1, p, n]) if l == p && *n == self.vocab.len() => *l,
-            ([1, _, 8], shape) => return Err(self.net.bad_output(shape)),
-            (shape, _) => return Err(self.net.bad_output(shape)),
+            ([1, _, 8], shape) => return Err(self.model.bad_output(shape)),
+            (shape, _) => return Err(self.model.bad_output(shape)),
         };
         if loc.data.len() != steps * 8 || probs.data.len() != steps * self.vocab.len() {
-            return Err(self.net.bad_output(&probs.shape));
+            return Err(self.model.bad_output(&probs.shape));
         }
         Ok(slanet::decode(&self.vocab, &probs.data, &loc.data, w, h))
     }

@@ -4,7 +4,7 @@
 use image::RgbImage;
 
 use super::StructureTokens;
-use crate::imgops::{resize_linear, View};
+use crate::cv::imgops::{resize_linear, View};
 use crate::layout::{IMAGENET_MEAN, IMAGENET_STD};
 
 /// The model's square input side (`TablePreprocess.table_max_len`).

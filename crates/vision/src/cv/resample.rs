@@ -4,7 +4,7 @@
 //!
 //! Both work on interleaved 3-channel rows; the channel order is whatever
 //! the caller put in. OpenCV's bilinear resize, used by PicoDet, lives in
-//! `crate::imgops`.
+//! `imgops`.
 
 use std::f64::consts::PI;
 use std::ops::Range;

@@ -2,14 +2,14 @@
 //! `DBPostProcess` around it (threshold 0.3, 2x2 dilation, contours, box
 //! score, unclip, sorting into reading order).
 
-use crate::clipper;
-use crate::contours::find_contours;
-use crate::geometry::{mini_box, order_points_clockwise};
-use crate::imgops::{resize_linear, View};
-use crate::polymask::box_score_fast;
-use crate::pyfmt::py_round;
+use crate::cv::clipper;
+use crate::cv::contours::find_contours;
+use crate::cv::geometry::{mini_box, order_points_clockwise};
+use crate::cv::imgops::{resize_linear, View};
+use crate::cv::polymask::box_score_fast;
+use crate::cv::pycompat::py_round;
 use crate::session::Model;
-use crate::{OcrStage, VisionError};
+use crate::VisionError;
 
 /// A text box: four corners, clockwise from the top-left one.
 pub(crate) type Quad = [[f32; 2]; 4];
@@ -96,8 +96,7 @@ impl Detector {
                 _ => Err(shape.to_vec()),
             }
         })?;
-        let boxes =
-            boxes.map_err(|shape| VisionError::UnexpectedOutput { stage: OcrStage::Detection, shape })?;
+        let boxes = boxes.map_err(|shape| self.model.bad_output(&shape))?;
         tracing::trace!(
             width = rw,
             height = rh,

@@ -33,10 +33,10 @@
 use image::RgbImage;
 use parasol_doc::TextLine;
 
-use crate::det::Quad;
-use crate::imgops::Image3;
-use crate::ocr::{crop_size, is_tall};
-use crate::orientation::Rotation;
+use super::det::Quad;
+use super::{crop_size, is_tall};
+use crate::cv::imgops::Image3;
+use crate::Rotation;
 use crate::{OcrEngine, VisionError};
 
 /// Share of the line length that must run one way (vertical or horizontal)

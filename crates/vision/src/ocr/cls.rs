@@ -1,11 +1,11 @@
 //! Text-line orientation: the 0/180-degree classifier
 //! (`ch_ppocr_mobile_v2.0_cls`) and RapidOCR's `TextClassifier` batching.
 
-use crate::det::to_bgr_planes;
-use crate::imgops::{resize_linear, Image3};
-use crate::pool::run_batches;
+use super::det::to_bgr_planes;
+use super::pool::run_batches;
+use crate::cv::imgops::{resize_linear, Image3};
 use crate::session::Model;
-use crate::{OcrStage, VisionError};
+use crate::VisionError;
 
 const HEIGHT: usize = 48;
 const WIDTH: usize = 192;
@@ -83,8 +83,7 @@ impl Classifier {
             to_bgr_planes(resized.view(), &self.lut, &mut input[slot * 3 * plane..], plane, WIDTH);
         }
         let out = model.run([batch.len(), 3, HEIGHT, WIDTH], &input)?;
-        let unexpected =
-            || VisionError::UnexpectedOutput { stage: OcrStage::Classification, shape: out.shape.clone() };
+        let unexpected = || model.bad_output(&out.shape);
         let [n, 2] = out.shape[..] else {
             return Err(unexpected());
         };

