@@ -133,8 +133,9 @@ fn empty_crop_gives_empty_table() {
 #[test]
 fn missing_model_is_an_error() {
     common::init();
-    let err = TableStructure::new(Path::new("/nonexistent/slanet-plus.onnx"), 1).expect_err("no such file");
-    assert!(err.to_string().contains("slanet-plus.onnx"), "{err}");
+    let path = ModelFile::TableStructure.in_dir(Path::new("/nonexistent"));
+    let err = TableStructure::new(&path, 1).expect_err("no such file");
+    assert!(err.to_string().contains(ModelFile::TableStructure.file_name()), "{err}");
 }
 
 #[test]

