@@ -19,6 +19,7 @@
 //! PDFium is a process-wide native library: bind it once with [`init_pdfium`]
 //! and keep PDF work on one thread (its bindings serialise calls anyway).
 
+mod file;
 mod pdf;
 mod raster;
 mod text;
@@ -130,6 +131,31 @@ impl std::fmt::Display for Limit {
     }
 }
 
+/// What a path names when it is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    Directory,
+    Fifo,
+    CharDevice,
+    BlockDevice,
+    Socket,
+    Other,
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a directory",
+            FileKind::Fifo => "a FIFO",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Socket => "a socket",
+            FileKind::Other => "not a regular file",
+        })
+    }
+}
+
 /// Why a document or page could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -140,6 +166,8 @@ pub enum SourceError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path} is {kind}; only regular files are read")]
+    NotAFile { path: PathBuf, kind: FileKind },
     #[error("not a supported document type (expected PDF, PNG, JPEG, TIFF or WebP)")]
     UnsupportedType,
     #[error("the PDF is encrypted and needs a password")]
@@ -152,6 +180,8 @@ pub enum SourceError {
     NoPages,
     #[error("{limit} limit exceeded: {actual} > {max}")]
     LimitExceeded { limit: Limit, actual: u64, max: u64 },
+    #[error("cannot allocate {bytes} bytes for {what}")]
+    OutOfMemory { bytes: u64, what: &'static str },
     #[error("page {page} cannot be read: {reason}")]
     Page { page: usize, reason: String },
     #[error("cannot load the PDFium library from {path}: {reason}")]
@@ -205,12 +235,11 @@ enum Inner {
 }
 
 impl Source {
-    /// Opens a file, checking its size before reading it.
+    /// Opens a regular file, reading at most [`Limits::max_file_bytes`] of
+    /// it. FIFOs, devices, sockets and directories are refused before they
+    /// are opened ([`SourceError::NotAFile`]).
     pub fn open_path(path: &Path, options: &OpenOptions) -> Result<Source, SourceError> {
-        let io = |source| SourceError::Io { path: path.to_owned(), source };
-        let len = std::fs::metadata(path).map_err(io)?.len();
-        check_limit(Limit::FileBytes, len, options.limits.max_file_bytes)?;
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = file::read_regular(path, options.limits.max_file_bytes)?;
         Source::open_bytes(bytes, options)
     }
 
