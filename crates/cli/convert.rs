@@ -295,6 +295,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             max_file_bytes: args.max_file_mib.saturating_mul(1 << 20),
             max_pages: args.max_pages,
             max_page_pixels: args.max_megapixels.saturating_mul(1_000_000),
+            ..Limits::default()
         },
     };
     let mut formats = args.format.clone();

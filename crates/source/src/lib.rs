@@ -87,13 +87,22 @@ pub struct Limits {
     /// Most pixels in one page image. Larger images are refused; larger PDF
     /// pages are rendered at a lower DPI instead.
     pub max_page_pixels: u64,
+    /// Most pixels in all pages of a raster document together (a multi-page
+    /// TIFF), read from the image headers before any page is decoded.
+    pub max_document_pixels: u64,
 }
 
 impl Default for Limits {
-    /// 200 MiB, 2,000 pages, 100 megapixels per page. Upstage's synchronous
-    /// API allows 50 MB and 100 pages; a local batch tool can afford more.
+    /// 200 MiB, 2,000 pages, 100 megapixels per page and 10,000 per
+    /// document. Upstage's synchronous API allows 50 MB and 100 pages; a
+    /// local batch tool can afford more.
     fn default() -> Limits {
-        Limits { max_file_bytes: 200 << 20, max_pages: 2000, max_page_pixels: 100_000_000 }
+        Limits {
+            max_file_bytes: 200 << 20,
+            max_pages: 2000,
+            max_page_pixels: 100_000_000,
+            max_document_pixels: 10_000_000_000,
+        }
     }
 }
 
@@ -115,10 +124,14 @@ impl Default for OpenOptions {
 
 /// Which limit a document exceeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Limit {
     FileBytes,
     Pages,
     PagePixels,
+    /// The longest side of an image, in pixels ([`MAX_IMAGE_SIDE`]).
+    ImageSide,
+    DocumentPixels,
 }
 
 impl std::fmt::Display for Limit {
@@ -127,9 +140,15 @@ impl std::fmt::Display for Limit {
             Limit::FileBytes => "file size",
             Limit::Pages => "page count",
             Limit::PagePixels => "pixels per page",
+            Limit::ImageSide => "image side in pixels",
+            Limit::DocumentPixels => "pixels per document",
         })
     }
 }
+
+/// The longest image side accepted, in pixels, whatever the pixel limits:
+/// JPEG cannot exceed it and decoders size row buffers by the width.
+pub const MAX_IMAGE_SIDE: u32 = 65_535;
 
 /// What a path names when it is not a regular file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +201,8 @@ pub enum SourceError {
     LimitExceeded { limit: Limit, actual: u64, max: u64 },
     #[error("cannot allocate {bytes} bytes for {what}")]
     OutOfMemory { bytes: u64, what: &'static str },
+    #[error("the image decoder refused the file: {reason}")]
+    DecoderLimit { reason: String },
     #[error("page {page} cannot be read: {reason}")]
     Page { page: usize, reason: String },
     #[error("cannot load the PDFium library from {path}: {reason}")]
@@ -195,6 +216,7 @@ pub enum SourceError {
 pub struct Page {
     /// 0-based index in the document.
     pub index: usize,
+    /// The page in RGB; transparent parts of images are composited on white.
     pub image: RgbImage,
     /// The resolution `image` was rendered at (may be below the requested
     /// DPI when the page was too large). For images, their own resolution is
@@ -220,18 +242,38 @@ impl NativeText {
     }
 }
 
+/// Something lost or doubtful in an input that still opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceWarning {
+    /// 1-based page number, when it concerns one page.
+    pub page: Option<usize>,
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+/// What a [`SourceWarning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// The image data ends early: the decoder filled the rest of the page.
+    Truncated,
+    /// An animation: only its first frame is read.
+    FramesIgnored,
+}
+
 /// An opened document: a PDF or one or more raster images.
 #[derive(Debug)]
 pub struct Source {
     kind: Kind,
     inner: Inner,
     options: OpenOptions,
+    warnings: Vec<SourceWarning>,
 }
 
 #[derive(Debug)]
 enum Inner {
     Pdf(Box<pdf::PdfSource>),
-    Images(Vec<RgbImage>),
+    Raster(raster::RasterSource),
 }
 
 impl Source {
@@ -245,21 +287,25 @@ impl Source {
 
     /// Opens a document held in memory.
     pub fn open_bytes(bytes: Vec<u8>, options: &OpenOptions) -> Result<Source, SourceError> {
-        check_limit(Limit::FileBytes, bytes.len() as u64, options.limits.max_file_bytes)?;
+        let limits = &options.limits;
+        check_limit(Limit::FileBytes, bytes.len() as u64, limits.max_file_bytes)?;
         if bytes.is_empty() {
             return Err(SourceError::Corrupt { reason: "the file is empty".into() });
         }
         let kind = Kind::sniff(&bytes).ok_or(SourceError::UnsupportedType)?;
-        let inner = match kind {
-            Kind::Pdf => Inner::Pdf(Box::new(pdf::PdfSource::open(bytes, options)?)),
-            _ => Inner::Images(raster::decode(&bytes, kind, &options.limits)?),
+        let (inner, warnings) = match kind {
+            Kind::Pdf => (Inner::Pdf(Box::new(pdf::PdfSource::open(bytes, options)?)), Vec::new()),
+            _ => {
+                let (raster, warnings) = raster::RasterSource::open(bytes, kind, limits)?;
+                (Inner::Raster(raster), warnings)
+            }
         };
-        let source = Source { kind, inner, options: options.clone() };
+        let source = Source { kind, inner, options: options.clone(), warnings };
         let pages = source.page_count();
         if pages == 0 {
             return Err(SourceError::NoPages);
         }
-        check_limit(Limit::Pages, pages as u64, options.limits.max_pages as u64)?;
+        check_limit(Limit::Pages, pages as u64, limits.max_pages as u64)?;
         Ok(source)
     }
 
@@ -270,19 +316,21 @@ impl Source {
     pub fn page_count(&self) -> usize {
         match &self.inner {
             Inner::Pdf(p) => p.page_count(),
-            Inner::Images(v) => v.len(),
+            Inner::Raster(r) => r.page_count(),
         }
     }
 
-    /// Renders page `index` (0-based) and extracts its text layer.
+    /// What was lost or doubtful while opening: empty for a clean file.
+    pub fn warnings(&self) -> &[SourceWarning] {
+        &self.warnings
+    }
+
+    /// Renders or decodes page `index` (0-based) and extracts its text layer.
     pub fn page(&self, index: usize) -> Result<Page, SourceError> {
         match &self.inner {
             Inner::Pdf(p) => p.page(index, &self.options),
-            Inner::Images(v) => {
-                let image = v
-                    .get(index)
-                    .cloned()
-                    .ok_or(SourceError::Page { page: index + 1, reason: "no such page".into() })?;
+            Inner::Raster(r) => {
+                let image = r.page(index, &self.options.limits)?;
                 Ok(Page { index, image, dpi: 150.0, native_text: None })
             }
         }
