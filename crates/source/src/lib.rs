@@ -18,9 +18,25 @@
 //!
 //! PDFium is a process-wide native library: bind it once with [`init_pdfium`]
 //! and keep PDF work on one thread (its bindings serialise calls anyway).
+//!
+//! Untrusted input is bounded before it costs memory:
+//! - [`Source::open_path`] reads only regular files, and at most
+//!   [`Limits::max_file_bytes`] of them;
+//! - raster pages are counted and measured from their headers at open time,
+//!   against the per-page and per-document [`Limits`], and decoded one at a
+//!   time in [`Source::page`] (the page of a single-page file at open, so
+//!   that a broken image fails the document);
+//! - a PDF's compressed streams are inflated once, counting bytes only,
+//!   before PDFium sees the file, so a decompression bomb is a
+//!   [`SourceError::LimitExceeded`] rather than an exhausted process.
+//!
+//! Inputs that open but lose content (a truncated JPEG, an animation of
+//! which only the first frame is read) are reported by [`Source::warnings`].
 
 mod file;
+mod filters;
 mod pdf;
+mod prescan;
 mod raster;
 mod text;
 
@@ -90,18 +106,31 @@ pub struct Limits {
     /// Most pixels in all pages of a raster document together (a multi-page
     /// TIFF), read from the image headers before any page is decoded.
     pub max_document_pixels: u64,
+    /// Most bytes one compressed PDF stream may inflate to; also the most
+    /// that the streams of one page's `/Contents` may inflate to together.
+    pub max_stream_bytes: u64,
+    /// Most bytes a PDF's streams may inflate to together (an image counts
+    /// only the part PDFium holds whole), and most compressed stream bytes
+    /// the check may read: together they bound the time the check takes.
+    pub max_total_stream_bytes: u64,
 }
 
 impl Default for Limits {
     /// 200 MiB, 2,000 pages, 100 megapixels per page and 10,000 per
-    /// document. Upstage's synchronous API allows 50 MB and 100 pages; a
-    /// local batch tool can afford more.
+    /// document, 256 MiB per inflated PDF stream and 4 GiB for all of them.
+    /// Upstage's synchronous API allows 50 MB and 100 pages; a local batch
+    /// tool can afford more. The stream limit is 20× the largest stream in
+    /// the shared corpus (13 MB), and PDFium renders a page whose content
+    /// inflates to just under it in about 530 MB: well inside a 2 GiB
+    /// address space (docs/BENCHMARKS.md).
     fn default() -> Limits {
         Limits {
             max_file_bytes: 200 << 20,
             max_pages: 2000,
             max_page_pixels: 100_000_000,
             max_document_pixels: 10_000_000_000,
+            max_stream_bytes: 256 << 20,
+            max_total_stream_bytes: 4 << 30,
         }
     }
 }
@@ -132,6 +161,12 @@ pub enum Limit {
     /// The longest side of an image, in pixels ([`MAX_IMAGE_SIDE`]).
     ImageSide,
     DocumentPixels,
+    StreamBytes,
+    TotalStreamBytes,
+    /// Compressed PDF stream bytes read by the pre-scan, against
+    /// [`Limits::max_total_stream_bytes`]: only files whose stream data
+    /// overlaps over and over come near it.
+    StreamScanBytes,
 }
 
 impl std::fmt::Display for Limit {
@@ -142,6 +177,9 @@ impl std::fmt::Display for Limit {
             Limit::PagePixels => "pixels per page",
             Limit::ImageSide => "image side in pixels",
             Limit::DocumentPixels => "pixels per document",
+            Limit::StreamBytes => "decompressed bytes per PDF stream",
+            Limit::TotalStreamBytes => "decompressed bytes of all PDF streams",
+            Limit::StreamScanBytes => "compressed bytes read from PDF streams",
         })
     }
 }
@@ -197,6 +235,8 @@ pub enum SourceError {
     Corrupt { reason: String },
     #[error("the document has no pages")]
     NoPages,
+    /// `actual` is where counting stopped: at least the true value, and
+    /// for decompressed streams just past `max`.
     #[error("{limit} limit exceeded: {actual} > {max}")]
     LimitExceeded { limit: Limit, actual: u64, max: u64 },
     #[error("cannot allocate {bytes} bytes for {what}")]
@@ -294,7 +334,11 @@ impl Source {
         }
         let kind = Kind::sniff(&bytes).ok_or(SourceError::UnsupportedType)?;
         let (inner, warnings) = match kind {
-            Kind::Pdf => (Inner::Pdf(Box::new(pdf::PdfSource::open(bytes, options)?)), Vec::new()),
+            Kind::Pdf => {
+                // PDFium cannot be told to stop inflating, so bombs are found first.
+                prescan::check(&bytes, limits)?;
+                (Inner::Pdf(Box::new(pdf::PdfSource::open(bytes, options)?)), Vec::new())
+            }
             _ => {
                 let (raster, warnings) = raster::RasterSource::open(bytes, kind, limits)?;
                 (Inner::Raster(raster), warnings)
