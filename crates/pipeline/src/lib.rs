@@ -297,6 +297,10 @@ impl Engine {
         let mut texts = Vec::with_capacity(pages);
         let mut origins = Vec::with_capacity(pages);
         let mut diagnostics = Vec::new();
+        for w in source.warnings() {
+            tracing::warn!(page = ?w.page, "{}", w.message);
+            diagnostics.push(Diagnostic { page: w.page, message: w.message.clone() });
+        }
         for index in 0..pages {
             let number = index + 1;
             let t0 = Instant::now();
