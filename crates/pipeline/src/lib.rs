@@ -88,6 +88,9 @@ pub enum DiagnosticKind {
     LayoutFailed,
     /// Table structure recognition failed on a table; it is read as text.
     TableFailed,
+    /// Something of the input was lost while decoding it (a truncated image,
+    /// the frames of an animation after the first).
+    InputWarning,
 }
 
 /// Something worth knowing about a conversion that still succeeded.
@@ -298,6 +301,10 @@ impl Engine {
         let mut texts = Vec::with_capacity(pages);
         let mut origins = Vec::with_capacity(pages);
         let mut diagnostics = Vec::new();
+        for w in source.warnings() {
+            tracing::warn!(page = ?w.page, "{}", w.message);
+            diagnostics.push(Diagnostic { page: w.page, kind: DiagnosticKind::InputWarning, message: w.message.clone() });
+        }
         for index in 0..pages {
             check_cancel(options)?;
             let number = index + 1;

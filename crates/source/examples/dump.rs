@@ -2,6 +2,7 @@
 //!
 //! `cargo run -p parasol-source --example dump -- FILE [PASSWORD]`
 
+use parasol_models::ModelFile;
 use parasol_source::{init_pdfium, OpenOptions, Source};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -9,10 +10,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = args.next().ok_or("usage: dump FILE [PASSWORD]")?;
     let models = std::env::var("PARASOL_MODELS")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/files").into());
-    init_pdfium(format!("{models}/libpdfium.so").as_ref())?;
+    init_pdfium(&ModelFile::Pdfium.in_dir(models.as_ref()))?;
     let options = OpenOptions { password: args.next(), ..OpenOptions::default() };
     let source = Source::open_path(path.as_ref(), &options)?;
     println!("{:?}, {} pages", source.kind(), source.page_count());
+    for w in source.warnings() {
+        println!("warning: {}", w.message);
+    }
     for i in 0..source.page_count() {
         let page = source.page(i)?;
         println!("page {} {}x{} @ {} dpi", i + 1, page.image.width(), page.image.height(), page.dpi);

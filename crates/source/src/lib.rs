@@ -18,8 +18,25 @@
 //!
 //! PDFium is a process-wide native library: bind it once with [`init_pdfium`]
 //! and keep PDF work on one thread (its bindings serialise calls anyway).
+//!
+//! Untrusted input is bounded before it costs memory:
+//! - [`Source::open_path`] reads only regular files, and at most
+//!   [`Limits::max_file_bytes`] of them;
+//! - raster pages are counted and measured from their headers at open time,
+//!   against the per-page and per-document [`Limits`], and decoded one at a
+//!   time in [`Source::page`] (the page of a single-page file at open, so
+//!   that a broken image fails the document);
+//! - a PDF's compressed streams are inflated once, counting bytes only,
+//!   before PDFium sees the file, so a decompression bomb is a
+//!   [`SourceError::LimitExceeded`] rather than an exhausted process.
+//!
+//! Inputs that open but lose content (a truncated JPEG, an animation of
+//! which only the first frame is read) are reported by [`Source::warnings`].
 
+mod file;
+mod filters;
 mod pdf;
+mod prescan;
 mod raster;
 mod text;
 
@@ -90,13 +107,35 @@ pub struct Limits {
     /// Most pixels in one page image. Larger images are refused; larger PDF
     /// pages are rendered at a lower DPI instead.
     pub max_page_pixels: u64,
+    /// Most pixels in all pages of a raster document together (a multi-page
+    /// TIFF), read from the image headers before any page is decoded.
+    pub max_document_pixels: u64,
+    /// Most bytes one compressed PDF stream may inflate to; also the most
+    /// that the streams of one page's `/Contents` may inflate to together.
+    pub max_stream_bytes: u64,
+    /// Most bytes a PDF's streams may inflate to together (an image counts
+    /// only the part PDFium holds whole), and most compressed stream bytes
+    /// the check may read: together they bound the time the check takes.
+    pub max_total_stream_bytes: u64,
 }
 
 impl Default for Limits {
-    /// 200 MiB, 2,000 pages, 100 megapixels per page. Upstage's synchronous
-    /// API allows 50 MB and 100 pages; a local batch tool can afford more.
+    /// 200 MiB, 2,000 pages, 100 megapixels per page and 10,000 per
+    /// document, 256 MiB per inflated PDF stream and 4 GiB for all of them.
+    /// Upstage's synchronous API allows 50 MB and 100 pages; a local batch
+    /// tool can afford more. The stream limit is 20× the largest stream in
+    /// the shared corpus (13 MB), and PDFium renders a page whose content
+    /// inflates to just under it in about 530 MB: well inside a 2 GiB
+    /// address space (docs/BENCHMARKS.md).
     fn default() -> Limits {
-        Limits { max_file_bytes: 200 << 20, max_pages: 2000, max_page_pixels: 100_000_000 }
+        Limits {
+            max_file_bytes: 200 << 20,
+            max_pages: 2000,
+            max_page_pixels: 100_000_000,
+            max_document_pixels: 10_000_000_000,
+            max_stream_bytes: 256 << 20,
+            max_total_stream_bytes: 4 << 30,
+        }
     }
 }
 
@@ -118,10 +157,20 @@ impl Default for OpenOptions {
 
 /// Which limit a document exceeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Limit {
     FileBytes,
     Pages,
     PagePixels,
+    /// The longest side of an image, in pixels ([`MAX_IMAGE_SIDE`]).
+    ImageSide,
+    DocumentPixels,
+    StreamBytes,
+    TotalStreamBytes,
+    /// Compressed PDF stream bytes read by the pre-scan, against
+    /// [`Limits::max_total_stream_bytes`]: only files whose stream data
+    /// overlaps over and over come near it.
+    StreamScanBytes,
 }
 
 impl std::fmt::Display for Limit {
@@ -130,6 +179,40 @@ impl std::fmt::Display for Limit {
             Limit::FileBytes => "file size",
             Limit::Pages => "page count",
             Limit::PagePixels => "pixels per page",
+            Limit::ImageSide => "image side in pixels",
+            Limit::DocumentPixels => "pixels per document",
+            Limit::StreamBytes => "decompressed bytes per PDF stream",
+            Limit::TotalStreamBytes => "decompressed bytes of all PDF streams",
+            Limit::StreamScanBytes => "compressed bytes read from PDF streams",
+        })
+    }
+}
+
+/// The longest image side accepted, in pixels, whatever the pixel limits:
+/// JPEG cannot exceed it and decoders size row buffers by the width.
+pub const MAX_IMAGE_SIDE: u32 = 65_535;
+
+/// What a path names when it is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileKind {
+    Directory,
+    Fifo,
+    CharDevice,
+    BlockDevice,
+    Socket,
+    Other,
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a directory",
+            FileKind::Fifo => "a FIFO",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Socket => "a socket",
+            FileKind::Other => "not a regular file",
         })
     }
 }
@@ -144,6 +227,8 @@ pub enum SourceError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path} is {kind}; only regular files are read")]
+    NotAFile { path: PathBuf, kind: FileKind },
     #[error("not a supported document type (expected PDF, PNG, JPEG, TIFF or WebP)")]
     UnsupportedType,
     #[error("the PDF is encrypted and needs a password")]
@@ -154,8 +239,14 @@ pub enum SourceError {
     Corrupt { reason: String },
     #[error("the document has no pages")]
     NoPages,
+    /// `actual` is where counting stopped: at least the true value, and
+    /// for decompressed streams just past `max`.
     #[error("{limit} limit exceeded: {actual} > {max}")]
     LimitExceeded { limit: Limit, actual: u64, max: u64 },
+    #[error("cannot allocate {bytes} bytes for {what}")]
+    OutOfMemory { bytes: u64, what: &'static str },
+    #[error("the image decoder refused the file: {reason}")]
+    DecoderLimit { reason: String },
     #[error("page {page} cannot be read: {reason}")]
     Page { page: usize, reason: String },
     #[error("cannot load the PDFium library from {path}: {reason}")]
@@ -169,6 +260,7 @@ pub enum SourceError {
 pub struct Page {
     /// 0-based index in the document.
     pub index: usize,
+    /// The page in RGB; transparent parts of images are composited on white.
     pub image: RgbImage,
     /// The resolution `image` was rendered at (may be below the requested
     /// DPI when the page was too large). For images, their own resolution is
@@ -194,47 +286,74 @@ impl NativeText {
     }
 }
 
+/// Something lost or doubtful in an input that still opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceWarning {
+    /// 1-based page number, when it concerns one page.
+    pub page: Option<usize>,
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+/// What a [`SourceWarning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// The image data ends early: the decoder filled the rest of the page.
+    Truncated,
+    /// An animation: only its first frame is read.
+    FramesIgnored,
+}
+
 /// An opened document: a PDF or one or more raster images.
 #[derive(Debug)]
 pub struct Source {
     kind: Kind,
     inner: Inner,
     options: OpenOptions,
+    warnings: Vec<SourceWarning>,
 }
 
 #[derive(Debug)]
 enum Inner {
     Pdf(Box<pdf::PdfSource>),
-    Images(Vec<RgbImage>),
+    Raster(raster::RasterSource),
 }
 
 impl Source {
-    /// Opens a file, checking its size before reading it.
+    /// Opens a regular file, reading at most [`Limits::max_file_bytes`] of
+    /// it. FIFOs, devices, sockets and directories are refused before they
+    /// are opened ([`SourceError::NotAFile`]).
     pub fn open_path(path: &Path, options: &OpenOptions) -> Result<Source, SourceError> {
-        let io = |source| SourceError::Io { path: path.to_owned(), source };
-        let len = std::fs::metadata(path).map_err(io)?.len();
-        check_limit(Limit::FileBytes, len, options.limits.max_file_bytes)?;
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = file::read_regular(path, options.limits.max_file_bytes)?;
         Source::open_bytes(bytes, options)
     }
 
     /// Opens a document held in memory.
     pub fn open_bytes(bytes: Vec<u8>, options: &OpenOptions) -> Result<Source, SourceError> {
-        check_limit(Limit::FileBytes, bytes.len() as u64, options.limits.max_file_bytes)?;
+        let limits = &options.limits;
+        check_limit(Limit::FileBytes, bytes.len() as u64, limits.max_file_bytes)?;
         if bytes.is_empty() {
             return Err(SourceError::Corrupt { reason: "the file is empty".into() });
         }
         let kind = Kind::sniff(&bytes).ok_or(SourceError::UnsupportedType)?;
-        let inner = match kind {
-            Kind::Pdf => Inner::Pdf(Box::new(pdf::PdfSource::open(bytes, options)?)),
-            _ => Inner::Images(raster::decode(&bytes, kind, &options.limits)?),
+        let (inner, warnings) = match kind {
+            Kind::Pdf => {
+                // PDFium cannot be told to stop inflating, so bombs are found first.
+                prescan::check(&bytes, limits)?;
+                (Inner::Pdf(Box::new(pdf::PdfSource::open(bytes, options)?)), Vec::new())
+            }
+            _ => {
+                let (raster, warnings) = raster::RasterSource::open(bytes, kind, limits)?;
+                (Inner::Raster(raster), warnings)
+            }
         };
-        let source = Source { kind, inner, options: options.clone() };
+        let source = Source { kind, inner, options: options.clone(), warnings };
         let pages = source.page_count();
         if pages == 0 {
             return Err(SourceError::NoPages);
         }
-        check_limit(Limit::Pages, pages as u64, options.limits.max_pages as u64)?;
+        check_limit(Limit::Pages, pages as u64, limits.max_pages as u64)?;
         Ok(source)
     }
 
@@ -245,19 +364,21 @@ impl Source {
     pub fn page_count(&self) -> usize {
         match &self.inner {
             Inner::Pdf(p) => p.page_count(),
-            Inner::Images(v) => v.len(),
+            Inner::Raster(r) => r.page_count(),
         }
     }
 
-    /// Renders page `index` (0-based) and extracts its text layer.
+    /// What was lost or doubtful while opening: empty for a clean file.
+    pub fn warnings(&self) -> &[SourceWarning] {
+        &self.warnings
+    }
+
+    /// Renders or decodes page `index` (0-based) and extracts its text layer.
     pub fn page(&self, index: usize) -> Result<Page, SourceError> {
         match &self.inner {
             Inner::Pdf(p) => p.page(index, &self.options),
-            Inner::Images(v) => {
-                let image = v
-                    .get(index)
-                    .cloned()
-                    .ok_or(SourceError::Page { page: index + 1, reason: "no such page".into() })?;
+            Inner::Raster(r) => {
+                let image = r.page(index, &self.options.limits)?;
                 Ok(Page { index, image, dpi: DEFAULT_DPI, native_text: None })
             }
         }
