@@ -7,7 +7,9 @@
 //!
 //! ```no_run
 //! use parasol_source::{init_pdfium, OpenOptions, Source};
-//! init_pdfium("models/files/libpdfium.so".as_ref())?;
+//! # let pdfium_library = std::path::Path::new("");
+//! // The path comes from the model registry: `parasol_models::ModelFile::Pdfium`.
+//! init_pdfium(pdfium_library)?;
 //! let source = Source::open_path("report.pdf".as_ref(), &OpenOptions::default())?;
 //! for i in 0..source.page_count() {
 //!     let page = source.page(i)?;
@@ -221,13 +223,15 @@ impl std::fmt::Display for FileKind {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SourceError {
-    #[error("cannot read {path}")]
+    /// The path is kept for the caller; the message leaves it out, since
+    /// every caller names the file it was reading already.
+    #[error("cannot read the file")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{path} is {kind}; only regular files are read")]
+    #[error("it is {kind}; only regular files are read")]
     NotAFile { path: PathBuf, kind: FileKind },
     #[error("not a supported document type (expected PDF, PNG, JPEG, TIFF or WebP)")]
     UnsupportedType,
