@@ -48,7 +48,7 @@ impl Format {
             Format::Txt => doc.to_text(),
             Format::Json => {
                 let model = concat!("parasol-", env!("CARGO_PKG_VERSION"));
-                format!("{:#}\n", doc.to_upstage_json(model))
+                format!("{:#}\n", doc.to_upstage(model))
             }
         }
     }
