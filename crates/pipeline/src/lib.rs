@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use parasol_doc::{Category, Document, TextOrigin};
+use parasol_doc::{Document, TextOrigin};
 use parasol_source::{OpenOptions, Source};
 use parasol_vision::layout::{LayoutDetector, LayoutModelKind};
 use parasol_vision::table::TableStructure;
@@ -318,21 +318,9 @@ impl Engine {
         let mut document = parasol_assemble::assemble(&texts);
         tracing::debug!(assemble_ms = t0.elapsed().as_millis() as u64, "assembly");
         if options.drop_headers_footers {
-            document.elements.retain(|e| !matches!(e.category, Category::Header | Category::Footer));
-            renumber(&mut document);
+            parasol_assemble::drop_headers_footers(&mut document);
         }
         Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics })
-    }
-}
-
-/// Ids back to 0..n in order after elements were removed; caption links follow.
-fn renumber(doc: &mut Document) {
-    let old: Vec<usize> = doc.elements.iter().map(|e| e.id).collect();
-    for (new, e) in doc.elements.iter_mut().enumerate() {
-        e.id = new;
-    }
-    for e in &mut doc.elements {
-        e.caption = e.caption.and_then(|c| old.iter().position(|&o| o == c));
     }
 }
 
