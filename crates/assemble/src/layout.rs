@@ -4,8 +4,8 @@
 
 use parasol_doc::{BBox, Category, Region, TextLine};
 
-use crate::paragraphs::{horizontal_overlap, list_text};
-use crate::text::{is_list_item, join_lines, rows};
+use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, TextBlocks};
+use crate::text::{is_heading, is_list_item, join_lines, rows};
 use crate::{Block, PageText};
 
 /// Share of a line's area that must lie in a region for it to belong there.
@@ -72,7 +72,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             None => loose.push(l.clone()),
         }
     }
-    merge_value_columns(regions, &mut kept, &mut lines_in);
+    merge_value_columns(&mut KeptRegions { regions, kept: &mut kept, lines_in: &mut lines_in });
     let fonts = {
         let mut f: Vec<f32> = page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect();
         f.sort_by(f32::total_cmp);
@@ -133,27 +133,31 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     order(out)
 }
 
-/// A narrow column of values (amounts, quantities, dates) beside a block of
-/// labels, row for row, joins that block: its rows then read "Total 7.42"
-/// as a receipt or an invoice is read, not all labels and then all values.
-fn merge_value_columns(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [Vec<&TextLine>]) {
-    loop {
-        let pair = kept
-            .iter()
-            .flat_map(|&a| kept.iter().map(move |&b| (a, b)))
-            .find(|&(a, b)| a != b && is_value_region(&regions[a], &lines_in[a], &regions[b], &lines_in[b]));
-        let Some((labels, values)) = pair else { return };
-        let moved = std::mem::take(&mut lines_in[values]);
-        lines_in[labels].extend(moved);
-        kept.retain(|&k| k != values);
-    }
+/// The kept regions of a page with their lines, for [`merge_value_columns`]:
+/// only paragraphs and lists are running text.
+struct KeptRegions<'p, 'l> {
+    regions: &'p [Region],
+    kept: &'p mut Vec<usize>,
+    lines_in: &'p mut [Vec<&'l TextLine>],
 }
 
-/// Whether region `b` (lines `lb`) is a column of values for region `a`:
-/// both text, and [`is_value_column`](crate::paragraphs::is_value_column).
-fn is_value_region(a: &Region, la: &[&TextLine], b: &Region, lb: &[&TextLine]) -> bool {
-    let text = |c: Category| matches!(c, Category::Paragraph | Category::List);
-    text(a.category) && text(b.category) && crate::paragraphs::is_value_column(&a.bbox, la, &b.bbox, lb)
+impl TextBlocks for KeptRegions<'_, '_> {
+    fn count(&self) -> usize {
+        self.kept.len()
+    }
+
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+        let k = self.kept[i];
+        let r = &self.regions[k];
+        matches!(r.category, Category::Paragraph | Category::List)
+            .then(|| (&r.bbox, self.lines_in[k].as_slice()))
+    }
+
+    fn merge(&mut self, labels: usize, values: usize) {
+        let moved = std::mem::take(&mut self.lines_in[self.kept[values]]);
+        self.lines_in[self.kept[labels]].extend(moved);
+        self.kept.remove(values);
+    }
 }
 
 /// Text cues the layout model cannot see: bullets make lists, small
@@ -183,7 +187,7 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
     {
         block.category = Category::Footnote;
-    } else if rows.len() <= 2 && body_font > 0.0 && font >= 1.15 * body_font {
+    } else if is_heading(rows.len(), font, body_font) {
         block.category = Category::Heading1;
     }
 }

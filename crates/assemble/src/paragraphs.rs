@@ -2,7 +2,7 @@
 
 use parasol_doc::{BBox, Category, TextLine};
 
-use crate::text::{is_list_item, join_lines, rows};
+use crate::text::{is_heading, is_list_item, join_lines, rows};
 use crate::Block;
 
 struct Open<'a> {
@@ -44,19 +44,53 @@ pub(crate) fn list_text(lines: &[String]) -> String {
     items.into_iter().map(join_lines).collect::<Vec<_>>().join("\n")
 }
 
+/// Blocks of text among which [`merge_value_columns`] looks for columns of
+/// values: the open paragraphs of a page without regions, or the kept
+/// regions of a page with them.
+pub(crate) trait TextBlocks {
+    /// How many blocks there are.
+    fn count(&self) -> usize;
+    /// Block `i`'s box and lines, or `None` when it is not running text.
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])>;
+    /// Moves block `values` into block `labels`, whose rows then read
+    /// label and value together.
+    fn merge(&mut self, labels: usize, values: usize);
+}
+
 /// A narrow column of values (amounts, quantities, dates) beside a block of
 /// labels, row for row, joins that block, whose rows then read "Total 7.42"
 /// as a receipt or an invoice is read, not all labels and then all values.
-fn merge_value_columns(open: &mut Vec<Open<'_>>) {
+/// The first pair found (labels before values, in the blocks' order) merges
+/// first, until no pair is left.
+pub(crate) fn merge_value_columns(blocks: &mut impl TextBlocks) {
     loop {
-        let n = open.len();
+        let n = blocks.count();
         let pair = (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).find(|&(a, b)| {
-            a != b && is_value_column(&open[a].bbox, &open[a].lines, &open[b].bbox, &open[b].lines)
+            a != b
+                && match (blocks.text_block(a), blocks.text_block(b)) {
+                    (Some((ba, la)), Some((bb, lb))) => is_value_column(ba, la, bb, lb),
+                    _ => false,
+                }
         });
         let Some((labels, values)) = pair else { return };
-        let moved = open.remove(values);
+        blocks.merge(labels, values);
+    }
+}
+
+impl TextBlocks for Vec<Open<'_>> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+        let p = &self[i];
+        Some((&p.bbox, &p.lines))
+    }
+
+    fn merge(&mut self, labels: usize, values: usize) {
+        let moved = self.remove(values);
         let labels = if values < labels { labels - 1 } else { labels };
-        let p = &mut open[labels];
+        let p = &mut self[labels];
         p.bbox = p.bbox.union(&moved.bbox);
         p.lines.extend(moved.lines);
         p.by_rows = true;
@@ -67,7 +101,7 @@ fn merge_value_columns(open: &mut Vec<Open<'_>>) {
 /// by side, `b` under half as wide as `a` and within its height, at least
 /// two lines each, most of `b`'s lines holding a digit and most level with a
 /// line of `a`.
-pub(crate) fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
+fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
     let side_by_side = b.x0 >= a.x1 - 2.0 || b.x1 <= a.x0 + 2.0;
     let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= 0.8 * b.height();
     if !side_by_side || !within || b.width() >= 0.5 * a.width() || lb.len() < 2 || la.len() < 2 {
@@ -140,7 +174,7 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
         .map(|p| {
             let lines: Vec<String> =
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
-            let category = if lines.len() <= 2 && body_font > 0.0 && p.font >= 1.15 * body_font {
+            let category = if is_heading(lines.len(), p.font, body_font) {
                 Category::Heading1
             } else if lines.first().is_some_and(|l| is_list_item(l)) {
                 Category::List

@@ -1,6 +1,14 @@
-//! Joining lines into running text.
+//! Joining lines into running text, and the text cues shared by both ways
+//! of assembling a page: rows, list items, headings, script direction.
 
 use parasol_doc::TextLine;
+
+/// A short block set at least this many times the body text's font size is
+/// a heading.
+const HEADING_FONT_RATIO: f32 = 1.15;
+
+/// The most rows a heading has; longer large text is a paragraph.
+const HEADING_MAX_ROWS: usize = 2;
 
 /// Joins lines of one block, mending words hyphenated across line ends.
 pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
@@ -73,6 +81,12 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
         .collect()
 }
 
+/// Whether a block of `rows` rows set in `font` is a heading on a page whose
+/// body text is set in `body_font` (0 when unknown): short and clearly larger.
+pub(crate) fn is_heading(rows: usize, font: f32, body_font: f32) -> bool {
+    rows <= HEADING_MAX_ROWS && body_font > 0.0 && font >= HEADING_FONT_RATIO * body_font
+}
+
 /// Starts with a bullet or an enumerator such as `1.`, `2)`, `(a)`, `iv.`.
 pub(crate) fn is_list_item(s: &str) -> bool {
     let s = s.trim_start();
@@ -106,6 +120,35 @@ mod tests {
         }
         for s in ["1.5 metres", "Table 1: x", "-5 degrees", "e.g. this", "2019, when", "•"] {
             assert!(!is_list_item(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn short_large_text_is_a_heading() {
+        struct Case {
+            rows: usize,
+            font: f32,
+            body_font: f32,
+            heading: bool,
+        }
+        let cases = [
+            Case { rows: 1, font: 24.0, body_font: 12.0, heading: true },
+            Case { rows: 2, font: 14.0, body_font: 12.0, heading: true },
+            Case { rows: 2, font: 13.5, body_font: 12.0, heading: false },
+            Case { rows: 3, font: 24.0, body_font: 12.0, heading: false },
+            Case { rows: 1, font: 12.0, body_font: 12.0, heading: false },
+            // Without a body font size nothing is larger than it.
+            Case { rows: 1, font: 24.0, body_font: 0.0, heading: false },
+        ];
+        for c in cases {
+            assert_eq!(
+                is_heading(c.rows, c.font, c.body_font),
+                c.heading,
+                "{} rows at {} on {}",
+                c.rows,
+                c.font,
+                c.body_font
+            );
         }
     }
 
