@@ -5,7 +5,7 @@
 use parasol_doc::{BBox, Category, Region, TextLine};
 
 use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, TextBlocks};
-use crate::text::{is_heading, is_list_item, join_lines, rows};
+use crate::text::{is_heading, is_list_item, join_lines, median, rows};
 use crate::{Block, PageText};
 
 /// Share of a line's area that must lie in a region for it to belong there.
@@ -73,12 +73,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         }
     }
     merge_value_columns(&mut KeptRegions { regions, kept: &mut kept, lines_in: &mut lines_in });
-    let fonts = {
-        let mut f: Vec<f32> = page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect();
-        f.sort_by(f32::total_cmp);
-        f
-    };
-    let body_font = fonts.get(fonts.len() / 2).copied().unwrap_or(0.0);
+    let body_font = median(page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect());
 
     let mut out: Vec<Block> = Vec::new();
     for &i in &kept {
@@ -163,11 +158,7 @@ impl TextBlocks for KeptRegions<'_, '_> {
 /// Text cues the layout model cannot see: bullets make lists, small
 /// numbered notes at the page bottom are footnotes, short large text is a heading.
 fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f32, page_h: f32) {
-    let font = {
-        let mut f: Vec<f32> = lines.iter().map(|l| l.font_size).collect();
-        f.sort_by(f32::total_cmp);
-        f.get(f.len() / 2).copied().unwrap_or(0.0)
-    };
+    let font = median(lines.iter().map(|l| l.font_size).collect());
     let first = rows.first().map(String::as_str).unwrap_or("");
     if matches!(block.category, Category::Paragraph | Category::List) && is_caption_start(first) {
         block.category = Category::Caption;

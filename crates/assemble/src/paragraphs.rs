@@ -2,7 +2,7 @@
 
 use parasol_doc::{BBox, Category, TextLine};
 
-use crate::text::{is_heading, is_list_item, join_lines, rows};
+use crate::text::{is_heading, is_list_item, join_lines, median, rows};
 use crate::Block;
 
 struct Open<'a> {
@@ -28,8 +28,7 @@ fn typical_leading(sorted: &[&TextLine]) -> f32 {
             gaps.push(g.max(0.0));
         }
     }
-    gaps.sort_by(f32::total_cmp);
-    gaps.get(gaps.len() / 2).copied().unwrap_or(0.0)
+    median(gaps)
 }
 
 /// List items one per line; continuation lines join the item above.
@@ -165,9 +164,7 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
     }
     merge_value_columns(&mut open);
 
-    let mut fonts: Vec<f32> = open.iter().map(|p| p.font).collect();
-    fonts.sort_by(f32::total_cmp);
-    let body_font = fonts.get(fonts.len() / 2).copied().unwrap_or(0.0);
+    let body_font = median(open.iter().map(|p| p.font).collect());
 
     let out: Vec<Block> = open
         .into_iter()

@@ -1,5 +1,6 @@
 //! Joining lines into running text, and the text cues shared by both ways
-//! of assembling a page: rows, list items, headings, script direction.
+//! of assembling a page: rows, list items, headings, script direction,
+//! medians of font sizes and gaps.
 
 use parasol_doc::TextLine;
 
@@ -85,6 +86,13 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
 /// body text is set in `body_font` (0 when unknown): short and clearly larger.
 pub(crate) fn is_heading(rows: usize, font: f32, body_font: f32) -> bool {
     rows <= HEADING_MAX_ROWS && body_font > 0.0 && font >= HEADING_FONT_RATIO * body_font
+}
+
+/// The middle value of `values` (the upper one of an even count), 0 when
+/// there are none.
+pub(crate) fn median(mut values: Vec<f32>) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// Starts with a bullet or an enumerator such as `1.`, `2)`, `(a)`, `iv.`.
