@@ -11,6 +11,38 @@ use crate::{Block, PageText};
 /// Share of a line's area that must lie in a region for it to belong there.
 const LINE_IN_REGION: f32 = 0.5;
 
+/// Share of a region's area that must lie inside another region for it to be
+/// a duplicate of that region or a part of a table, figure or chart.
+const REGION_INSIDE: f32 = 0.8;
+
+/// Fewest lines on a figure for it to be a photographed or scanned page.
+const PAGE_PHOTO_MIN_LINES: usize = 5;
+
+/// A figure covering more than this share of the page is a page photo.
+const PAGE_PHOTO_AREA: f32 = 0.5;
+
+/// A figure whose text lines cover more than this share of it is a page photo.
+const PAGE_PHOTO_TEXT_DENSITY: f32 = 0.15;
+
+/// Footnotes start below this share of the page's height.
+const FOOTNOTE_ZONE: f32 = 0.75;
+
+/// Footnotes are set smaller than this share of the body text's font size.
+const FOOTNOTE_FONT_RATIO: f32 = 0.9;
+
+/// Share of the narrower width a caption and its table or figure share.
+const CAPTION_OVERLAP: f32 = 0.3;
+
+/// A caption lies at most this many of its heights from its table or figure.
+const CAPTION_MAX_GAP: f32 = 4.0;
+
+/// A caption's height counts as at least this many pixels for
+/// [`CAPTION_MAX_GAP`], so that a short caption still reaches its table.
+const CAPTION_MIN_HEIGHT: f32 = 10.0;
+
+/// The longest number a caption label takes ("Table 12.3", "Figure IV").
+const CAPTION_NUMBER_MAX_LEN: usize = 6;
+
 fn contained(inner: &BBox, outer: &BBox) -> f32 {
     inner.intersection(outer).map_or(0.0, |b| b.area()) / inner.area().max(1e-3)
 }
@@ -27,7 +59,7 @@ fn keep_regions(regions: &[Region]) -> Vec<usize> {
             let r = &regions[i];
             !regions.iter().enumerate().any(|(j, o)| {
                 j != i
-                    && contained(&r.bbox, &o.bbox) > 0.8
+                    && contained(&r.bbox, &o.bbox) > REGION_INSIDE
                     && ((is_container(o.category) && !is_container(r.category))
                         || (o.category == r.category
                             && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i))))
@@ -57,7 +89,9 @@ fn is_page_photo(r: &Region, page: &PageText) -> bool {
         page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).collect();
     let page_area = page.info.width * page.info.height;
     let text_area: f32 = inside.iter().map(|l| l.bbox.area()).sum();
-    inside.len() >= 5 && (r.bbox.area() > 0.5 * page_area || text_area > 0.15 * r.bbox.area())
+    inside.len() >= PAGE_PHOTO_MIN_LINES
+        && (r.bbox.area() > PAGE_PHOTO_AREA * page_area
+            || text_area > PAGE_PHOTO_TEXT_DENSITY * r.bbox.area())
 }
 
 pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
@@ -169,9 +203,9 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     }
     if is_list_item(first) {
         block.category = Category::List;
-    } else if block.bbox.y0 > 0.75 * page_h
+    } else if block.bbox.y0 > FOOTNOTE_ZONE * page_h
         && body_font > 0.0
-        && font < 0.9 * body_font
+        && font < FOOTNOTE_FONT_RATIO * body_font
         && first
             .chars()
             .next()
@@ -195,7 +229,7 @@ fn is_caption_start(s: &str) -> bool {
         && number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
     let roman = !number.is_empty() && number.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
     let letter = number.len() == 1 && number.chars().all(|c| c.is_ascii_uppercase());
-    number.len() <= 6 && (arabic || roman || letter)
+    number.len() <= CAPTION_NUMBER_MAX_LEN && (arabic || roman || letter)
 }
 
 /// Headers first (in the script's direction), the body by XY-cut, then
@@ -229,7 +263,7 @@ fn order(blocks: Vec<Block>) -> Vec<Block> {
             .iter()
             .copied()
             .filter(|&t| is_container(blocks[t].category) && !links.iter().any(|&(_, lt)| lt == t))
-            .filter(|&t| horizontal_overlap(&blocks[t].bbox, &cb) > 0.3)
+            .filter(|&t| horizontal_overlap(&blocks[t].bbox, &cb) > CAPTION_OVERLAP)
             .map(|t| {
                 let tb = blocks[t].bbox;
                 let gap = if cb.y0 >= tb.y1 {
@@ -241,7 +275,7 @@ fn order(blocks: Vec<Block>) -> Vec<Block> {
                 };
                 (t, gap)
             })
-            .filter(|&(_, gap)| gap < 4.0 * cb.height().max(10.0))
+            .filter(|&(_, gap)| gap < CAPTION_MAX_GAP * cb.height().max(CAPTION_MIN_HEIGHT))
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((t, _)) = target {
             links.push((c, t));

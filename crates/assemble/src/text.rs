@@ -4,12 +4,19 @@
 
 use parasol_doc::TextLine;
 
+/// Two lines are level (in one row) when their centres are less than this
+/// share of the smaller line height apart.
+pub(crate) const ROW_TOLERANCE: f32 = 0.5;
+
 /// A short block set at least this many times the body text's font size is
 /// a heading.
 const HEADING_FONT_RATIO: f32 = 1.15;
 
 /// The most rows a heading has; longer large text is a paragraph.
 const HEADING_MAX_ROWS: usize = 2;
+
+/// The longest enumerator a list item opens with ("iii.", "12)", "(a)").
+const LIST_NUMBER_MAX_LEN: usize = 4;
 
 /// Joins lines of one block, mending words hyphenated across line ends.
 pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
@@ -62,7 +69,8 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
         match rows.last_mut() {
             Some(row)
                 if row.iter().any(|r| {
-                    (r.bbox.center()[1] - l.bbox.center()[1]).abs() < 0.5 * h.min(r.bbox.height().max(1.0))
+                    (r.bbox.center()[1] - l.bbox.center()[1]).abs()
+                        < ROW_TOLERANCE * h.min(r.bbox.height().max(1.0))
                 }) =>
             {
                 row.push(l)
@@ -110,7 +118,7 @@ pub(crate) fn is_list_item(s: &str) -> bool {
     let inner = token.trim_start_matches('(');
     let Some(body) = inner.strip_suffix(['.', ')']) else { return false };
     !body.is_empty()
-        && body.len() <= 4
+        && body.len() <= LIST_NUMBER_MAX_LEN
         && (body.chars().all(|c| c.is_ascii_digit())
             || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase()))
             || body.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
