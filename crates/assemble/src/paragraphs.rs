@@ -1,4 +1,7 @@
-//! Lines into paragraph blocks, and the blocks into a simple reading order.
+//! Lines into paragraph blocks, and the blocks into a simple reading order,
+//! for pages without layout regions. Columns of values beside labels are
+//! merged here for both kinds of page ([`merge_value_columns`] over
+//! [`TextBlocks`]: open paragraphs here, kept regions in `layout`).
 
 use parasol_doc::{BBox, Category, TextLine};
 
