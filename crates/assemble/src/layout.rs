@@ -4,12 +4,44 @@
 
 use parasol_doc::{BBox, Category, Region, TextLine};
 
-use crate::paragraphs::{horizontal_overlap, list_text};
-use crate::text::{is_list_item, join_lines, rows};
+use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, TextBlocks};
+use crate::text::{is_heading, is_list_item, join_lines, median, rows};
 use crate::{Block, PageText};
 
 /// Share of a line's area that must lie in a region for it to belong there.
 const LINE_IN_REGION: f32 = 0.5;
+
+/// Share of a region's area that must lie inside another region for it to be
+/// a duplicate of that region or a part of a table, figure or chart.
+const REGION_INSIDE: f32 = 0.8;
+
+/// Fewest lines on a figure for it to be a photographed or scanned page.
+const PAGE_PHOTO_MIN_LINES: usize = 5;
+
+/// A figure covering more than this share of the page is a page photo.
+const PAGE_PHOTO_AREA: f32 = 0.5;
+
+/// A figure whose text lines cover more than this share of it is a page photo.
+const PAGE_PHOTO_TEXT_DENSITY: f32 = 0.15;
+
+/// Footnotes start below this share of the page's height.
+const FOOTNOTE_ZONE: f32 = 0.75;
+
+/// Footnotes are set smaller than this share of the body text's font size.
+const FOOTNOTE_FONT_RATIO: f32 = 0.9;
+
+/// Share of the narrower width a caption and its table or figure share.
+const CAPTION_OVERLAP: f32 = 0.3;
+
+/// A caption lies at most this many of its heights from its table or figure.
+const CAPTION_MAX_GAP: f32 = 4.0;
+
+/// A caption's height counts as at least this many pixels for
+/// [`CAPTION_MAX_GAP`], so that a short caption still reaches its table.
+const CAPTION_MIN_HEIGHT: f32 = 10.0;
+
+/// The longest number a caption label takes ("Table 12.3", "Figure IV").
+const CAPTION_NUMBER_MAX_LEN: usize = 6;
 
 fn contained(inner: &BBox, outer: &BBox) -> f32 {
     inner.intersection(outer).map_or(0.0, |b| b.area()) / inner.area().max(1e-3)
@@ -27,7 +59,7 @@ fn keep_regions(regions: &[Region]) -> Vec<usize> {
             let r = &regions[i];
             !regions.iter().enumerate().any(|(j, o)| {
                 j != i
-                    && contained(&r.bbox, &o.bbox) > 0.8
+                    && contained(&r.bbox, &o.bbox) > REGION_INSIDE
                     && ((is_container(o.category) && !is_container(r.category))
                         || (o.category == r.category
                             && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i))))
@@ -57,7 +89,9 @@ fn is_page_photo(r: &Region, page: &PageText) -> bool {
         page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).collect();
     let page_area = page.info.width * page.info.height;
     let text_area: f32 = inside.iter().map(|l| l.bbox.area()).sum();
-    inside.len() >= 5 && (r.bbox.area() > 0.5 * page_area || text_area > 0.15 * r.bbox.area())
+    inside.len() >= PAGE_PHOTO_MIN_LINES
+        && (r.bbox.area() > PAGE_PHOTO_AREA * page_area
+            || text_area > PAGE_PHOTO_TEXT_DENSITY * r.bbox.area())
 }
 
 pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
@@ -72,13 +106,8 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             None => loose.push(l.clone()),
         }
     }
-    merge_value_columns(regions, &mut kept, &mut lines_in);
-    let fonts = {
-        let mut f: Vec<f32> = page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect();
-        f.sort_by(f32::total_cmp);
-        f
-    };
-    let body_font = fonts.get(fonts.len() / 2).copied().unwrap_or(0.0);
+    merge_value_columns(&mut KeptRegions { regions, kept: &mut kept, lines_in: &mut lines_in });
+    let body_font = median(page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect());
 
     let mut out: Vec<Block> = Vec::new();
     for &i in &kept {
@@ -133,37 +162,37 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     order(out)
 }
 
-/// A narrow column of values (amounts, quantities, dates) beside a block of
-/// labels, row for row, joins that block: its rows then read "Total 7.42"
-/// as a receipt or an invoice is read, not all labels and then all values.
-fn merge_value_columns(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [Vec<&TextLine>]) {
-    loop {
-        let pair = kept
-            .iter()
-            .flat_map(|&a| kept.iter().map(move |&b| (a, b)))
-            .find(|&(a, b)| a != b && is_value_region(&regions[a], &lines_in[a], &regions[b], &lines_in[b]));
-        let Some((labels, values)) = pair else { return };
-        let moved = std::mem::take(&mut lines_in[values]);
-        lines_in[labels].extend(moved);
-        kept.retain(|&k| k != values);
-    }
+/// The kept regions of a page with their lines, for [`merge_value_columns`]:
+/// only paragraphs and lists are running text.
+struct KeptRegions<'p, 'l> {
+    regions: &'p [Region],
+    kept: &'p mut Vec<usize>,
+    lines_in: &'p mut [Vec<&'l TextLine>],
 }
 
-/// Whether region `b` (lines `lb`) is a column of values for region `a`:
-/// both text, and [`is_value_column`](crate::paragraphs::is_value_column).
-fn is_value_region(a: &Region, la: &[&TextLine], b: &Region, lb: &[&TextLine]) -> bool {
-    let text = |c: Category| matches!(c, Category::Paragraph | Category::List);
-    text(a.category) && text(b.category) && crate::paragraphs::is_value_column(&a.bbox, la, &b.bbox, lb)
+impl TextBlocks for KeptRegions<'_, '_> {
+    fn count(&self) -> usize {
+        self.kept.len()
+    }
+
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+        let k = self.kept[i];
+        let r = &self.regions[k];
+        matches!(r.category, Category::Paragraph | Category::List)
+            .then(|| (&r.bbox, self.lines_in[k].as_slice()))
+    }
+
+    fn merge(&mut self, labels: usize, values: usize) {
+        let moved = std::mem::take(&mut self.lines_in[self.kept[values]]);
+        self.lines_in[self.kept[labels]].extend(moved);
+        self.kept.remove(values);
+    }
 }
 
 /// Text cues the layout model cannot see: bullets make lists, small
 /// numbered notes at the page bottom are footnotes, short large text is a heading.
 fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f32, page_h: f32) {
-    let font = {
-        let mut f: Vec<f32> = lines.iter().map(|l| l.font_size).collect();
-        f.sort_by(f32::total_cmp);
-        f.get(f.len() / 2).copied().unwrap_or(0.0)
-    };
+    let font = median(lines.iter().map(|l| l.font_size).collect());
     let first = rows.first().map(String::as_str).unwrap_or("");
     if matches!(block.category, Category::Paragraph | Category::List) && is_caption_start(first) {
         block.category = Category::Caption;
@@ -174,16 +203,16 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     }
     if is_list_item(first) {
         block.category = Category::List;
-    } else if block.bbox.y0 > 0.75 * page_h
+    } else if block.bbox.y0 > FOOTNOTE_ZONE * page_h
         && body_font > 0.0
-        && font < 0.9 * body_font
+        && font < FOOTNOTE_FONT_RATIO * body_font
         && first
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
     {
         block.category = Category::Footnote;
-    } else if rows.len() <= 2 && body_font > 0.0 && font >= 1.15 * body_font {
+    } else if is_heading(rows.len(), font, body_font) {
         block.category = Category::Heading1;
     }
 }
@@ -200,7 +229,7 @@ fn is_caption_start(s: &str) -> bool {
         && number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
     let roman = !number.is_empty() && number.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
     let letter = number.len() == 1 && number.chars().all(|c| c.is_ascii_uppercase());
-    number.len() <= 6 && (arabic || roman || letter)
+    number.len() <= CAPTION_NUMBER_MAX_LEN && (arabic || roman || letter)
 }
 
 /// Headers first (in the script's direction), the body by XY-cut, then
@@ -234,7 +263,7 @@ fn order(blocks: Vec<Block>) -> Vec<Block> {
             .iter()
             .copied()
             .filter(|&t| is_container(blocks[t].category) && !links.iter().any(|&(_, lt)| lt == t))
-            .filter(|&t| horizontal_overlap(&blocks[t].bbox, &cb) > 0.3)
+            .filter(|&t| horizontal_overlap(&blocks[t].bbox, &cb) > CAPTION_OVERLAP)
             .map(|t| {
                 let tb = blocks[t].bbox;
                 let gap = if cb.y0 >= tb.y1 {
@@ -246,7 +275,7 @@ fn order(blocks: Vec<Block>) -> Vec<Block> {
                 };
                 (t, gap)
             })
-            .filter(|&(_, gap)| gap < 4.0 * cb.height().max(10.0))
+            .filter(|&(_, gap)| gap < CAPTION_MAX_GAP * cb.height().max(CAPTION_MIN_HEIGHT))
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((t, _)) = target {
             links.push((c, t));

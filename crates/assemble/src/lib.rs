@@ -4,7 +4,8 @@
 //! the PDF text layer or OCR), and, when a layout model ran, its regions,
 //! table structures and figure crops; this crate assigns text to regions,
 //! fills table cells, links captions, decides the reading order and numbers
-//! the elements.
+//! the elements. [`drop_headers_footers`] removes running heads and page
+//! footers afterwards, when a caller wants the body only.
 //!
 //! ```
 //! use parasol_assemble::{assemble, PageText};
@@ -88,4 +89,62 @@ pub fn assemble(pages: &[PageText]) -> Document {
         }
     }
     doc
+}
+
+/// Removes running headers and footers, then numbers the remaining elements
+/// 0..n again in order; caption links follow their captions.
+pub fn drop_headers_footers(doc: &mut Document) {
+    doc.elements.retain(|e| !matches!(e.category, Category::Header | Category::Footer));
+    renumber(doc);
+}
+
+/// Ids back to 0..n in order after elements were removed; caption links follow.
+fn renumber(doc: &mut Document) {
+    let old: Vec<usize> = doc.elements.iter().map(|e| e.id).collect();
+    for (new, e) in doc.elements.iter_mut().enumerate() {
+        e.id = new;
+    }
+    for e in &mut doc.elements {
+        e.caption = e.caption.and_then(|c| old.iter().position(|&o| o == c));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropping_headers_and_footers_renumbers_and_keeps_caption_links() {
+        let el = |id: usize, category: Category, page: usize| {
+            Element::text(id, category, page, BBox::default(), format!("{category} {id}"))
+        };
+        let mut doc = Document {
+            pages: vec![PageInfo::default(); 2],
+            elements: vec![
+                el(0, Category::Header, 1),
+                el(1, Category::Paragraph, 1),
+                Element { caption: Some(3), ..el(2, Category::Table, 1) },
+                el(3, Category::Caption, 1),
+                el(4, Category::Footer, 1),
+                el(5, Category::Header, 2),
+                Element { caption: Some(7), ..el(6, Category::Figure, 2) },
+                el(7, Category::Caption, 2),
+                el(8, Category::Footer, 2),
+            ],
+        };
+        drop_headers_footers(&mut doc);
+        let got: Vec<(usize, &str, Option<usize>)> =
+            doc.elements.iter().map(|e| (e.id, e.text.as_str(), e.caption)).collect();
+        assert_eq!(
+            got,
+            [
+                (0, "paragraph 1", None),
+                (1, "table 2", Some(2)),
+                (2, "caption 3", None),
+                (3, "figure 6", Some(4)),
+                (4, "caption 7", None),
+            ]
+        );
+        assert_eq!(doc.pages.len(), 2);
+    }
 }

@@ -2,6 +2,10 @@
 
 use parasol_doc::{Table, TextLine};
 
+/// An OCR line straddles two columns when at least this share of its width
+/// lies in cells of each.
+const STRADDLE_SHARE: f32 = 0.25;
+
 /// Puts each piece of text into the cell that holds most of it (by
 /// intersection over the text's own area); text no cell holds goes to the
 /// cell whose centre is nearest, so no text inside a table is lost. Text in
@@ -52,7 +56,7 @@ pub(crate) fn split_straddling(table: &Table, lines: &[&TextLine]) -> Vec<TextLi
             .iter()
             .filter_map(|c| c.bbox.map(|b| (c.col, b)))
             .filter(|(_, b)| b.y0 < l.bbox.y1 && l.bbox.y0 < b.y1)
-            .filter(|(_, b)| (b.x1.min(l.bbox.x1) - b.x0.max(l.bbox.x0)).max(0.0) >= 0.25 * width)
+            .filter(|(_, b)| (b.x1.min(l.bbox.x1) - b.x0.max(l.bbox.x0)).max(0.0) >= STRADDLE_SHARE * width)
             .map(|(col, _)| col)
             .collect::<std::collections::BTreeSet<_>>()
             .len();

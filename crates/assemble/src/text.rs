@@ -1,6 +1,22 @@
-//! Joining lines into running text.
+//! Joining lines into running text, and the text cues shared by both ways
+//! of assembling a page: rows, list items, headings, script direction,
+//! medians of font sizes and gaps.
 
 use parasol_doc::TextLine;
+
+/// Two lines are level (in one row) when their centres are less than this
+/// share of the smaller line height apart.
+pub(crate) const ROW_TOLERANCE: f32 = 0.5;
+
+/// A short block set at least this many times the body text's font size is
+/// a heading.
+const HEADING_FONT_RATIO: f32 = 1.15;
+
+/// The most rows a heading has; longer large text is a paragraph.
+const HEADING_MAX_ROWS: usize = 2;
+
+/// The longest enumerator a list item opens with ("iii.", "12)", "(a)").
+const LIST_NUMBER_MAX_LEN: usize = 4;
 
 /// Joins lines of one block, mending words hyphenated across line ends.
 pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
@@ -53,7 +69,8 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
         match rows.last_mut() {
             Some(row)
                 if row.iter().any(|r| {
-                    (r.bbox.center()[1] - l.bbox.center()[1]).abs() < 0.5 * h.min(r.bbox.height().max(1.0))
+                    (r.bbox.center()[1] - l.bbox.center()[1]).abs()
+                        < ROW_TOLERANCE * h.min(r.bbox.height().max(1.0))
                 }) =>
             {
                 row.push(l)
@@ -73,6 +90,19 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
         .collect()
 }
 
+/// Whether a block of `rows` rows set in `font` is a heading on a page whose
+/// body text is set in `body_font` (0 when unknown): short and clearly larger.
+pub(crate) fn is_heading(rows: usize, font: f32, body_font: f32) -> bool {
+    rows <= HEADING_MAX_ROWS && body_font > 0.0 && font >= HEADING_FONT_RATIO * body_font
+}
+
+/// The middle value of `values` (the upper one of an even count), 0 when
+/// there are none.
+pub(crate) fn median(mut values: Vec<f32>) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
 /// Starts with a bullet or an enumerator such as `1.`, `2)`, `(a)`, `iv.`.
 pub(crate) fn is_list_item(s: &str) -> bool {
     let s = s.trim_start();
@@ -88,7 +118,7 @@ pub(crate) fn is_list_item(s: &str) -> bool {
     let inner = token.trim_start_matches('(');
     let Some(body) = inner.strip_suffix(['.', ')']) else { return false };
     !body.is_empty()
-        && body.len() <= 4
+        && body.len() <= LIST_NUMBER_MAX_LEN
         && (body.chars().all(|c| c.is_ascii_digit())
             || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase()))
             || body.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
@@ -106,6 +136,35 @@ mod tests {
         }
         for s in ["1.5 metres", "Table 1: x", "-5 degrees", "e.g. this", "2019, when", "•"] {
             assert!(!is_list_item(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn short_large_text_is_a_heading() {
+        struct Case {
+            rows: usize,
+            font: f32,
+            body_font: f32,
+            heading: bool,
+        }
+        let cases = [
+            Case { rows: 1, font: 24.0, body_font: 12.0, heading: true },
+            Case { rows: 2, font: 14.0, body_font: 12.0, heading: true },
+            Case { rows: 2, font: 13.5, body_font: 12.0, heading: false },
+            Case { rows: 3, font: 24.0, body_font: 12.0, heading: false },
+            Case { rows: 1, font: 12.0, body_font: 12.0, heading: false },
+            // Without a body font size nothing is larger than it.
+            Case { rows: 1, font: 24.0, body_font: 0.0, heading: false },
+        ];
+        for c in cases {
+            assert_eq!(
+                is_heading(c.rows, c.font, c.body_font),
+                c.heading,
+                "{} rows at {} on {}",
+                c.rows,
+                c.font,
+                c.body_font
+            );
         }
     }
 

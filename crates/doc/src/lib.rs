@@ -1,6 +1,10 @@
 //! Plain value types shared by every stage of Parasol, and the renderers that
 //! turn a [`Document`] into HTML, Markdown, text or JSON.
 //!
+//! The JSON output is a typed contract: [`upstage::UpstageResponse`], the
+//! shape of Upstage Document Parse's response, serialisable and
+//! deserialisable ([`Document::to_upstage`]).
+//!
 //! This crate does no IO and no machine learning: it is the vocabulary the
 //! other crates speak. Coordinates are page pixels at the page's render DPI,
 //! `f32`, origin top-left.
@@ -15,6 +19,7 @@
 
 mod geometry;
 mod render;
+pub mod upstage;
 
 pub use geometry::{BBox, Quad};
 pub use render::{element_html, element_markdown, element_text, escape_html};
@@ -225,9 +230,10 @@ impl Document {
         render::markdown(self)
     }
 
-    /// Upstage Document Parse's JSON response: `api`, `model`, `content`
-    /// (html, markdown, text), `elements` with normalised `coordinates`, `usage`.
-    pub fn to_upstage_json(&self, model: &str) -> serde_json::Value {
-        render::upstage_json(self, model)
+    /// Upstage Document Parse's response: `api`, `model`, `content` (html,
+    /// markdown, text), `elements` with normalised `coordinates`, `usage`.
+    /// It displays as JSON (`{:#}` pretty-prints).
+    pub fn to_upstage(&self, model: &str) -> upstage::UpstageResponse {
+        upstage::UpstageResponse::from_document(self, model)
     }
 }

@@ -1,4 +1,5 @@
-//! Renderers from a [`Document`] to HTML, Markdown, plain text and Upstage's JSON.
+//! Renderers from a [`Document`] to HTML, Markdown and plain text; the
+//! Upstage JSON response is built from them in [`crate::upstage`].
 //!
 //! HTML follows Upstage Document Parse: one tag per element with `id` (reading
 //! order) and `data-category`; `h1` for headings, `table` with `rowspan` and
@@ -32,9 +33,10 @@ fn escaped_lines(text: &str) -> String {
 }
 
 /// `<table>` with `<thead>` for leading all-header rows; spans as attributes.
-/// A header cell outside the leading rows is still a `td`.
-pub(crate) fn table_html(t: &Table, attrs: &str) -> String {
-    let mut out = format!("<table{attrs}>");
+/// A header cell outside the leading rows is still a `td`. `caption` (HTML,
+/// possibly empty) is the table's first child, as HTML requires.
+pub(crate) fn table_html(t: &Table, attrs: &str, caption: &str) -> String {
+    let mut out = format!("<table{attrs}>{caption}");
     let header_rows =
         (0..t.rows).take_while(|&r| t.cells.iter().filter(|c| c.row == r).all(|c| c.header)).count();
     for r in 0..t.rows {
@@ -93,13 +95,10 @@ fn element_html_with(e: &Element, caption: Option<&Element>) -> String {
             format!("<{tag} id='{}' data-category='{}'>{}</{tag}>", c.id, c.category, escaped_lines(&c.text))
         })
     };
+    if let (Category::Table, Some(t)) = (e.category, &e.table) {
+        return table_html(t, &attrs, &cap("caption"));
+    }
     match e.category {
-        Category::Table if e.table.is_some() => {
-            let html = e.table.as_ref().map(|t| table_html(t, &attrs)).unwrap_or_default();
-            // A table's caption must be its first child.
-            let open = format!("<table{attrs}>");
-            html.replacen(&open, &format!("{open}{}", cap("caption")), 1)
-        }
         Category::Figure | Category::Chart => {
             let alt = e.image.as_ref().map(|i| i.alt.as_str()).unwrap_or("");
             let img = match image_src(e) {
@@ -152,7 +151,7 @@ pub fn element_markdown(e: &Element) -> String {
     match e.category {
         Category::Heading1 => format!("# {}", e.text.replace('\n', " ")),
         Category::Table => match &e.table {
-            Some(t) => table_markdown(t).unwrap_or_else(|| table_html(t, "")),
+            Some(t) => table_markdown(t).unwrap_or_else(|| table_html(t, "", "")),
             None => e.text.clone(),
         },
         Category::Figure | Category::Chart => {
@@ -205,52 +204,6 @@ pub(crate) fn text(doc: &Document) -> String {
         s.push('\n');
     }
     s
-}
-
-/// Upstage Document Parse's response shape, coordinates normalised to 0–1.
-pub(crate) fn upstage_json(doc: &Document, model: &str) -> serde_json::Value {
-    use serde_json::json;
-    let elements: Vec<serde_json::Value> = doc
-        .elements
-        .iter()
-        .map(|e| {
-            let page = doc.pages.iter().find(|p| p.number == e.page);
-            let (w, h) = page.map_or((1.0, 1.0), |p| (p.width.max(1.0), p.height.max(1.0)));
-            let coords: Vec<serde_json::Value> = e
-                .bbox
-                .to_quad()
-                .iter()
-                .map(|[x, y]| {
-                    json!({ "x": round4((x / w).clamp(0.0, 1.0)), "y": round4((y / h).clamp(0.0, 1.0)) })
-                })
-                .collect();
-            let mut v = json!({
-                "id": e.id,
-                "page": e.page,
-                "category": e.category.as_str(),
-                "content": { "html": element_html(e), "markdown": element_markdown(e), "text": element_text(e) },
-                "coordinates": coords,
-            });
-            if let (Some(png), Some(obj)) = (e.image.as_ref().and_then(|i| i.png.as_ref()), v.as_object_mut()) {
-                obj.insert(
-                    "base64_encoding".into(),
-                    base64::engine::general_purpose::STANDARD.encode(png).into(),
-                );
-            }
-            v
-        })
-        .collect();
-    json!({
-        "api": "2.0",
-        "model": model,
-        "content": { "html": html(doc), "markdown": markdown(doc), "text": text(doc) },
-        "elements": elements,
-        "usage": { "pages": doc.pages.len() },
-    })
-}
-
-fn round4(v: f32) -> f64 {
-    (f64::from(v) * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]

@@ -332,8 +332,7 @@ impl Engine {
         let mut document = parasol_assemble::assemble(&texts);
         tracing::debug!(assemble_ms = t0.elapsed().as_millis() as u64, "assembly");
         if options.drop_headers_footers {
-            document.elements.retain(|e| !matches!(e.category, parasol_doc::Category::Header | parasol_doc::Category::Footer));
-            renumber(&mut document);
+            parasol_assemble::drop_headers_footers(&mut document);
         }
         Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics })
     }
@@ -345,17 +344,6 @@ pub(crate) fn check_cancel(options: &Options) -> Result<(), PipelineError> {
         Err(PipelineError::Cancelled)
     } else {
         Ok(())
-    }
-}
-
-/// Ids back to 0..n in order after elements were removed; caption links follow.
-fn renumber(doc: &mut Document) {
-    let old: Vec<usize> = doc.elements.iter().map(|e| e.id).collect();
-    for (new, e) in doc.elements.iter_mut().enumerate() {
-        e.id = new;
-    }
-    for e in &mut doc.elements {
-        e.caption = e.caption.and_then(|c| old.iter().position(|&o| o == c));
     }
 }
 

@@ -205,7 +205,7 @@ impl OutputFormat {
             OutputFormat::Html => doc.to_html(),
             OutputFormat::Md => doc.to_markdown(),
             OutputFormat::Txt => doc.to_text(),
-            OutputFormat::Json => format!("{:#}\n", doc.to_upstage_json(model)),
+            OutputFormat::Json => format!("{:#}\n", doc.to_upstage(model)),
         }
     }
 }

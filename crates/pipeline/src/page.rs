@@ -13,6 +13,9 @@ use crate::{check_cancel, Diagnostic, DiagnosticKind, Engine, OcrMode, OcrModel,
 /// Pixels of context kept around a table when cropping it for the structure model.
 const TABLE_MARGIN: f32 = 8.0;
 
+/// Empty text regions narrower or shorter than this many pixels are not OCRed.
+const MIN_OCR_REGION: f32 = 8.0;
+
 pub(crate) fn empty(number: usize, dpi: f32) -> PageText {
     PageText::new(PageInfo { number, width: 0.0, height: 0.0, dpi }, Vec::new())
 }
@@ -263,7 +266,7 @@ impl Engine {
             let covered = lines
                 .iter()
                 .any(|l| l.bbox.intersection(&r.bbox).is_some_and(|x| x.area() > 0.5 * l.bbox.area()));
-            if covered || r.bbox.width() < 8.0 || r.bbox.height() < 8.0 {
+            if covered || r.bbox.width() < MIN_OCR_REGION || r.bbox.height() < MIN_OCR_REGION {
                 continue;
             }
             let crop = parasol_source::crop(image, &r.bbox);

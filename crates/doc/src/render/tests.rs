@@ -107,22 +107,28 @@ fn captions_nest_inside_their_figure_in_document_html() {
 }
 
 #[test]
-fn json_has_upstage_shape_with_normalised_coordinates() {
-    let d = doc(vec![Element::text(0, Category::Footer, 1, BBox::new(20.0, 90.0, 100.0, 100.0), "p. 1")]);
-    let v = d.to_upstage_json("parasol-test");
-    assert_eq!(v["api"], "2.0");
-    assert_eq!(v["model"], "parasol-test");
-    assert_eq!(v["usage"]["pages"], 1);
-    assert_eq!(v["content"]["text"], "p. 1\n");
-    let e = &v["elements"][0];
-    assert_eq!(e["category"], "footer");
-    assert_eq!(e["page"], 1);
-    assert_eq!(e["content"]["html"], "<footer id='0' data-category='footer'>p. 1</footer>");
-    assert_eq!(e["coordinates"][0]["x"], 0.1);
-    assert_eq!(e["coordinates"][0]["y"], 0.9);
-    assert_eq!(e["coordinates"][2]["x"], 0.5);
-    assert_eq!(e["coordinates"][2]["y"], 1.0);
-    assert!(e.get("base64_encoding").is_none());
+fn captions_are_their_tables_first_child() {
+    let table = Table { rows: 1, cols: 1, cells: vec![cell(0, 0, 1, 1, false, "18")] };
+    let t = Element {
+        id: 0,
+        category: Category::Table,
+        table: Some(table),
+        caption: Some(1),
+        ..Element::default()
+    };
+    let cap = Element::text(1, Category::Caption, 1, BBox::default(), "Table 1: <cover>");
+    let d = doc(vec![t.clone(), cap]);
+    assert_eq!(
+        d.to_html(),
+        "<table id='0' data-category='table'><caption id='1' data-category='caption'>Table 1: &lt;cover&gt;</caption>\
+         <tbody><tr><td>18</td></tr></tbody></table>"
+    );
+    // Alone, the table has no caption; Markdown keeps the caption as its own block.
+    assert_eq!(
+        element_html(&t),
+        "<table id='0' data-category='table'><tbody><tr><td>18</td></tr></tbody></table>"
+    );
+    assert_eq!(d.to_markdown(), "| 18 |\n| --- |\n\nTable 1: <cover>\n");
 }
 
 proptest! {
