@@ -17,7 +17,10 @@ fn pages(n: usize) -> Vec<Vec<String>> {
     (1..=n)
         .map(|p| {
             let mut lines = vec![format!("Section {p}")];
-            lines.extend((0..12).map(|l| format!("Line {l} of page {p}: the quick brown fox jumps over the lazy dog.")));
+            lines.extend(
+                (0..12)
+                    .map(|l| format!("Line {l} of page {p}: the quick brown fox jumps over the lazy dog.")),
+            );
             lines
         })
         .collect()

@@ -193,7 +193,14 @@ fn an_interrupted_batch_leaves_no_partial_outputs() {
     }
     let out = dir.join("out");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_parasol"))
-        .args([os("convert"), path_os(&dir.join("in")), os("--out"), path_os(&out), os("--format"), os("html,json")])
+        .args([
+            os("convert"),
+            path_os(&dir.join("in")),
+            os("--out"),
+            path_os(&out),
+            os("--format"),
+            os("html,json"),
+        ])
         .env("PARASOL_MODELS", common::models())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

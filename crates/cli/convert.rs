@@ -18,8 +18,8 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use parasol_pipeline::{
-    CancelToken, Engine, EngineConfig, Figures, LayoutChoice, Limits, OcrMode, OcrModel, Options, OutputFormat,
-    PipelineError, DEFAULT_DPI,
+    CancelToken, Engine, EngineConfig, Figures, LayoutChoice, Limits, OcrMode, OcrModel, Options,
+    OutputFormat, PipelineError, DEFAULT_DPI,
 };
 
 use crate::{choice, shown};
@@ -91,7 +91,11 @@ pub struct Args {
 
 /// Stages each figure's PNG as `STEM_files/pPAGE-eID.png` and points the
 /// element at the file instead of embedding it.
-fn stage_figures(doc: &mut parasol_doc::Document, set: &mut OutputSet<'_>, stem: &Path) -> anyhow::Result<()> {
+fn stage_figures(
+    doc: &mut parasol_doc::Document,
+    set: &mut OutputSet<'_>,
+    stem: &Path,
+) -> anyhow::Result<()> {
     let mut dir_name = stem.file_name().unwrap_or_default().to_os_string();
     dir_name.push("_files");
     let rel_dir = PathBuf::from(&dir_name);
@@ -100,7 +104,8 @@ fn stage_figures(doc: &mut parasol_doc::Document, set: &mut OutputSet<'_>, stem:
         let Some(img) = e.image.as_mut() else { continue };
         let Some(png) = img.png.take() else { continue };
         let name = format!("p{}-e{}.png", e.page, e.id);
-        set.add(&dir.join(&name), &png).with_context(|| format!("cannot write {}", shown(&dir.join(&name))))?;
+        set.add(&dir.join(&name), &png)
+            .with_context(|| format!("cannot write {}", shown(&dir.join(&name))))?;
         img.file = Some(rel_dir.join(name).to_string_lossy().into_owned());
     }
     Ok(())
@@ -118,7 +123,8 @@ fn interrupt_flag() -> anyhow::Result<Arc<AtomicBool>> {
 }
 
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
-    let out = OutDir::open(&args.out).with_context(|| format!("cannot write to the output directory {}", shown(&args.out)))?;
+    let out = OutDir::open(&args.out)
+        .with_context(|| format!("cannot write to the output directory {}", shown(&args.out)))?;
     let plan = inputs::plan(&args.inputs, out.root());
     for note in &plan.notes {
         eprintln!("note: {note}");
@@ -237,7 +243,8 @@ fn convert_one(
         name.push(".");
         name.push(f.ext());
         let rel = PathBuf::from(name);
-        set.add(&rel, body.as_bytes()).with_context(|| format!("cannot write {}", shown(&out.root().join(&rel))))?;
+        set.add(&rel, body.as_bytes())
+            .with_context(|| format!("cannot write {}", shown(&out.root().join(&rel))))?;
     }
     // Interrupted while writing: nothing of this file is put in place.
     if options.cancel.is_cancelled() {

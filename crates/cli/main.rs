@@ -53,7 +53,9 @@ where
 pub(crate) fn shown(path: &std::path::Path) -> String {
     let mut out = String::new();
     for c in path.to_string_lossy().chars() {
-        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}') {
+        if c.is_control()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);

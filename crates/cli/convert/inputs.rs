@@ -52,7 +52,8 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Plan {
     for input in inputs {
         match fs::metadata(input) {
             Ok(meta) if meta.is_dir() => {
-                let mut walker = Walk { root: input, out_dir: out_dir.as_deref(), plan: &mut plan, found: &mut found };
+                let mut walker =
+                    Walk { root: input, out_dir: out_dir.as_deref(), plan: &mut plan, found: &mut found };
                 walker.dir(input);
             }
             _ => match input.file_name() {

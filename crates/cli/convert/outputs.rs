@@ -53,7 +53,10 @@ impl OutDir {
         let Some(parent) = rel.parent() else { return Ok(dir) };
         for c in parent.components() {
             let Component::Normal(name) = c else {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, "output path leaves the output directory"));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "output path leaves the output directory",
+                ));
             };
             dir.push(name);
             match fs::symlink_metadata(&dir) {
@@ -61,7 +64,10 @@ impl OutDir {
                 Ok(m) if m.file_type().is_symlink() => {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidInput,
-                        format!("{} is a symbolic link; outputs are not written through links", dir.display()),
+                        format!(
+                            "{} is a symbolic link; outputs are not written through links",
+                            dir.display()
+                        ),
                     ))
                 }
                 Ok(_) => {
@@ -92,7 +98,9 @@ fn create_unique(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
         let path = dir.join(format!(".{name}.{}-{n}-{nanos:08x}.partial", std::process::id()));
         match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(file) => return Ok((path, file)),

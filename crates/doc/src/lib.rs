@@ -22,7 +22,7 @@ mod render;
 pub mod upstage;
 
 pub use geometry::{BBox, Quad};
-pub use render::{element_html, element_markdown, element_text, escape_html};
+pub use render::{clean_text, element_html, element_markdown, element_text, escape_html, escape_markdown};
 
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,9 @@
 //! HTML follows Upstage Document Parse: one tag per element with `id` (reading
 //! order) and `data-category`; `h1` for headings, `table` with `rowspan` and
 //! `colspan`, `figure` with `img` and `figcaption`, `header`, `footer` and
-//! `caption`. Every piece of document text is escaped.
+//! `caption`. Every piece of document text is escaped for its format, and
+//! control characters and bidirectional overrides reach no output
+//! ([`clean_text`]); Markdown escapes `&`, `<` and `>` as HTML does.
 
 use std::fmt::Write as _;
 
@@ -12,10 +14,31 @@ use base64::Engine as _;
 
 use crate::{Category, Document, Element, Table};
 
-/// Escapes text for HTML element content and single- or double-quoted attributes.
+/// Whether `c` is left out of every output: control characters other than
+/// tab and line feed (NUL, TeX's hyphenation marks, escape sequences, C1
+/// controls) and the bidirectional embeddings, overrides and isolates,
+/// which can make text read in another order than it is stored (the marks
+/// LRM and RLM stay: they only attach a direction to neutral characters).
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Document text as it may go into any output: [`is_unsafe`] characters
+/// removed, everything else kept.
+pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_unsafe) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_unsafe(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Escapes text for HTML element content and single- or double-quoted
+/// attributes (after [`clean_text`]).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in clean_text(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -73,10 +96,12 @@ pub(crate) fn table_html(t: &Table, attrs: &str, caption: &str) -> String {
     out
 }
 
+/// A figure's image: its file's path, or its PNG as a data URL (raw: the
+/// caller escapes it for its format).
 fn image_src(e: &Element) -> Option<String> {
     let img = e.image.as_ref()?;
     if let Some(f) = &img.file {
-        return Some(escape_html(f));
+        return Some(f.clone());
     }
     let png = img.png.as_ref()?;
     Some(format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)))
@@ -102,7 +127,7 @@ fn element_html_with(e: &Element, caption: Option<&Element>) -> String {
         Category::Figure | Category::Chart => {
             let alt = e.image.as_ref().map(|i| i.alt.as_str()).unwrap_or("");
             let img = match image_src(e) {
-                Some(src) => format!("<img src='{src}' alt='{}'>", escape_html(alt)),
+                Some(src) => format!("<img src='{}' alt='{}'>", escape_html(&src), escape_html(alt)),
                 None => format!("<img alt='{}'>", escape_html(alt)),
             };
             format!("<figure{attrs}>{img}{}</figure>", cap("figcaption"))
@@ -121,8 +146,39 @@ fn element_html_with(e: &Element, caption: Option<&Element>) -> String {
     }
 }
 
+/// Document text for Markdown: [`clean_text`], then `&`, `<` and `>` as
+/// character references, so that no text of a document becomes live HTML
+/// under a CommonMark renderer (which passes raw HTML through); the
+/// references render as the characters themselves.
+pub fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in clean_text(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link target for Markdown: every byte outside a conservative set
+/// percent-encoded, so a file name cannot close the link or add a title.
+fn markdown_url(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in clean_text(s).bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:;,=+".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 fn md_escape_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    escape_markdown(s).replace('|', "\\|").replace('\n', " ")
 }
 
 /// Markdown pipe table, or `None` when spans make HTML necessary.
@@ -149,26 +205,30 @@ fn table_markdown(t: &Table) -> Option<String> {
 /// One element as Markdown.
 pub fn element_markdown(e: &Element) -> String {
     match e.category {
-        Category::Heading1 => format!("# {}", e.text.replace('\n', " ")),
+        Category::Heading1 => format!("# {}", escape_markdown(&e.text).replace('\n', " ")),
         Category::Table => match &e.table {
             Some(t) => table_markdown(t).unwrap_or_else(|| table_html(t, "", "")),
-            None => e.text.clone(),
+            None => escape_markdown(&e.text),
         },
         Category::Figure | Category::Chart => {
-            let alt = e.image.as_ref().map(|i| i.alt.replace(['[', ']', '\n'], " ")).unwrap_or_default();
+            let alt = e
+                .image
+                .as_ref()
+                .map(|i| escape_markdown(&i.alt).replace(['[', ']', '\n'], " "))
+                .unwrap_or_default();
             match image_src(e) {
-                Some(src) => format!("![{alt}]({src})"),
+                Some(src) => format!("![{alt}]({})", markdown_url(&src)),
                 None => format!("![{alt}]()"),
             }
         }
-        Category::Equation => format!("$$\n{}\n$$", e.text),
-        _ => e.text.clone(),
+        Category::Equation => format!("$$\n{}\n$$", escape_markdown(&e.text)),
+        _ => escape_markdown(&e.text),
     }
 }
 
 /// One element as plain text.
 pub fn element_text(e: &Element) -> String {
-    e.text.clone()
+    clean_text(&e.text).into_owned()
 }
 
 fn join(doc: &Document, sep: &str, f: impl Fn(&Element) -> String) -> String {

@@ -30,8 +30,8 @@ use std::time::Instant;
 use parasol_doc::{element_html, Category, Element, Table};
 use parasol_eval::corpus::table_cases;
 use parasol_eval::teds::{teds, teds_s};
-use parasol_vision::table::TableStructure;
 use parasol_models::{ModelFile, ModelStore};
+use parasol_vision::table::TableStructure;
 use parasol_vision::{init_runtime, OcrEngine, OcrModels};
 
 fn workspace() -> PathBuf {

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use parasol_pipeline::{Engine, EngineConfig, LayoutChoice, LayoutModelKind, OcrMode, OcrModel, Options, PipelineError};
+use parasol_pipeline::{
+    Engine, EngineConfig, LayoutChoice, LayoutModelKind, OcrMode, OcrModel, Options, PipelineError,
+};
 
 use crate::suites::{Availability, Capabilities, Conversion, ConvertError, Converter, Region, Request};
 use crate::teds::pubtabnet_html;

@@ -25,9 +25,10 @@ fn models() -> PathBuf {
 fn suite(suite: Suite, quick: bool) -> Report {
     let corpus = root().join("../shared/corpus");
     assert!(corpus.is_dir(), "the evaluation corpus is missing: expected {}", corpus.display());
-    let converter = PipelineConverter::new(&models(), None, parasol_pipeline::LayoutChoice::Auto).unwrap_or_else(|e| {
-        panic!("{e} (models in {}; run `python3 scripts/fetch_models.py`)", models().display())
-    });
+    let converter = PipelineConverter::new(&models(), None, parasol_pipeline::LayoutChoice::Auto)
+        .unwrap_or_else(|e| {
+            panic!("{e} (models in {}; run `python3 scripts/fetch_models.py`)", models().display())
+        });
     let ctx = Context {
         paths: Paths {
             corpus,

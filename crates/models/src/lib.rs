@@ -223,7 +223,8 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("models/manifest.toml is readable");
         let doc: toml::Table = text.parse().expect("models/manifest.toml parses");
         let mut out = Vec::new();
-        let field = |t: &toml::Table, k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let field =
+            |t: &toml::Table, k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         for pkg in doc.get("package").and_then(|v| v.as_array()).into_iter().flatten() {
             let pkg = pkg.as_table().expect("a package is a table");
             for f in pkg.get("files").and_then(|v| v.as_array()).into_iter().flatten() {
@@ -246,7 +247,11 @@ mod tests {
         assert_eq!(names, registry, "ModelFile::ALL follows the manifest's order");
         for ((file, group, license), model) in manifest.iter().zip(ModelFile::ALL) {
             assert_eq!(group, model.group().name(), "{file}: group");
-            assert!(license.starts_with(model.licence()), "{file}: licence {license:?} vs {:?}", model.licence());
+            assert!(
+                license.starts_with(model.licence()),
+                "{file}: licence {license:?} vs {:?}",
+                model.licence()
+            );
         }
     }
 

@@ -31,8 +31,8 @@ use parasol_vision::table::TableStructure;
 use parasol_vision::{DraftModel, OcrEngine, OcrModels};
 
 pub use options::{
-    CancelToken, Figures, InvalidOption, LayoutChoice, OcrMode, OcrModel, Options, OutputFormat, UnknownChoice,
-    DEFAULT_DPI, DPI_RANGE,
+    CancelToken, Figures, InvalidOption, LayoutChoice, OcrMode, OcrModel, Options, OutputFormat,
+    UnknownChoice, DEFAULT_DPI, DPI_RANGE,
 };
 pub use parasol_models::{MissingModel, ModelStore};
 pub use parasol_source::{Kind, Limit, Limits, SourceError};
@@ -303,7 +303,11 @@ impl Engine {
         let mut diagnostics = Vec::new();
         for w in source.warnings() {
             tracing::warn!(page = ?w.page, "{}", w.message);
-            diagnostics.push(Diagnostic { page: w.page, kind: DiagnosticKind::InputWarning, message: w.message.clone() });
+            diagnostics.push(Diagnostic {
+                page: w.page,
+                kind: DiagnosticKind::InputWarning,
+                message: w.message.clone(),
+            });
         }
         for index in 0..pages {
             check_cancel(options)?;
@@ -374,7 +378,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("parasol-ocr-files-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let store = ModelStore::new(&dir);
-        for f in [ModelFile::OcrLineClassifier, ModelFile::OcrDetSmall, ModelFile::OcrRecTiny, ModelFile::OcrRecTinyDict] {
+        for f in [
+            ModelFile::OcrLineClassifier,
+            ModelFile::OcrDetSmall,
+            ModelFile::OcrRecTiny,
+            ModelFile::OcrRecTinyDict,
+        ] {
             std::fs::write(store.path(f), b"").unwrap();
         }
         // The cascade reads the int8 recogniser, never the float one.

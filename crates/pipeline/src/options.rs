@@ -365,7 +365,8 @@ mod tests {
     fn options_take_their_defaults_and_refuse_unknown_fields() {
         let o: Options = serde_json::from_str("{}").unwrap();
         assert_eq!(o, Options { cancel: o.cancel.clone(), ..Options::default() });
-        let o: Options = serde_json::from_str(r#"{"ocr_model": "tiny", "figures": "none", "dpi": 200}"#).unwrap();
+        let o: Options =
+            serde_json::from_str(r#"{"ocr_model": "tiny", "figures": "none", "dpi": 200}"#).unwrap();
         assert_eq!((o.ocr_model, o.figure_images(), o.dpi), (OcrModel::Tiny, false, 200.0));
         assert!(serde_json::from_str::<Options>(r#"{"page_is_table": true}"#).is_err());
         assert!(serde_json::from_str::<Options>(r#"{"ocr": "always"}"#).is_err());

@@ -211,9 +211,7 @@ impl Engine {
         for (i, r) in regions.iter().enumerate() {
             check_cancel(options)?;
             match r.category {
-                Category::Table
-                    if options.tables && (layout.is_some() || options.page_is_table) =>
-                {
+                Category::Table if options.tables && (layout.is_some() || options.page_is_table) => {
                     let area = BBox::new(
                         (r.bbox.x0 - TABLE_MARGIN).max(0.0),
                         (r.bbox.y0 - TABLE_MARGIN).max(0.0),
@@ -273,9 +271,12 @@ impl Engine {
             match self.ocr(model)?.recognize(&crop) {
                 Ok(found) => out
                     .extend(found.into_iter().map(|l| offset_line(l, r.bbox.x0.floor(), r.bbox.y0.floor()))),
-                Err(e) => {
-                    diag(diagnostics, number, DiagnosticKind::RegionOcrFailed, format!("OCR of a region failed: {e}"))
-                }
+                Err(e) => diag(
+                    diagnostics,
+                    number,
+                    DiagnosticKind::RegionOcrFailed,
+                    format!("OCR of a region failed: {e}"),
+                ),
             }
         }
         Ok(out)

@@ -23,7 +23,9 @@ fn root() -> PathBuf {
 }
 
 fn store() -> ModelStore {
-    ModelStore::new(std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from))
+    ModelStore::new(
+        std::env::var_os("PARASOL_MODELS").map_or_else(|| root().join("models/files"), PathBuf::from),
+    )
 }
 
 /// A model file's path; a missing one fails the test, naming the fetch command.

@@ -128,14 +128,59 @@ fn captions_are_their_tables_first_child() {
         element_html(&t),
         "<table id='0' data-category='table'><tbody><tr><td>18</td></tr></tbody></table>"
     );
-    assert_eq!(d.to_markdown(), "| 18 |\n| --- |\n\nTable 1: <cover>\n");
+    assert_eq!(d.to_markdown(), "| 18 |\n| --- |\n\nTable 1: &lt;cover&gt;\n");
+}
+
+/// Issue 18: document text cannot become live HTML in Markdown (which
+/// CommonMark renderers pass through), and control characters and
+/// bidirectional overrides reach no output.
+#[test]
+fn markdown_and_text_carry_no_markup_or_controls_from_the_document() {
+    let hostile = "<script>alert(1)</script> <img src=x onerror=alert(1)> a\0b \u{202E}gnp.exe R&D\x02";
+    let mut fig = Element::text(3, Category::Figure, 1, BBox::default(), "");
+    fig.image =
+        Some(Image { png: None, file: Some("a b)(c_files/p1-e3.png".into()), alt: "<b>x</b>".into() });
+    let d = doc(vec![
+        Element::text(0, Category::Paragraph, 1, BBox::default(), hostile),
+        Element::text(1, Category::Heading1, 1, BBox::default(), hostile),
+        Element::text(2, Category::Equation, 1, BBox::default(), hostile),
+        fig,
+    ]);
+    let md = d.to_markdown();
+    for needle in ["<script", "<img", "<b>", "\0", "\u{202E}", "\x02", "a b)"] {
+        assert!(!md.contains(needle), "{needle:?} in {md}");
+    }
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(md.contains("R&amp;D"), "{md}");
+    assert!(md.contains("](a%20b%29%28c_files/p1-e3.png)"), "{md}");
+    let html = d.to_html();
+    let text = d.to_text();
+    for out in [&html, &text] {
+        assert!(!out.contains('\0') && !out.contains('\u{202E}') && !out.contains('\x02'), "{out:?}");
+    }
+    // Plain text keeps the words as they are, only without the controls.
+    assert!(text.contains("<script>alert(1)</script> <img src=x onerror=alert(1)> ab gnp.exe R&D"), "{text}");
 }
 
 proptest! {
     #[test]
-    fn escaped_html_round_trips_its_text(s in any::<String>()) {
+    fn escaped_html_round_trips_its_clean_text(s in any::<String>()) {
         let e = escape_html(&s);
         prop_assert!(!e.contains('<') && !e.contains('>') && !e.contains('\'') && !e.contains('"'));
-        prop_assert_eq!(unescape(&e), s);
+        prop_assert_eq!(unescape(&e), clean_text(&s).into_owned());
+    }
+
+    #[test]
+    fn markdown_text_never_holds_a_tag_or_a_control(s in any::<String>()) {
+        let e = escape_markdown(&s);
+        prop_assert!(!e.contains('<') && !e.contains('>'));
+        prop_assert!(!e.chars().any(|c| (c.is_control() && c != '\t' && c != '\n') || ('\u{202A}'..='\u{202E}').contains(&c)));
+        prop_assert_eq!(unescape(&e), clean_text(&s).into_owned());
+    }
+
+    #[test]
+    fn clean_text_is_idempotent(s in any::<String>()) {
+        let once = clean_text(&s).into_owned();
+        prop_assert_eq!(clean_text(&once).into_owned(), once.clone());
     }
 }
