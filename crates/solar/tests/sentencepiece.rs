@@ -7,12 +7,12 @@
 
 mod common;
 
-use parasol_solar::{spm, Tokenizer};
+use parasol_solar::{sentencepiece, Tokenizer};
 
 #[test]
 fn mistral_model_matches_sentencepiece() {
     let path = common::require_model("mistral-tokenizer.model.v1");
-    let tok = spm::tokenizer_from_model(&path).unwrap();
+    let tok = sentencepiece::tokenizer_from_model(&path).unwrap();
     assert_eq!((tok.bos, tok.eos, tok.add_bos), (Some(1), Some(2), true));
     let r = common::read_json("mistral_sentencepiece.json");
     let mut failures = Vec::new();
