@@ -33,7 +33,7 @@ use rayon::prelude::*;
 
 use crate::config::LlamaConfig;
 use crate::error::{Result, SolarError};
-use crate::quant::{self, QRef, QWeights};
+use crate::matmul::{self, QRef, QWeights};
 
 /// SIMD width of ggml's AVX-512 f32 kernels.
 const LANES: usize = 16;
@@ -70,7 +70,7 @@ impl Weights {
     /// `x` (`[m, k]`) times the transposed weights: `[m, n]`.
     pub(crate) fn matmul(&self, x: &[f32], m: usize) -> Result<Vec<f32>> {
         Ok(match self {
-            Self::Own(w) => quant::matmul_many(&[w.as_ref()], x, m).pop().unwrap_or_default(),
+            Self::Own(w) => matmul::matmul_many(&[w.as_ref()], x, m).pop().unwrap_or_default(),
             Self::Candle { matmul, k, .. } => {
                 let t = Tensor::from_slice(x, (m, *k), &Device::Cpu)?;
                 matmul.forward(&t)?.flatten_all()?.to_vec1()?
@@ -92,7 +92,7 @@ impl Weights {
 }
 
 /// The products of one `x` with several matrices; with this crate's
-/// kernels in a single parallel region (see [`quant::matmul_many`]).
+/// kernels in a single parallel region (see [`matmul::matmul_many`]).
 fn matmul_many<const N: usize>(ws: [&Weights; N], x: &[f32], m: usize) -> Result<[Vec<f32>; N]> {
     let own: Option<Vec<QRef<'_>>> = ws
         .iter()
@@ -102,7 +102,7 @@ fn matmul_many<const N: usize>(ws: [&Weights; N], x: &[f32], m: usize) -> Result
         })
         .collect();
     let mut outs = match own {
-        Some(refs) => quant::matmul_many(&refs, x, m),
+        Some(refs) => matmul::matmul_many(&refs, x, m),
         None => ws.iter().map(|w| w.matmul(x, m)).collect::<Result<Vec<_>>>()?,
     };
     Ok(std::array::from_fn(|i| std::mem::take(&mut outs[i])))

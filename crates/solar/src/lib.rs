@@ -30,7 +30,11 @@
 //! [`model`] (the Llama forward pass), [`tokenizer`] and [`sentencepiece`]
 //! (GGUF vocabularies, `tokenizer.json`, SentencePiece `tokenizer.model`),
 //! [`chat`] (templates), [`sampling`], [`checkpoint`] (streaming safetensors
-//! reader and writer), [`dus`] (Depth Up-Scaling) and [`config`].
+//! reader and writer), [`dus`] (Depth Up-Scaling) and [`config`]. The GGUF
+//! path (`ggml`) has its own matrix kernels, private: `kernels` (what every
+//! format shares), `quant` (Q4_1, Q8_0), `kquant` (Q4_K, Q6_K) and `matmul`
+//! (the matrices and their parallel product, the only module that knows
+//! every format).
 
 pub mod chat;
 pub mod checkpoint;
@@ -39,7 +43,9 @@ pub mod dus;
 pub mod error;
 pub mod generate;
 mod ggml;
+mod kernels;
 mod kquant;
+mod matmul;
 pub mod model;
 mod quant;
 pub mod sampling;
