@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use parasol_models::{ModelFile, ModelStore};
 use parasol_solar::{ChatTemplate, GenerateOptions, Generator, Message, SamplingParams};
 
 /// Generate text with a local Llama-family model.
@@ -48,7 +49,7 @@ pub struct Args {
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     let path = match &args.model {
         Some(p) => p.clone(),
-        None => parasol_solar::default_model_path(models)?,
+        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
     };
     let mut generator = Generator::load(&path).with_context(|| format!("loading {}", path.display()))?;
     if args.template != "model" {

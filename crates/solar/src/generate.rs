@@ -1,6 +1,10 @@
 //! The [`Generator`]: a model, its tokenizer and chat template, and
 //! generation with a KV cache, sampling, stop sequences, streaming and
 //! cancellation.
+//!
+//! It takes the path of a model: which file is the default, and which
+//! directory holds it, are the caller's choice (the `parasol-models`
+//! registry names the files).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,20 +20,6 @@ use crate::error::{Result, SolarError};
 use crate::model::Llama;
 use crate::sampling::{Sampler, SamplingParams};
 use crate::tokenizer::{TextStream, Tokenizer};
-
-/// The GGUF file `parasol generate` uses unless `--model` names another.
-pub const DEFAULT_MODEL: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
-
-/// The default model's path in `models_dir`, or [`SolarError::Missing`] naming
-/// the file and the command that fetches it.
-pub fn default_model_path(models_dir: &Path) -> Result<PathBuf> {
-    let path = models_dir.join(DEFAULT_MODEL);
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(SolarError::Missing { path, hint: "run `python3 scripts/fetch_models.py`".into() })
-    }
-}
 
 /// Lets another thread stop a generation between two tokens.
 #[derive(Debug, Clone, Default)]

@@ -55,10 +55,7 @@ pub mod tokenizer;
 pub use chat::{ChatTemplate, Message, Role};
 pub use config::LlamaConfig;
 pub use error::{Result, SolarError};
-pub use generate::{
-    default_model_path, CancelToken, FinishReason, GenerateOptions, Generation, Generator, TokenStream,
-    DEFAULT_MODEL,
-};
+pub use generate::{CancelToken, FinishReason, GenerateOptions, Generation, Generator, TokenStream};
 pub use model::{Llama, RopeStyle};
 pub use sampling::{Sampler, SamplingParams};
 pub use tokenizer::{TextStream, Tokenizer};

@@ -10,16 +10,15 @@ mod common;
 use std::sync::Mutex;
 use std::sync::OnceLock;
 
-use parasol_solar::{
-    CancelToken, FinishReason, GenerateOptions, Generator, Message, SamplingParams, DEFAULT_MODEL,
-};
+use parasol_models::ModelFile;
+use parasol_solar::{CancelToken, FinishReason, GenerateOptions, Generator, Message, SamplingParams};
 
 /// One generator for the whole file: loading takes a second, and the tests
 /// serialise on it anyway (two cores).
 fn generator() -> std::sync::MutexGuard<'static, Generator> {
     static GENERATOR: OnceLock<Mutex<Generator>> = OnceLock::new();
     GENERATOR
-        .get_or_init(|| Mutex::new(Generator::load(&common::require_model(DEFAULT_MODEL)).unwrap()))
+        .get_or_init(|| Mutex::new(Generator::load(&common::require_model(ModelFile::SmolLm2)).unwrap()))
         .lock()
         .unwrap_or_else(|e| e.into_inner())
 }
