@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use parasol_solar::{ChatTemplate, Engine, GenerateOptions, Message, SamplingParams};
+use parasol_models::{ModelFile, ModelStore};
+use parasol_solar::{ChatTemplate, GenerateOptions, Generator, Message, SamplingParams};
 
 /// Generate text with a local Llama-family model.
 #[derive(Debug, clap::Args)]
@@ -48,18 +49,18 @@ pub struct Args {
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     let path = match &args.model {
         Some(p) => p.clone(),
-        None => parasol_solar::default_model_path(models)?,
+        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
     };
-    let mut engine = Engine::load(&path).with_context(|| format!("loading {}", path.display()))?;
+    let mut generator = Generator::load(&path).with_context(|| format!("loading {}", path.display()))?;
     if args.template != "model" {
-        engine.template = ChatTemplate::from_name(&args.template)?;
+        generator.template = ChatTemplate::from_name(&args.template)?;
     }
     let mut messages = Vec::new();
     if let Some(system) = &args.system {
         messages.push(Message::system(system.clone()));
     }
     messages.push(Message::user(args.prompt.clone()));
-    let prompt = engine.chat_prompt(&messages)?;
+    let prompt = generator.chat_prompt(&messages)?;
     let options = GenerateOptions {
         max_tokens: args.max_tokens,
         sampling: SamplingParams {
@@ -75,7 +76,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     };
     let mut stdout = std::io::stdout().lock();
     let mut write_error = None;
-    let generation = engine.generate(&prompt, &options, |piece| {
+    let generation = generator.generate(&prompt, &options, |piece| {
         if write_error.is_none() {
             if let Err(e) = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush()) {
                 write_error = Some(e);

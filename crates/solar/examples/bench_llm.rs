@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let gen_tokens: usize = args.next().map_or(Ok(64), |s| s.parse())?;
     let rounds: usize = args.next().map_or(Ok(3), |s| s.parse())?;
     let start = Instant::now();
-    let mut model = parasol_solar::Engine::load(&model)?.model;
+    let mut model = parasol_solar::Generator::load(&model)?.model;
     let load_s = start.elapsed().as_secs_f64();
     let vocab = model.config.vocab_size as u32;
     // A fixed pseudo-random prompt (speed does not depend on the text).

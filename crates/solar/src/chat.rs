@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 
 /// Upstage SOLAR-10.7B-Instruct's template.
 pub const SOLAR_TEMPLATE: &str = "{% for message in messages %}{% if message['role'] == 'system' %}{% if message['content'] %}{{ '### System:\\n' + message['content'] + '\\n\\n' }}{% endif %}{% elif message['role'] == 'user' %}{{ '### User:\\n' + message['content'] + '\\n\\n' }}{% elif message['role'] == 'assistant' %}{{ '### Assistant:\\n' + message['content'] }}{% endif %}{% if loop.last and add_generation_prompt %}{{ '### Assistant:\\n' }}{% endif %}{% endfor %}";
@@ -105,7 +105,9 @@ impl ChatTemplate {
             "solar" => Ok(Self::Solar),
             "chatml" => Ok(Self::ChatMl),
             "raw" => Ok(Self::Raw),
-            other => Err(Error::Argument(format!("unknown chat template {other:?} (solar, chatml, raw)"))),
+            other => {
+                Err(SolarError::Argument(format!("unknown chat template {other:?} (solar, chatml, raw)")))
+            }
         }
     }
 }

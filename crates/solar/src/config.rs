@@ -6,7 +6,7 @@ use std::path::Path;
 use candle_core::quantized::gguf_file;
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 
 /// The shape of a Llama-architecture decoder (Llama 2/3, Mistral without
 /// sliding windows, SmolLM2, SOLAR-10.7B).
@@ -58,7 +58,7 @@ impl LlamaConfig {
     }
 
     pub(crate) fn validate(&self, path: &Path) -> Result<()> {
-        let bad = |reason: String| Err(Error::invalid(path, reason));
+        let bad = |reason: String| Err(SolarError::invalid(path, reason));
         if self.num_heads == 0 || self.num_kv_heads == 0 || self.num_layers == 0 || self.head_dim == 0 {
             return bad(format!("degenerate shape {self:?}"));
         }
@@ -75,16 +75,16 @@ impl LlamaConfig {
     pub fn from_gguf(content: &gguf_file::Content, path: &Path) -> Result<Self> {
         let arch = gguf_string(content, "general.architecture").unwrap_or_default();
         if arch != "llama" && arch != "mistral" {
-            return Err(Error::unsupported(path, format!("architecture {arch:?} is not llama")));
+            return Err(SolarError::unsupported(path, format!("architecture {arch:?} is not llama")));
         }
         let get = |key: &str| -> Result<usize> {
             let full = format!("{arch}.{key}");
             let value = content
                 .metadata
                 .get(&full)
-                .ok_or_else(|| Error::invalid(path, format!("missing metadata {full}")))?;
+                .ok_or_else(|| SolarError::invalid(path, format!("missing metadata {full}")))?;
             gguf_usize(value)
-                .ok_or_else(|| Error::invalid(path, format!("metadata {full} is not an integer")))
+                .ok_or_else(|| SolarError::invalid(path, format!("metadata {full} is not an integer")))
         };
         let get_f =
             |key: &str| -> Option<f64> { content.metadata.get(&format!("{arch}.{key}")).and_then(gguf_f64) };
@@ -101,7 +101,7 @@ impl LlamaConfig {
                 .get("tokenizer.ggml.tokens")
                 .and_then(|v| v.to_vec().ok())
                 .map(Vec::len)
-                .ok_or_else(|| Error::invalid(path, "no vocabulary size"))?,
+                .ok_or_else(|| SolarError::invalid(path, "no vocabulary size"))?,
         };
         let config = Self {
             hidden_size,
@@ -117,7 +117,7 @@ impl LlamaConfig {
             tie_word_embeddings: !content.tensor_infos.contains_key("output.weight"),
         };
         if get("expert_count").unwrap_or(0) > 1 {
-            return Err(Error::unsupported(path, "mixture-of-experts models are not supported"));
+            return Err(SolarError::unsupported(path, "mixture-of-experts models are not supported"));
         }
         config.validate(path)?;
         Ok(config)
@@ -125,22 +125,22 @@ impl LlamaConfig {
 
     /// Reads a Hugging Face `config.json` (`LlamaForCausalLM` or `MistralForCausalLM`).
     pub fn from_hf_json(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let hf: HfConfig =
-            serde_json::from_str(&text).map_err(|source| Error::Json { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|e| SolarError::io(path, e))?;
+        let hf: HfConfig = serde_json::from_str(&text)
+            .map_err(|source| SolarError::Json { path: path.to_owned(), source })?;
         if let Some(archs) = &hf.architectures {
             if !archs.iter().any(|a| a == "LlamaForCausalLM" || a == "MistralForCausalLM") {
-                return Err(Error::unsupported(path, format!("architectures {archs:?}")));
+                return Err(SolarError::unsupported(path, format!("architectures {archs:?}")));
             }
         }
         if hf.rope_scaling.as_ref().is_some_and(|v| !v.is_null()) {
-            return Err(Error::unsupported(path, "rope_scaling is not supported"));
+            return Err(SolarError::unsupported(path, "rope_scaling is not supported"));
         }
         // transformers ≥ 5 writes `rope_parameters` instead of `rope_theta`.
         let params = hf.rope_parameters.as_ref();
         if let Some(kind) = params.and_then(|p| p.get("rope_type")).and_then(|t| t.as_str()) {
             if kind != "default" {
-                return Err(Error::unsupported(path, format!("rope_type {kind:?}")));
+                return Err(SolarError::unsupported(path, format!("rope_type {kind:?}")));
             }
         }
         let nested_theta =

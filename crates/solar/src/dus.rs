@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::st::{Checkpoint, StWriter};
+use crate::checkpoint::{Checkpoint, SafetensorsWriter};
+use crate::error::{Result, SolarError};
 
 /// Tokenizer and generation files copied unchanged next to the new weights.
 const SIDE_FILES: &[&str] = &[
@@ -23,7 +23,7 @@ const SIDE_FILES: &[&str] = &[
 /// For each layer of the up-scaled model, the base layer it is copied from.
 pub fn layer_sources(n: usize, drop: usize) -> Result<Vec<usize>> {
     if drop >= n {
-        return Err(Error::Dus(format!("cannot drop {drop} layers of a {n}-layer model")));
+        return Err(SolarError::Dus(format!("cannot drop {drop} layers of a {n}-layer model")));
     }
     Ok((0..n - drop).chain(drop..n).collect())
 }
@@ -50,13 +50,13 @@ fn layer_of(name: &str) -> Option<(usize, &str)> {
 /// Builds the up-scaled checkpoint of `base` in `out` (created if needed).
 pub fn depth_up_scale(base: &Path, drop: usize, out: &Path) -> Result<DusReport> {
     let config_path = base.join("config.json");
-    let text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
-    let mut config: serde_json::Value =
-        serde_json::from_str(&text).map_err(|source| Error::Json { path: config_path.clone(), source })?;
+    let text = std::fs::read_to_string(&config_path).map_err(|e| SolarError::io(&config_path, e))?;
+    let mut config: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|source| SolarError::Json { path: config_path.clone(), source })?;
     let n = config
         .get("num_hidden_layers")
         .and_then(|v| v.as_u64())
-        .ok_or_else(|| Error::invalid(&config_path, "no num_hidden_layers"))? as usize;
+        .ok_or_else(|| SolarError::invalid(&config_path, "no num_hidden_layers"))? as usize;
     let sources = layer_sources(n, drop)?;
     let ckpt = Checkpoint::open(base)?;
 
@@ -68,7 +68,7 @@ pub fn depth_up_scale(base: &Path, drop: usize, out: &Path) -> Result<DusReport>
     for name in ckpt.index.keys() {
         match layer_of(name) {
             Some((i, _)) if i >= n => {
-                return Err(Error::invalid(&config_path, format!("tensor {name} beyond {n} layers")));
+                return Err(SolarError::invalid(&config_path, format!("tensor {name} beyond {n} layers")));
             }
             Some(_) => {}
             None => outside.push(name),
@@ -94,7 +94,7 @@ pub fn depth_up_scale(base: &Path, drop: usize, out: &Path) -> Result<DusReport>
             .take_while(|k| k.starts_with(&prefix))
             .collect();
         if names.is_empty() {
-            return Err(Error::invalid(&config_path, format!("no tensors for layer {src}")));
+            return Err(SolarError::invalid(&config_path, format!("no tensors for layer {src}")));
         }
         for name in names {
             let tail = &name[prefix.len()..];
@@ -105,10 +105,10 @@ pub fn depth_up_scale(base: &Path, drop: usize, out: &Path) -> Result<DusReport>
         push((*name).clone(), name)?;
     }
 
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| SolarError::io(out, e))?;
     let weights = out.join("model.safetensors");
     let tensors = plan.len();
-    let mut writer = StWriter::create(&weights, plan.clone())?;
+    let mut writer = SafetensorsWriter::create(&weights, plan.clone())?;
     let mut bytes = 0u64;
     for ((new, _, _), old) in plan.iter().zip(&origin) {
         let raw = ckpt.file_of(old)?.read_raw(old)?;
@@ -120,12 +120,12 @@ pub fn depth_up_scale(base: &Path, drop: usize, out: &Path) -> Result<DusReport>
     config["num_hidden_layers"] = serde_json::Value::from(sources.len());
     let config_out = out.join("config.json");
     let text = serde_json::to_string_pretty(&config)
-        .map_err(|source| Error::Json { path: config_out.clone(), source })?;
-    std::fs::write(&config_out, text + "\n").map_err(|e| Error::io(&config_out, e))?;
+        .map_err(|source| SolarError::Json { path: config_out.clone(), source })?;
+    std::fs::write(&config_out, text + "\n").map_err(|e| SolarError::io(&config_out, e))?;
     for side in SIDE_FILES {
         let from = base.join(side);
         if from.is_file() {
-            std::fs::copy(&from, out.join(side)).map_err(|e| Error::io(&from, e))?;
+            std::fs::copy(&from, out.join(side)).map_err(|e| SolarError::io(&from, e))?;
         }
     }
     tracing::info!(base_layers = n, layers = sources.len(), tensors, bytes, "depth up-scaled");

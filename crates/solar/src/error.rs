@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// or IO error is kept as the `source`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum SolarError {
     /// A model, tokenizer or config file could not be read.
     #[error("cannot read {path}")]
     Io {
@@ -58,9 +58,9 @@ pub enum Error {
 }
 
 /// The crate's result type.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub type Result<T, E = SolarError> = std::result::Result<T, E>;
 
-impl Error {
+impl SolarError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io { path: path.into(), source }
     }

@@ -1,5 +1,10 @@
-//! The engine: a model, its tokenizer and chat template, and generation
-//! with a KV cache, sampling, stop sequences, streaming and cancellation.
+//! The [`Generator`]: a model, its tokenizer and chat template, and
+//! generation with a KV cache, sampling, stop sequences, streaming and
+//! cancellation.
+//!
+//! It takes the path of a model: which file is the default, and which
+//! directory holds it, are the caller's choice (the `parasol-models`
+//! registry names the files).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,24 +16,10 @@ use candle_core::DType;
 
 use crate::chat::{ChatTemplate, Message};
 use crate::config::gguf_string;
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 use crate::model::Llama;
 use crate::sampling::{Sampler, SamplingParams};
 use crate::tokenizer::{TextStream, Tokenizer};
-
-/// The GGUF file `parasol generate` uses unless `--model` names another.
-pub const DEFAULT_MODEL: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
-
-/// The default model's path in `models_dir`, or [`Error::Missing`] naming
-/// the file and the command that fetches it.
-pub fn default_model_path(models_dir: &Path) -> Result<PathBuf> {
-    let path = models_dir.join(DEFAULT_MODEL);
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(Error::Missing { path, hint: "run `python3 scripts/fetch_models.py`".into() })
-    }
-}
 
 /// Lets another thread stop a generation between two tokens.
 #[derive(Debug, Clone, Default)]
@@ -102,7 +93,7 @@ impl Generation {
 
 /// A model ready to generate.
 #[derive(Debug)]
-pub struct Engine {
+pub struct Generator {
     pub model: Llama,
     pub tokenizer: Tokenizer,
     pub template: ChatTemplate,
@@ -111,7 +102,7 @@ pub struct Engine {
     cached: Vec<u32>,
 }
 
-impl Engine {
+impl Generator {
     /// Loads a GGUF file or a safetensors checkpoint directory
     /// (`config.json`, `tokenizer.json`, `model.safetensors`) in f32.
     pub fn load(path: &Path) -> Result<Self> {
@@ -119,11 +110,11 @@ impl Engine {
             return Self::load_safetensors(path, DType::F32);
         }
         if !path.exists() {
-            return Err(Error::Missing { path: path.to_owned(), hint: "check --model".into() });
+            return Err(SolarError::Missing { path: path.to_owned(), hint: "check --model".into() });
         }
-        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut file = std::fs::File::open(path).map_err(|e| SolarError::io(path, e))?;
         let content = gguf_file::Content::read(&mut file)
-            .map_err(|e| Error::invalid(path, format!("not a GGUF file: {e}")))?;
+            .map_err(|e| SolarError::invalid(path, format!("not a GGUF file: {e}")))?;
         let tokenizer = Tokenizer::from_gguf(&content, path)?;
         let model = Llama::from_gguf(&content, path)?;
         let template = match gguf_string(&content, "tokenizer.chat_template") {
@@ -180,11 +171,11 @@ impl Engine {
     /// [`TokenStream::next_piece`] or iterate it.
     pub fn stream<'a>(&'a mut self, prompt: &[u32], options: &GenerateOptions) -> Result<TokenStream<'a>> {
         if prompt.is_empty() {
-            return Err(Error::EmptyPrompt);
+            return Err(SolarError::EmptyPrompt);
         }
         let context = self.model.config.context_length;
         if prompt.len() + options.max_tokens > context {
-            return Err(Error::ContextOverflow {
+            return Err(SolarError::ContextOverflow {
                 prompt: prompt.len(),
                 max_tokens: options.max_tokens,
                 context,
@@ -202,7 +193,7 @@ impl Engine {
         }
         Ok(TokenStream {
             pending_prompt: prompt[self.cached.len()..].to_vec(),
-            engine: self,
+            generator: self,
             sampler,
             options: options.clone(),
             stop: StopMatcher::new(options.stop.clone()),
@@ -234,7 +225,7 @@ fn guess_template(tokenizer: &Tokenizer) -> ChatTemplate {
 /// while a UTF-8 character or a possible stop sequence is incomplete).
 #[derive(Debug)]
 pub struct TokenStream<'a> {
-    engine: &'a mut Engine,
+    generator: &'a mut Generator,
     sampler: Sampler,
     options: GenerateOptions,
     stop: StopMatcher,
@@ -268,8 +259,8 @@ impl TokenStream<'_> {
             None => {
                 let start = Instant::now();
                 let prompt = std::mem::take(&mut self.pending_prompt);
-                let logits = self.engine.model.forward(&prompt)?;
-                self.engine.cached.extend_from_slice(&prompt);
+                let logits = self.generator.model.forward(&prompt)?;
+                self.generator.cached.extend_from_slice(&prompt);
                 self.prefill = start.elapsed();
                 logits.to_vec1::<f32>()?
             }
@@ -277,10 +268,10 @@ impl TokenStream<'_> {
         let id = self.sampler.sample(&mut logits, &self.history);
         self.history.push(id);
         self.generated.push(id);
-        if self.engine.tokenizer.stop_ids.contains(&id) {
+        if self.generator.tokenizer.stop_ids.contains(&id) {
             return Ok(self.end(FinishReason::StopToken));
         }
-        let piece = self.text.push(&self.engine.tokenizer, id)?.unwrap_or_default();
+        let piece = self.text.push(&self.generator.tokenizer, id)?.unwrap_or_default();
         let (emit, hit) = self.stop.push(&piece);
         self.out.push_str(&emit);
         if hit {
@@ -291,8 +282,8 @@ impl TokenStream<'_> {
         // last token of a max-length generation needs no pass.
         if self.generated.len() < self.options.max_tokens {
             let start = Instant::now();
-            let logits = self.engine.model.forward(&[id])?;
-            self.engine.cached.push(id);
+            let logits = self.generator.model.forward(&[id])?;
+            self.generator.cached.push(id);
             self.next_logits = Some(logits.to_vec1::<f32>()?);
             self.decode += start.elapsed();
             self.decode_steps += 1;
@@ -304,7 +295,7 @@ impl TokenStream<'_> {
         self.finish = Some(reason);
         let mut tail = String::new();
         if reason != FinishReason::StopSequence {
-            if let Ok(Some(rest)) = self.text.finish(&self.engine.tokenizer) {
+            if let Ok(Some(rest)) = self.text.finish(&self.generator.tokenizer) {
                 tail.push_str(&self.stop.push(&rest).0);
             }
             tail.push_str(&self.stop.flush());

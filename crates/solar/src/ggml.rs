@@ -32,8 +32,8 @@ use half::f16;
 use rayon::prelude::*;
 
 use crate::config::LlamaConfig;
-use crate::error::{Error, Result};
-use crate::quant::{self, QRef, QWeights};
+use crate::error::{Result, SolarError};
+use crate::matmul::{self, QRef, QWeights};
 
 /// SIMD width of ggml's AVX-512 f32 kernels.
 const LANES: usize = 16;
@@ -53,7 +53,7 @@ impl Weights {
         if QWeights::supports(tensor.dtype()) {
             let own = QWeights::parse(tensor.dtype(), &tensor.data()?, n, k);
             return own.map(Self::Own).ok_or_else(|| {
-                Error::invalid(path, format!("{:?} tensor of shape [{n}, {k}]", tensor.dtype()))
+                SolarError::invalid(path, format!("{:?} tensor of shape [{n}, {k}]", tensor.dtype()))
             });
         }
         Ok(Self::Candle { matmul: QMatMul::from_arc(tensor.clone())?, tensor, n, k })
@@ -70,7 +70,7 @@ impl Weights {
     /// `x` (`[m, k]`) times the transposed weights: `[m, n]`.
     pub(crate) fn matmul(&self, x: &[f32], m: usize) -> Result<Vec<f32>> {
         Ok(match self {
-            Self::Own(w) => quant::matmul_many(&[w.as_ref()], x, m).pop().unwrap_or_default(),
+            Self::Own(w) => matmul::matmul_many(&[w.as_ref()], x, m).pop().unwrap_or_default(),
             Self::Candle { matmul, k, .. } => {
                 let t = Tensor::from_slice(x, (m, *k), &Device::Cpu)?;
                 matmul.forward(&t)?.flatten_all()?.to_vec1()?
@@ -92,7 +92,7 @@ impl Weights {
 }
 
 /// The products of one `x` with several matrices; with this crate's
-/// kernels in a single parallel region (see [`quant::matmul_many`]).
+/// kernels in a single parallel region (see [`matmul::matmul_many`]).
 fn matmul_many<const N: usize>(ws: [&Weights; N], x: &[f32], m: usize) -> Result<[Vec<f32>; N]> {
     let own: Option<Vec<QRef<'_>>> = ws
         .iter()
@@ -102,7 +102,7 @@ fn matmul_many<const N: usize>(ws: [&Weights; N], x: &[f32], m: usize) -> Result
         })
         .collect();
     let mut outs = match own {
-        Some(refs) => quant::matmul_many(&refs, x, m),
+        Some(refs) => matmul::matmul_many(&refs, x, m),
         None => ws.iter().map(|w| w.matmul(x, m)).collect::<Result<Vec<_>>>()?,
     };
     Ok(std::array::from_fn(|i| std::mem::take(&mut outs[i])))
@@ -170,7 +170,7 @@ impl GgmlModel {
             if w.dims() == want {
                 Ok(())
             } else {
-                Err(Error::invalid(path, format!("{what} has shape {:?}, expected {want:?}", w.dims())))
+                Err(SolarError::invalid(path, format!("{what} has shape {:?}, expected {want:?}", w.dims())))
             }
         };
         check("token_embd", &embed, (c.vocab_size, h))?;
@@ -178,7 +178,7 @@ impl GgmlModel {
             check("output", out, (c.vocab_size, h))?;
         }
         if output_norm.len() != h || c.num_kv_heads == 0 || !c.num_heads.is_multiple_of(c.num_kv_heads) {
-            return Err(Error::invalid(path, "output norm or head counts do not fit the config"));
+            return Err(SolarError::invalid(path, "output norm or head counts do not fit the config"));
         }
         for l in &layers {
             check("attn_q", &l.q, (q, h))?;
@@ -189,7 +189,7 @@ impl GgmlModel {
             check("ffn_up", &l.up, (ff, h))?;
             check("ffn_down", &l.down, (h, ff))?;
             if l.attn_norm.len() != h || l.ffn_norm.len() != h {
-                return Err(Error::invalid(path, "layer norm width does not match the hidden size"));
+                return Err(SolarError::invalid(path, "layer norm width does not match the hidden size"));
             }
         }
         Ok(Self { config, embed, output, output_norm, layers, pos: 0 })

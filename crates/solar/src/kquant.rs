@@ -6,11 +6,14 @@
 //! shape of the AVX2 dot products (`maddubs` by `madd` of the sub-block
 //! scales into eight i32 lanes, scaled into eight f32 lanes per super-block,
 //! the Q4_K minimums in four lanes). The portable kernels follow the same
-//! lanes, so both give the same bits; unlike [`crate::quant`]'s Q4_1/Q8_0
-//! kernels they do not claim llama.cpp's bits (on x86 it repacks these types
+//! lanes, so both give the same bits; unlike the Q4_1/Q8_0 kernels of
+//! `quant` they do not claim llama.cpp's bits (on x86 it repacks these types
 //! into interleaved layouts with their own order).
+//!
+//! The matrices made of these blocks and their parallel product live in
+//! `matmul`, the pieces every format shares in `kernels`.
 
-use crate::quant::{f16, ActKind, Acts, DotRows, Format, ROWS};
+use crate::kernels::{best, f16, hsum8, DotRows, Format, ROWS};
 
 /// Values per super-block.
 pub(crate) const QK_K: usize = 256;
@@ -63,31 +66,6 @@ pub(crate) struct Q6K {
     scales: [i8; QK_K / 16],
 }
 
-/// The fastest of a kernel's builds that this CPU runs: AVX-512, AVX2, or
-/// the portable one.
-macro_rules! best {
-    ($avx512:expr, $avx2:expr, $portable:expr) => {{
-        #[cfg(target_arch = "x86_64")]
-        {
-            if has_avx512() {
-                return $avx512;
-            }
-            if crate::quant::has_avx2() {
-                return $avx2;
-            }
-        }
-        $portable
-    }};
-}
-
-#[cfg(target_arch = "x86_64")]
-fn has_avx512() -> bool {
-    crate::quant::has_avx2()
-        && std::is_x86_feature_detected!("avx512f")
-        && std::is_x86_feature_detected!("avx512vl")
-        && std::is_x86_feature_detected!("avx512bw")
-}
-
 /// Quantizes the rows of `x` (`k` wide, a multiple of 256) to Q8_K.
 pub(crate) fn quantize(x: &[f32], k: usize) -> Vec<ActK> {
     if k == 0 || !k.is_multiple_of(QK_K) {
@@ -124,7 +102,6 @@ fn quantize_block(x: &[f32]) -> ActK {
 impl Format for Q4K {
     const BYTES: usize = 144;
     const QK: usize = QK_K;
-    const ACTS: ActKind = ActKind::Q8K;
     type A = ActK;
 
     fn parse(b: &[u8]) -> Self {
@@ -157,10 +134,6 @@ impl Format for Q4K {
         }
     }
 
-    fn acts(a: &Acts) -> &[ActK] {
-        a.q8k()
-    }
-
     fn dot_fn() -> fn(&[Self], &[ActK]) -> f32 {
         best!(dot_q4k_avx512, dot_q4k_avx2, dot_q4k_generic)
     }
@@ -173,7 +146,6 @@ impl Format for Q4K {
 impl Format for Q6K {
     const BYTES: usize = 210;
     const QK: usize = QK_K;
-    const ACTS: ActKind = ActKind::Q8K;
     type A = ActK;
 
     fn parse(b: &[u8]) -> Self {
@@ -190,10 +162,6 @@ impl Format for Q6K {
         for (i, v) in self.values().iter().enumerate() {
             out[i] = self.d * f32::from(self.scales[i / 16]) * f32::from(i16::from(*v) - 32);
         }
-    }
-
-    fn acts(a: &Acts) -> &[ActK] {
-        a.q8k()
     }
 
     fn dot_fn() -> fn(&[Self], &[ActK]) -> f32 {
@@ -221,13 +189,6 @@ impl Q6K {
         }
         v
     }
-}
-
-/// ggml's `hsum_float_8`.
-#[inline(always)]
-fn hsum8(acc: [f32; 8]) -> f32 {
-    let r = [acc[0] + acc[4], acc[1] + acc[5], acc[2] + acc[6], acc[3] + acc[7]];
-    (r[0] + r[2]) + (r[1] + r[3])
 }
 
 /// Lane `l` += `scale` × the integer dot of bytes `4l..4l+4` of 32 weights
@@ -304,8 +265,8 @@ fn dot_q6k_generic(w: &[Q6K], a: &[ActK]) -> f32 {
 
 /// Safe entry points to the SIMD kernels, for one activation row and for
 /// [`ROWS`]. `dot_fn` and `rows_fn` return them only after checking at run
-/// time that the CPU has the kernel's features (`has_avx512`, or AVX2 and
-/// FMA), which is what makes the `unsafe` calls sound.
+/// time that the CPU has the kernel's features (`best!` checks `has_avx512`,
+/// or AVX2 and FMA), which is what makes the `unsafe` calls sound.
 macro_rules! simd_entries {
     ($($single:ident, $rows:ident => $module:ident::$kernel:ident, $block:ty;)*) => {$(
         #[cfg(target_arch = "x86_64")]
@@ -345,6 +306,7 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     use super::{ActK, Q4K, Q6K};
+    use crate::kernels::avx2::hsum8;
 
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn load(bytes: &[u8]) -> __m256i {
@@ -356,14 +318,6 @@ mod avx2 {
     fn load_i8(bytes: &[i8]) -> __m256i {
         let a: [i8; 32] = bytes[..32].try_into().unwrap_or([0; 32]);
         bytemuck::cast(a)
-    }
-
-    #[target_feature(enable = "avx2,fma")]
-    #[inline]
-    pub(super) fn hsum8(acc: __m256) -> f32 {
-        let r = _mm_add_ps(_mm256_extractf128_ps::<1>(acc), _mm256_castps256_ps128(acc));
-        let r = _mm_add_ps(r, _mm_movehl_ps(r, r));
-        _mm_cvtss_f32(_mm_add_ss(r, _mm_movehdup_ps(r)))
     }
 
     /// Scales for the two halves of a 32-value vector (16 lanes of i16).
@@ -501,8 +455,9 @@ mod avx2 {
 mod avx512 {
     use std::arch::x86_64::*;
 
-    use super::avx2::{hsum8, load, q4k_accumulate, q4k_finish, q4k_mins, q6k_accumulate, q6k_values};
+    use super::avx2::{load, q4k_accumulate, q4k_finish, q4k_mins, q6k_accumulate, q6k_values};
     use super::{ActK, Q4K, Q6K};
+    use crate::kernels::avx2::hsum8;
 
     #[target_feature(enable = "avx2,fma,avx512f,avx512bw,avx512vl")]
     fn load64_i8(bytes: &[i8]) -> __m512i {

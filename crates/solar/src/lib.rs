@@ -3,47 +3,59 @@
 //!
 //! It loads Llama-family weights from GGUF (quantized; evaluated with
 //! llama.cpp's arithmetic and this crate's kernels, so greedy output equals
-//! llama.cpp's) or safetensors (dense, on candle), builds the tokenizer from GGUF metadata or `tokenizer.json`,
-//! renders chat templates (Solar, ChatML, the model's own Jinja), and
-//! generates with a KV cache, sampling, stop sequences, streaming and
-//! cancellation. [`dus`] builds deeper models by Depth Up-Scaling, as
+//! llama.cpp's) or safetensors (dense, on candle), builds the tokenizer from
+//! GGUF metadata, `tokenizer.json` or `tokenizer.model`, renders chat
+//! templates (Solar, ChatML, the model's own Jinja), and generates with a KV
+//! cache, sampling, stop sequences, streaming and cancellation. [`dus`] builds deeper models by Depth Up-Scaling, as
 //! SOLAR-10.7B was built from Mistral-7B.
 //!
-//! The main type is [`Engine`]:
+//! The main type is [`Generator`]. It takes the path of a GGUF file or a
+//! safetensors checkpoint directory; which model is the default is the
+//! caller's choice (the `parasol-models` registry names the files). Errors
+//! are one [`SolarError`].
 //!
 //! ```no_run
-//! use parasol_solar::{default_model_path, Engine, GenerateOptions, Message};
+//! use parasol_solar::{GenerateOptions, Generator, Message};
 //! # fn main() -> parasol_solar::Result<()> {
-//! let path = default_model_path(std::path::Path::new("models/files"))?;
-//! let mut engine = Engine::load(&path)?;
-//! let prompt = engine.chat_prompt(&[Message::user("What is the capital of France?")])?;
-//! let generation = engine.generate(&prompt, &GenerateOptions::default(), |piece| print!("{piece}"))?;
+//! let path = std::path::Path::new("models/files/model.gguf");
+//! let mut generator = Generator::load(path)?;
+//! let prompt = generator.chat_prompt(&[Message::user("What is the capital of France?")])?;
+//! let generation = generator.generate(&prompt, &GenerateOptions::default(), |piece| print!("{piece}"))?;
 //! eprintln!("{:.1} tok/s", generation.decode_tokens_per_second());
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Modules: [`generate`] (the generator, streaming, stop sequences),
+//! [`model`] (the Llama forward pass), [`tokenizer`] and [`sentencepiece`]
+//! (GGUF vocabularies, `tokenizer.json`, SentencePiece `tokenizer.model`),
+//! [`chat`] (templates), [`sampling`], [`checkpoint`] (streaming safetensors
+//! reader and writer), [`dus`] (Depth Up-Scaling) and [`config`]. The GGUF
+//! path (`ggml`) has its own matrix kernels, private: `kernels` (what every
+//! format shares), `quant` (Q4_1, Q8_0), `kquant` (Q4_K, Q6_K) and `matmul`
+//! (the matrices and their parallel product, the only module that knows
+//! every format).
 
 pub mod chat;
+pub mod checkpoint;
 pub mod config;
 pub mod dus;
 pub mod error;
 pub mod generate;
 mod ggml;
+mod kernels;
 mod kquant;
+mod matmul;
 pub mod model;
 mod quant;
 pub mod sampling;
-pub mod spm;
-pub mod st;
+pub mod sentencepiece;
 pub mod tokenizer;
 
 pub use chat::{ChatTemplate, Message, Role};
 pub use config::LlamaConfig;
-pub use error::{Error, Result};
-pub use generate::{
-    default_model_path, CancelToken, Engine, FinishReason, GenerateOptions, Generation, TokenStream,
-    DEFAULT_MODEL,
-};
+pub use error::{Result, SolarError};
+pub use generate::{CancelToken, FinishReason, GenerateOptions, Generation, Generator, TokenStream};
 pub use model::{Llama, RopeStyle};
 pub use sampling::{Sampler, SamplingParams};
 pub use tokenizer::{TextStream, Tokenizer};

@@ -16,10 +16,10 @@ use candle_core::quantized::{gguf_file, QMatMul, QTensor};
 use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::kv_cache::KvCache;
 
+use crate::checkpoint::Checkpoint;
 use crate::config::LlamaConfig;
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 use crate::ggml::{self, GgmlModel, Weights};
-use crate::st::Checkpoint;
 
 /// KV caches grow in steps of this many positions.
 const KV_CHUNK: usize = 512;
@@ -79,12 +79,12 @@ impl Llama {
     pub fn from_gguf(content: &gguf_file::Content, path: &Path) -> Result<Self> {
         let config = LlamaConfig::from_gguf(content, path)?;
         let device = Device::Cpu;
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file = File::open(path).map_err(|e| SolarError::io(path, e))?;
         let mut reader = BufReader::new(file);
         let mut tensor = |name: &str| -> Result<Arc<QTensor>> {
             let t = content
                 .tensor(&mut reader, name, &device)
-                .map_err(|e| Error::invalid(path, format!("tensor {name}: {e}")))?;
+                .map_err(|e| SolarError::invalid(path, format!("tensor {name}: {e}")))?;
             Ok(Arc::new(t))
         };
         let vector = |t: Arc<QTensor>| -> Result<Vec<f32>> {
@@ -202,17 +202,17 @@ impl Llama {
     fn run(&mut self, tokens: &[u32], all: bool) -> Result<Tensor> {
         let seq = tokens.len();
         if seq == 0 {
-            return Err(Error::EmptyPrompt);
+            return Err(SolarError::EmptyPrompt);
         }
         if self.position() + seq > self.config.context_length {
-            return Err(Error::ContextOverflow {
+            return Err(SolarError::ContextOverflow {
                 prompt: self.position() + seq,
                 max_tokens: 0,
                 context: self.config.context_length,
             });
         }
         if let Some(&bad) = tokens.iter().find(|&&t| t as usize >= self.config.vocab_size) {
-            return Err(Error::Tokenizer(format!("token id {bad} outside the vocabulary")));
+            return Err(SolarError::Tokenizer(format!("token id {bad} outside the vocabulary")));
         }
         match &mut self.imp {
             Imp::Ggml(m) => {
@@ -231,7 +231,7 @@ impl Dense {
     fn check_shapes(&self, config: &LlamaConfig, path: &Path) -> Result<()> {
         let h = config.hidden_size;
         let bad = |what: &str, dims: &[usize]| {
-            Error::invalid(path, format!("{what} has shape {dims:?}, hidden {h}"))
+            SolarError::invalid(path, format!("{what} has shape {dims:?}, hidden {h}"))
         };
         if self.norm.dims() != [h] {
             return Err(bad("final norm", self.norm.dims()));

@@ -4,7 +4,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 
 /// How the next token is picked from the logits.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,7 @@ impl SamplingParams {
     }
 
     pub fn validate(&self) -> Result<()> {
-        let bad = |what: String| Err(Error::Argument(what));
+        let bad = |what: String| Err(SolarError::Argument(what));
         if !(self.temperature >= 0.0 && self.temperature.is_finite()) {
             return bad(format!("temperature {} must be finite and ≥ 0", self.temperature));
         }

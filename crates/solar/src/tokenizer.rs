@@ -25,7 +25,7 @@ use tokenizers::{
 };
 
 use crate::config::{gguf_string, gguf_usize};
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 
 /// llama.cpp's token types (`tokenizer.ggml.token_type`).
 const TYPE_CONTROL: i64 = 3;
@@ -60,7 +60,7 @@ impl Tokenizer {
         let tokens: Vec<String> = md
             .get("tokenizer.ggml.tokens")
             .and_then(|v| v.to_vec().ok())
-            .ok_or_else(|| Error::invalid(path, "no tokenizer.ggml.tokens"))?
+            .ok_or_else(|| SolarError::invalid(path, "no tokenizer.ggml.tokens"))?
             .iter()
             .map(|v| v.to_string().cloned().unwrap_or_default())
             .collect();
@@ -77,7 +77,7 @@ impl Tokenizer {
                 let merges: Vec<String> = md
                     .get("tokenizer.ggml.merges")
                     .and_then(|v| v.to_vec().ok())
-                    .ok_or_else(|| Error::invalid(path, "no tokenizer.ggml.merges"))?
+                    .ok_or_else(|| SolarError::invalid(path, "no tokenizer.ggml.merges"))?
                     .iter()
                     .map(|v| v.to_string().cloned().unwrap_or_default())
                     .collect();
@@ -92,7 +92,7 @@ impl Tokenizer {
                 let prefix = flag("tokenizer.ggml.add_space_prefix").unwrap_or(true);
                 (sentencepiece_bpe(&tokens, &scores, &types, prefix)?, true)
             }
-            other => return Err(Error::unsupported(path, format!("tokenizer model {other:?}"))),
+            other => return Err(SolarError::unsupported(path, format!("tokenizer model {other:?}"))),
         };
         let add_bos = flag("tokenizer.ggml.add_bos_token").unwrap_or(default_bos) && bos.is_some();
         let mut inner = inner;
@@ -116,12 +116,11 @@ impl Tokenizer {
     /// `tokenizer_config.json` when present.
     pub fn from_file(path: &Path) -> Result<Self> {
         let inner = tokenizers::Tokenizer::from_file(path)
-            .map_err(|e| Error::Tokenizer(format!("{}: {e}", path.display())))?;
+            .map_err(|e| SolarError::Tokenizer(format!("{}: {e}", path.display())))?;
         let config = path.with_file_name("tokenizer_config.json");
         let config: serde_json::Value = match std::fs::read_to_string(&config) {
-            Ok(text) => {
-                serde_json::from_str(&text).map_err(|source| Error::Json { path: config.clone(), source })?
-            }
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|source| SolarError::Json { path: config.clone(), source })?,
             Err(_) => serde_json::Value::Null,
         };
         let named = |key: &str| -> Option<u32> {
@@ -135,7 +134,7 @@ impl Tokenizer {
         let add_bos = match config.get("add_bos_token").and_then(|v| v.as_bool()) {
             Some(flag) => flag,
             None => {
-                let probe = inner.encode("a", true).map_err(|e| Error::Tokenizer(e.to_string()))?;
+                let probe = inner.encode("a", true).map_err(|e| SolarError::Tokenizer(e.to_string()))?;
                 bos.is_some() && probe.get_ids().first() == bos.as_ref()
             }
         };
@@ -162,7 +161,7 @@ impl Tokenizer {
     /// `parse_special`); without, they are tokenised as plain text.
     pub fn encode(&self, text: &str, parse_special: bool) -> Result<Vec<u32>> {
         let tok = if parse_special { &self.inner } else { &self.literal };
-        let enc = tok.encode(text, false).map_err(|e| Error::Tokenizer(e.to_string()))?;
+        let enc = tok.encode(text, false).map_err(|e| SolarError::Tokenizer(e.to_string()))?;
         Ok(enc.get_ids().to_vec())
     }
 
@@ -180,7 +179,7 @@ impl Tokenizer {
 
     /// Text of `ids`, special tokens skipped.
     pub fn decode(&self, ids: &[u32]) -> Result<String> {
-        self.inner.decode(ids, true).map_err(|e| Error::Tokenizer(e.to_string()))
+        self.inner.decode(ids, true).map_err(|e| SolarError::Tokenizer(e.to_string()))
     }
 
     pub fn token_to_id(&self, text: &str) -> Option<u32> {
@@ -201,8 +200,8 @@ impl Tokenizer {
     }
 }
 
-fn tok_err(e: impl std::fmt::Display) -> Error {
-    Error::Tokenizer(e.to_string())
+fn tok_err(e: impl std::fmt::Display) -> SolarError {
+    SolarError::Tokenizer(e.to_string())
 }
 
 /// Control and user-defined tokens are matched whole in the input text.

@@ -9,8 +9,8 @@ mod common;
 use std::path::Path;
 
 use candle_core::DType;
+use parasol_solar::checkpoint::{Checkpoint, SafetensorsWriter};
 use parasol_solar::dus::{depth_up_scale, layer_sources};
-use parasol_solar::st::{Checkpoint, StWriter};
 use parasol_solar::Llama;
 
 struct Shape {
@@ -41,7 +41,7 @@ fn write_checkpoint(dir: &Path, s: &Shape) {
     plan.push(("model.norm.weight".into(), vec![s.hidden]));
     plan.push(("lm_head.weight".into(), vec![s.vocab, s.hidden]));
     std::fs::create_dir_all(dir).unwrap();
-    let mut w = StWriter::create(
+    let mut w = SafetensorsWriter::create(
         &dir.join("model.safetensors"),
         plan.iter().map(|(n, shape)| (n.clone(), "F32".to_string(), shape.clone())).collect(),
     )
@@ -169,5 +169,5 @@ fn transformers_checkpoint_upscales_and_generates() {
 fn dropping_too_many_layers_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let err = depth_up_scale(&common::data("tiny-llama"), 3, &tmp.path().join("x")).unwrap_err();
-    assert!(matches!(err, parasol_solar::Error::Dus(_)), "{err}");
+    assert!(matches!(err, parasol_solar::SolarError::Dus(_)), "{err}");
 }

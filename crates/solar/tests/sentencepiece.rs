@@ -7,12 +7,13 @@
 
 mod common;
 
-use parasol_solar::{spm, Tokenizer};
+use parasol_models::ModelFile;
+use parasol_solar::{sentencepiece, Tokenizer};
 
 #[test]
 fn mistral_model_matches_sentencepiece() {
-    let path = common::require_model("mistral-tokenizer.model.v1");
-    let tok = spm::tokenizer_from_model(&path).unwrap();
+    let path = common::require_model(ModelFile::MistralTokenizer);
+    let tok = sentencepiece::tokenizer_from_model(&path).unwrap();
     assert_eq!((tok.bos, tok.eos, tok.add_bos), (Some(1), Some(2), true));
     let r = common::read_json("mistral_sentencepiece.json");
     let mut failures = Vec::new();
@@ -65,7 +66,7 @@ fn llama2_as_gguf(json: &serde_json::Value) -> Tokenizer {
 
 #[test]
 fn llama2_vocabulary_matches_its_tokenizer_json() {
-    let path = common::require_model("llama2-tokenizer.json");
+    let path = common::require_model(ModelFile::Llama2Tokenizer);
     let reference = Tokenizer::from_file(&path).unwrap();
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let ours = llama2_as_gguf(&json);

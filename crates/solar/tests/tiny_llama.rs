@@ -76,5 +76,5 @@ fn greedy_continuation_matches_transformers() {
 fn context_is_enforced_by_the_model() {
     let mut model = load();
     let ids = vec![5u32; model.config.context_length + 1];
-    assert!(matches!(model.forward(&ids), Err(parasol_solar::Error::ContextOverflow { .. })));
+    assert!(matches!(model.forward(&ids), Err(parasol_solar::SolarError::ContextOverflow { .. })));
 }

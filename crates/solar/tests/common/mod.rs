@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use parasol_models::{ModelFile, ModelStore};
+
 /// `PARASOL_MODELS`, or the workspace's `models/files`.
 pub fn models_dir() -> PathBuf {
     std::env::var_os("PARASOL_MODELS")
@@ -15,14 +17,11 @@ pub fn models_dir() -> PathBuf {
 
 /// The path of a model file, panicking with the fetch command when absent.
 #[track_caller]
-pub fn require_model(name: &str) -> PathBuf {
-    let path = models_dir().join(name);
-    assert!(
-        path.is_file(),
-        "model file {} is missing: run `python3 scripts/fetch_models.py` (or set PARASOL_MODELS)",
-        path.display()
-    );
-    path
+pub fn require_model(file: ModelFile) -> PathBuf {
+    match ModelStore::new(models_dir()).require(file) {
+        Ok(path) => path,
+        Err(missing) => panic!("{missing} (or set PARASOL_MODELS)"),
+    }
 }
 
 pub fn data(name: &str) -> PathBuf {

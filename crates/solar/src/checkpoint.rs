@@ -1,4 +1,6 @@
-//! A streaming reader and writer for safetensors checkpoints.
+//! A streaming reader and writer for safetensors checkpoints: a
+//! [`Checkpoint`] directory (one file or shards with an index) of
+//! [`SafetensorsFile`]s, and a [`SafetensorsWriter`].
 //!
 //! The `safetensors` crate wants the whole file in memory (or an `unsafe`
 //! mmap); loading and Depth Up-Scaling instead read the JSON header once and
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 
 /// Headers larger than this are not safetensors files we should trust.
 const MAX_HEADER: u64 = 100 << 20;
@@ -28,37 +30,37 @@ pub struct TensorInfo {
 
 /// A safetensors file whose header has been read.
 #[derive(Debug)]
-pub struct StFile {
+pub struct SafetensorsFile {
     pub path: PathBuf,
     pub tensors: BTreeMap<String, TensorInfo>,
     pub metadata: Option<serde_json::Value>,
     data_start: u64,
 }
 
-impl StFile {
+impl SafetensorsFile {
     pub fn open(path: &Path) -> Result<Self> {
-        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let mut file = File::open(path).map_err(|e| SolarError::io(path, e))?;
+        let file_len = file.metadata().map_err(|e| SolarError::io(path, e))?.len();
         let mut len = [0u8; 8];
-        file.read_exact(&mut len).map_err(|e| Error::io(path, e))?;
+        file.read_exact(&mut len).map_err(|e| SolarError::io(path, e))?;
         let len = u64::from_le_bytes(len);
         if len > MAX_HEADER || len + 8 > file_len {
-            return Err(Error::invalid(path, format!("safetensors header of {len} bytes")));
+            return Err(SolarError::invalid(path, format!("safetensors header of {len} bytes")));
         }
         let mut header = vec![0u8; len as usize];
-        file.read_exact(&mut header).map_err(|e| Error::io(path, e))?;
+        file.read_exact(&mut header).map_err(|e| SolarError::io(path, e))?;
         let mut raw: BTreeMap<String, serde_json::Value> = serde_json::from_slice(&header)
-            .map_err(|source| Error::Json { path: path.to_owned(), source })?;
+            .map_err(|source| SolarError::Json { path: path.to_owned(), source })?;
         let metadata = raw.remove("__metadata__");
         let mut tensors = BTreeMap::new();
         for (name, value) in raw {
             let info: TensorInfo = serde_json::from_value(value)
-                .map_err(|source| Error::Json { path: path.to_owned(), source })?;
+                .map_err(|source| SolarError::Json { path: path.to_owned(), source })?;
             let [start, end] = info.data_offsets;
             let elems: usize = info.shape.iter().product();
             let expected = (elems * dtype_size(&info.dtype, path)?) as u64;
             if end < start || end - start != expected || 8 + len + end > file_len {
-                return Err(Error::invalid(path, format!("tensor {name} has bad offsets")));
+                return Err(SolarError::invalid(path, format!("tensor {name} has bad offsets")));
             }
             tensors.insert(name, info);
         }
@@ -69,10 +71,10 @@ impl StFile {
     pub fn read_raw(&self, name: &str) -> Result<Vec<u8>> {
         let info = self.info(name)?;
         let [start, end] = info.data_offsets;
-        let mut file = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        file.seek(SeekFrom::Start(self.data_start + start)).map_err(|e| Error::io(&self.path, e))?;
+        let mut file = File::open(&self.path).map_err(|e| SolarError::io(&self.path, e))?;
+        file.seek(SeekFrom::Start(self.data_start + start)).map_err(|e| SolarError::io(&self.path, e))?;
         let mut buf = vec![0u8; (end - start) as usize];
-        file.read_exact(&mut buf).map_err(|e| Error::io(&self.path, e))?;
+        file.read_exact(&mut buf).map_err(|e| SolarError::io(&self.path, e))?;
         Ok(buf)
     }
 
@@ -86,7 +88,7 @@ impl StFile {
     }
 
     pub fn info(&self, name: &str) -> Result<&TensorInfo> {
-        self.tensors.get(name).ok_or_else(|| Error::invalid(&self.path, format!("no tensor {name}")))
+        self.tensors.get(name).ok_or_else(|| SolarError::invalid(&self.path, format!("no tensor {name}")))
     }
 }
 
@@ -94,7 +96,7 @@ impl StFile {
 /// `model.safetensors.index.json`.
 #[derive(Debug)]
 pub struct Checkpoint {
-    pub files: Vec<StFile>,
+    pub files: Vec<SafetensorsFile>,
     /// Tensor name → index into `files`.
     pub index: BTreeMap<String, usize>,
 }
@@ -106,9 +108,9 @@ impl Checkpoint {
             vec![single]
         } else {
             let index_path = dir.join("model.safetensors.index.json");
-            let text = std::fs::read_to_string(&index_path).map_err(|e| Error::io(&index_path, e))?;
+            let text = std::fs::read_to_string(&index_path).map_err(|e| SolarError::io(&index_path, e))?;
             let index: ShardIndex = serde_json::from_str(&text)
-                .map_err(|source| Error::Json { path: index_path.clone(), source })?;
+                .map_err(|source| SolarError::Json { path: index_path.clone(), source })?;
             let mut shards: Vec<String> = index.weight_map.into_values().collect();
             shards.sort();
             shards.dedup();
@@ -117,7 +119,7 @@ impl Checkpoint {
         let mut files = Vec::with_capacity(paths.len());
         let mut index = BTreeMap::new();
         for (i, path) in paths.iter().enumerate() {
-            let file = StFile::open(path)?;
+            let file = SafetensorsFile::open(path)?;
             for name in file.tensors.keys() {
                 index.insert(name.clone(), i);
             }
@@ -130,10 +132,10 @@ impl Checkpoint {
         self.index.contains_key(name)
     }
 
-    pub fn file_of(&self, name: &str) -> Result<&StFile> {
+    pub fn file_of(&self, name: &str) -> Result<&SafetensorsFile> {
         match self.index.get(name).and_then(|&i| self.files.get(i)) {
             Some(f) => Ok(f),
-            None => Err(Error::invalid(
+            None => Err(SolarError::invalid(
                 self.files.first().map(|f| f.path.clone()).unwrap_or_default(),
                 format!("no tensor {name}"),
             )),
@@ -153,14 +155,14 @@ struct ShardIndex {
 /// Writes a safetensors file whose tensors arrive one by one, in the order
 /// of `plan`, so that only one tensor is in memory at a time.
 #[derive(Debug)]
-pub struct StWriter {
+pub struct SafetensorsWriter {
     path: PathBuf,
     out: BufWriter<File>,
     plan: Vec<(String, TensorInfo)>,
     next: usize,
 }
 
-impl StWriter {
+impl SafetensorsWriter {
     /// Writes the header for `plan` (name, dtype, shape, in data order).
     pub fn create(path: &Path, plan: Vec<(String, String, Vec<usize>)>) -> Result<Self> {
         let mut offset = 0u64;
@@ -172,42 +174,42 @@ impl StWriter {
             let info = TensorInfo { dtype, shape, data_offsets: [offset, offset + bytes] };
             offset += bytes;
             let value = serde_json::to_value(&info)
-                .map_err(|source| Error::Json { path: path.to_owned(), source })?;
+                .map_err(|source| SolarError::Json { path: path.to_owned(), source })?;
             header.insert(name.clone(), value);
             entries.push((name, info));
         }
-        let mut json =
-            serde_json::to_vec(&header).map_err(|source| Error::Json { path: path.to_owned(), source })?;
+        let mut json = serde_json::to_vec(&header)
+            .map_err(|source| SolarError::Json { path: path.to_owned(), source })?;
         // The data section must start 8-byte aligned; pad the header with spaces.
         while json.len() % 8 != 0 {
             json.push(b' ');
         }
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        let file = File::create(path).map_err(|e| SolarError::io(path, e))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
-        out.write_all(&(json.len() as u64).to_le_bytes()).map_err(|e| Error::io(path, e))?;
-        out.write_all(&json).map_err(|e| Error::io(path, e))?;
+        out.write_all(&(json.len() as u64).to_le_bytes()).map_err(|e| SolarError::io(path, e))?;
+        out.write_all(&json).map_err(|e| SolarError::io(path, e))?;
         Ok(Self { path: path.to_owned(), out, plan: entries, next: 0 })
     }
 
     /// Appends the next tensor of the plan.
     pub fn write_next(&mut self, name: &str, raw: &[u8]) -> Result<()> {
         let Some((expected, info)) = self.plan.get(self.next) else {
-            return Err(Error::invalid(&self.path, format!("tensor {name} beyond the plan")));
+            return Err(SolarError::invalid(&self.path, format!("tensor {name} beyond the plan")));
         };
         let [start, end] = info.data_offsets;
         if expected != name || raw.len() as u64 != end - start {
-            return Err(Error::invalid(&self.path, format!("tensor {name} out of plan order or size")));
+            return Err(SolarError::invalid(&self.path, format!("tensor {name} out of plan order or size")));
         }
-        self.out.write_all(raw).map_err(|e| Error::io(&self.path, e))?;
+        self.out.write_all(raw).map_err(|e| SolarError::io(&self.path, e))?;
         self.next += 1;
         Ok(())
     }
 
     pub fn finish(mut self) -> Result<()> {
         if self.next != self.plan.len() {
-            return Err(Error::invalid(&self.path, "not every planned tensor was written"));
+            return Err(SolarError::invalid(&self.path, "not every planned tensor was written"));
         }
-        self.out.flush().map_err(|e| Error::io(&self.path, e))
+        self.out.flush().map_err(|e| SolarError::io(&self.path, e))
     }
 }
 
@@ -217,7 +219,7 @@ fn dtype_size(dtype: &str, path: &Path) -> Result<usize> {
         "F32" | "I32" | "U32" => 4,
         "F16" | "BF16" | "I16" | "U16" => 2,
         "U8" | "I8" | "BOOL" => 1,
-        other => return Err(Error::unsupported(path, format!("tensor dtype {other}"))),
+        other => return Err(SolarError::unsupported(path, format!("tensor dtype {other}"))),
     })
 }
 
@@ -227,6 +229,6 @@ fn candle_dtype(dtype: &str, path: &Path) -> Result<DType> {
         "F32" => DType::F32,
         "F16" => DType::F16,
         "BF16" => DType::BF16,
-        other => return Err(Error::unsupported(path, format!("weight dtype {other}"))),
+        other => return Err(SolarError::unsupported(path, format!("weight dtype {other}"))),
     })
 }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SolarError};
 use crate::tokenizer::Tokenizer;
 
 /// The pieces of a SentencePiece model, in id order.
@@ -21,8 +21,8 @@ pub struct Pieces {
 
 /// Reads a `tokenizer.model` file.
 pub fn read_pieces(path: &Path) -> Result<Pieces> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse(&bytes).ok_or_else(|| Error::invalid(path, "not a SentencePiece model"))
+    let bytes = std::fs::read(path).map_err(|e| SolarError::io(path, e))?;
+    parse(&bytes).ok_or_else(|| SolarError::invalid(path, "not a SentencePiece model"))
 }
 
 /// Builds the tokenizer of a `tokenizer.model` file.
