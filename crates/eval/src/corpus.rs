@@ -323,7 +323,7 @@ pub struct LayoutTruth {
     /// Image path, width and height in pixels.
     pub images: Vec<(PathBuf, f32, f32)>,
     pub classes: Vec<String>,
-    pub boxes: Vec<crate::map::TruthBox>,
+    pub boxes: Vec<crate::detection_ap::TruthBox>,
 }
 
 pub fn publaynet(corpus: &Path) -> Result<LayoutTruth, EvalError> {
@@ -360,9 +360,11 @@ pub fn publaynet(corpus: &Path) -> Result<LayoutTruth, EvalError> {
             .map(|b| b.iter().filter_map(Value::as_f64).map(|x| x as f32).collect())
             .unwrap_or_default();
         match (image, class, b.as_slice()) {
-            (Some(image), Some(class), [x, y, w, h]) => {
-                boxes.push(crate::map::TruthBox { image, class, bbox: BBox::new(*x, *y, x + w, y + h) })
-            }
+            (Some(image), Some(class), [x, y, w, h]) => boxes.push(crate::detection_ap::TruthBox {
+                image,
+                class,
+                bbox: BBox::new(*x, *y, x + w, y + h),
+            }),
             _ => return Err(bad("annotation without image, category or bbox")),
         }
     }

@@ -10,7 +10,7 @@
 //! | word-bag F1 | [`text::word_bag_f1`] | order-free word agreement, for forms and receipts |
 //! | TEDS, TEDS-S | [`teds::teds`], [`teds::teds_s`] | PubTabNet's tree-edit-distance similarity (Zhang–Shasha) |
 //! | reading order | [`order::reading_order`] | normalised edit distance between matched element sequences |
-//! | mAP@0.5 | [`map::average_precision`] | COCO-style AP per class, 101-point interpolation |
+//! | mAP@0.5 | [`detection_ap::average_precision`] | COCO-style AP per class, 101-point interpolation |
 //!
 //! **Normalisation** is deliberately minimal and the same for every system:
 //! runs of whitespace (including line breaks) become one space and the ends
@@ -32,17 +32,17 @@
 //! ```
 
 pub mod corpus;
+pub mod detection_ap;
 pub mod engine;
 pub mod html;
-pub mod map;
 pub mod order;
 pub mod peers;
 pub mod process;
 pub mod report;
 pub mod suites;
-pub mod ted;
 pub mod teds;
 pub mod text;
+pub mod tree_edit;
 
 use std::path::PathBuf;
 

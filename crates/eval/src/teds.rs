@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::html::{self, Element, Node};
-use crate::ted::{self, Tree};
 use crate::text::levenshtein;
+use crate::tree_edit::{self, Tree};
 
 /// A TEDS score with the numbers it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -88,7 +88,7 @@ fn compare(prediction: &str, truth: &str, structure_only: bool) -> Teds {
         }
         0.0
     };
-    let distance = ted::distance(&tp.tree, &tt.tree, &rename);
+    let distance = tree_edit::distance(&tp.tree, &tt.tree, &rename);
     if nodes == 0 {
         // Two empty tables: identical unless the roots differ (they cannot).
         return Teds { score: if distance == 0.0 { 1.0 } else { 0.0 }, distance, nodes };

@@ -4,7 +4,7 @@
 use parasol_doc::{BBox, Category};
 
 use crate::corpus;
-use crate::map::{average_precision, Detection};
+use crate::detection_ap::{average_precision, Detection};
 use crate::report::{Cell, Report, Table};
 use crate::suites::{convert_timed, Availability, Context, Request};
 use crate::EvalError;
