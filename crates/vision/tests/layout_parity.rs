@@ -30,7 +30,7 @@ use serde_json::Value;
 /// The mAP of `crates/eval` (COCO-style, 101-point), shared as source until
 /// `parasol-eval` is a workspace member this crate can dev-depend on.
 #[allow(dead_code)]
-#[path = "../../eval/src/map.rs"]
+#[path = "../../eval/src/detection_ap.rs"]
 mod map;
 
 const BOX_TOLERANCE: f32 = 2.0;
