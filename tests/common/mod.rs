@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 pub use parasol_models::ModelFile;
 use parasol_models::ModelStore;
+pub use parasol_testdata::text_pdf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -109,54 +110,4 @@ pub fn os(s: &str) -> &std::ffi::OsStr {
 
 pub fn path_os(p: &Path) -> &std::ffi::OsStr {
     p.as_os_str()
-}
-
-/// A PDF with one Letter page per entry of `pages`, each line of text set
-/// in Helvetica from the top, with a correct cross-reference table: a real
-/// born-digital document that PDFium reads with its text layer.
-pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
-    fn pdf_string(s: &str) -> String {
-        s.chars()
-            .map(|c| match c {
-                '(' | ')' | '\\' => format!("\\{c}"),
-                c if c.is_ascii() && !c.is_ascii_control() => c.to_string(),
-                _ => "?".into(),
-            })
-            .collect()
-    }
-    let mut objects: Vec<String> = Vec::new();
-    // 1: catalog, 2: page tree, 3: font; then a page and its content per page.
-    objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
-    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
-    objects.push(format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()));
-    objects.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into());
-    for (i, lines) in pages.iter().enumerate() {
-        let mut text = String::new();
-        for (n, line) in lines.iter().enumerate() {
-            let size = if n == 0 { 20 } else { 11 };
-            let y = 720 - 20 * n;
-            text.push_str(&format!("BT /F1 {size} Tf 72 {y} Td ({}) Tj ET\n", pdf_string(line)));
-        }
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            5 + 2 * i
-        ));
-        objects.push(format!("<< /Length {} >>\nstream\n{text}endstream", text.len()));
-    }
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (n, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", n + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
-            .as_bytes(),
-    );
-    out
 }
