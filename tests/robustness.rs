@@ -224,3 +224,65 @@ fn an_interrupted_batch_leaves_no_partial_outputs() {
     assert_eq!(html, json, "every file has both outputs or neither");
     assert!(html.len() < 40, "the batch stopped early: {}", html.len());
 }
+
+/// Case 4: a FIFO named on the command line fails at once (it used to block
+/// forever) and the good file beside it is converted.
+#[test]
+fn a_fifo_or_a_device_fails_at_once_and_the_batch_goes_on() {
+    let dir = tempdir("fifo");
+    let fifo = dir.join("pipe.pdf");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let good = dir.join("good.pdf");
+    write_pdf(&good, "good document");
+    let out = dir.join("out");
+    let run = convert(&[&fifo, Path::new("/dev/zero"), &good], &out, &["--format", "txt"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    assert!(run.elapsed < Duration::from_secs(60), "{:?}", run.elapsed);
+    assert!(run.stderr.contains("pipe.pdf: it is a FIFO"), "{}", run.stderr);
+    assert!(run.stderr.contains("/dev/zero: it is a character device"), "{}", run.stderr);
+    assert_eq!(files(&out), ["good.txt"]);
+}
+
+/// Case 5: document text that looks like HTML stays text in every format,
+/// and control characters do not reach the outputs.
+#[test]
+fn document_text_never_becomes_markup() {
+    let dir = tempdir("inject");
+    let input = dir.join("x.pdf");
+    write_pdf(&input, "<script>alert(1)</script> and <img src=x onerror=alert(1)>");
+    let out = dir.join("out");
+    let run = convert(&[&input], &out, &["--format", "html,md,txt,json"]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    for ext in ["html", "md"] {
+        let body = std::fs::read_to_string(out.join(format!("x.{ext}"))).unwrap();
+        assert!(!body.contains("<script") && !body.contains("<img"), "{ext}: {body}");
+        assert!(body.contains("&lt;script&gt;"), "{ext}: {body}");
+    }
+    let text = std::fs::read_to_string(out.join("x.txt")).unwrap();
+    assert!(text.contains("<script>alert(1)</script>"), "plain text keeps the words: {text}");
+}
+
+/// Case 12: a symbolic link inside a walked directory is skipped with a
+/// note, and one named on the command line is followed with a note.
+#[test]
+fn symbolic_links_are_followed_or_skipped_with_a_note() {
+    let dir = tempdir("symlinks");
+    let target = dir.join("real.pdf");
+    write_pdf(&target, "linked");
+    let walked = dir.join("walked");
+    std::fs::create_dir_all(&walked).unwrap();
+    std::os::unix::fs::symlink(&target, walked.join("link.pdf")).unwrap();
+    let named = dir.join("named.pdf");
+    std::os::unix::fs::symlink(&target, &named).unwrap();
+    let out = dir.join("out");
+    let run = convert(&[&walked, &named], &out, &["--format", "txt"]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("skipped") && run.stderr.contains("link.pdf: a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("following") && run.stderr.contains("named.pdf"), "{}", run.stderr);
+    assert_eq!(files(&out), ["named.txt"]);
+}

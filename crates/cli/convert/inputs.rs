@@ -50,6 +50,9 @@ pub fn plan(inputs: &[PathBuf], out: &Path) -> Plan {
     let out_dir = fs::canonicalize(out).ok();
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
     for input in inputs {
+        if fs::symlink_metadata(input).is_ok_and(|m| m.file_type().is_symlink()) {
+            plan.notes.push(format!("following {}: a symbolic link named on the command line", shown(input)));
+        }
         match fs::metadata(input) {
             Ok(meta) if meta.is_dir() => {
                 let mut walker =
