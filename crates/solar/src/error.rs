@@ -1,4 +1,4 @@
-//! The crate's one error type.
+//! The crate's one error type, [`SolarError`], and its [`Result`].
 
 use std::path::PathBuf;
 
