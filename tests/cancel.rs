@@ -72,8 +72,9 @@ fn a_conversion_cancelled_before_it_starts_reads_nothing() {
     let cancel = CancelToken::new();
     cancel.cancel();
     let options = Options { layout: LayoutChoice::PicoDet, cancel, ..Options::default() };
-    let mut pages = 0;
-    let result = engine.convert_bytes(text_pdf(&pages(3)), &options, &mut |_| pages += 1);
+    let pdf = text_pdf(&pages(3));
+    let mut reported = 0;
+    let result = engine.convert_bytes(pdf, &options, &mut |_| reported += 1);
     assert!(matches!(result, Err(PipelineError::Cancelled)));
-    assert_eq!(pages, 0);
+    assert_eq!(reported, 0);
 }

@@ -1,7 +1,7 @@
 //! Every file under `../shared/corpus/hostile/` yields a result or a typed
 //! error within 30 s: never a panic, an abort, a signal or a hang. Encrypted
 //! files open with the passwords from their `PASSWORDS` files, but for the two
-//! PDFium cannot open (`parasol_eval::corpus::HOSTILE_UNOPENABLE`, asserted as
+//! PDFium cannot open (`parasol_testdata::corpus::HOSTILE_UNOPENABLE`, asserted as
 //! they behave today).
 
 #![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
@@ -42,7 +42,7 @@ fn hostile_corpus_yields_results_or_typed_errors() {
     let mut all = Vec::new();
     files(&hostile, &mut all);
     assert!(all.len() > 80, "expected the whole hostile corpus, found {} files", all.len());
-    let pw = parasol_eval::corpus::hostile_passwords(&hostile).unwrap();
+    let pw = parasol_testdata::corpus::hostile_passwords(&hostile).unwrap();
 
     let out = tempdir("hostile");
     let jobs: Vec<(PathBuf, Option<String>)> = all
@@ -104,7 +104,7 @@ fn hostile_corpus_yields_results_or_typed_errors() {
         if o.code == Some(1) && !o.message.contains("failed: ") {
             bad.push(format!("{} failed without a reason: {}", o.file, o.message));
         }
-        let unopenable = parasol_eval::corpus::HOSTILE_UNOPENABLE.iter().any(|u| o.file.ends_with(u));
+        let unopenable = parasol_testdata::corpus::HOSTILE_UNOPENABLE.iter().any(|u| o.file.ends_with(u));
         if unopenable {
             if !(o.code == Some(1) && o.message.contains("the password does not open this PDF")) {
                 bad.push(format!("{} changed behaviour (update HOSTILE_UNOPENABLE): {}", o.file, o.message));

@@ -192,7 +192,7 @@ fn an_interrupted_batch_leaves_no_partial_outputs() {
         write_pdf(&dir.join(format!("in/doc{i:02}.pdf")), &format!("document {i}"));
     }
     let out = dir.join("out");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_parasol"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_parasol"))
         .args([
             os("convert"),
             path_os(&dir.join("in")),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 pub use parasol_models::ModelFile;
 use parasol_models::ModelStore;
+#[allow(unused_imports)] // Not every test binary writes a PDF.
 pub use parasol_testdata::text_pdf;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};

@@ -401,39 +401,13 @@ fn walk_pdfs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EvalError> {
     Ok(())
 }
 
-/// User passwords by file name: `pdfium/encrypted/PASSWORDS.txt` is prose,
-/// so its passwords are transcribed here (and the prose checked to still
-/// say so); `pdfjs/encrypted/PASSWORDS.json` is read as is. Same table as
-/// the end-to-end test `tests/hostile.rs`.
-/// Encrypted files that PDFium 8149 cannot open even with the right
-/// password; the expected outcome today is the typed "password does not
-/// open" error. Opening them needs a security handler of our own.
-/// - `encrypted_hello_world_r2_bad_okey.pdf`: R2 derives the user key from
-///   the /O entry, which this file corrupts on purpose; PDFium's own tests
-///   expect it to fail.
-/// - `bug1782186.pdf`: a V4/R4 handler variant PDFium (and poppler) report as
-///   unsupported; pdf.js opens it with "Hello".
-pub const HOSTILE_UNOPENABLE: &[&str] = &["encrypted_hello_world_r2_bad_okey.pdf", "bug1782186.pdf"];
+pub use parasol_testdata::corpus::HOSTILE_UNOPENABLE;
 
+/// The password of each encrypted hostile file (see
+/// [`parasol_testdata::corpus::hostile_passwords`]).
 pub fn hostile_passwords(hostile: &Path) -> Result<HashMap<String, String>, EvalError> {
-    let txt_path = hostile.join("pdfium/encrypted/PASSWORDS.txt");
-    let txt = read_to_string(&txt_path)?;
-    if !(txt.contains("encrypted.pdf: user \"1234\"") && txt.contains("user \"hôtel\"")) {
-        return Err(EvalError::Truth {
-            path: txt_path,
-            reason: "the transcribed passwords (1234, hôtel) are no longer listed".into(),
-        });
-    }
-    let mut map: HashMap<String, String> = HashMap::new();
-    map.insert("encrypted.pdf".into(), "1234".into());
-    map.insert("bug_644.pdf".into(), "b".into());
-    for r in ["r2", "r3", "r5", "r6"] {
-        map.insert(format!("encrypted_hello_world_{r}.pdf"), "hôtel".into());
-        map.insert(format!("encrypted_hello_world_{r}_bad_okey.pdf"), "hôtel".into());
-    }
-    let json: HashMap<String, String> = read_json(&hostile.join("pdfjs/encrypted/PASSWORDS.json"))?;
-    map.extend(json);
-    Ok(map)
+    parasol_testdata::corpus::hostile_passwords(hostile)
+        .map_err(|source| EvalError::Io { path: hostile.to_owned(), source })
 }
 
 #[cfg(test)]

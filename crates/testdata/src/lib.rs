@@ -1,12 +1,15 @@
 //! Test documents made in code, shared by the tests and probes of several
 //! crates, so that no test commits a binary file and no two tests keep
-//! their own PDF writer. Never a dependency of the product (only a
-//! dev-dependency).
+//! their own PDF writer, and what the tests must know about the shared
+//! corpus's hostile files ([`corpus`]). Never a dependency of the product
+//! (only of tests and of the evaluation tool).
 //!
 //! ```
 //! let pdf = parasol_testdata::text_pdf(&[vec!["Hello".to_string()]]);
 //! assert!(pdf.starts_with(b"%PDF-1.7") && pdf.ends_with(b"%%EOF\n"));
 //! ```
+
+pub mod corpus;
 
 /// A PDF made of `objects` (object `n` is `objects[n - 1]`, object 1 the
 /// catalog), with a correct cross-reference table and trailer.
