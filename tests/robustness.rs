@@ -39,10 +39,15 @@ fn files(dir: &Path) -> Vec<String> {
     out
 }
 
+/// `parasol convert INPUTS --out OUT EXTRA…`, without a layout model (the
+/// cases are about files, not pages) unless EXTRA names one.
 fn convert(inputs: &[&Path], out: &Path, extra: &[&str]) -> common::Run {
     let mut args = vec![os("convert")];
     args.extend(inputs.iter().map(|p| path_os(p)));
-    args.extend([os("--out"), path_os(out), os("--layout"), os("none")]);
+    args.extend([os("--out"), path_os(out)]);
+    if !extra.contains(&"--layout") {
+        args.extend([os("--layout"), os("none")]);
+    }
     args.extend(extra.iter().map(|a| os(a)));
     parasol(&args, LIMIT)
 }
@@ -137,11 +142,11 @@ fn the_output_directory_is_never_converted_again() {
     let dir = tempdir("out-inside");
     std::fs::copy(common::root().join("samples/report.pdf"), dir.join("report.pdf")).unwrap();
     let out = dir.join("out");
-    let first = convert(&[&dir], &out, &["--figures", "files"]);
+    let first = convert(&[&dir], &out, &["--figures", "files", "--layout", "picodet"]);
     assert_eq!(first.code(), Some(0), "{}", first.stderr);
     let made = files(&out);
     assert!(made.iter().any(|f| f.ends_with(".png")), "the sample has a figure: {made:?}");
-    let second = convert(&[&dir], &out, &["--figures", "files"]);
+    let second = convert(&[&dir], &out, &["--figures", "files", "--layout", "picodet"]);
     assert_eq!(second.code(), Some(0), "{}", second.stderr);
     assert!(second.stdout.starts_with("1 files (1 converted"), "{}", second.stdout);
     assert_eq!(files(&out), made);

@@ -83,7 +83,7 @@ fn figures_embed_images_with_alt_text() {
         element_html(&e),
         "<figure id='0' data-category='figure'><img src='data:image/png;base64,AQID' alt='A &lt;chart&gt;'></figure>"
     );
-    assert_eq!(element_markdown(&e), "![A <chart>](data:image/png;base64,AQID)");
+    assert_eq!(element_markdown(&e), "![A &lt;chart&gt;](data:image/png;base64,AQID)");
 }
 
 #[test]
