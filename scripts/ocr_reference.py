@@ -9,7 +9,6 @@ Run in a throwaway venv (never in the project):
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py           # write expected JSON
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --tiny    # ... for the tiny models
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --int8    # ... for the int8 recogniser
-                                                # (one set per kind of CPU, see below)
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench   # time RapidOCR
     /tmp/rapidocr-venv/bin/python scripts/ocr_reference.py --bench a.png b.tif
 
@@ -41,18 +40,14 @@ its classifier and recogniser uses a stable argsort (see
 `_StableArgsortNumpy`; `--stock --out DIR` writes the unchanged output for
 comparison).
 
---int8 writes one of two sets, because ONNX Runtime's int8 convolutions
-(MLAS u8s8 kernels, picked at load time by CPUID) add differently by CPU: with
-AVX-512 VNNI (or AVX-VNNI on a CPU without AVX-512) the uint8 x int8 products
-are summed exactly (`vpdpbusd`); without VNNI (`vpmaddubsw`) each pair of
-products is first summed in 16 bits and saturates (255 * 127 * 2 > 32767), so
-scores and a few readings differ. The script asks ONNX Runtime which kind it
-runs (`u8s8_sums_exact`: a QLinearConv whose pair sums overflow 16 bits) and
-writes ocr_expected_int8 (exact sums; recorded on an AMD EPYC with AVX-512
-VNNI) or ocr_expected_int8_novnni (saturating; recorded on an AMD EPYC with
-AVX2 and no AVX-512/VNNI); --out overrides the folder. The parity test picks the
-set the same way from the CPU's features (crates/vision/tests/ocr_parity.rs,
-`int8_reference`).
+--int8 writes ocr_expected_int8, one set for every x86 CPU. ONNX Runtime's
+int8 convolutions (MLAS u8s8 kernels, picked at load time by CPUID) sum the
+uint8 x int8 products exactly with VNNI (`vpdpbusd`), but without it
+(`vpmaddubsw`: AVX2, AVX-512 without VNNI) each pair of products is first
+summed in a saturating int16. The derived model's weights are therefore
+7-bit (scripts/quantize_rec.py, `reduce_range`): a pair is at most
+255 * 64 * 2 = 32,640 < 32,767, so both kernels compute the same integers.
+(With 8-bit weights, 255 * 127 * 2 overflowed, and the sets differed by CPU.)
 
 --bench times `engine(img)` on phototest.tif and on a 150-dpi page (the
 300-dpi scan 8071_093.3B.tif halved by a 2x2 box average, which
@@ -94,9 +89,6 @@ TINY = {
 # dictionary is in its metadata, as in the float model.
 INT8 = {"Rec.model_path": str(MODELS / "PP-OCRv6_rec_small_int8.onnx")}
 OUT_INT8 = ROOT / "crates" / "vision" / "tests" / "data" / "ocr_expected_int8"
-# ... where ONNX Runtime's u8s8 kernels saturate (x86 without VNNI): see the
-# module doc.
-OUT_INT8_NOVNNI = ROOT / "crates" / "vision" / "tests" / "data" / "ocr_expected_int8_novnni"
 # The cases --tiny and --int8 write (the large 300-dpi scan is left out: it is slow in a
 # debug test build and adds nothing the others do not cover).
 TINY_CASES = ("phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper")
@@ -146,46 +138,6 @@ class _StableArgsortNumpy:
     @staticmethod
     def argsort(a, *args, **kwargs):
         return np.argsort(a, kind="stable")
-
-
-def u8s8_sums_exact() -> bool:
-    """Whether ONNX Runtime's uint8 x int8 convolution here sums products
-    exactly (VNNI) rather than pairwise in saturating 16 bits (AVX2's
-    `vpmaddubsw`, also AVX-512 without VNNI).
-
-    A 1x1 QLinearConv over 64 channels of 255 with weights of 127 (zero
-    points 0, scales 1, output scale chosen so that the exact sum maps to
-    200): exact sums give 200, pairwise-saturated ones 32 * 32767 -> 101.
-    """
-    import onnx
-    import onnxruntime as ort
-    from onnx import TensorProto, helper, numpy_helper
-
-    c = 64
-    exact = c * 255 * 127
-    consts = {
-        "xs": np.array(1.0, np.float32), "xz": np.array(0, np.uint8),
-        "w": np.full((c, c, 1, 1), 127, np.int8), "ws": np.ones(c, np.float32), "wz": np.zeros(c, np.int8),
-        "ys": np.array(exact / 200.0, np.float32), "yz": np.array(0, np.uint8),
-    }
-    graph = helper.make_graph(
-        [helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["y"])],
-        "u8s8_probe",
-        [helper.make_tensor_value_info("x", TensorProto.UINT8, [1, c, 4, 4])],
-        [helper.make_tensor_value_info("y", TensorProto.UINT8, [1, c, 4, 4])],
-        [numpy_helper.from_array(v, k) for k, v in consts.items()],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    y = session.run(None, {"x": np.full((1, c, 4, 4), 255, np.uint8)})[0]
-    values = set(y.ravel().tolist())
-    if values == {200}:
-        return True
-    if values == {101}:
-        return False
-    raise RuntimeError(f"u8s8 probe: unexpected output {sorted(values)}")
 
 
 def engine(stable: bool = True, models: dict | None = None) -> RapidOCR:
@@ -271,8 +223,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("images", nargs="*", help="with --bench: time these images (PNG, TIFF) instead")
     ap.add_argument("--out", type=Path, help="folder for the expected JSON [default: "
-                    "crates/vision/tests/data/ocr_expected, or ocr_expected_tiny, or with --int8 "
-                    "ocr_expected_int8 or ocr_expected_int8_novnni by this CPU's int8 kernels]")
+                    "crates/vision/tests/data/ocr_expected, ocr_expected_tiny or ocr_expected_int8]")
     ap.add_argument("--tiny", action="store_true",
                     help="the PP-OCRv6 tiny detector and recogniser instead of RapidOCR's default small ones")
     ap.add_argument("--int8", action="store_true",
@@ -284,11 +235,6 @@ def main() -> int:
         bench(args.runs, args.images)
     else:
         models, out = (TINY, OUT_TINY) if args.tiny else (INT8, OUT_INT8) if args.int8 else (None, OUT)
-        if args.int8:
-            exact = u8s8_sums_exact()
-            print("onnxruntime's u8s8 kernels here sum "
-                  + ("exactly (VNNI)" if exact else "pairwise in saturating 16 bits (no VNNI)"))
-            out = OUT_INT8 if exact else OUT_INT8_NOVNNI
         write_expected(args.out or out, stable=not args.stock, models=models)
     return 0
 

@@ -3,8 +3,8 @@
 //! Expected lines come from `scripts/ocr_reference.py` (RapidOCR with its
 //! default PP-OCRv6 small models, with `--tiny` the tiny detector and
 //! recogniser, with `--int8` the int8 small recogniser, fed the same RGB
-//! pixels; the CRC of the decoded pixels is checked first; the int8 readings
-//! depend on the CPU, so there are two int8 sets: see [`int8_reference`]).
+//! pixels; the CRC of the decoded pixels is checked first; one int8 set holds
+//! on every CPU: see [`INT8_REFERENCE`]).
 //! Lines are matched by position in RapidOCR's order: the texts must be
 //! equal, every quad corner within 2 px and the score within 0.005.
 //!
@@ -149,45 +149,19 @@ fn tiny_models_match_rapidocr() {
     }
 }
 
-/// The folder (under tests/data) of the int8 reference for this CPU.
+/// The folder (under tests/data) of the int8 reference: one for every CPU.
 ///
 /// ONNX Runtime's int8 convolutions (MLAS's uint8 x int8 kernels, chosen at
 /// load time from CPUID) add in one of two ways. With VNNI (`vpdpbusd`) the
-/// products are summed exactly; without it (`vpmaddubsw`, the AVX2 and
-/// AVX-512 core kernels) each pair of products is first summed in 16 bits,
-/// which saturates (255 * 127 * 2 > 32767), and the int8 model then scores and
-/// sometimes reads lines otherwise (on sroie_000 one line fewer passes the
-/// score filter). So RapidOCR was recorded once on each kind of CPU, with the
-/// same model and the same ONNX Runtime (`scripts/ocr_reference.py --int8`,
-/// which asks ONNX Runtime which kind it runs): `ocr_expected_int8` on an AMD
-/// EPYC with AVX-512 VNNI, `ocr_expected_int8_novnni` on an AMD EPYC with AVX2
-/// and neither AVX-512 nor VNNI. Both are checked with the same tolerances.
-///
-/// The choice follows MLAS 1.31 (`platform.cpp`): with AVX-512 F/BW/DQ/VL it
-/// takes the AVX-512 kernels, exact only with AVX512_VNNI; without AVX-512
-/// core it takes the AVX-VNNI kernel when the CPU has AVX_VNNI, else AVX2's.
-/// (AMX, where present, also sums exactly.) Other architectures get the
-/// exact set: MLAS's Arm kernels do not saturate either, though no reference
-/// has been recorded on one.
-fn int8_reference() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    let exact = {
-        use std::arch::is_x86_feature_detected as has;
-        if has!("avx512f") && has!("avx512bw") && has!("avx512dq") && has!("avx512vl") {
-            has!("avx512vnni")
-        } else {
-            has!("avxvnni")
-        }
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let exact = true;
-    let dir = if exact { "ocr_expected_int8" } else { "ocr_expected_int8_novnni" };
-    eprintln!(
-        "int8 reference: {dir} (this CPU's int8 kernels sum {})",
-        if exact { "exactly (VNNI)" } else { "pairwise in saturating 16 bits (no VNNI)" }
-    );
-    dir
-}
+/// products are summed exactly in 32 bits; without it (`vpmaddubsw`, the AVX2
+/// and AVX-512 core kernels) each pair of products is first summed in a
+/// saturating 16-bit integer. The derived model's weights are 7-bit
+/// (`scripts/quantize_rec.py`, `reduce_range`), so a pair is at most
+/// 255 * 64 * 2 = 32,640 <= 32,767: nothing saturates and every kernel
+/// computes the same integers, so RapidOCR recorded on any CPU
+/// (`scripts/ocr_reference.py --int8`) holds everywhere. (With 8-bit weights,
+/// 255 * 127 * 2 overflowed, and CPUs without VNNI needed a second set.)
+const INT8_REFERENCE: &str = "ocr_expected_int8";
 
 /// The int8 recogniser (derived by `scripts/quantize_rec.py`) reads as
 /// RapidOCR's own code does with the same model file. Not line for line as
@@ -197,11 +171,11 @@ fn int8_reference() -> &'static str {
 /// changes of up to 0.045 and, on a few lines in a hundred, into another
 /// reading of one to three characters. Same lines and boxes, then; at most
 /// 3 % of the lines and 1 % of the characters read otherwise; the other
-/// scores within 0.08. Against RapidOCR on the same kind of CPU
-/// ([`int8_reference`]).
+/// scores within 0.08. Against RapidOCR with the same model
+/// ([`INT8_REFERENCE`]).
 #[test]
 fn int8_recogniser_matches_rapidocr() {
-    let dir = int8_reference();
+    let dir = INT8_REFERENCE;
     for name in ["phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper"] {
         let (expected, img) = expected(dir, name);
         let got = int8_engine().recognize(&img).expect("ocr runs");
@@ -233,12 +207,12 @@ fn int8_recogniser_matches_rapidocr() {
 /// The cascade finds the same lines as the small models (same detector) and
 /// reads them as its second pass, the int8 small recogniser, does alone, but
 /// for a few characters where the tiny one was sure and differs. The second
-/// pass's reading is RapidOCR's with the int8 model on the same kind of CPU
-/// ([`int8_reference`]). (How the int8 recogniser compares with the float
+/// pass's reading is RapidOCR's with the int8 model
+/// ([`INT8_REFERENCE`]). (How the int8 recogniser compares with the float
 /// one is measured on the OCR suite: `docs/BENCHMARKS.md`.)
 #[test]
 fn cascade_reads_like_its_second_pass() {
-    let dir = int8_reference();
+    let dir = INT8_REFERENCE;
     for (name, max_cer) in [("old_newspaper", 0.002), ("funsd_82092117", 0.015), ("sroie_000", 0.02)] {
         let (expected, img) = expected(dir, name);
         let got = cascade_engine().recognize(&img).expect("ocr runs");
