@@ -210,10 +210,19 @@ fn int8_recogniser_matches_rapidocr() {
 /// pass's reading is RapidOCR's with the int8 model
 /// ([`INT8_REFERENCE`]). (How the int8 recogniser compares with the float
 /// one is measured on the OCR suite: `docs/BENCHMARKS.md`.)
+///
+/// The limits are per image, from measurement. The newspaper's was set for
+/// the 8-bit-weight model (6 of 4,520 characters, limit 0.2 %); the
+/// 7-bit-weight model that replaced it (the same on every x86 CPU) differs
+/// by 13 of 4,527: 6 where the engine's int8 reading and RapidOCR's differ
+/// (allowed by the int8 parity test above), 5 where the tiny first pass was
+/// sure and reads otherwise, 2 for a faint line the cascade keeps. Its
+/// limit is 0.35 %, the measured 0.29 % with room for the float stages'
+/// summation order on other x86 kernels.
 #[test]
 fn cascade_reads_like_its_second_pass() {
     let dir = INT8_REFERENCE;
-    for (name, max_cer) in [("old_newspaper", 0.002), ("funsd_82092117", 0.015), ("sroie_000", 0.02)] {
+    for (name, max_cer) in [("old_newspaper", 0.0035), ("funsd_82092117", 0.015), ("sroie_000", 0.02)] {
         let (expected, img) = expected(dir, name);
         let got = cascade_engine().recognize(&img).expect("ocr runs");
         let got_text = normalise(got.iter().map(|l| l.text.as_str()));
