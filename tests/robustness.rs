@@ -21,12 +21,16 @@ fn write_pdf(path: &Path, words: &str) {
     std::fs::write(path, text_pdf(&[vec![words.to_owned()]])).unwrap();
 }
 
-/// Every file below `dir`, relative, sorted.
+/// Every file below `dir`, relative, sorted. A directory not made yet, or
+/// an entry gone between listing and looking (a run may be writing), is
+/// simply not there.
 fn files(dir: &Path) -> Vec<String> {
     fn go(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if std::fs::symlink_metadata(&p).unwrap().is_dir() {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
+            if meta.is_dir() {
                 go(base, &p, out);
             } else {
                 out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
