@@ -34,21 +34,27 @@ pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Escapes text for HTML element content and single- or double-quoted
-/// attributes (after [`clean_text`]).
-pub fn escape_html(s: &str) -> String {
+/// `s` after [`clean_text`], with `&`, `<` and `>` as character references,
+/// and the quotes too when `quotes` (for attribute values).
+fn escape(s: &str, quotes: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in clean_text(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&#x27;"),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Escapes text for HTML element content and single- or double-quoted
+/// attributes (after [`clean_text`]).
+pub fn escape_html(s: &str) -> String {
+    escape(s, true)
 }
 
 fn escaped_lines(text: &str) -> String {
@@ -151,16 +157,7 @@ fn element_html_with(e: &Element, caption: Option<&Element>) -> String {
 /// under a CommonMark renderer (which passes raw HTML through); the
 /// references render as the characters themselves.
 pub fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in clean_text(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, false)
 }
 
 /// A link target for Markdown: every byte outside a conservative set

@@ -26,31 +26,15 @@ use parasol_eval::report::{self, Machine};
 use parasol_eval::{Context, Paths, PipelineConverter, Suite};
 use parasol_pipeline::{LayoutChoice, OcrModel};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum SuiteArg {
-    /// Text NID and reading order on Docling's born-digital PDFs (with pdftotext).
-    DoclingPdf,
-    /// TEDS/TEDS-S on PubTabNet tables.
-    Tables,
-    /// Layout mAP@0.5 on PubLayNet pages.
-    Layout,
-    /// CER/WER on scanned pages (with RapidOCR and Tesseract).
-    Ocr,
-    /// Every hostile PDF: a result or a typed error, within 30 s.
-    Hostile,
-    /// Pages per second and peak memory.
-    Speed,
-    /// Every suite in turn.
-    All,
-}
-
 /// Measure parsing quality and speed on the evaluation corpus, beside peers.
 #[derive(Debug, Parser)]
 #[command(name = "parasol-eval", version, about)]
 struct Args {
-    /// Suite to run.
-    #[arg(value_enum)]
-    suite: SuiteArg,
+    /// Suite to run: docling-pdf (NID and reading order), tables (TEDS),
+    /// layout (mAP), ocr (CER/WER), hostile (a result or a typed error within
+    /// 30 s), speed (pages/s and peak memory), or all.
+    #[arg(value_parser = Suite::select)]
+    suite: ::std::vec::Vec<Suite>,
     /// Also write the reports (with the machine) as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -143,15 +127,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         .or_else(|| std::env::var_os("PARASOL_MODELS").map(PathBuf::from))
         .unwrap_or_else(|| repo().join("models/files"));
     let models = models.as_path();
-    let suites: Vec<Suite> = match args.suite {
-        SuiteArg::DoclingPdf => vec![Suite::DoclingPdf],
-        SuiteArg::Tables => vec![Suite::Tables],
-        SuiteArg::Layout => vec![Suite::Layout],
-        SuiteArg::Ocr => vec![Suite::Ocr],
-        SuiteArg::Hostile => vec![Suite::Hostile],
-        SuiteArg::Speed => vec![Suite::Speed],
-        SuiteArg::All => Suite::ALL.to_vec(),
-    };
+    let suites = args.suite.clone();
     let paths = Paths {
         corpus: args.corpus.clone().unwrap_or_else(|| repo().join("../shared/corpus")),
         peers: args.peers.clone().unwrap_or_else(|| repo().join("target/peers")),

@@ -362,11 +362,12 @@ impl<R: BufRead> Read for Ascii85<R> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 
-    fn zlib(data: &[u8]) -> Vec<u8> {
+    /// `data` as a zlib stream (the pre-scan's tests use it too).
+    pub(crate) fn zlib(data: &[u8]) -> Vec<u8> {
         let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         e.write_all(data).unwrap();
         e.finish().unwrap()

@@ -130,6 +130,18 @@ impl Suite {
     pub const ALL: [Suite; 6] =
         [Suite::DoclingPdf, Suite::Tables, Suite::Layout, Suite::Ocr, Suite::Hostile, Suite::Speed];
 
+    /// The suites a command-line name selects: one suite by its name, or
+    /// every suite for `all`.
+    pub fn select(name: &str) -> Result<Vec<Suite>, String> {
+        if name == "all" {
+            return Ok(Suite::ALL.to_vec());
+        }
+        Suite::ALL.into_iter().find(|s| s.name() == name).map(|s| vec![s]).ok_or_else(|| {
+            let names: Vec<&str> = Suite::ALL.iter().map(|s| s.name()).collect();
+            format!("unknown suite `{name}`; expected one of: {}, all", names.join(", "))
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Suite::DoclingPdf => "docling-pdf",

@@ -428,13 +428,7 @@ fn object_stream_index(data: &[u8], dict: &[(Vec<u8>, Obj)]) -> HashMap<u32, usi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn zlib(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
+    use crate::filters::tests::zlib;
 
     fn limits(max: u64) -> Limits {
         Limits { max_stream_bytes: max, max_total_stream_bytes: max * 10, ..Limits::default() }
