@@ -26,9 +26,6 @@ use crate::{choice, shown};
 use inputs::Job;
 use outputs::{OutDir, OutputSet};
 
-/// The producer named in the JSON output's `model` field.
-const JSON_MODEL: &str = concat!("parasol-", env!("CARGO_PKG_VERSION"));
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files or directories to convert; directories are walked recursively.
@@ -238,7 +235,7 @@ fn convert_one(
         stage_figures(&mut c.document, &mut set, &job.out_stem)?;
     }
     for f in formats {
-        let body = f.render(&c.document, JSON_MODEL);
+        let body = f.render(&c.document, parasol_pipeline::PRODUCER);
         let mut name = job.out_stem.clone().into_os_string();
         name.push(".");
         name.push(f.ext());

@@ -7,6 +7,7 @@
 mod convert;
 mod dus;
 mod generate;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,11 @@ enum Command {
     Generate(generate::Args),
     /// Depth Up-Scaling of a safetensors Llama checkpoint (SOLAR recipe: --drop 8 turns 32 layers into 48).
     Dus(dus::Args),
+    /// Serve Upstage-compatible Document Parse over HTTP (sync and async, durable jobs).
+    Serve(serve::Args),
+    /// A conversion worker speaking the server's protocol on stdin/stdout (started by `serve`).
+    #[command(hide = true)]
+    Worker(serve::WorkerArgs),
 }
 
 /// A parser for one of the pipeline's named choices (`OcrMode`,
@@ -71,12 +77,20 @@ fn models_dir(flag: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join("files"))
 }
 
+/// The log filter without `PARASOL_LOG`: the server logs its requests.
+fn default_log(command: &Command) -> &'static str {
+    match command {
+        Command::Serve(_) | Command::Worker(_) => "info,ort=warn",
+        _ => "error",
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PARASOL_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_log(&cli.command))),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -85,6 +99,8 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args, &models),
         Command::Generate(args) => generate::run(args, &models),
         Command::Dus(args) => dus::run(args, &models),
+        Command::Serve(args) => serve::run(args, &models),
+        Command::Worker(args) => serve::worker(args, &models),
     };
     match result {
         Ok(code) => code,

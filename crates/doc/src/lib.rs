@@ -27,6 +27,7 @@ pub use render::{clean_text, element_html, element_markdown, element_text, escap
 use serde::{Deserialize, Serialize};
 
 /// Upstage Document Parse's twelve element categories: our public contract.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {

@@ -35,6 +35,7 @@ pub const API_VERSION: &str = "2.0";
 
 /// A whole document parse: the document in three renderings, its elements,
 /// and what was used.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpstageResponse {
     pub api: String,
@@ -49,6 +50,7 @@ pub struct UpstageResponse {
 }
 
 /// One piece of content in each rendering.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Content {
     pub html: String,
@@ -57,6 +59,7 @@ pub struct Content {
 }
 
 /// One element of the document.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpstageElement {
     /// The PNG of a figure or chart, base64-encoded, when it was embedded.
@@ -65,7 +68,9 @@ pub struct UpstageElement {
     pub category: Category,
     /// The element alone (a table's caption is its own element here).
     pub content: Content,
-    /// The box's corners, clockwise from top-left, normalised to 0–1.
+    /// The box's corners, clockwise from top-left, normalised to 0–1
+    /// (left out when a request asked for no coordinates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coordinates: Vec<Point>,
     /// Position in reading order, from 0.
     pub id: usize,
@@ -74,6 +79,7 @@ pub struct UpstageElement {
 }
 
 /// A point as fractions of the page's width (`x`) and height (`y`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Point {
     pub x: f64,
@@ -81,6 +87,7 @@ pub struct Point {
 }
 
 /// What the parse consumed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Usage {
     pub pages: usize,
@@ -100,6 +107,41 @@ impl UpstageResponse {
             model: model.to_string(),
             usage: Usage { pages: doc.pages.len() },
         }
+    }
+}
+
+impl UpstageResponse {
+    /// The response for consecutive parts of one document (async batches,
+    /// each numbered on from the last), joined as one conversion of the
+    /// whole renders it: HTML parts one per line, Markdown and text parts a
+    /// blank line apart with one final newline.
+    pub fn join(parts: Vec<UpstageResponse>) -> Option<UpstageResponse> {
+        let mut parts = parts.into_iter();
+        let mut whole = parts.next()?;
+        let trim = |s: &mut String| s.truncate(s.trim_end_matches('\n').len());
+        trim(&mut whole.content.markdown);
+        trim(&mut whole.content.text);
+        for mut part in parts {
+            for (acc, add, sep) in [
+                (&mut whole.content.html, &mut part.content.html, "\n"),
+                (&mut whole.content.markdown, &mut part.content.markdown, "\n\n"),
+                (&mut whole.content.text, &mut part.content.text, "\n\n"),
+            ] {
+                trim(add);
+                if !acc.is_empty() && !add.is_empty() {
+                    acc.push_str(sep);
+                }
+                acc.push_str(add);
+            }
+            whole.elements.append(&mut part.elements);
+            whole.usage.pages += part.usage.pages;
+        }
+        for s in [&mut whole.content.markdown, &mut whole.content.text] {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+        }
+        Some(whole)
     }
 }
 

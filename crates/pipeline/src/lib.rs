@@ -19,6 +19,7 @@
 mod options;
 mod page;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -37,6 +38,9 @@ pub use options::{
 pub use parasol_models::{MissingModel, ModelStore};
 pub use parasol_source::{Kind, Limit, Limits, SourceError};
 pub use parasol_vision::layout::LayoutModelKind;
+
+/// The name outputs give as their producer (the `model` of Upstage's JSON).
+pub const PRODUCER: &str = concat!("parasol-", env!("CARGO_PKG_VERSION"));
 
 /// How an engine is set up.
 #[derive(Debug, Clone)]
@@ -274,9 +278,8 @@ impl Engine {
         options: &Options,
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<Converted, PipelineError> {
-        options.validate()?;
-        let source = Source::open_path(path, &open_options(options))?;
-        self.convert_source(&source, options, on_progress)
+        let opened = self.open_path(path, options)?;
+        self.convert_pages(&opened, 0..opened.page_count(), options, on_progress)
     }
 
     /// Converts a document held in memory; `on_progress` hears of every page done.
@@ -287,21 +290,42 @@ impl Engine {
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<Converted, PipelineError> {
         options.validate()?;
-        let source = Source::open_bytes(bytes, &open_options(options))?;
-        self.convert_source(&source, options, on_progress)
+        let opened = Opened { source: Source::open_bytes(bytes, &open_options(options))? };
+        self.convert_pages(&opened, 0..opened.page_count(), options, on_progress)
     }
 
-    fn convert_source(
+    /// Opens the file at `path` (type, password, limits, page count) without
+    /// reading any page: a caller that converts a long document in parts
+    /// ([`Engine::convert_pages`]) opens it once.
+    pub fn open_path(&self, path: &Path, options: &Options) -> Result<Opened, PipelineError> {
+        options.validate()?;
+        Ok(Opened { source: Source::open_path(path, &open_options(options))? })
+    }
+
+    /// Converts the pages `pages` (0-based indices, clamped to the document)
+    /// of an opened document. Pages keep their numbers and elements are
+    /// numbered from 0 within the part, so converting consecutive parts and
+    /// renumbering gives what one conversion of the whole gives (assembly is
+    /// page by page). Input warnings about the document as a whole go with
+    /// the part that starts at the first page.
+    pub fn convert_pages(
         &self,
-        source: &Source,
+        opened: &Opened,
+        pages: Range<usize>,
         options: &Options,
         on_progress: &mut dyn FnMut(Progress),
     ) -> Result<Converted, PipelineError> {
-        let pages = source.page_count();
-        let mut texts = Vec::with_capacity(pages);
-        let mut origins = Vec::with_capacity(pages);
+        let source = &opened.source;
+        let total = source.page_count();
+        let pages = pages.start.min(total)..pages.end.min(total);
+        let mut texts = Vec::with_capacity(pages.len());
+        let mut origins = Vec::with_capacity(pages.len());
         let mut diagnostics = Vec::new();
-        for w in source.warnings() {
+        let concerns_part = |page: Option<usize>| match page {
+            Some(n) => pages.contains(&(n - 1)),
+            None => pages.start == 0,
+        };
+        for w in source.warnings().iter().filter(|w| concerns_part(w.page)) {
             tracing::warn!(page = ?w.page, "{}", w.message);
             diagnostics.push(Diagnostic {
                 page: w.page,
@@ -309,7 +333,7 @@ impl Engine {
                 message: w.message.clone(),
             });
         }
-        for index in 0..pages {
+        for index in pages.clone() {
             check_cancel(options)?;
             let number = index + 1;
             let t0 = Instant::now();
@@ -329,7 +353,7 @@ impl Engine {
             };
             texts.push(text);
             origins.push(origin);
-            on_progress(Progress { page: number, pages });
+            on_progress(Progress { page: number, pages: total });
         }
         check_cancel(options)?;
         let t0 = Instant::now();
@@ -339,6 +363,23 @@ impl Engine {
             parasol_assemble::drop_headers_footers(&mut document);
         }
         Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics })
+    }
+}
+
+/// A document opened for conversion: its type, password and limits are
+/// checked, no page is read yet.
+#[derive(Debug)]
+pub struct Opened {
+    source: Source,
+}
+
+impl Opened {
+    pub fn kind(&self) -> Kind {
+        self.source.kind()
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.source.page_count()
     }
 }
 

@@ -140,3 +140,38 @@ proptest! {
         prop_assert_eq!(back, response);
     }
 }
+
+proptest! {
+    /// Splitting a document at page boundaries (numbering each part on from
+    /// the last, as async batches are) and joining the parts' responses
+    /// gives the whole document's response.
+    #[test]
+    fn joined_parts_equal_the_whole(
+        pages in proptest::collection::vec(
+            proptest::collection::vec((0usize..12, "[a-z <&]{0,8}"), 0..4), 1..6),
+        cut in 1usize..5,
+    ) {
+        let mut whole = Document::default();
+        for (i, elements) in pages.iter().enumerate() {
+            whole.pages.push(page(i + 1));
+            for (c, text) in elements {
+                let id = whole.elements.len();
+                let bbox = BBox::new(10.0, 10.0, 50.0, 20.0);
+                whole.elements.push(Element::text(id, Category::ALL[*c], i + 1, bbox, text.clone()));
+            }
+        }
+        let parts: Vec<UpstageResponse> = whole
+            .pages
+            .chunks(cut)
+            .map(|chunk| {
+                let numbers: Vec<usize> = chunk.iter().map(|p| p.number).collect();
+                let part = Document {
+                    pages: chunk.to_vec(),
+                    elements: whole.elements.iter().filter(|e| numbers.contains(&e.page)).cloned().collect(),
+                };
+                part.to_upstage("m")
+            })
+            .collect();
+        prop_assert_eq!(UpstageResponse::join(parts), Some(whole.to_upstage("m")));
+    }
+}
