@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod server;
+
 pub use parasol_models::ModelFile;
 use parasol_models::ModelStore;
 #[allow(unused_imports)] // Not every test binary writes a PDF.

@@ -202,6 +202,9 @@ impl Pool {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true)
+            // Fewer malloc arenas: a worker's address space (which the memory
+            // cap bounds) and resident size stay close to what it uses.
+            .env("MALLOC_ARENA_MAX", std::env::var_os("MALLOC_ARENA_MAX").unwrap_or_else(|| "2".into()))
             .spawn()
             .map_err(|e| format!("cannot start a worker: {e}"))?;
         let (Some(stdin), Some(stdout), Some(stderr)) =
@@ -342,16 +345,21 @@ impl Lease {
         // Let the stderr reader catch the last lines.
         tokio::time::sleep(Duration::from_millis(50)).await;
         let tail = worker.tail();
-        let cause = if tail.iter().any(|l| l.contains("memory allocation of")) {
-            match self.pool.config.memory_limit_mib {
-                Some(mib) => format!("the document needs more memory than a worker may use ({mib} MiB)"),
-                None => "the worker ran out of memory".into(),
-            }
-        } else if tail.iter().any(|l| l.contains("overflowed its stack")) {
-            "the document overflowed the worker's stack".into()
-        } else {
-            status.map_or("unknown status".into(), describe)
-        };
+        let said = |needles: &[&str]| tail.iter().any(|l| needles.iter().any(|n| l.contains(n)));
+        let cause =
+            if said(&["memory allocation of", "AllocError", "Failed to allocate memory", "out of memory"]) {
+                match self.pool.config.memory_limit_mib {
+                    Some(mib) => format!("the document needs more memory than a worker may use ({mib} MiB)"),
+                    None => "the worker ran out of memory".into(),
+                }
+            } else if said(&["overflowed its stack"]) {
+                "the document overflowed the worker's stack".into()
+            } else if status.is_some_and(|s| s.code() == Some(101)) {
+                // A panic: its message is an internal detail, kept in the log.
+                "an internal error (see the server log)".into()
+            } else {
+                status.map_or("unknown status".into(), describe)
+            };
         format!("the worker converting this document stopped: {cause}")
     }
 }

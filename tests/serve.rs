@@ -1,0 +1,237 @@
+//! `parasol serve` over real HTTP: every refusal has its status and JSON
+//! error body and stores nothing; jobs are the caller's own; async batches
+//! joined equal the synchronous result; the operations endpoints answer.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+mod common;
+
+use std::time::Duration;
+
+use common::server::{files_under, get, post_form, wait_for_job, Server};
+use common::{corpus, root, tempdir, text_pdf};
+use parasol_doc::upstage::UpstageResponse;
+
+const KEY: &str = "test-key-1";
+const OTHER_KEY: &str = "test-key-2";
+const SYNC: &str = "/v1/document-digitization";
+const ASYNC: &str = "/v1/document-digitization/async";
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("samples").join(name)).unwrap()
+}
+
+/// A born-digital PDF of `pages` pages, each with a heading and a line.
+fn long_pdf(pages: usize) -> Vec<u8> {
+    let pages: Vec<Vec<String>> =
+        (1..=pages).map(|p| vec![format!("Section {p}"), format!("This is the text of page {p}.")]).collect();
+    text_pdf(&pages)
+}
+
+/// What the data directory holds that a request could have written.
+fn stored(server: &Server) -> Vec<std::path::PathBuf> {
+    let mut files = files_under(&server.data_dir.join("documents"));
+    files.extend(files_under(&server.data_dir.join("results")));
+    files.extend(files_under(&server.data_dir.join("tmp")));
+    files
+}
+
+#[test]
+fn every_refusal_has_its_status_a_json_error_and_stores_nothing() {
+    let dir = tempdir("serve-refusals");
+    let server = Server::start(
+        &dir,
+        &["--workers", "1", "--api-key", KEY, "--max-upload-mib", "1", "--max-queued-jobs", "2"],
+    );
+    let sync = server.url(SYNC);
+    let pdf = sample("report.pdf");
+    let hostile = corpus().join("hostile");
+    let check = |r: &common::server::Reply, status: u16, code: &str| {
+        assert_eq!(r.status, status, "{}", r.body);
+        assert_eq!(r.error_code(), code, "{}", r.body);
+        assert!(!r.body.contains(&*server.data_dir.to_string_lossy()), "a path leaked: {}", r.body);
+        assert!(stored(&server).is_empty(), "a refused request left {:?}", stored(&server));
+    };
+
+    // 401: no key, a wrong key.
+    check(&post_form(&sync, None, &[], Some(&pdf)), 401, "invalid_api_key");
+    check(&post_form(&sync, Some("wrong"), &[], Some(&pdf)), 401, "invalid_api_key");
+    check(&get(&server.url("/v1/document-digitization/requests"), None), 401, "invalid_api_key");
+
+    // 400: no document; a bad option, named.
+    check(&post_form(&sync, Some(KEY), &[("ocr", "auto")], None), 400, "missing_document");
+    let r = post_form(&sync, Some(KEY), &[("ocr", "always")], Some(&pdf));
+    check(&r, 400, "invalid_parameter");
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("ocr"), "{}", r.body);
+    let r = post_form(&sync, Some(KEY), &[("output_formats", "['html', 'pdf']")], Some(&pdf));
+    check(&r, 400, "invalid_parameter");
+    assert!(r.body.contains("pdf"), "{}", r.body);
+    check(&post_form(&sync, Some(KEY), &[("dpi", "5")], Some(&pdf)), 400, "invalid_parameter");
+    check(&post_form(&sync, Some(KEY), &[("no_such_option", "1")], Some(&pdf)), 400, "invalid_parameter");
+
+    // 413: over the upload limit; over the synchronous page limit.
+    let big = vec![b'%'; (1 << 20) + 10];
+    check(&post_form(&sync, Some(KEY), &[], Some(&big)), 413, "upload_too_large");
+    let r = post_form(&sync, Some(KEY), &[], Some(&long_pdf(101)));
+    check(&r, 413, "too_many_pages");
+    assert!(r.body.contains("/async"), "the message should point at the async endpoint: {}", r.body);
+
+    // 415: not a document, by content (the name says nothing).
+    check(
+        &post_form(&sync, Some(KEY), &[], Some(b"just some text, not a PDF")),
+        415,
+        "unsupported_document_type",
+    );
+
+    // 422: encrypted, without and with a wrong password.
+    let encrypted = std::fs::read(hostile.join("pdfjs/encrypted/issue6010_1.pdf")).unwrap();
+    check(&post_form(&sync, Some(KEY), &[], Some(&encrypted)), 422, "password_required");
+    check(&post_form(&sync, Some(KEY), &[("password", "nope")], Some(&encrypted)), 422, "wrong_password");
+
+    // 429: the queue holds two jobs; the third is refused with Retry-After.
+    // (Read by OCR, the first is still running when the third comes.)
+    let scan = sample("report.pdf");
+    let mut accepted = Vec::new();
+    for _ in 0..2 {
+        let r = post_form(&server.url(ASYNC), Some(KEY), &[("ocr", "force")], Some(&scan));
+        assert_eq!(r.status, 200, "{}", r.body);
+        accepted.push(r.json()["request_id"].as_str().unwrap().to_string());
+    }
+    let before = stored(&server);
+    let r = post_form(&server.url(ASYNC), Some(KEY), &[], Some(&scan));
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(r.error_code(), "queue_full");
+    assert!(r.header("retry-after").is_some_and(|v| v.parse::<u64>().is_ok()), "{:?}", r.headers);
+    let listed = get(&server.url("/v1/document-digitization/requests"), Some(KEY)).json();
+    assert_eq!(listed["requests"].as_array().unwrap().len(), 2, "only the accepted jobs exist");
+    assert!(stored(&server).len() <= before.len(), "the refused job stored something");
+
+    // Jobs are their owner's: another key sees none of them.
+    for id in &accepted {
+        let theirs = get(&server.url(&format!("/v1/document-digitization/requests/{id}")), Some(OTHER_KEY));
+        assert_eq!(theirs.status, 401, "{}", theirs.body);
+    }
+    for id in &accepted {
+        let job = wait_for_job(&server, id, Some(KEY), Duration::from_secs(300));
+        assert_eq!(job["status"], "completed", "{job}");
+    }
+}
+
+#[test]
+fn jobs_of_one_key_are_invisible_to_another() {
+    let dir = tempdir("serve-owners");
+    let server = Server::start(&dir, &["--workers", "1", "--api-key", &format!("{KEY},{OTHER_KEY}")]);
+    let r = post_form(&server.url(ASYNC), Some(KEY), &[], Some(&sample("report.pdf")));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["request_id"].as_str().unwrap().to_string();
+    let path = format!("/v1/document-digitization/requests/{id}");
+    let theirs = get(&server.url(&path), Some(OTHER_KEY));
+    assert_eq!((theirs.status, theirs.error_code()), (404, "not_found".to_string()));
+    let listed = get(&server.url("/v1/document-digitization/requests"), Some(OTHER_KEY)).json();
+    assert!(listed["requests"].as_array().unwrap().is_empty(), "{listed}");
+    let job = wait_for_job(&server, &id, Some(KEY), Duration::from_secs(300));
+    assert_eq!(job["status"], "completed", "{job}");
+    // A link is bound to its job, batch and expiry.
+    let url = job["batches"][0]["download_url"].as_str().unwrap();
+    assert_eq!(get(url, None).status, 200);
+    let forged = url.replace("/batches/0?", "/batches/1?");
+    let r = get(&forged, None);
+    assert_eq!((r.status, r.error_code()), (403, "invalid_link".to_string()));
+    let extended = url.replace("expires=", "expires=9");
+    assert_eq!(get(&extended, None).status, 403);
+}
+
+#[test]
+fn async_batches_joined_equal_the_synchronous_result() {
+    let dir = tempdir("serve-async");
+    let server = Server::start(&dir, &["--workers", "1"]);
+    let doc = long_pdf(23);
+    let fields = [("output_formats", "['html', 'markdown', 'text']")];
+    let r = post_form(&server.url(ASYNC), None, &fields, Some(&doc));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["request_id"].as_str().unwrap().to_string();
+    let job = wait_for_job(&server, &id, None, Duration::from_secs(600));
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!((job["total_pages"].as_u64(), job["completed_pages"].as_u64()), (Some(23), Some(23)));
+    assert_eq!(job["failure_message"], "");
+    let batches = job["batches"].as_array().unwrap();
+    let spans: Vec<(u64, u64)> = batches
+        .iter()
+        .map(|b| (b["start_page"].as_u64().unwrap(), b["end_page"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(spans, [(1, 10), (11, 20), (21, 23)]);
+    let parts: Vec<UpstageResponse> = batches
+        .iter()
+        .map(|b| {
+            assert_eq!(b["status"], "completed");
+            let r = get(b["download_url"].as_str().unwrap(), None);
+            assert_eq!(r.status, 200, "{}", r.body);
+            serde_json::from_str(&r.body).unwrap()
+        })
+        .collect();
+    let joined = UpstageResponse::join(parts).unwrap();
+    let sync = post_form(&server.url(SYNC), None, &fields, Some(&doc));
+    assert_eq!(sync.status, 200, "{}", sync.body);
+    let sync: UpstageResponse = serde_json::from_str(&sync.body).unwrap();
+    assert_eq!(joined, sync);
+    assert_eq!(sync.usage.pages, 23);
+    let ids: Vec<usize> = sync.elements.iter().map(|e| e.id).collect();
+    assert_eq!(ids, (0..ids.len()).collect::<Vec<_>>());
+    assert!(sync.content.text.contains("This is the text of page 23."));
+
+    // Results stay: fetching again works (they expire by time, not by fetch).
+    let again = wait_for_job(&server, &id, None, Duration::from_secs(5));
+    assert_eq!(get(again["batches"][2]["download_url"].as_str().unwrap(), None).status, 200);
+}
+
+#[test]
+fn operations_endpoints_answer() {
+    let dir = tempdir("serve-ops");
+    let server = Server::start(&dir, &["--workers", "1"]);
+    let health = get(&server.url("/health"), None);
+    assert_eq!((health.status, health.json()["status"].as_str()), (200, Some("ok")));
+    assert_eq!(get(&server.url("/ready"), None).status, 200);
+    assert!(health.header("x-request-id").is_some(), "every answer carries a request id");
+
+    // Upstage's fields as langchain-upstage sends them, on the legacy route too.
+    let fields = [
+        ("model", "document-parse"),
+        ("ocr", "auto"),
+        ("output_formats", "['markdown']"),
+        ("coordinates", "False"),
+        ("base64_encoding", "[\"figure\"]"),
+        ("chart_recognition", "True"),
+    ];
+    for route in [SYNC, "/v1/document-ai/document-parse"] {
+        let r = post_form(&server.url(route), None, &fields, Some(&sample("report.pdf")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v: UpstageResponse = serde_json::from_str(&r.body).unwrap();
+        assert!(v.content.html.is_empty() && !v.content.markdown.is_empty());
+        assert!(v.elements.iter().all(|e| e.coordinates.is_empty() && e.content.html.is_empty()));
+        assert!(v
+            .elements
+            .iter()
+            .all(|e| e.base64_encoding.is_none() || e.category == parasol_doc::Category::Figure));
+    }
+
+    let metrics = get(&server.url("/metrics"), None);
+    assert_eq!(metrics.status, 200);
+    for name in [
+        "parasol_http_requests_total{route=\"/v1/document-digitization\",status=\"200\"} 1",
+        "parasol_pages_converted_total",
+        "parasol_conversion_seconds_bucket",
+        "parasol_queue_depth",
+        "parasol_worker_restarts_total",
+    ] {
+        assert!(metrics.body.contains(name), "/metrics lacks {name}:\n{}", metrics.body);
+    }
+    let openapi = get(&server.url("/openapi.json"), None).json();
+    for path in [SYNC, ASYNC, "/v1/document-digitization/requests/{id}"] {
+        assert!(openapi["paths"][path].is_object(), "/openapi.json lacks {path}");
+    }
+    let docs = get(&server.url("/docs/"), None);
+    assert_eq!(docs.status, 200);
+    assert!(!docs.body.contains("https://"), "the docs page must not load anything from the network");
+    let unknown = get(&server.url("/nowhere"), None);
+    assert_eq!((unknown.status, unknown.error_code()), (404, "not_found".to_string()));
+}

@@ -1,0 +1,162 @@
+//! `parasol serve` under faults, each for real: a worker killed mid-job, the
+//! server killed with jobs queued and running, a document over the worker
+//! memory cap, and the whole hostile corpus uploaded.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::server::{alive, get, post_form, wait_for_job, Server};
+use common::{corpus, root, tempdir, text_pdf};
+
+const SYNC: &str = "/v1/document-digitization";
+const ASYNC: &str = "/v1/document-digitization/async";
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("samples").join(name)).unwrap()
+}
+
+fn submit(server: &Server, doc: &[u8], fields: &[(&str, &str)]) -> String {
+    let r = post_form(&server.url(ASYNC), None, fields, Some(doc));
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["request_id"].as_str().unwrap().to_string()
+}
+
+fn kill9(pid: u32) {
+    assert!(Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap().success());
+}
+
+#[test]
+fn a_killed_worker_fails_its_job_only_and_is_replaced() {
+    let dir = tempdir("faults-worker");
+    let server = Server::start(&dir, &["--workers", "1"]);
+    // Thirty pages read by OCR: long enough to be caught mid-way.
+    let pages: Vec<Vec<String>> = (1..=30).map(|p| vec![format!("Page {p} of a long document")]).collect();
+    let long = text_pdf(&pages);
+    let id = submit(&server, &long, &[("ocr", "force")]);
+    let start = Instant::now();
+    loop {
+        let v = get(&server.url(&format!("/v1/document-digitization/requests/{id}")), None).json();
+        if v["completed_pages"].as_u64().unwrap_or(0) >= 1 {
+            assert_eq!(v["status"], "started", "{v}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(300), "the job never started: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let workers = server.workers();
+    assert_eq!(workers.len(), 1, "one worker: {workers:?}");
+    kill9(workers[0]);
+
+    let job = wait_for_job(&server, &id, None, Duration::from_secs(120));
+    assert_eq!(job["status"], "failed", "{job}");
+    let message = job["failure_message"].as_str().unwrap();
+    assert!(message.contains("worker") && message.contains("SIGKILL"), "{message}");
+
+    // The pool replaced the worker; the next job succeeds.
+    let next = submit(&server, &sample("report.pdf"), &[]);
+    assert_eq!(wait_for_job(&server, &next, None, Duration::from_secs(300))["status"], "completed");
+    let replaced = server.workers();
+    assert_eq!(replaced.len(), 1);
+    assert_ne!(replaced, workers);
+    let metrics = get(&server.url("/metrics"), None).body;
+    assert!(metrics.contains("parasol_worker_restarts_total 1"), "{metrics}");
+}
+
+#[test]
+fn no_accepted_job_is_lost_when_the_server_is_killed() {
+    let dir = tempdir("faults-server");
+    let docs = [sample("report.pdf"), sample("report-scan.png"), sample("receipt-photo.jpg")];
+    let mut server = Server::start(&dir, &["--workers", "1"]);
+    let ids: Vec<String> = (0..20).map(|i| submit(&server, &docs[i % docs.len()], &[])).collect();
+    // Wait until one is running, so that a started job is interrupted too.
+    let start = Instant::now();
+    while !ids.iter().any(|id| {
+        get(&server.url(&format!("/v1/document-digitization/requests/{id}")), None).json()["status"]
+            == "started"
+    }) {
+        assert!(start.elapsed() < Duration::from_secs(120), "no job started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let orphans = server.workers();
+    server.kill9();
+    // A worker whose server is gone stops too.
+    let start = Instant::now();
+    while orphans.iter().any(|&p| alive(p)) {
+        assert!(start.elapsed() < Duration::from_secs(30), "workers outlived their server: {orphans:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let server = Server::start(&dir, &["--workers", "1"]);
+    for id in &ids {
+        let job = wait_for_job(&server, id, None, Duration::from_secs(600));
+        assert_eq!(job["status"], "completed", "{job}");
+        let url = job["batches"][0]["download_url"].as_str().unwrap();
+        let r = get(url, None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(!r.json()["elements"].as_array().unwrap().is_empty());
+    }
+    let listed = get(&server.url("/v1/document-digitization/requests"), None).json();
+    assert_eq!(listed["requests"].as_array().unwrap().len(), 20);
+}
+
+#[test]
+fn a_document_over_the_memory_cap_fails_alone() {
+    let dir = tempdir("faults-memory");
+    let server = Server::start(&dir, &["--workers", "1", "--worker-memory-mib", "1400"]);
+    let pdf = sample("report.pdf");
+    // At 600 dpi a page is 5100 × 6600 pixels: more than the cap allows.
+    let r = post_form(&server.url(SYNC), None, &[("dpi", "600")], Some(&pdf));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.error_code(), "worker_crashed");
+    assert!(r.body.contains("memory"), "{}", r.body);
+    // The same document at the default resolution, and the next one, succeed.
+    for doc in [&pdf, &sample("report-scan.png")] {
+        let r = post_form(&server.url(SYNC), None, &[], Some(doc));
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    assert_eq!(get(&server.url("/health"), None).status, 200);
+}
+
+fn pdfs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            pdfs(&p, out);
+        } else if p.extension().is_some_and(|e| e == "pdf") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn the_hostile_corpus_gets_results_or_client_errors_never_a_server_error() {
+    let dir = tempdir("faults-hostile");
+    let server = Server::start(&dir, &["--workers", "2", "--job-timeout", "60"]);
+    let mut files = Vec::new();
+    pdfs(&corpus().join("hostile"), &mut files);
+    assert!(files.len() > 80, "expected the whole hostile corpus, found {}", files.len());
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for f in &files {
+        let r = post_form(&server.url(SYNC), None, &[], Some(&std::fs::read(f).unwrap()));
+        assert!(
+            r.status == 200 || (400..500).contains(&r.status),
+            "{}: {} {}",
+            f.display(),
+            r.status,
+            r.body
+        );
+        if r.status != 200 {
+            r.error_code();
+        }
+        *statuses.entry(r.status).or_default() += 1;
+        assert_eq!(get(&server.url("/health"), None).status, 200, "after {}", f.display());
+    }
+    eprintln!("hostile corpus over HTTP: {statuses:?}");
+    assert!(statuses.get(&200).copied().unwrap_or(0) > files.len() / 2, "{statuses:?}");
+}
