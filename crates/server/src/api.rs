@@ -216,6 +216,15 @@ fn run_error(e: RunError, shared: &Shared) -> ApiError {
                 None => ApiError::TooLarge(message),
             },
             FailureKind::LimitExceeded => ApiError::TooLarge(message),
+            FailureKind::OutOfMemory => ApiError::Unprocessable {
+                code: "out_of_memory",
+                message: match shared.config.pool.memory_limit_mib {
+                    Some(mib) => {
+                        format!("{message}: the document needs more memory than a worker may use ({mib} MiB)")
+                    }
+                    None => message,
+                },
+            },
             FailureKind::Corrupt => ApiError::Unprocessable { code: "unreadable_document", message },
             FailureKind::NoPages => ApiError::Unprocessable { code: "no_pages", message },
             FailureKind::InvalidOption => ApiError::bad_field("dpi", message),

@@ -83,6 +83,8 @@ pub enum FailureKind {
     NoPages,
     TooManyPages,
     LimitExceeded,
+    /// An allocation failed: the document needs more memory than the worker has.
+    OutOfMemory,
     InvalidOption,
     Cancelled,
     /// Models missing or failing to load: the server's fault, not the document's.

@@ -85,9 +85,10 @@ impl From<PipelineError> for Failure {
                 SourceError::LimitExceeded { limit: parasol_pipeline::Limit::Pages, .. } => {
                     FailureKind::TooManyPages
                 }
-                SourceError::LimitExceeded { .. }
-                | SourceError::OutOfMemory { .. }
-                | SourceError::DecoderLimit { .. } => FailureKind::LimitExceeded,
+                SourceError::LimitExceeded { .. } | SourceError::DecoderLimit { .. } => {
+                    FailureKind::LimitExceeded
+                }
+                SourceError::OutOfMemory { .. } => FailureKind::OutOfMemory,
                 SourceError::Corrupt { .. } | SourceError::Page { .. } => FailureKind::Corrupt,
                 _ => FailureKind::Internal,
             },
