@@ -235,3 +235,83 @@ fn operations_endpoints_answer() {
     let unknown = get(&server.url("/nowhere"), None);
     assert_eq!((unknown.status, unknown.error_code()), (404, "not_found".to_string()));
 }
+
+/// `parasol_pages_converted_total` from `/metrics`.
+fn pages_converted(server: &Server) -> u64 {
+    let m = get(&server.url("/metrics"), None).body;
+    let line = m.lines().find(|l| l.starts_with("parasol_pages_converted_total ")).unwrap();
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_client_that_hangs_up_cancels_its_conversion() {
+    use std::io::Write;
+    let dir = tempdir("serve-disconnect");
+    let server = Server::start(&dir, &["--workers", "1"]);
+    let workers = server.workers();
+    // Thirty pages read by OCR, sent by hand so that the connection can be dropped.
+    let pages: Vec<Vec<String>> = (1..=30).map(|p| vec![format!("Page {p} of a long document")]).collect();
+    let doc = text_pdf(&pages);
+    let boundary = "hangup";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"ocr\"\r\n\r\nforce\r\n--{boundary}\r\n\
+         Content-Disposition: form-data; name=\"document\"; filename=\"d.pdf\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&doc);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    let head = format!(
+        "POST {SYNC} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body).unwrap();
+    let start = std::time::Instant::now();
+    while pages_converted(&server) < 1 {
+        assert!(start.elapsed() < Duration::from_secs(300), "the conversion never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(stream);
+    // The conversion stops within a page or two; the worker survives it.
+    let mut last = pages_converted(&server);
+    let mut stable_since = std::time::Instant::now();
+    while stable_since.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(250));
+        let now = pages_converted(&server);
+        if now != last {
+            (last, stable_since) = (now, std::time::Instant::now());
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "pages kept coming: {now}");
+    }
+    assert!(last < 30, "all {last} pages were converted for nobody");
+    assert_eq!(server.workers(), workers, "the worker was replaced instead of cancelled");
+    let r = post_form(&server.url(SYNC), None, &[], Some(&sample("report.pdf")));
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[test]
+fn a_terminated_server_requeues_its_running_job_and_the_next_one_finishes_it() {
+    let dir = tempdir("serve-sigterm");
+    let mut server = Server::start(&dir, &["--workers", "1", "--shutdown-grace", "1"]);
+    let doc = long_pdf(25);
+    let r = post_form(&server.url(ASYNC), None, &[("ocr", "force")], Some(&doc));
+    let id = r.json()["request_id"].as_str().unwrap().to_string();
+    let start = std::time::Instant::now();
+    loop {
+        let v = get(&server.url(&format!("/v1/document-digitization/requests/{id}")), None).json();
+        if v["completed_pages"].as_u64().unwrap_or(0) >= 1 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(300), "the job never started: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = server.terminate(Duration::from_secs(60));
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    let server = Server::start(&dir, &["--workers", "1"]);
+    let job = wait_for_job(&server, &id, None, Duration::from_secs(600));
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["completed_pages"].as_u64(), Some(25));
+}
