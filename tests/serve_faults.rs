@@ -176,3 +176,16 @@ fn the_hostile_corpus_gets_results_or_client_errors_never_a_server_error() {
     eprintln!("hostile corpus over HTTP: {statuses:?}");
     assert!(statuses.get(&200).copied().unwrap_or(0) > files.len() / 2, "{statuses:?}");
 }
+
+#[test]
+fn a_conversion_over_the_time_limit_fails_and_its_worker_is_replaced() {
+    let dir = tempdir("faults-timeout");
+    let server = Server::start(&dir, &["--workers", "1", "--job-timeout", "3"]);
+    let pages: Vec<Vec<String>> = (1..=30).map(|p| vec![format!("Page {p} of a long document")]).collect();
+    let id = submit(&server, &text_pdf(&pages), &[("ocr", "force")]);
+    let job = wait_for_job(&server, &id, None, Duration::from_secs(120));
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["failure_message"], "the conversion took longer than the limit of 3 s");
+    let next = submit(&server, &sample("report.pdf"), &[]);
+    assert_eq!(wait_for_job(&server, &next, None, Duration::from_secs(300))["status"], "completed");
+}
