@@ -8,24 +8,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use common::{corpus, os, parasol, path_os, tempdir};
 
 const LIMIT: Duration = Duration::from_secs(30);
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "pdf") {
-            out.push(p);
-        }
-    }
-}
 
 #[derive(Debug)]
 struct Outcome {
@@ -39,9 +27,7 @@ struct Outcome {
 #[test]
 fn hostile_corpus_yields_results_or_typed_errors() {
     let hostile = corpus().join("hostile");
-    let mut all = Vec::new();
-    files(&hostile, &mut all);
-    assert!(all.len() > 80, "expected the whole hostile corpus, found {} files", all.len());
+    let all = common::hostile_pdfs();
     let pw = parasol_testdata::corpus::hostile_passwords(&hostile).unwrap();
 
     let out = tempdir("hostile");

@@ -6,12 +6,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::server::{alive, get, post_form, wait_for_job, Server};
-use common::{corpus, root, tempdir, text_pdf};
+use common::{root, tempdir, text_pdf};
 
 const SYNC: &str = "/v1/document-digitization";
 const ASYNC: &str = "/v1/document-digitization/async";
@@ -138,25 +137,11 @@ fn a_document_over_the_memory_cap_fails_alone() {
     assert_eq!(get(&server.url("/health"), None).status, 200);
 }
 
-fn pdfs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            pdfs(&p, out);
-        } else if p.extension().is_some_and(|e| e == "pdf") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn the_hostile_corpus_gets_results_or_client_errors_never_a_server_error() {
     let dir = tempdir("faults-hostile");
     let server = Server::start(&dir, &["--workers", "2", "--job-timeout", "60"]);
-    let mut files = Vec::new();
-    pdfs(&corpus().join("hostile"), &mut files);
-    assert!(files.len() > 80, "expected the whole hostile corpus, found {}", files.len());
+    let files = common::hostile_pdfs();
     let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
     for f in &files {
         let r = post_form(&server.url(SYNC), None, &[], Some(&std::fs::read(f).unwrap()));

@@ -24,6 +24,25 @@ pub fn corpus() -> PathBuf {
     dir
 }
 
+/// Every PDF of the hostile corpus, sorted; there must be all of them.
+pub fn hostile_pdfs() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|e| e == "pdf") {
+                out.push(p);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    walk(&corpus().join("hostile"), &mut all);
+    assert!(all.len() > 80, "expected the whole hostile corpus, found {} files", all.len());
+    all
+}
+
 /// The model directory (`PARASOL_MODELS`, else the repository's).
 pub fn store() -> ModelStore {
     ModelStore::new(

@@ -167,9 +167,15 @@ struct ErrorDetail {
         (status = 429, body = ErrorBody, description = "queue full; see Retry-After"),
     ))]
 async fn parse_sync(State(shared): State<AppState>, form: Multipart) -> Result<Response, ApiError> {
+    let busy = || !shared.pool.has_idle() && shared.pool.waiting() >= shared.config.max_waiting_requests;
+    let refusal = ApiError::Busy("too many requests are waiting for a worker", RETRY_AFTER_SECS);
+    // Before reading the upload, and again once it is read.
+    if busy() {
+        return Err(refusal);
+    }
     let request = form::read(form, &form_limits(&shared)).await?;
-    if !shared.pool.has_idle() && shared.pool.waiting() >= shared.config.max_waiting_requests {
-        return Err(ApiError::Busy("too many requests are waiting for a worker", RETRY_AFTER_SECS));
+    if busy() {
+        return Err(refusal);
     }
     let command = ConvertCommand {
         path: request.upload.path().to_path_buf(),
@@ -274,15 +280,10 @@ async fn parse_async(
     Extension(owner): Extension<Owner>,
     form: Multipart,
 ) -> Result<Json<AsyncAccepted>, ApiError> {
+    // Before reading the upload, and again once it is read.
+    queue_has_room(&shared).await?;
     let request = form::read(form, &form_limits(&shared)).await?;
-    let store = Arc::clone(&shared.store);
-    let unfinished = tokio::task::spawn_blocking(move || store.unfinished())
-        .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(internal)?;
-    if unfinished >= shared.config.max_queued_jobs {
-        return Err(ApiError::Busy("the job queue is full", RETRY_AFTER_SECS));
-    }
+    queue_has_room(&shared).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let created_at = now();
     let stored = StoredRequest { options: request.options, output: request.output };
@@ -313,6 +314,18 @@ async fn parse_async(
     shared.jobs_added.notify_one();
     tracing::info!(job = %id, "job accepted");
     Ok(Json(AsyncAccepted { request_id: id }))
+}
+
+async fn queue_has_room(shared: &AppState) -> Result<(), ApiError> {
+    let store = Arc::clone(&shared.store);
+    let unfinished = tokio::task::spawn_blocking(move || store.unfinished())
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(internal)?;
+    if unfinished >= shared.config.max_queued_jobs {
+        return Err(ApiError::Busy("the job queue is full", RETRY_AFTER_SECS));
+    }
+    Ok(())
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {

@@ -91,6 +91,15 @@ pub enum FailureKind {
     Internal,
 }
 
+/// The length a frame header announces, refused past [`MAX_FRAME_BYTES`].
+fn frame_len(header: [u8; 4]) -> io::Result<usize> {
+    let len = u32::from_be_bytes(header) as usize;
+    if len > MAX_FRAME_BYTES {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes")));
+    }
+    Ok(len)
+}
+
 /// Writes one frame.
 pub fn write_frame<T: Serialize>(w: &mut impl Write, value: &T) -> io::Result<()> {
     let bytes = serde_json::to_vec(value).map_err(io::Error::other)?;
@@ -108,11 +117,7 @@ pub fn read_frame<T: for<'de> Deserialize<'de>>(r: &mut impl Read) -> io::Result
         Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(e) => return Err(e),
     }
-    let len = u32::from_be_bytes(len) as usize;
-    if len > MAX_FRAME_BYTES {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes")));
-    }
-    let mut buf = vec![0u8; len];
+    let mut buf = vec![0u8; frame_len(len)?];
     r.read_exact(&mut buf)?;
     serde_json::from_slice(&buf).map(Some).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
@@ -123,8 +128,6 @@ pub mod nonblocking {
 
     use serde::{Deserialize, Serialize};
     use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-
-    use super::MAX_FRAME_BYTES;
 
     pub async fn write_frame<T: Serialize>(w: &mut (impl AsyncWrite + Unpin), value: &T) -> io::Result<()> {
         let bytes = serde_json::to_vec(value).map_err(io::Error::other)?;
@@ -143,11 +146,7 @@ pub mod nonblocking {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
             Err(e) => return Err(e),
         }
-        let len = u32::from_be_bytes(len) as usize;
-        if len > MAX_FRAME_BYTES {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes")));
-        }
-        let mut buf = vec![0u8; len];
+        let mut buf = vec![0u8; super::frame_len(len)?];
         r.read_exact(&mut buf).await?;
         serde_json::from_slice(&buf).map(Some).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
