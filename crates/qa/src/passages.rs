@@ -1,0 +1,264 @@
+//! A document's elements grouped into passages: the units retrieval ranks
+//! and prompts quote.
+//!
+//! Running text (paragraphs, lists, equations, footnotes) is merged in
+//! reading order up to [`PASSAGE_CHARS`], never across a heading or a page;
+//! each passage is prefixed with the heading it falls under, so "what does
+//! section 3 say" finds it. A table is a passage of its own, as Markdown
+//! with its caption (a table larger than the budget is split into row
+//! groups, each repeating the header row); a figure is its caption or alt
+//! text. Running headers and footers are left out: they repeat on every
+//! page and answer nothing.
+
+use parasol_doc::{element_markdown, Category, Document, Element};
+use serde::{Deserialize, Serialize};
+
+/// Roughly 200 tokens of English per merged text passage.
+pub const PASSAGE_CHARS: usize = 900;
+
+/// A piece of the document with the elements it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Position in the document's passage list.
+    pub index: usize,
+    /// The text given to the model (heading line first, when there is one).
+    pub text: String,
+    /// Ids of the elements quoted, in reading order.
+    pub elements: Vec<usize>,
+    /// 1-based page of the first element.
+    pub page: usize,
+    /// The heading the passage falls under.
+    pub heading: Option<String>,
+    /// Whether the passage is (part of) a table.
+    pub table: bool,
+}
+
+/// Splits `doc` into passages.
+pub fn passages(doc: &Document) -> Vec<Passage> {
+    let mut out = Vec::new();
+    let mut heading: Option<String> = None;
+    let mut open: Option<Passage> = None;
+    let captions: Vec<usize> = doc.elements.iter().filter_map(|e| e.caption).collect();
+    let close = |open: &mut Option<Passage>, out: &mut Vec<Passage>| {
+        if let Some(mut p) = open.take() {
+            p.index = out.len();
+            out.push(p);
+        }
+    };
+    for e in &doc.elements {
+        let text = e.text.trim();
+        match e.category {
+            Category::Header | Category::Footer => {}
+            Category::Heading1 => {
+                close(&mut open, &mut out);
+                heading = (!text.is_empty()).then(|| text.to_string());
+            }
+            // Captions travel with their table or figure.
+            Category::Caption if captions.contains(&e.id) => {}
+            Category::Table => {
+                close(&mut open, &mut out);
+                let caption = caption_of(doc, e);
+                for part in table_parts(e) {
+                    let mut text = with_heading(&heading, &part);
+                    let mut elements = vec![e.id];
+                    if let Some(c) = caption {
+                        text = format!("{}\n{text}", c.text.trim());
+                        elements.insert(0, c.id);
+                    }
+                    out.push(Passage {
+                        index: out.len(),
+                        text,
+                        elements,
+                        page: e.page,
+                        heading: heading.clone(),
+                        table: true,
+                    });
+                }
+            }
+            Category::Figure | Category::Chart => {
+                let caption = caption_of(doc, e);
+                let alt = e.image.as_ref().map(|i| i.alt.trim()).unwrap_or("");
+                let words = caption.map(|c| c.text.trim()).filter(|t| !t.is_empty()).unwrap_or(alt);
+                if words.is_empty() {
+                    continue;
+                }
+                close(&mut open, &mut out);
+                let mut elements = vec![e.id];
+                elements.extend(caption.map(|c| c.id));
+                out.push(Passage {
+                    index: out.len(),
+                    text: with_heading(&heading, words),
+                    elements,
+                    page: e.page,
+                    heading: heading.clone(),
+                    table: false,
+                });
+            }
+            _ => {
+                if text.is_empty() {
+                    continue;
+                }
+                let fits = open
+                    .as_ref()
+                    .is_some_and(|p| p.page == e.page && p.text.len() + text.len() < PASSAGE_CHARS);
+                if !fits {
+                    close(&mut open, &mut out);
+                }
+                match &mut open {
+                    Some(p) => {
+                        p.text.push('\n');
+                        p.text.push_str(text);
+                        p.elements.push(e.id);
+                    }
+                    None => {
+                        open = Some(Passage {
+                            index: 0,
+                            text: with_heading(&heading, text),
+                            elements: vec![e.id],
+                            page: e.page,
+                            heading: heading.clone(),
+                            table: false,
+                        })
+                    }
+                }
+            }
+        }
+    }
+    close(&mut open, &mut out);
+    out
+}
+
+fn with_heading(heading: &Option<String>, text: &str) -> String {
+    match heading {
+        Some(h) => format!("# {h}\n{text}"),
+        None => text.to_string(),
+    }
+}
+
+fn caption_of<'a>(doc: &'a Document, e: &Element) -> Option<&'a Element> {
+    let id = e.caption?;
+    doc.elements.iter().find(|c| c.id == id && c.category == Category::Caption)
+}
+
+/// A table as Markdown, in parts of at most [`PASSAGE_CHARS`] (each part
+/// starts with the header row and its rule).
+fn table_parts(e: &Element) -> Vec<String> {
+    let md = element_markdown(e);
+    let lines: Vec<&str> = md.lines().filter(|l| !l.trim().is_empty()).collect();
+    if md.len() <= PASSAGE_CHARS || lines.len() <= 3 {
+        return vec![md.trim().to_string()];
+    }
+    let head = &lines[..2.min(lines.len())];
+    let head_len: usize = head.iter().map(|l| l.len() + 1).sum();
+    let mut parts = Vec::new();
+    let mut current: Vec<&str> = head.to_vec();
+    let mut len = head_len;
+    for line in &lines[head.len()..] {
+        if current.len() > head.len() && len + line.len() > PASSAGE_CHARS {
+            parts.push(current.join("\n"));
+            current = head.to_vec();
+            len = head_len;
+        }
+        current.push(line);
+        len += line.len() + 1;
+    }
+    if current.len() > head.len() {
+        parts.push(current.join("\n"));
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parasol_doc::{BBox, PageInfo, Table, TableCell};
+
+    fn el(id: usize, category: Category, page: usize, text: &str) -> Element {
+        Element::text(
+            id,
+            category,
+            page,
+            BBox::new(10.0, 10.0 + id as f32 * 20.0, 200.0, 25.0 + id as f32 * 20.0),
+            text,
+        )
+    }
+
+    fn table(id: usize, rows: usize) -> Element {
+        let mut cells = Vec::new();
+        for row in 0..rows {
+            for col in 0..2 {
+                let text = if row == 0 { format!("Header {col}") } else { format!("row {row} value {col}") };
+                cells.push(TableCell {
+                    row,
+                    col,
+                    rowspan: 1,
+                    colspan: 1,
+                    header: row == 0,
+                    text,
+                    bbox: None,
+                });
+            }
+        }
+        let mut e = el(id, Category::Table, 1, "");
+        e.table = Some(Table { rows, cols: 2, cells });
+        e
+    }
+
+    fn doc(elements: Vec<Element>) -> Document {
+        let pages =
+            (1..=2).map(|number| PageInfo { number, width: 600.0, height: 800.0, dpi: 72.0 }).collect();
+        Document { pages, elements }
+    }
+
+    #[test]
+    fn text_merges_under_its_heading_and_breaks_at_headings_and_pages() {
+        let d = doc(vec![
+            el(0, Category::Header, 1, "Running header"),
+            el(1, Category::Heading1, 1, "1 Introduction"),
+            el(2, Category::Paragraph, 1, "First paragraph."),
+            el(3, Category::List, 1, "• a point"),
+            el(4, Category::Heading1, 1, "2 Methods"),
+            el(5, Category::Paragraph, 1, "Method text."),
+            el(6, Category::Paragraph, 2, "Next page."),
+            el(7, Category::Footer, 2, "Page 2"),
+        ]);
+        let p = passages(&d);
+        let got: Vec<(&str, &[usize], usize)> =
+            p.iter().map(|p| (p.text.as_str(), &p.elements[..], p.page)).collect();
+        assert_eq!(
+            got,
+            [
+                ("# 1 Introduction\nFirst paragraph.\n• a point", &[2, 3][..], 1),
+                ("# 2 Methods\nMethod text.", &[5][..], 1),
+                ("# 2 Methods\nNext page.", &[6][..], 2),
+            ]
+        );
+        assert!(p.iter().enumerate().all(|(i, p)| p.index == i));
+    }
+
+    #[test]
+    fn a_table_is_whole_with_its_caption_and_a_large_one_repeats_its_header() {
+        let mut t = table(1, 3);
+        t.caption = Some(2);
+        let d = doc(vec![
+            el(0, Category::Paragraph, 1, "Before."),
+            t,
+            el(2, Category::Caption, 1, "Table 1: Plots."),
+        ]);
+        let p = passages(&d);
+        assert_eq!(p.len(), 2);
+        assert!(p[1].table && p[1].elements == [2, 1], "{p:?}");
+        assert!(p[1].text.starts_with("Table 1: Plots.\n|"), "{}", p[1].text);
+        assert!(p[1].text.contains("row 2 value 1"));
+
+        let big = doc(vec![table(0, 80)]);
+        let parts = passages(&big);
+        assert!(parts.len() > 1, "{}", parts.len());
+        for part in &parts {
+            assert!(part.text.starts_with("| Header 0 | Header 1 |"), "{}", part.text);
+            assert!(part.text.len() <= PASSAGE_CHARS + 40);
+        }
+        let rows: usize = parts.iter().map(|p| p.text.lines().filter(|l| l.contains("row ")).count()).sum();
+        assert_eq!(rows, 79, "every row exactly once");
+    }
+}
