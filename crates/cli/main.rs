@@ -4,6 +4,7 @@
 //! up logging and maps outcomes to exit codes (0 success, 1 some input
 //! failed, 2 usage or setup error).
 
+mod ask;
 mod convert;
 mod dus;
 mod generate;
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Convert files or directories (recursively) into HTML and/or text.
     Convert(convert::Args),
+    /// Ask a question about a document; the answer cites pages and elements.
+    Ask(ask::Args),
     /// Generate text with the built-in Solar Mini engine (streams to stdout, speeds to stderr).
     Generate(generate::Args),
     /// Depth Up-Scaling of a safetensors Llama checkpoint (SOLAR recipe: --drop 8 turns 32 layers into 48).
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(args) => convert::run(args, &models),
         Command::Generate(args) => generate::run(args, &models),
+        Command::Ask(args) => ask::run(args, &models),
         Command::Dus(args) => dus::run(args, &models),
         Command::Serve(args) => serve::run(args, &models),
         Command::Worker(args) => serve::worker(args, &models),

@@ -1,0 +1,136 @@
+//! `parasol ask FILE "question"`: parse the document (or reuse its cached
+//! parse), find the passages that answer, and let the Solar engine answer
+//! from them with citations.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use parasol_doc::Document;
+use parasol_models::{ModelFile, ModelStore};
+use parasol_pipeline::{Engine, EngineConfig, Options};
+use parasol_qa::{cite, prompt, Index};
+use parasol_solar::{GenerateOptions, Generator, Message, SamplingParams};
+use sha2::{Digest, Sha256};
+
+/// Ask a question about a document; the answer cites its pages and elements.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The document (PDF or image).
+    pub file: PathBuf,
+    /// The question.
+    pub question: String,
+    /// A GGUF file [default: SmolLM2-135M-Instruct Q4_1 in the model dir].
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Passages retrieved for the question.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Tokens of context the prompt may use.
+    #[arg(long, default_value_t = 1536)]
+    pub context: usize,
+    /// Longest answer, in tokens.
+    #[arg(long, default_value_t = 200)]
+    pub max_tokens: usize,
+    /// Print the answer and its citations as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Parse again even if a cached parse exists.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// Where parsed documents are kept, by content hash.
+fn cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("parasol").join("documents"))
+}
+
+/// The parsed document: from the cache when the same bytes were parsed
+/// with the same options, else parsed now (and cached).
+fn document(file: &Path, models: &Path, no_cache: bool) -> anyhow::Result<Document> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", crate::shown(file)))?;
+    let options = Options::default();
+    let mut hash = Sha256::new();
+    hash.update(&bytes);
+    hash.update(serde_json::to_vec(&options)?);
+    hash.update(parasol_pipeline::PRODUCER.as_bytes());
+    let key: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let cached = cache_dir().map(|d| d.join(format!("{key}.json")));
+    if let (Some(path), false) = (&cached, no_cache) {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if let Ok(doc) = serde_json::from_str::<Document>(&text) {
+                return Ok(doc);
+            }
+        }
+    }
+    let engine = Engine::new(EngineConfig::from_models_dir(models))?;
+    let converted = engine
+        .convert_bytes(bytes, &options, &mut |_| {})
+        .with_context(|| format!("parsing {}", crate::shown(file)))?;
+    if let Some(path) = cached {
+        // A cache that cannot be written only costs a parse next time.
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let tmp = path.with_extension("tmp");
+        if std::fs::write(&tmp, serde_json::to_vec(&converted.document)?).is_ok() {
+            let _ = std::fs::rename(&tmp, &path);
+        }
+    }
+    Ok(converted.document)
+}
+
+pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
+    let doc = document(&args.file, models, args.no_cache)?;
+    let index = Index::new(&doc)?;
+    let model = match &args.model {
+        Some(p) => p.clone(),
+        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
+    };
+    let mut generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
+    let ranked = index.search(&args.question, args.top);
+    let budget = args.context.min(generator.model.config.context_length).saturating_sub(args.max_tokens);
+    let count = |s: &str| generator.encode_prompt(s).map_or(s.len() / 3, |t| t.len());
+    let p = prompt::build(&args.question, &ranked, budget, &count)?;
+    let text = generator.chat_prompt(&[Message::system(p.system.clone()), Message::user(p.user.clone())])?;
+    let options = GenerateOptions {
+        max_tokens: args.max_tokens,
+        sampling: SamplingParams::greedy(),
+        stop: Vec::new(),
+        cancel: None,
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut answer = String::new();
+    let generation = generator.generate(&text, &options, |piece| {
+        answer.push_str(piece);
+        if !args.json {
+            let _ = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush());
+        }
+    })?;
+    let answer = cite::cite(answer.trim(), &p, &doc);
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &answer)?;
+        writeln!(stdout)?;
+    } else {
+        writeln!(stdout)?;
+        if answer.uncited {
+            writeln!(stdout, "(the answer cites no passage)")?;
+        }
+        for c in &answer.citations {
+            writeln!(stdout, "[{}] page {}, element {}: {}", c.marker, c.page, c.element_id, c.quote)?;
+        }
+    }
+    eprintln!(
+        "{} passages given; prefill {} tokens at {:.1} tok/s, {} tokens at {:.1} tok/s",
+        p.given.len(),
+        generation.prompt_tokens,
+        generation.prefill_tokens_per_second(),
+        generation.decode_steps,
+        generation.decode_tokens_per_second(),
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,57 @@
+//! `parasol ask`: a question about a document answered by the built-in
+//! engine, with citations that name real elements of that document, and
+//! clear errors where there is nothing to ask about.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+mod common;
+
+use std::process::Command;
+
+use common::{models, root, tempdir};
+use serde_json::Value;
+
+fn ask(file: &std::path::Path, question: &str, cache: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_parasol"))
+        .args(["ask", "--json", "--max-tokens", "48"])
+        .arg(file)
+        .arg(question)
+        .env("PARASOL_MODELS", models())
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn citations_name_elements_of_the_document_and_the_parse_is_cached() {
+    let dir = tempdir("ask");
+    let file = root().join("samples/report.pdf");
+    let out = ask(&file, "When is the final report expected?", &dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!answer["text"].as_str().unwrap().is_empty(), "{answer}");
+    assert!(answer["uncited"].is_boolean() && answer["abstained"].is_boolean());
+    let cached: Vec<_> = std::fs::read_dir(dir.join("parasol/documents")).unwrap().collect();
+    assert_eq!(cached.len(), 1, "the parse is cached by content");
+    let doc: parasol_doc::Document =
+        serde_json::from_slice(&std::fs::read(cached[0].as_ref().unwrap().path()).unwrap()).unwrap();
+    for c in answer["citations"].as_array().unwrap() {
+        let id = c["element_id"].as_u64().unwrap() as usize;
+        let e = doc.elements.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("no element {id}"));
+        assert_eq!(c["page"].as_u64(), Some(e.page as u64));
+    }
+    // Asking again reuses the parse (the second run needs no parsing models).
+    let again = ask(&file, "Who funded the survey?", &dir);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+}
+
+#[test]
+fn a_document_without_text_says_so() {
+    let dir = tempdir("ask-blank");
+    let blank = dir.join("blank.png");
+    image::RgbImage::from_pixel(400, 300, image::Rgb([255, 255, 255])).save(&blank).unwrap();
+    let out = ask(&blank, "What does it say?", &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no text to search"), "{stderr}");
+}
