@@ -220,3 +220,42 @@ fn async_flow_over_raw_http_equals_the_synchronous_result() {
         assert_eq!(v["comparison"]["equal"], true, "{}", v["comparison"]);
     }
 }
+
+#[test]
+fn openai_client_chats_about_a_parsed_document() {
+    let dir = tempdir("clients-openai");
+    let server = Server::start(&dir.join("data"), &["--workers", "1"]);
+    let pdf = std::fs::read(root().join("samples/report.pdf")).unwrap();
+    let r = common::server::post_form(&server.url("/v1/document-digitization/async"), None, &[], Some(&pdf));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["request_id"].as_str().unwrap().to_string();
+    let job = common::server::wait_for_job(&server, &id, None, std::time::Duration::from_secs(300));
+    assert_eq!(job["status"], "completed");
+    let out = dir.join("openai.json");
+    run_python(
+        "openai_chat.py",
+        &[os("--base-url"), os(&server.url("/v1")), os("--document"), os(&id), os("--out"), path_os(&out)],
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["models"], serde_json::json!(["solar-mini"]));
+    // The job's elements, which every citation must name.
+    let url = job["batches"][0]["download_url"].as_str().unwrap();
+    let result: Value = common::server::get(url, None).json();
+    let ids: Vec<(u64, u64)> = result["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["id"].as_u64().unwrap(), e["page"].as_u64().unwrap()))
+        .collect();
+    for answer in [&v["plain"], &v["streamed"]] {
+        assert!(!answer["content"].as_str().unwrap().trim().is_empty(), "{answer}");
+        assert!(matches!(answer["finish_reason"].as_str(), Some("stop" | "length")), "{answer}");
+        for c in answer["citations"].as_array().unwrap_or_else(|| panic!("no citations field: {answer}")) {
+            let cited = (c["element_id"].as_u64().unwrap(), c["page"].as_u64().unwrap());
+            assert!(ids.contains(&cited), "{c} names no element of the document");
+            assert_eq!(c["document"].as_str(), Some(id.as_str()));
+        }
+    }
+    assert!(v["streamed"]["chunks"].as_u64().unwrap() >= 3, "{}", v["streamed"]);
+    assert!(v["plain"]["usage"]["total_tokens"].as_u64().unwrap() > 100, "{}", v["plain"]);
+}

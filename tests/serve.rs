@@ -315,3 +315,70 @@ fn a_terminated_server_requeues_its_running_job_and_the_next_one_finishes_it() {
     assert_eq!(job["status"], "completed", "{job}");
     assert_eq!(job["completed_pages"].as_u64(), Some(25));
 }
+
+fn post_json(url: &str, body: &serde_json::Value) -> common::server::Reply {
+    let agent =
+        ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build());
+    let mut r =
+        agent.post(url).header("Content-Type", "application/json").send(body.to_string().as_bytes()).unwrap();
+    let status = r.status().as_u16();
+    let body = r.body_mut().read_to_string().unwrap();
+    common::server::Reply { status, headers: Vec::new(), body }
+}
+
+#[test]
+fn chat_refuses_what_it_cannot_answer_from() {
+    let dir = tempdir("serve-chat");
+    let server = Server::start(&dir, &["--workers", "1"]);
+    let chat = server.url("/v1/chat/completions");
+    let ask = |documents: serde_json::Value, content: &str| {
+        post_json(
+            &chat,
+            &serde_json::json!({"model": "solar-mini", "messages": [{"role": "user", "content": content}], "documents": documents}),
+        )
+    };
+    // A job that does not exist; one that failed; one not finished yet.
+    let r = ask(serde_json::json!(["no-such-job"]), "Hello?");
+    assert_eq!((r.status, r.error_code()), (404, "not_found".to_string()), "{}", r.body);
+    let failed = post_form(&server.url(ASYNC), None, &[], Some(b"%PDF-1.7 broken"));
+    let failed_id = failed.json()["request_id"].as_str().unwrap().to_string();
+    assert_eq!(wait_for_job(&server, &failed_id, None, Duration::from_secs(120))["status"], "failed");
+    let r = ask(serde_json::json!([failed_id]), "Hello?");
+    assert_eq!((r.status, r.error_code()), (409, "conflict".to_string()), "{}", r.body);
+    assert!(r.body.contains("failed"), "{}", r.body);
+    // A blank page: nothing to search.
+    let blank = {
+        let mut png = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(300, 200, image::Rgb([255, 255, 255]))
+            .write_to(&mut png, image::ImageFormat::Png)
+            .unwrap();
+        png.into_inner()
+    };
+    let blank_id = post_form(&server.url(ASYNC), None, &[], Some(&blank)).json()["request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(wait_for_job(&server, &blank_id, None, Duration::from_secs(120))["status"], "completed");
+    let r = ask(serde_json::json!([blank_id]), "What does it say?");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("no text to search"), "{}", r.body);
+    // A conversation longer than the model's context: a clear error, not a truncated answer.
+    let r = ask(serde_json::json!([]), &"many words ".repeat(3000));
+    assert_eq!((r.status, r.error_code()), (400, "invalid_parameter".to_string()), "{}", r.body);
+    assert!(r.body.contains("context"), "{}", r.body);
+    // An unknown model.
+    let r = post_json(
+        &chat,
+        &serde_json::json!({"model": "gpt-4", "messages": [{"role": "user", "content": "Hi"}]}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    // Plain chat without a document answers.
+    let r = post_json(
+        &chat,
+        &serde_json::json!({"model": "solar-mini", "max_tokens": 8, "messages": [{"role": "user", "content": "What is the capital of France?"}]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["object"], "chat.completion");
+    assert!(!v["choices"][0]["message"]["content"].as_str().unwrap().is_empty(), "{v}");
+}

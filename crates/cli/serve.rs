@@ -50,6 +50,12 @@ pub struct Args {
     /// Seconds a shutdown waits for running jobs before putting them back in the queue.
     #[arg(long, default_value_t = 10)]
     pub shutdown_grace: u64,
+    /// The chat model (GGUF) behind /v1/chat/completions [default: SmolLM2-135M-Instruct in the model dir].
+    #[arg(long, env = "PARASOL_CHAT_MODEL", value_name = "PATH")]
+    pub chat_model: Option<PathBuf>,
+    /// Chat requests waiting for the engine at most; more are refused with 429.
+    #[arg(long, default_value_t = 8)]
+    pub chat_queue: usize,
 }
 
 /// Run a conversion worker on stdin/stdout (started by `parasol serve`).
@@ -97,6 +103,10 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         public_url: args.public_url,
         batch_pages: BATCH_PAGES,
         shutdown_grace: Duration::from_secs(args.shutdown_grace),
+        chat: args
+            .chat_model
+            .or_else(|| ModelStore::new(models).require(parasol_models::ModelFile::SmolLm2).ok())
+            .map(|model| parasol_server::chat::ChatConfig { model, queue: args.chat_queue }),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(parasol_server::serve(config, shutdown_signal()))?;

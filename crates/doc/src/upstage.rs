@@ -145,6 +145,36 @@ impl UpstageResponse {
     }
 }
 
+impl UpstageResponse {
+    /// The document a response describes, as far as the response says:
+    /// elements with their category, page, id and box (pages are 1 × 1, the
+    /// box in page fractions); text from the plain-text rendering, tables
+    /// as their Markdown (the cells themselves are not in the response).
+    pub fn to_document(&self) -> Document {
+        let mut doc = Document::default();
+        for e in &self.elements {
+            if !doc.pages.iter().any(|p| p.number == e.page) {
+                doc.pages.push(crate::PageInfo { number: e.page, width: 1.0, height: 1.0, dpi: 72.0 });
+            }
+            let xs = e.coordinates.iter().map(|p| p.x as f32);
+            let ys = e.coordinates.iter().map(|p| p.y as f32);
+            let bbox = crate::BBox::new(
+                xs.clone().fold(f32::INFINITY, f32::min).clamp(0.0, 1.0),
+                ys.clone().fold(f32::INFINITY, f32::min).clamp(0.0, 1.0),
+                xs.fold(0.0, f32::max),
+                ys.fold(0.0, f32::max),
+            );
+            let text = match e.category {
+                Category::Table => e.content.markdown.clone(),
+                _ => e.content.text.trim_end().to_string(),
+            };
+            doc.elements.push(Element::text(e.id, e.category, e.page, bbox, text));
+        }
+        doc.pages.sort_by_key(|p| p.number);
+        doc
+    }
+}
+
 impl UpstageElement {
     /// Element `e` of `doc`, its box normalised by its page's size.
     fn from_element(doc: &Document, e: &Element) -> UpstageElement {

@@ -103,7 +103,7 @@ mod tests {
             heading: None,
             table: false,
         }];
-        (doc, Prompt { system: String::new(), user: String::new(), given })
+        (doc, Prompt { system: String::new(), user: String::new(), given, chosen: vec![0] })
     }
 
     #[test]

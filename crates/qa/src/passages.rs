@@ -143,7 +143,11 @@ fn caption_of<'a>(doc: &'a Document, e: &Element) -> Option<&'a Element> {
 /// A table as Markdown, in parts of at most [`PASSAGE_CHARS`] (each part
 /// starts with the header row and its rule).
 fn table_parts(e: &Element) -> Vec<String> {
-    let md = element_markdown(e);
+    // A table read back from a response has no cells, only its Markdown.
+    let md = match &e.table {
+        Some(_) => element_markdown(e),
+        None => e.text.clone(),
+    };
     let lines: Vec<&str> = md.lines().filter(|l| !l.trim().is_empty()).collect();
     if md.len() <= PASSAGE_CHARS || lines.len() <= 3 {
         return vec![md.trim().to_string()];

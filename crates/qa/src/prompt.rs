@@ -18,6 +18,8 @@ pub struct Prompt {
     pub user: String,
     /// Passage `[n]` is `given[n - 1]`.
     pub given: Vec<crate::Passage>,
+    /// Passage `[n]` was `ranked[chosen[n - 1]]` of what [`build`] was given.
+    pub chosen: Vec<usize>,
 }
 
 /// Numbers the passages (best first) that fit `budget` tokens with the
@@ -34,8 +36,9 @@ pub fn build(
     }
     let mut left = budget - fixed;
     let mut given = Vec::new();
+    let mut chosen = Vec::new();
     let mut body = String::new();
-    for p in ranked {
+    for (rank, p) in ranked.iter().enumerate() {
         let block = format!("[{}] {}\n\n", given.len() + 1, p.text);
         let cost = count(&block);
         if cost > left {
@@ -44,9 +47,10 @@ pub fn build(
         left -= cost;
         body.push_str(&block);
         given.push((*p).clone());
+        chosen.push(rank);
     }
     let user = format!("Passages:\n\n{body}Question: {question}");
-    Ok(Prompt { system: INSTRUCTIONS.to_string(), user, given })
+    Ok(Prompt { system: INSTRUCTIONS.to_string(), user, given, chosen })
 }
 
 #[cfg(test)]
@@ -66,6 +70,7 @@ mod tests {
         let budget = INSTRUCTIONS.len() + 10 + 16 + 60;
         let p = build("question?", &[&a, &b, &c], budget, &count).unwrap();
         assert_eq!(p.given.iter().map(|p| p.index).collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(p.chosen, [0, 2]);
         assert!(p.user.contains("[1] short") && p.user.contains("[2] also short"), "{}", p.user);
         assert!(p.user.ends_with("Question: question?"));
     }

@@ -29,7 +29,7 @@ type AppState = Arc<Shared>;
 
 /// The caller, as the API key it sent makes it: owner of its jobs.
 #[derive(Debug, Clone)]
-struct Owner(String);
+pub(crate) struct Owner(pub(crate) String);
 
 /// Seconds a client is told to wait when the queue is full.
 const RETRY_AFTER_SECS: u64 = 10;
@@ -45,7 +45,18 @@ const DOWNLOAD_PATH: &str = "/v1/document-digitization/requests/{id}/batches/{ba
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Parasol", description = "Upstage-compatible Document Parse, local and on CPU"),
-    paths(parse_sync, parse_async, request_status, list_requests, download_batch, health, ready, metrics),
+    paths(
+        parse_sync,
+        parse_async,
+        request_status,
+        list_requests,
+        download_batch,
+        health,
+        ready,
+        metrics,
+        crate::chat::completions,
+        crate::chat::models
+    ),
     components(schemas(
         UpstageResponse,
         AsyncAccepted,
@@ -68,6 +79,8 @@ pub fn app(shared: AppState) -> Router {
         .route(LEGACY_ASYNC_PATH, post(parse_async))
         .route(REQUESTS_PATH, get(list_requests))
         .route(REQUEST_PATH, get(request_status))
+        .route("/v1/chat/completions", post(crate::chat::completions))
+        .route("/v1/models", get(crate::chat::models))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), authenticate));
     Router::new()
         .merge(v1)
@@ -136,7 +149,7 @@ fn form_limits(shared: &Shared) -> FormLimits {
 
 /// The error body every failure has.
 #[derive(Serialize, ToSchema)]
-struct ErrorBody {
+pub(crate) struct ErrorBody {
     error: ErrorDetail,
 }
 

@@ -38,6 +38,10 @@ pub enum ApiError {
     /// worker that read it).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// The request names something in a state that does not allow it (a
+    /// parse job not completed yet, or failed).
+    #[error("{0}")]
+    Conflict(String),
     #[error("the server is busy: {0}")]
     Busy(&'static str, u64),
     #[error("the conversion took longer than the limit of {0} s")]
@@ -73,6 +77,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::BadLink => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::UploadTooLarge { .. } | ApiError::TooManyPages { .. } | ApiError::TooLarge(_) => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
@@ -95,6 +100,7 @@ impl ApiError {
             ApiError::Unauthorized => "invalid_api_key",
             ApiError::BadLink => "invalid_link",
             ApiError::NotFound => "not_found",
+            ApiError::Conflict(_) => "conflict",
             ApiError::UploadTooLarge { .. } => "upload_too_large",
             ApiError::TooManyPages { .. } => "too_many_pages",
             ApiError::TooLarge(_) => "document_too_large",

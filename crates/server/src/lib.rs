@@ -12,6 +12,7 @@
 //! [`serve`] binds, runs the queue and shuts down gracefully.
 
 mod api;
+pub mod chat;
 pub mod error;
 pub mod form;
 mod jobs;
@@ -67,6 +68,8 @@ pub struct Config {
     /// How long a shutdown waits for running conversions before putting
     /// them back in the queue.
     pub shutdown_grace: Duration,
+    /// Chat about parsed documents (`/v1/chat/completions`); `None`: off.
+    pub chat: Option<chat::ChatConfig>,
 }
 
 /// The data directory's layout.
@@ -110,6 +113,7 @@ pub struct Shared {
     pub signer: sign::Signer,
     /// Woken when a job is submitted.
     pub jobs_added: Notify,
+    pub chat: Option<chat::ChatEngine>,
     /// Held for the server's life: one server per data directory.
     _lock: std::fs::File,
 }
@@ -167,6 +171,7 @@ impl Shared {
         }
         let metrics = Arc::new(metrics::Metrics::new());
         let pool = pool::Pool::new(config.pool.clone(), Arc::clone(&metrics));
+        let chat = config.chat.clone().map(chat::ChatEngine::start);
         Ok(Arc::new(Shared {
             config,
             dirs,
@@ -175,6 +180,7 @@ impl Shared {
             metrics,
             signer,
             jobs_added: Notify::new(),
+            chat,
             _lock: lock,
         }))
     }

@@ -175,3 +175,18 @@ proptest! {
         prop_assert_eq!(UpstageResponse::join(parts), Some(whole.to_upstage("m")));
     }
 }
+
+#[test]
+fn a_response_reads_back_as_a_document_of_its_elements() {
+    let d = doc(vec![
+        Element::text(0, Category::Heading1, 1, BBox::new(20.0, 10.0, 100.0, 20.0), "Title"),
+        Element::text(1, Category::Paragraph, 1, BBox::new(20.0, 30.0, 180.0, 60.0), "Body & more"),
+    ]);
+    let back = d.to_upstage("m").to_document();
+    assert_eq!(back.pages.len(), 1);
+    let got: Vec<(usize, Category, usize, &str)> =
+        back.elements.iter().map(|e| (e.id, e.category, e.page, e.text.as_str())).collect();
+    assert_eq!(got, [(0, Category::Heading1, 1, "Title"), (1, Category::Paragraph, 1, "Body & more")]);
+    let b = back.elements[1].bbox;
+    assert_eq!((b.x0, b.y0, b.x1, b.y1), (0.1, 0.3, 0.9, 0.6));
+}
