@@ -55,3 +55,32 @@ fn a_document_without_text_says_so() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no text to search"), "{stderr}");
 }
+
+#[test]
+fn a_chat_answers_each_question_and_keeps_its_commands() {
+    use std::io::Write;
+    let dir = tempdir("chat");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_parasol"))
+        .args(["chat", "--max-tokens", "24"])
+        .arg(root().join("samples/report.pdf"))
+        .env("PARASOL_MODELS", models())
+        .env("XDG_CACHE_HOME", &dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "When is the final report expected?\n/sources\nAnd who thanked the volunteers?\n/reset\n";
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // Two answers, the sources line(s) of the first, the reset notice.
+    assert!(lines.len() >= 4, "{text}");
+    assert_eq!(*lines.last().unwrap(), "(conversation reset)", "{text}");
+    assert!(
+        lines.iter().any(|l| *l == "(no sources cited)" || l.starts_with("[1] page ")),
+        "/sources printed nothing: {text}"
+    );
+}

@@ -1,6 +1,9 @@
-//! `parasol ask FILE "question"`: parse the document (or reuse its cached
-//! parse), find the passages that answer, and let the Solar engine answer
-//! from them with citations.
+//! `parasol ask FILE "question"` and `parasol chat FILE`: parse the
+//! document (or reuse its cached parse), find the passages that answer, and
+//! let the Solar engine answer from them with citations. In a chat, earlier
+//! turns stay in the conversation as plain questions and answers (so the
+//! engine reuses their cached keys and values) and each new question gets
+//! its own passages.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -84,6 +87,108 @@ fn document(file: &Path, models: &Path, no_cache: bool) -> anyhow::Result<Docume
     Ok(converted.document)
 }
 
+/// Talk about a document: questions from stdin, answers streamed; `/sources`
+/// shows the last answer's sources, `/reset` forgets the conversation.
+#[derive(Debug, clap::Args)]
+pub struct ChatArgs {
+    /// The document (PDF or image).
+    pub file: PathBuf,
+    /// A GGUF file [default: SmolLM2-135M-Instruct Q4_1 in the model dir].
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Passages retrieved per question.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Tokens of context the conversation may use.
+    #[arg(long, default_value_t = 2048)]
+    pub context: usize,
+    /// Longest answer, in tokens.
+    #[arg(long, default_value_t = 200)]
+    pub max_tokens: usize,
+    /// Parse again even if a cached parse exists.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
+    use std::io::BufRead;
+    let doc = document(&args.file, models, args.no_cache)?;
+    let index = Index::new(&doc)?;
+    let model = match &args.model {
+        Some(p) => p.clone(),
+        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
+    };
+    let mut generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    let mut history: Vec<Message> = Vec::new();
+    let mut last: Option<cite::Answer> = None;
+    let mut stdout = std::io::stdout().lock();
+    if interactive {
+        writeln!(stdout, "Ask about {} (/sources, /reset, Ctrl-D to leave).", crate::shown(&args.file))?;
+    }
+    for line in std::io::stdin().lock().lines() {
+        let question = line?.trim().to_string();
+        match question.as_str() {
+            "" => continue,
+            "/reset" => {
+                history.clear();
+                last = None;
+                writeln!(stdout, "(conversation reset)")?;
+                continue;
+            }
+            "/sources" => {
+                match &last {
+                    Some(a) if !a.citations.is_empty() => print_sources(&mut stdout, a)?,
+                    _ => writeln!(stdout, "(no sources cited)")?,
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let ranked = index.search(&question, args.top);
+        let window = args.context.min(generator.model.config.context_length);
+        let earlier: usize =
+            history.iter().map(|m| generator.encode_prompt(&m.content).map_or(0, |t| t.len()) + 8).sum();
+        let budget = window.saturating_sub(args.max_tokens + earlier);
+        let count = |s: &str| generator.encode_prompt(s).map_or(s.len() / 3, |t| t.len());
+        let p = match prompt::build(&question, &ranked, budget, &count) {
+            Ok(p) => p,
+            Err(e) => {
+                writeln!(stdout, "error: {e} (try /reset)")?;
+                continue;
+            }
+        };
+        let mut messages = vec![Message::system(p.system.clone())];
+        messages.extend(history.iter().cloned());
+        messages.push(Message::user(p.user.clone()));
+        let text = generator.chat_prompt(&messages)?;
+        let options = GenerateOptions {
+            max_tokens: args.max_tokens,
+            sampling: SamplingParams::greedy(),
+            stop: Vec::new(),
+            cancel: None,
+        };
+        let mut answer = String::new();
+        generator.generate(&text, &options, |piece| {
+            answer.push_str(piece);
+            let _ = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush());
+        })?;
+        writeln!(stdout)?;
+        let answer = cite::cite(answer.trim(), &p, &doc);
+        history.push(Message::user(question));
+        history.push(Message::assistant(answer.text.clone()));
+        last = Some(answer);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_sources(out: &mut impl Write, answer: &cite::Answer) -> std::io::Result<()> {
+    for c in &answer.citations {
+        writeln!(out, "[{}] page {}, element {}: {}", c.marker, c.page, c.element_id, c.quote)?;
+    }
+    Ok(())
+}
+
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     let doc = document(&args.file, models, args.no_cache)?;
     let index = Index::new(&doc)?;
@@ -120,9 +225,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         if answer.uncited {
             writeln!(stdout, "(the answer cites no passage)")?;
         }
-        for c in &answer.citations {
-            writeln!(stdout, "[{}] page {}, element {}: {}", c.marker, c.page, c.element_id, c.quote)?;
-        }
+        print_sources(&mut stdout, &answer)?;
     }
     eprintln!(
         "{} passages given; prefill {} tokens at {:.1} tok/s, {} tokens at {:.1} tok/s",

@@ -34,6 +34,8 @@ enum Command {
     Convert(convert::Args),
     /// Ask a question about a document; the answer cites pages and elements.
     Ask(ask::Args),
+    /// Talk about a document (questions from stdin; /sources, /reset).
+    Chat(ask::ChatArgs),
     /// Generate text with the built-in Solar Mini engine (streams to stdout, speeds to stderr).
     Generate(generate::Args),
     /// Depth Up-Scaling of a safetensors Llama checkpoint (SOLAR recipe: --drop 8 turns 32 layers into 48).
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args, &models),
         Command::Generate(args) => generate::run(args, &models),
         Command::Ask(args) => ask::run(args, &models),
+        Command::Chat(args) => ask::chat(args, &models),
         Command::Dus(args) => dus::run(args, &models),
         Command::Serve(args) => serve::run(args, &models),
         Command::Worker(args) => serve::worker(args, &models),
