@@ -112,13 +112,7 @@ pub struct ChatArgs {
 
 pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
     use std::io::BufRead;
-    let doc = document(&args.file, models, args.no_cache)?;
-    let index = Index::new(&doc)?;
-    let model = match &args.model {
-        Some(p) => p.clone(),
-        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
-    };
-    let mut generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
+    let (doc, index, mut generator) = open(&args.file, args.model.as_deref(), models, args.no_cache)?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     let mut history: Vec<Message> = Vec::new();
     let mut last: Option<cite::Answer> = None;
@@ -182,6 +176,23 @@ pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The document, its index and the engine: what `ask` and `chat` start from.
+fn open(
+    file: &Path,
+    model: Option<&Path>,
+    models: &Path,
+    no_cache: bool,
+) -> anyhow::Result<(Document, Index, Generator)> {
+    let doc = document(file, models, no_cache)?;
+    let index = Index::new(&doc)?;
+    let model = match model {
+        Some(p) => p.to_owned(),
+        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
+    };
+    let generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
+    Ok((doc, index, generator))
+}
+
 fn print_sources(out: &mut impl Write, answer: &cite::Answer) -> std::io::Result<()> {
     for c in &answer.citations {
         writeln!(out, "[{}] page {}, element {}: {}", c.marker, c.page, c.element_id, c.quote)?;
@@ -190,13 +201,7 @@ fn print_sources(out: &mut impl Write, answer: &cite::Answer) -> std::io::Result
 }
 
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
-    let doc = document(&args.file, models, args.no_cache)?;
-    let index = Index::new(&doc)?;
-    let model = match &args.model {
-        Some(p) => p.clone(),
-        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
-    };
-    let mut generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
+    let (doc, index, mut generator) = open(&args.file, args.model.as_deref(), models, args.no_cache)?;
     let ranked = index.search(&args.question, args.top);
     let budget = args.context.min(generator.model.config.context_length).saturating_sub(args.max_tokens);
     let count = |s: &str| generator.encode_prompt(s).map_or(s.len() / 3, |t| t.len());
