@@ -202,8 +202,10 @@ async fn parse_sync(State(shared): State<AppState>, form: Multipart) -> Result<R
     let mut lease = shared.pool.acquire(Priority::Interactive).await;
     let t0 = Instant::now();
     let mut response = None;
+    let mut pages = None;
     let metrics = Arc::clone(&shared.metrics);
     let mut on_reply = |reply: Reply| match reply {
+        Reply::Opened { pages: n } => pages = Some(n),
         Reply::Progress { .. } => {
             metrics.pages.inc();
         }
@@ -214,7 +216,7 @@ async fn parse_sync(State(shared): State<AppState>, form: Multipart) -> Result<R
     drop(lease);
     shared.metrics.conversion_seconds.observe(t0.elapsed().as_secs_f64());
     drop(request.upload);
-    outcome.map_err(|e| run_error(e, &shared))?;
+    outcome.map_err(|e| run_error(e, pages, &shared))?;
     let mut parsed: UpstageResponse = response
         .as_deref()
         .map(serde_json::from_str)
@@ -228,14 +230,17 @@ async fn parse_sync(State(shared): State<AppState>, form: Multipart) -> Result<R
     Ok(Json(parsed).into_response())
 }
 
-/// What a failed conversion means for the client.
-fn run_error(e: RunError, shared: &Shared) -> ApiError {
+/// What a failed conversion of a document of `pages` pages (when it
+/// opened) means for the client.
+fn run_error(e: RunError, pages: Option<usize>, shared: &Shared) -> ApiError {
     match e {
         RunError::Failed { kind, message } => match kind {
             FailureKind::UnsupportedType => ApiError::UnsupportedType,
             FailureKind::PasswordRequired => ApiError::PasswordRequired,
             FailureKind::WrongPassword => ApiError::WrongPassword,
-            FailureKind::TooManyPages => match parse_page_count(&message) {
+            // Over the synchronous limit once opened; over the input
+            // limit (`Limits::max_pages`) before.
+            FailureKind::TooManyPages => match pages {
                 Some(pages) => ApiError::TooManyPages { pages, max: shared.config.sync_max_pages },
                 None => ApiError::TooLarge(message),
             },
@@ -264,11 +269,6 @@ fn run_error(e: RunError, shared: &Shared) -> ApiError {
             ApiError::Unavailable("no worker can start")
         }
     }
-}
-
-/// The page count in a worker's "the document has N pages" message.
-fn parse_page_count(message: &str) -> Option<usize> {
-    message.strip_prefix("the document has ")?.split(' ').next()?.parse().ok()
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]

@@ -125,13 +125,14 @@ fn convert(
     let options = Options { cancel, ..command.options };
     let opened = engine.open_path(&command.path, &options)?;
     let pages = opened.page_count();
+    // The page count goes out first, so a refusal for length can say it.
+    protocol::write_frame(out, &Reply::Opened { pages }).map_err(io_failure)?;
     if let Some(max) = command.max_pages.filter(|&max| pages > max) {
         return Err(Failure(
             FailureKind::TooManyPages,
             format!("the document has {pages} pages, more than the {max} a synchronous request takes"),
         ));
     }
-    protocol::write_frame(out, &Reply::Opened { pages }).map_err(io_failure)?;
     let batch = command.batch_pages.max(1);
     let mut first_id = command.first_id;
     let mut start = command.start_page;
