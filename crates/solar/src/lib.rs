@@ -1,7 +1,9 @@
 //! The Solar Mini engine: Llama/Solar-architecture language models, fully
 //! local on CPU.
 //!
-//! It loads Llama-family weights from GGUF (quantized; evaluated with
+//! It loads Llama-family weights (Llama, Mistral, SOLAR, SmolLM2, and Qwen2
+//! with its Q/K/V biases and NEOX RoPE, as configuration of the same
+//! decoder) from GGUF (quantized; evaluated with
 //! llama.cpp's arithmetic and this crate's kernels, so greedy output equals
 //! llama.cpp's) or safetensors (dense, on candle), builds the tokenizer from
 //! GGUF metadata, `tokenizer.json` or `tokenizer.model`, renders chat
@@ -53,9 +55,9 @@ pub mod sentencepiece;
 pub mod tokenizer;
 
 pub use chat::{ChatTemplate, Message, Role};
-pub use config::LlamaConfig;
+pub use config::{LlamaConfig, RopeStyle};
 pub use error::{Result, SolarError};
 pub use generate::{CancelToken, FinishReason, GenerateOptions, Generation, Generator, TokenStream};
-pub use model::{Llama, RopeStyle};
+pub use model::Llama;
 pub use sampling::{Sampler, SamplingParams};
 pub use tokenizer::{TextStream, Tokenizer};

@@ -2,10 +2,11 @@
 //! arithmetic ([`crate::ggml`]), safetensors (dense) weights on candle with
 //! transformers' arithmetic, behind one type with a KV cache.
 //!
-//! The two formats also differ in RoPE: llama.cpp's converter permutes the
-//! rows of Q and K so that the interleaved ("normal") rotation applies,
-//! whereas Hugging Face checkpoints rotate the two halves of each head
-//! ("neox"); [`RopeStyle`] records which one the weights expect.
+//! Architectures differ only in configuration ([`LlamaConfig`]): which
+//! [`RopeStyle`] the weights expect (llama.cpp's converter permutes the Q
+//! and K rows of `llama` GGUFs for the interleaved rotation; Hugging Face
+//! checkpoints and `qwen2` GGUFs rotate halves) and whether Q, K and V
+//! carry biases (Qwen2).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -18,20 +19,12 @@ use candle_nn::kv_cache::KvCache;
 
 use crate::checkpoint::Checkpoint;
 use crate::config::LlamaConfig;
+pub use crate::config::RopeStyle;
 use crate::error::{Result, SolarError};
 use crate::ggml::{self, GgmlModel, Weights};
 
 /// KV caches grow in steps of this many positions.
 const KV_CHUNK: usize = 512;
-
-/// How rotary embeddings pair the dimensions of a head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RopeStyle {
-    /// Pairs (2i, 2i+1): GGUF files, whose Q/K rows llama.cpp permuted.
-    Interleaved,
-    /// Pairs (i, i + d/2): Hugging Face `rotate_half`.
-    Halves,
-}
 
 #[derive(Debug)]
 struct Layer {
@@ -51,7 +44,6 @@ struct Layer {
 #[derive(Debug)]
 pub struct Llama {
     pub config: LlamaConfig,
-    pub rope: RopeStyle,
     imp: Imp,
 }
 
@@ -93,10 +85,16 @@ impl Llama {
         let output_norm = vector(tensor("output_norm.weight")?)?;
         let mut layers = Vec::with_capacity(config.num_layers);
         for i in 0..config.num_layers {
+            let bias = if config.qkv_bias {
+                let mut b = |n: &str| vector(tensor(&format!("blk.{i}.{n}.bias"))?);
+                Some([b("attn_q")?, b("attn_k")?, b("attn_v")?])
+            } else {
+                None
+            };
             let mut w = |n: &str| tensor(&format!("blk.{i}.{n}.weight"));
             let (attn_norm, ffn_norm) = (vector(w("attn_norm")?)?, vector(w("ffn_norm")?)?);
             let mut w = |n: &str| Weights::new(w(n)?, path);
-            layers.push(ggml::Layer::new(
+            let layer = ggml::Layer::new(
                 attn_norm,
                 ffn_norm,
                 w("attn_q")?,
@@ -106,7 +104,11 @@ impl Llama {
                 w("ffn_gate")?,
                 w("ffn_up")?,
                 w("ffn_down")?,
-            ));
+            );
+            layers.push(match bias {
+                Some(bias) => layer.with_qkv_bias(bias),
+                None => layer,
+            });
         }
         let embed = Weights::new(tensor("token_embd.weight")?, path)?;
         let output = if config.tie_word_embeddings {
@@ -115,7 +117,7 @@ impl Llama {
             Some(Weights::new(tensor("output.weight")?, path)?)
         };
         let model = GgmlModel::new(config.clone(), embed, output, output_norm, layers, path)?;
-        Ok(Self { config, rope: RopeStyle::Interleaved, imp: Imp::Ggml(model) })
+        Ok(Self { config, imp: Imp::Ggml(model) })
     }
 
     /// Loads a Hugging Face checkpoint directory (`config.json` plus
@@ -155,7 +157,7 @@ impl Llama {
         let dense =
             Dense { embed, layers, norm, lm_head: QMatMul::Tensor(lm_head), cos, sin, pos: 0, device };
         dense.check_shapes(&config, &dir.join("model.safetensors"))?;
-        Ok(Self { config, rope: RopeStyle::Halves, imp: Imp::Dense(dense) })
+        Ok(Self { config, imp: Imp::Dense(dense) })
     }
 
     /// Positions already in the KV cache.

@@ -35,6 +35,11 @@ const TYPE_NORMAL: i64 = 1;
 /// The Llama 3 pre-tokeniser regex (llama.cpp `llama-bpe`).
 const LLAMA3_REGEX: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
+/// llama.cpp's `LLAMA_VOCAB_PRE_TYPE_QWEN2` regex: Qwen2's `tokenizer.json`
+/// regex with its case-insensitive contractions spelled out. Unlike Llama 3's
+/// it takes digits one at a time.
+const QWEN2_REGEX: &str = r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
 /// Token texts that end a turn in the chat formats we know.
 const STOP_TEXTS: &[&str] = &["</s>", "<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>"];
 
@@ -225,12 +230,8 @@ fn byte_bpe(tokens: &[String], merges: &[String], pre: &str) -> Result<tokenizer
     let byte_level = ByteLevel::new(false, true, true);
     let pre_tok: PreTokenizerWrapper = match pre {
         "smollm" => PreSequence::new(vec![Digits::new(true).into(), byte_level.into()]).into(),
-        "llama-bpe" | "llama3" => {
-            let split =
-                Split::new(SplitPattern::Regex(LLAMA3_REGEX.into()), SplitDelimiterBehavior::Isolated, false)
-                    .map_err(tok_err)?;
-            PreSequence::new(vec![split.into(), ByteLevel::new(false, true, false).into()]).into()
-        }
+        "llama-bpe" | "llama3" => regex_then_bytes(LLAMA3_REGEX)?,
+        "qwen2" => regex_then_bytes(QWEN2_REGEX)?,
         "gpt2" | "default" | "" => byte_level.into(),
         other => {
             tracing::warn!(pre = other, "unknown GGUF pre-tokenizer, using GPT-2's");
@@ -241,6 +242,14 @@ fn byte_bpe(tokens: &[String], merges: &[String], pre: &str) -> Result<tokenizer
     tok.with_pre_tokenizer(Some(pre_tok));
     tok.with_decoder(Some(DecoderWrapper::ByteLevel(ByteLevel::default())));
     Ok(tok)
+}
+
+/// A regex split (matches kept as pieces, as llama.cpp's `unicode_regex_split`
+/// keeps them) followed by GPT-2's byte-to-character mapping.
+fn regex_then_bytes(regex: &str) -> Result<PreTokenizerWrapper> {
+    let split = Split::new(SplitPattern::Regex(regex.into()), SplitDelimiterBehavior::Isolated, false)
+        .map_err(tok_err)?;
+    Ok(PreSequence::new(vec![split.into(), ByteLevel::new(false, true, false).into()]).into())
 }
 
 /// SentencePiece BPE as a `tokenizers` BPE: merges are every split of a
@@ -324,5 +333,48 @@ impl TextStream {
             return Ok(Some(piece));
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A byte-level BPE over printable ASCII plus GPT-2's characters for
+    /// space (`Ġ`) and newline (`Ċ`), with `merges`, split as `pre` says.
+    #[track_caller]
+    fn check(pre: &str, merges: &[&str], text: &str, expect: &[&str]) {
+        let mut tokens: Vec<String> = (b'!'..=b'~').map(|b| char::from(b).to_string()).collect();
+        tokens.extend(["Ġ".to_owned(), "Ċ".to_owned()]);
+        tokens.extend(merges.iter().map(|m| m.replace(' ', "")));
+        let merges: Vec<String> = merges.iter().map(|m| (*m).to_owned()).collect();
+        let tok = byte_bpe(&tokens, &merges, pre).unwrap();
+        let enc = tok.encode(text, false).unwrap();
+        assert_eq!(enc.get_tokens(), expect, "{pre}: {text:?}");
+        assert_eq!(tok.decode(enc.get_ids(), false).unwrap(), text);
+    }
+
+    #[test]
+    fn qwen2_takes_digits_one_at_a_time() {
+        check("qwen2", &["1 2", "12 3"], "123", &["1", "2", "3"]);
+        check("llama-bpe", &["1 2", "12 3"], "123", &["123"]);
+    }
+
+    #[test]
+    fn qwen2_glues_newlines_to_punctuation() {
+        let merges = [") :", "): Ċ"];
+        check("qwen2", &merges, "f):\nx", &["f", "):Ċ", "x"]);
+        check("gpt2", &merges, "f):\nx", &["f", "):", "Ċ", "x"]);
+    }
+
+    #[test]
+    fn qwen2_contractions_ignore_case() {
+        check("qwen2", &["' S", "' s"], "IT'S it's", &["I", "T", "'S", "Ġ", "i", "t", "'s"]);
+    }
+
+    #[test]
+    fn qwen2_glues_one_symbol_to_the_next_word() {
+        check("qwen2", &["( x"], "(x", &["(x"]);
+        check("gpt2", &["( x"], "(x", &["(", "x"]);
     }
 }
