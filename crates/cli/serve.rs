@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use parasol_pipeline::{EngineConfig, ModelStore};
+
+use crate::model_arg::ModelArg;
 use parasol_server::{Config, PoolConfig, BATCH_PAGES, DEFAULT_MAX_UPLOAD_MIB, SYNC_MAX_PAGES};
 
 /// Serve Upstage-compatible Document Parse over HTTP.
@@ -50,9 +52,11 @@ pub struct Args {
     /// Seconds a shutdown waits for running jobs before putting them back in the queue.
     #[arg(long, default_value_t = 10)]
     pub shutdown_grace: u64,
-    /// The chat model (GGUF) behind /v1/chat/completions [default: SmolLM2-135M-Instruct in the model dir].
-    #[arg(long, env = "PARASOL_CHAT_MODEL", value_name = "PATH")]
-    pub chat_model: Option<PathBuf>,
+    /// The chat model behind /v1/chat/completions: `smollm2`,
+    /// `qwen2.5-coder-1.5b` (alias `qwen`) or a GGUF file. Chat is off (503)
+    /// when the model is not installed.
+    #[arg(long, env = "PARASOL_CHAT_MODEL", value_name = "NAME|PATH", default_value_t = ModelArg::default())]
+    pub chat_model: ModelArg,
     /// Chat requests waiting for the engine at most; more are refused with 429.
     #[arg(long, default_value_t = 8)]
     pub chat_queue: usize,
@@ -105,7 +109,9 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         shutdown_grace: Duration::from_secs(args.shutdown_grace),
         chat: args
             .chat_model
-            .or_else(|| ModelStore::new(models).require(parasol_models::ModelFile::SmolLm2).ok())
+            .resolve(models)
+            .inspect_err(|missing| tracing::warn!("chat is off: {missing}"))
+            .ok()
             .map(|model| parasol_server::chat::ChatConfig { model, queue: args.chat_queue }),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;

