@@ -13,8 +13,8 @@ use crate::model_arg::ModelArg;
 use anyhow::Context;
 use parasol_doc::Document;
 use parasol_pipeline::{Engine, EngineConfig, Options};
-use parasol_qa::{cite, prompt, Index};
-use parasol_solar::{GenerateOptions, Generator, Message, SamplingParams};
+use parasol_qa::{self as qa, cite, Index, QaError, Settings};
+use parasol_solar::{Generator, Message};
 use sha2::{Digest, Sha256};
 
 /// Ask a question about a document; the answer cites its pages and elements.
@@ -30,13 +30,13 @@ pub struct Args {
     #[arg(long, value_name = "NAME|PATH", default_value_t = ModelArg::default())]
     pub model: ModelArg,
     /// Passages retrieved for the question.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = Settings::default().top)]
     pub top: usize,
     /// Tokens of context the prompt may use.
-    #[arg(long, default_value_t = 1536)]
+    #[arg(long, default_value_t = Settings::default().context_tokens)]
     pub context: usize,
     /// Longest answer, in tokens.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = Settings::default().answer_tokens)]
     pub max_tokens: usize,
     /// Print the answer and its citations as JSON.
     #[arg(long)]
@@ -44,6 +44,18 @@ pub struct Args {
     /// Parse again even if a cached parse exists.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+impl Args {
+    fn settings(&self) -> Settings {
+        Settings { top: self.top, context_tokens: self.context, answer_tokens: self.max_tokens }
+    }
+}
+
+impl ChatArgs {
+    fn settings(&self) -> Settings {
+        Settings { top: self.top, context_tokens: self.context, answer_tokens: self.max_tokens }
+    }
 }
 
 /// Where parsed documents are kept, by content hash.
@@ -101,13 +113,13 @@ pub struct ChatArgs {
     #[arg(long, value_name = "NAME|PATH", default_value_t = ModelArg::default())]
     pub model: ModelArg,
     /// Passages retrieved per question.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = Settings::default().top)]
     pub top: usize,
     /// Tokens of context the conversation may use.
     #[arg(long, default_value_t = 2048)]
     pub context: usize,
     /// Longest answer, in tokens.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = Settings::default().answer_tokens)]
     pub max_tokens: usize,
     /// Parse again even if a cached parse exists.
     #[arg(long)]
@@ -143,36 +155,18 @@ pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
             }
             _ => {}
         }
-        let ranked = index.search(&question, args.top);
-        let window = args.context.min(generator.model.config.context_length);
-        let earlier: usize =
-            history.iter().map(|m| generator.encode_prompt(&m.content).map_or(0, |t| t.len()) + 8).sum();
-        let budget = window.saturating_sub(args.max_tokens + earlier);
-        let count = |s: &str| generator.encode_prompt(s).map_or(s.len() / 3, |t| t.len());
-        let p = match prompt::build(&question, &ranked, budget, &count) {
-            Ok(p) => p,
-            Err(e) => {
+        let asked = qa::ask(&mut generator, &doc, &index, &history, &question, &args.settings(), |piece| {
+            let _ = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush());
+        });
+        let answer = match asked {
+            Ok(asked) => asked.answer,
+            Err(e @ QaError::QuestionTooLong { .. }) => {
                 writeln!(stdout, "error: {e} (try /reset)")?;
                 continue;
             }
+            Err(e) => return Err(e.into()),
         };
-        let mut messages = vec![Message::system(p.system.clone())];
-        messages.extend(history.iter().cloned());
-        messages.push(Message::user(p.user.clone()));
-        let text = generator.chat_prompt(&messages)?;
-        let options = GenerateOptions {
-            max_tokens: args.max_tokens,
-            sampling: SamplingParams::greedy(),
-            stop: Vec::new(),
-            cancel: None,
-        };
-        let mut answer = String::new();
-        generator.generate(&text, &options, |piece| {
-            answer.push_str(piece);
-            let _ = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush());
-        })?;
         writeln!(stdout)?;
-        let answer = cite::cite(answer.trim(), &p, &doc);
         history.push(Message::user(question));
         history.push(Message::assistant(answer.text.clone()));
         last = Some(answer);
@@ -203,26 +197,13 @@ fn print_sources(out: &mut impl Write, answer: &cite::Answer) -> std::io::Result
 
 pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     let (doc, index, mut generator) = open(&args.file, &args.model, models, args.no_cache)?;
-    let ranked = index.search(&args.question, args.top);
-    let budget = args.context.min(generator.model.config.context_length).saturating_sub(args.max_tokens);
-    let count = |s: &str| generator.encode_prompt(s).map_or(s.len() / 3, |t| t.len());
-    let p = prompt::build(&args.question, &ranked, budget, &count)?;
-    let text = generator.chat_prompt(&[Message::system(p.system.clone()), Message::user(p.user.clone())])?;
-    let options = GenerateOptions {
-        max_tokens: args.max_tokens,
-        sampling: SamplingParams::greedy(),
-        stop: Vec::new(),
-        cancel: None,
-    };
     let mut stdout = std::io::stdout().lock();
-    let mut answer = String::new();
-    let generation = generator.generate(&text, &options, |piece| {
-        answer.push_str(piece);
+    let asked = qa::ask(&mut generator, &doc, &index, &[], &args.question, &args.settings(), |piece| {
         if !args.json {
             let _ = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush());
         }
     })?;
-    let answer = cite::cite(answer.trim(), &p, &doc);
+    let (p, answer, generation) = (asked.prompt, asked.answer, asked.generation);
     if args.json {
         serde_json::to_writer_pretty(&mut stdout, &answer)?;
         writeln!(stdout)?;

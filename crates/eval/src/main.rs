@@ -24,6 +24,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use parasol_eval::report::{self, Machine};
 use parasol_eval::{Context, Paths, PipelineConverter, Suite};
+use parasol_models::{ChatModel, ModelStore};
 use parasol_pipeline::{LayoutChoice, OcrModel};
 
 /// Measure parsing quality and speed on the evaluation corpus, beside peers.
@@ -32,7 +33,8 @@ use parasol_pipeline::{LayoutChoice, OcrModel};
 struct Args {
     /// Suite to run: docling-pdf (NID and reading order), tables (TEDS),
     /// layout (mAP), ocr (CER/WER), hostile (a result or a typed error within
-    /// 30 s), speed (pages/s and peak memory), or all.
+    /// 30 s), speed (pages/s and peak memory), qa (questions answered with
+    /// citations, beside a pdftotext + BM25 + llama.cpp baseline), or all.
     #[arg(value_parser = Suite::select)]
     suite: ::std::vec::Vec<Suite>,
     /// Also write the reports (with the machine) as JSON.
@@ -63,10 +65,21 @@ struct Args {
     /// [env: PARASOL_MODELS; default: the repository's models/files].
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
+    /// Chat models the qa suite answers with, comma-separated
+    /// (smollm2, qwen2.5-coder-1.5b) [default: every one installed].
+    #[arg(long, value_delimiter = ',', value_parser = chat_model)]
+    chat_models: Vec<ChatModel>,
     /// The `parasol` binary that the hostile and speed suites run as a
     /// child process [default: the `parasol` beside this binary].
     #[arg(long, value_name = "FILE")]
     parasol: Option<PathBuf>,
+}
+
+fn chat_model(name: &str) -> Result<ChatModel, String> {
+    ChatModel::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ChatModel::ALL.iter().map(|m| m.name()).collect();
+        format!("unknown chat model `{name}`; expected one of: {}", names.join(", "))
+    })
 }
 
 /// The repository root (this crate is `crates/eval`).
@@ -151,7 +164,13 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let progress = |msg: &str| bar.set_message(msg.to_owned());
-    let ctx = Context { paths, converter: &converter, quick: args.quick, progress: &progress };
+    let chat_models = if args.chat_models.is_empty() {
+        let store = ModelStore::new(models);
+        ChatModel::ALL.into_iter().filter(|m| store.has(m.file())).collect()
+    } else {
+        args.chat_models.clone()
+    };
+    let ctx = Context { paths, converter: &converter, quick: args.quick, progress: &progress, chat_models };
 
     let machine = Machine::detect();
     let command = std::env::args().skip(1).collect::<Vec<_>>().join(" ");

@@ -41,6 +41,7 @@ fn suite(suite: Suite, quick: bool) -> Report {
         converter: &converter,
         quick,
         progress: &|_| {},
+        chat_models: Vec::new(),
     };
     let report = run(suite, &ctx).unwrap_or_else(|e| panic!("suite {}: {e}", suite.name()));
     eprintln!("{}", report.to_text());

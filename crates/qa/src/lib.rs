@@ -5,9 +5,9 @@
 //! back to element ids, pages and boxes ([`cite`]).
 //!
 //! The crate takes a [`Document`] (never a file: the pipeline parses, this
-//! crate reads what it made) and a token counter (never a model: the
-//! caller's engine counts and generates), so it is tested on documents
-//! built in code.
+//! crate reads what it made), so it is tested on documents built in code;
+//! [`ask`] runs one question through the Solar engine, the path every
+//! caller (`parasol ask`, `parasol chat`, the `qa` evaluation) shares.
 //!
 //! ```
 //! use parasol_doc::{BBox, Category, Document, Element, PageInfo};
@@ -24,6 +24,7 @@
 //! # Ok::<(), parasol_qa::QaError>(())
 //! ```
 
+pub mod ask;
 pub mod bm25;
 pub mod cite;
 pub mod passages;
@@ -31,18 +32,27 @@ pub mod prompt;
 
 use parasol_doc::Document;
 
+pub use ask::{ask, Asked, Settings};
 pub use cite::{Answer, Citation};
 pub use passages::{passages, Passage};
 pub use prompt::Prompt;
 
 /// Why a question cannot be asked.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum QaError {
     #[error("the document has no text to search")]
     EmptyDocument,
     #[error("the question is {tokens} tokens long; with the instructions it does not fit the model's {budget}-token context")]
     QuestionTooLong { tokens: usize, budget: usize },
+    #[error("the engine failed: {0}")]
+    Engine(#[source] parasol_solar::SolarError),
+}
+
+impl QaError {
+    fn engine(e: parasol_solar::SolarError) -> QaError {
+        QaError::Engine(e)
+    }
 }
 
 /// A document's passages, indexed for retrieval.

@@ -12,6 +12,7 @@ mod docling;
 mod hostile;
 mod layout;
 mod ocr;
+pub mod qa;
 mod speed;
 mod tables;
 
@@ -104,6 +105,8 @@ pub struct Context<'a> {
     pub quick: bool,
     /// Called with a short progress message (file being processed).
     pub progress: &'a dyn Fn(&str),
+    /// The chat models the `qa` suite answers with (each one installed).
+    pub chat_models: Vec<parasol_models::ChatModel>,
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -124,11 +127,12 @@ pub enum Suite {
     Ocr,
     Hostile,
     Speed,
+    Qa,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 6] =
-        [Suite::DoclingPdf, Suite::Tables, Suite::Layout, Suite::Ocr, Suite::Hostile, Suite::Speed];
+    pub const ALL: [Suite; 7] =
+        [Suite::DoclingPdf, Suite::Tables, Suite::Layout, Suite::Ocr, Suite::Hostile, Suite::Speed, Suite::Qa];
 
     /// The suites a command-line name selects: one suite by its name, or
     /// every suite for `all`.
@@ -150,6 +154,7 @@ impl Suite {
             Suite::Ocr => "ocr",
             Suite::Hostile => "hostile",
             Suite::Speed => "speed",
+            Suite::Qa => "qa",
         }
     }
 }
@@ -165,6 +170,7 @@ pub fn run(suite: Suite, ctx: &Context<'_>) -> Result<Report, EvalError> {
         Suite::Ocr => ocr::run(ctx),
         Suite::Hostile => hostile::run(ctx),
         Suite::Speed => speed::run(ctx),
+        Suite::Qa => qa::run(ctx),
     }
 }
 
@@ -260,6 +266,7 @@ pub(crate) mod fake {
             converter,
             quick: false,
             progress: &|_| {},
+            chat_models: Vec::new(),
         }
     }
 }

@@ -1,0 +1,552 @@
+//! `qa`: questions about corpus documents, answered by `parasol ask`'s own
+//! path ([`parasol_qa::ask`]) with each installed chat model, beside the
+//! baseline a user would otherwise assemble (`pdftotext` text in fixed-size
+//! chunks, BM25, the same model through llama.cpp: `scripts/qa/baseline.py`,
+//! whose outputs are read from the peers directory).
+//!
+//! The questions (`crates/eval/data/qa/questions.jsonl`, described in its
+//! `README.md`) carry gold answers, the gold page and a short evidence span
+//! taken from the documents themselves, never from Parasol's parse. Every
+//! system is scored from the same [`Outcome`] by the same functions:
+//! - retrieval hit@k: a passage given to the model is on the gold page and
+//!   holds a gold answer or the evidence span;
+//! - answer accuracy: a gold answer is contained in the answer;
+//! - citation accuracy: a cited passage is on the gold page;
+//! - abstention: on questions the document cannot answer, the answer says so;
+//! - time to first token and total time per question.
+//!
+//! Text is compared after NFKC, lower-casing and whitespace collapsing
+//! (evidence spans with whitespace removed, since line breaks and
+//! hyphenation differ between extractors).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use parasol_models::{ChatModel, ModelStore};
+use parasol_qa::{Index, Settings};
+use parasol_solar::Generator;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::report::{Cell, Report, Table};
+use crate::suites::{Context, Request};
+use crate::EvalError;
+
+/// The question set, compiled in so a run cannot pick up a stray copy.
+const QUESTIONS: &str = include_str!("../../data/qa/questions.jsonl");
+
+/// One question with its gold answer.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Question {
+    pub id: String,
+    /// Corpus-relative path of the document.
+    pub doc: String,
+    pub lang: String,
+    /// `text`, `table`, `list`, `section` or `unanswerable`.
+    pub kind: String,
+    pub question: String,
+    /// Gold answers (any one counts); empty when the document cannot answer.
+    pub answers: Vec<String>,
+    /// 1-based gold page; `None` when the document cannot answer.
+    pub page: Option<usize>,
+    pub evidence: Option<String>,
+}
+
+impl Question {
+    pub fn answerable(&self) -> bool {
+        !self.answers.is_empty()
+    }
+}
+
+/// The question set.
+pub fn questions() -> Result<Vec<Question>, EvalError> {
+    QUESTIONS
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| EvalError::Truth {
+                path: "crates/eval/data/qa/questions.jsonl".into(),
+                reason: format!("line {}: {e}", i + 1),
+            })
+        })
+        .collect()
+}
+
+/// A passage as given to the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GivenPassage {
+    pub page: usize,
+    pub text: String,
+}
+
+/// What one system did with one question: the form every system is scored
+/// from (the baseline script writes it as JSON lines).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub id: String,
+    pub answer: String,
+    /// Passages given to the model, in prompt order.
+    pub passages: Vec<GivenPassage>,
+    /// Pages of the passages the answer cites.
+    pub cited_pages: Vec<usize>,
+    #[serde(default)]
+    pub ttft_s: Option<f64>,
+    pub total_s: f64,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// NFKC, lower case, whitespace collapsed.
+pub fn normalise(s: &str) -> String {
+    let folded: String = s.nfkc().collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn squeezed(s: &str) -> String {
+    normalise(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Phrases that say the document does not hold the answer (ours asks for
+/// "The document does not say."; the baseline's prompt for "not in the
+/// document"; models paraphrase both).
+const ABSTENTIONS: &[&str] = &[
+    "does not say",
+    "doesn't say",
+    "not in the document",
+    "not in the passages",
+    "does not contain",
+    "doesn't contain",
+    "do not contain",
+    "don't contain",
+    "not mentioned",
+    "no information",
+    "not provided",
+    "does not provide",
+    "does not mention",
+    "doesn't mention",
+    "not specified",
+    "not stated",
+    "cannot be determined",
+    "cannot find",
+    "unable to find",
+    "문서에 없",
+    "문서에는 없",
+    "나와 있지 않",
+    "언급되어 있지 않",
+    "언급되지 않",
+    "정보가 없",
+    "알 수 없",
+    "記載されていません",
+    "記載がありません",
+    "書かれていません",
+    "含まれていません",
+    "見つかりません",
+    "わかりません",
+    "分かりません",
+];
+
+/// Whether `answer` says the document does not hold the answer.
+pub fn abstains(answer: &str) -> bool {
+    let a = normalise(answer);
+    a.is_empty() || ABSTENTIONS.iter().any(|p| a.contains(p))
+}
+
+/// The scores of one outcome (`None` where a measure does not apply).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scores {
+    pub hit: Option<bool>,
+    pub correct: Option<bool>,
+    pub cited: Option<bool>,
+    pub abstained: Option<bool>,
+}
+
+pub fn score(q: &Question, o: &Outcome) -> Scores {
+    if !q.answerable() {
+        return Scores { abstained: Some(abstains(&o.answer)), ..Scores::default() };
+    }
+    let answers: Vec<String> = q.answers.iter().map(|a| normalise(a)).collect();
+    let evidence = q.evidence.as_deref().map(squeezed).filter(|e| !e.is_empty());
+    let page = q.page;
+    let hit = o.passages.iter().any(|p| {
+        let on_page = page.is_none_or(|g| g == p.page);
+        let text = normalise(&p.text);
+        let squeezed_text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        on_page
+            && (answers.iter().any(|a| text.contains(a.as_str()))
+                || evidence.as_ref().is_some_and(|e| squeezed_text.contains(e.as_str())))
+    });
+    let answer = normalise(&o.answer);
+    let correct = !abstains(&o.answer) && answers.iter().any(|a| answer.contains(a.as_str()));
+    let cited = page.is_some_and(|g| o.cited_pages.contains(&g));
+    Scores { hit: Some(hit), correct: Some(correct), cited: Some(cited), abstained: None }
+}
+
+/// Sums over a slice of the questions.
+#[derive(Debug, Clone, Default)]
+struct Totals {
+    answerable: usize,
+    hits: usize,
+    correct: usize,
+    cited: usize,
+    unanswerable: usize,
+    abstained: usize,
+    ttft: Vec<f64>,
+    total: Vec<f64>,
+    errors: usize,
+}
+
+impl Totals {
+    fn add(&mut self, s: &Scores, o: &Outcome) {
+        if let Some(hit) = s.hit {
+            self.answerable += 1;
+            self.hits += usize::from(hit);
+            self.correct += usize::from(s.correct == Some(true));
+            self.cited += usize::from(s.cited == Some(true));
+        }
+        if let Some(a) = s.abstained {
+            self.unanswerable += 1;
+            self.abstained += usize::from(a);
+        }
+        self.ttft.extend(o.ttft_s);
+        self.total.push(o.total_s);
+        self.errors += usize::from(o.error.is_some());
+    }
+
+    fn rate(n: usize, of: usize) -> Cell {
+        if of == 0 {
+            Cell::text("–")
+        } else {
+            Cell::num(n as f64 / of as f64, 2)
+        }
+    }
+
+    fn row(&self, system: &str, slice: &str) -> Vec<Cell> {
+        vec![
+            Cell::text(system),
+            Cell::text(slice),
+            Cell::text(format!("{}/{}", self.answerable, self.unanswerable)),
+            Totals::rate(self.hits, self.answerable),
+            Totals::rate(self.correct, self.answerable),
+            Totals::rate(self.cited, self.answerable),
+            Totals::rate(self.abstained, self.unanswerable),
+            Cell::opt(median(&self.ttft), 2),
+            Cell::opt(mean(&self.total), 2),
+            Cell::num(self.errors as f64, 0),
+        ]
+    }
+}
+
+fn median(v: &[f64]) -> Option<f64> {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    (!v.is_empty()).then(|| v[v.len() / 2])
+}
+
+fn mean(v: &[f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// The slices a question counts in.
+fn slices(q: &Question) -> Vec<String> {
+    let mut s = vec!["all".to_owned()];
+    if q.answerable() {
+        s.push(q.kind.clone());
+    }
+    if q.lang != "en" {
+        s.push(format!("lang {}", q.lang));
+    }
+    s
+}
+
+/// Where the baseline writes its outcomes for `model`.
+pub fn baseline_path(peers: &Path, model: ChatModel) -> std::path::PathBuf {
+    peers.join("qa").join(format!("baseline-{}.jsonl", model.name()))
+}
+
+fn load_outcomes(path: &Path) -> Result<Option<BTreeMap<String, Outcome>>, EvalError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = crate::read_to_string(path)?;
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let o: Outcome = serde_json::from_str(line).map_err(|e| EvalError::Truth {
+            path: path.to_owned(),
+            reason: format!("line {}: {e}", i + 1),
+        })?;
+        out.insert(o.id.clone(), o);
+    }
+    Ok(Some(out))
+}
+
+/// Runs every question through Parasol with `model`.
+fn run_parasol(
+    ctx: &Context<'_>,
+    model: ChatModel,
+    questions: &[Question],
+    report: &mut Report,
+) -> Result<BTreeMap<String, Outcome>, EvalError> {
+    let mut out = BTreeMap::new();
+    let path = match ModelStore::new(&ctx.paths.models).require(model.file()) {
+        Ok(p) => p,
+        Err(missing) => {
+            report.notes.push(format!("parasol-{model} not run: {missing}"));
+            return Ok(out);
+        }
+    };
+    let mut generator = match Generator::load(&path) {
+        Ok(g) => g,
+        Err(e) => {
+            report.failures.push(format!("cannot load {}: {e}", path.display()));
+            return Ok(out);
+        }
+    };
+    let settings = Settings::default();
+    let mut by_doc: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
+    for q in questions {
+        by_doc.entry(q.doc.as_str()).or_default().push(q);
+    }
+    let mut indexing = Vec::new();
+    for (doc, qs) in by_doc {
+        (ctx.progress)(&format!("qa {model}: {doc}"));
+        let conversion = match ctx.converter.convert(&ctx.paths.corpus.join(doc), &Request::default()) {
+            Ok(c) => c,
+            Err(e) => {
+                report.failures.push(format!("parasol failed on {doc}: {e}"));
+                for q in qs {
+                    out.insert(q.id.clone(), failed(q, format!("conversion failed: {e}")));
+                }
+                continue;
+            }
+        };
+        let start = Instant::now();
+        let index = Index::new(&conversion.document);
+        indexing.push(start.elapsed().as_secs_f64());
+        for q in qs {
+            (ctx.progress)(&format!("qa {model}: {} {}", q.id, q.question));
+            let asked = index.as_ref().map_err(|e| e.to_string()).and_then(|index| {
+                parasol_qa::ask(&mut generator, &conversion.document, index, &[], &q.question, &settings, |_| {})
+                    .map_err(|e| e.to_string())
+            });
+            let outcome = match asked {
+                Ok(a) => Outcome {
+                    id: q.id.clone(),
+                    answer: a.answer.text.clone(),
+                    passages: a
+                        .prompt
+                        .given
+                        .iter()
+                        .map(|p| GivenPassage { page: p.page, text: p.text.clone() })
+                        .collect(),
+                    cited_pages: a.answer.citations.iter().map(|c| c.page).collect(),
+                    ttft_s: a.first_token.map(|d| d.as_secs_f64()),
+                    total_s: a.total.as_secs_f64(),
+                    error: None,
+                },
+                Err(e) => failed(q, e),
+            };
+            out.insert(q.id.clone(), outcome);
+        }
+    }
+    if let Some(m) = mean(&indexing) {
+        report.notes.push(format!(
+            "parasol-{model}: indexing (passages + BM25) {m:.3} s per document on average, after parsing"
+        ));
+    }
+    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{}.jsonl", model.name()));
+    write_outcomes(&dump, &out)?;
+    report.notes.push(format!("parasol-{model}: per-question outcomes in {}", dump.display()));
+    Ok(out)
+}
+
+fn failed(q: &Question, error: String) -> Outcome {
+    Outcome {
+        id: q.id.clone(),
+        answer: String::new(),
+        passages: Vec::new(),
+        cited_pages: Vec::new(),
+        ttft_s: None,
+        total_s: 0.0,
+        error: Some(error),
+    }
+}
+
+fn write_outcomes(path: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<(), EvalError> {
+    let write_err = |source| EvalError::Write { path: path.to_owned(), source };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(write_err)?;
+    }
+    let mut text = String::new();
+    for o in outcomes.values() {
+        text.push_str(&serde_json::to_string(o).unwrap_or_default());
+        text.push('\n');
+    }
+    std::fs::write(path, text).map_err(write_err)
+}
+
+pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
+    let questions = questions()?;
+    let mut report = Report::new("qa");
+    if let Err(e) = ctx.converter.warm_up() {
+        report.failures.push(format!("Parasol's engine cannot start: {e}"));
+        return Ok(report);
+    }
+    let mut systems: Vec<(String, BTreeMap<String, Outcome>)> = Vec::new();
+    for &model in &ctx.chat_models {
+        let ours = run_parasol(ctx, model, &questions, &mut report)?;
+        if !ours.is_empty() {
+            systems.push((format!("parasol-{model}"), ours));
+        }
+        let path = baseline_path(&ctx.paths.peers, model);
+        match load_outcomes(&path)? {
+            Some(b) => systems.push((format!("baseline-{model}"), b)),
+            None => report.notes.push(format!(
+                "baseline-{model} not run: {} is missing (scripts/qa/baseline.py writes it)",
+                path.display()
+            )),
+        }
+    }
+
+    let mut columns = vec!["id", "kind", "lang"];
+    let names: Vec<String> = systems.iter().map(|(s, _)| s.clone()).collect();
+    columns.extend(names.iter().map(String::as_str));
+    let mut per_question =
+        Table::new("per question (R retrieved, A answered, C cited gold page, X abstained; - missed)", &columns);
+    let mut totals: BTreeMap<(usize, String), Totals> = BTreeMap::new();
+    for q in &questions {
+        let mut row = vec![Cell::text(&q.id), Cell::text(&q.kind), Cell::text(&q.lang)];
+        for (i, (_, outcomes)) in systems.iter().enumerate() {
+            let Some(o) = outcomes.get(&q.id) else {
+                row.push(Cell::text("(not run)"));
+                continue;
+            };
+            let s = score(q, o);
+            row.push(Cell::text(marks(&s, o)));
+            for slice in slices(q) {
+                totals.entry((i, slice)).or_default().add(&s, o);
+            }
+        }
+        per_question.push(row);
+    }
+    let mut summary = Table::new(
+        "summary (n = answerable/unanswerable; hit@5, accuracy and citation over answerable, abstention over unanswerable; TTFT median, total mean, seconds)",
+        &["system", "slice", "n", "hit@5", "accuracy", "citation", "abstention", "TTFT s", "total s", "errors"],
+    );
+    let order = |s: &str| match s {
+        "all" => 0,
+        "text" => 1,
+        "table" => 2,
+        "list" => 3,
+        "section" => 4,
+        _ => 5,
+    };
+    for (i, name) in names.iter().enumerate() {
+        let mut rows: Vec<(&String, &Totals)> =
+            totals.iter().filter(|((j, _), _)| *j == i).map(|((_, s), t)| (s, t)).collect();
+        rows.sort_by_key(|(s, _)| (order(s), (*s).clone()));
+        for (slice, t) in rows {
+            summary.push(t.row(name, slice));
+        }
+    }
+    report.tables.push(per_question);
+    report.tables.push(summary);
+    report.notes.push(format!(
+        "{} questions over {} documents; settings: top {} passages, {} context tokens, {} answer tokens, greedy",
+        questions.len(),
+        questions.iter().map(|q| q.doc.as_str()).collect::<std::collections::BTreeSet<_>>().len(),
+        Settings::default().top,
+        Settings::default().context_tokens,
+        Settings::default().answer_tokens,
+    ));
+    Ok(report)
+}
+
+fn marks(s: &Scores, o: &Outcome) -> String {
+    if o.error.is_some() {
+        return "error".into();
+    }
+    if let Some(a) = s.abstained {
+        return if a { "X" } else { "-" }.into();
+    }
+    let flag = |b: Option<bool>, c: char| if b == Some(true) { c } else { '-' };
+    [flag(s.hit, 'R'), flag(s.correct, 'A'), flag(s.cited, 'C')].iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(answers: &[&str], page: Option<usize>) -> Question {
+        Question {
+            id: "t".into(),
+            doc: "d.pdf".into(),
+            lang: "en".into(),
+            kind: "text".into(),
+            question: "?".into(),
+            answers: answers.iter().map(|s| s.to_string()).collect(),
+            page,
+            evidence: Some("the  quick\nbrown fox".into()),
+        }
+    }
+
+    fn o(answer: &str, passages: &[(usize, &str)], cited: &[usize]) -> Outcome {
+        Outcome {
+            id: "t".into(),
+            answer: answer.into(),
+            passages: passages.iter().map(|(p, t)| GivenPassage { page: *p, text: t.to_string() }).collect(),
+            cited_pages: cited.to_vec(),
+            ttft_s: Some(1.0),
+            total_s: 2.0,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn the_set_parses_and_meets_its_own_description() {
+        let qs = questions().unwrap();
+        assert!(qs.len() >= 80, "{} questions", qs.len());
+        let docs: std::collections::BTreeSet<_> = qs.iter().map(|q| q.doc.as_str()).collect();
+        assert!(docs.len() >= 12, "{} documents", docs.len());
+        assert!(qs.iter().filter(|q| !q.answerable()).count() >= 10);
+        assert!(qs.iter().any(|q| q.lang == "ko") && qs.iter().any(|q| q.lang == "ja"));
+        for q in &qs {
+            assert_eq!(q.answerable(), q.page.is_some(), "{}: gold page iff answerable", q.id);
+            assert!(q.answers.iter().all(|a| !normalise(a).is_empty()), "{}: empty gold answer", q.id);
+        }
+        let ids: std::collections::BTreeSet<_> = qs.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids.len(), qs.len(), "ids are unique");
+    }
+
+    #[test]
+    fn answers_are_compared_after_normalisation() {
+        let s = score(&q(&["ＡＢＣ 12"], Some(2)), &o("It is abc\n12 [1].", &[(2, "x")], &[2]));
+        assert_eq!(s.correct, Some(true));
+        assert_eq!(s.cited, Some(true));
+        assert_eq!(s.hit, Some(false));
+    }
+
+    #[test]
+    fn a_hit_needs_the_gold_page_and_the_answer_or_evidence() {
+        let question = q(&["fox"], Some(3));
+        assert_eq!(score(&question, &o("", &[(2, "the fox")], &[])).hit, Some(false));
+        assert_eq!(score(&question, &o("", &[(3, "a fox")], &[])).hit, Some(true));
+        let no_answer = q(&["zebra"], Some(3));
+        assert_eq!(score(&no_answer, &o("", &[(3, "The quick brown\nfox")], &[])).hit, Some(true));
+    }
+
+    #[test]
+    fn abstentions_in_three_languages() {
+        assert!(abstains("The document does not say."));
+        assert!(abstains("이 문서에는 없습니다."));
+        assert!(abstains("文書には記載されていません。"));
+        assert!(!abstains("Paris [1]."));
+        let unanswerable = q(&[], None);
+        assert_eq!(score(&unanswerable, &o("The document does not say.", &[], &[])).abstained, Some(true));
+        assert_eq!(score(&unanswerable, &o("42 [1]", &[], &[])).abstained, Some(false));
+        // An abstention is never a correct answer, even if it repeats a gold string.
+        let s = score(&q(&["fox"], Some(1)), &o("The document does not say anything about a fox.", &[], &[]));
+        assert_eq!(s.correct, Some(false));
+    }
+}
