@@ -69,6 +69,9 @@ struct Args {
     /// (smollm2, qwen2.5-coder-1.5b) [default: every one installed].
     #[arg(long, value_delimiter = ',', value_parser = chat_model)]
     chat_models: Vec<ChatModel>,
+    /// The qa suite measures retrieval only (hit@5), with no chat model.
+    #[arg(long, conflicts_with = "chat_models")]
+    retrieval_only: bool,
     /// The `parasol` binary that the hostile and speed suites run as a
     /// child process [default: the `parasol` beside this binary].
     #[arg(long, value_name = "FILE")]
@@ -164,7 +167,9 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let progress = |msg: &str| bar.set_message(msg.to_owned());
-    let chat_models = if args.chat_models.is_empty() {
+    let chat_models = if args.retrieval_only {
+        Vec::new()
+    } else if args.chat_models.is_empty() {
         let store = ModelStore::new(models);
         ChatModel::ALL.into_iter().filter(|m| store.has(m.file())).collect()
     } else {

@@ -131,8 +131,15 @@ pub enum Suite {
 }
 
 impl Suite {
-    pub const ALL: [Suite; 7] =
-        [Suite::DoclingPdf, Suite::Tables, Suite::Layout, Suite::Ocr, Suite::Hostile, Suite::Speed, Suite::Qa];
+    pub const ALL: [Suite; 7] = [
+        Suite::DoclingPdf,
+        Suite::Tables,
+        Suite::Layout,
+        Suite::Ocr,
+        Suite::Hostile,
+        Suite::Speed,
+        Suite::Qa,
+    ];
 
     /// The suites a command-line name selects: one suite by its name, or
     /// every suite for `all`.

@@ -260,9 +260,10 @@ fn slices(q: &Question) -> Vec<String> {
     s
 }
 
-/// Where the baseline writes its outcomes for `model`.
-pub fn baseline_path(peers: &Path, model: ChatModel) -> std::path::PathBuf {
-    peers.join("qa").join(format!("baseline-{}.jsonl", model.name()))
+/// Where the baseline writes its outcomes with the chat model called
+/// `name` (`retrieval`: `--retrieval-only`, no model).
+pub fn baseline_path(peers: &Path, name: &str) -> std::path::PathBuf {
+    peers.join("qa").join(format!("baseline-{name}.jsonl"))
 }
 
 fn load_outcomes(path: &Path) -> Result<Option<BTreeMap<String, Outcome>>, EvalError> {
@@ -281,27 +282,29 @@ fn load_outcomes(path: &Path) -> Result<Option<BTreeMap<String, Outcome>>, EvalE
     Ok(Some(out))
 }
 
-/// Runs every question through Parasol with `model`.
+/// Runs every question through Parasol with `model`, or only its
+/// retrieval and prompt (no answer) without one.
 fn run_parasol(
     ctx: &Context<'_>,
-    model: ChatModel,
+    model: Option<ChatModel>,
     questions: &[Question],
     report: &mut Report,
 ) -> Result<BTreeMap<String, Outcome>, EvalError> {
     let mut out = BTreeMap::new();
-    let path = match ModelStore::new(&ctx.paths.models).require(model.file()) {
-        Ok(p) => p,
-        Err(missing) => {
-            report.notes.push(format!("parasol-{model} not run: {missing}"));
+    let name = model.map_or("retrieval", ChatModel::name);
+    let mut generator = match model.map(|m| ModelStore::new(&ctx.paths.models).require(m.file())) {
+        None => None,
+        Some(Err(missing)) => {
+            report.notes.push(format!("parasol-{name} not run: {missing}"));
             return Ok(out);
         }
-    };
-    let mut generator = match Generator::load(&path) {
-        Ok(g) => g,
-        Err(e) => {
-            report.failures.push(format!("cannot load {}: {e}", path.display()));
-            return Ok(out);
-        }
+        Some(Ok(path)) => match Generator::load(&path) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                report.failures.push(format!("cannot load {}: {e}", path.display()));
+                return Ok(out);
+            }
+        },
     };
     let settings = Settings::default();
     let mut by_doc: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
@@ -310,7 +313,7 @@ fn run_parasol(
     }
     let mut indexing = Vec::new();
     for (doc, qs) in by_doc {
-        (ctx.progress)(&format!("qa {model}: {doc}"));
+        (ctx.progress)(&format!("qa {name}: {doc}"));
         let conversion = match ctx.converter.convert(&ctx.paths.corpus.join(doc), &Request::default()) {
             Ok(c) => c,
             Err(e) => {
@@ -325,11 +328,21 @@ fn run_parasol(
         let index = Index::new(&conversion.document);
         indexing.push(start.elapsed().as_secs_f64());
         for q in qs {
-            (ctx.progress)(&format!("qa {model}: {} {}", q.id, q.question));
-            let asked = index.as_ref().map_err(|e| e.to_string()).and_then(|index| {
-                parasol_qa::ask(&mut generator, &conversion.document, index, &[], &q.question, &settings, |_| {})
-                    .map_err(|e| e.to_string())
-            });
+            (ctx.progress)(&format!("qa {name}: {} {}", q.id, q.question));
+            let index = match &index {
+                Ok(index) => index,
+                Err(e) => {
+                    out.insert(q.id.clone(), failed(q, e.to_string()));
+                    continue;
+                }
+            };
+            let Some(generator) = generator.as_mut() else {
+                out.insert(q.id.clone(), retrieved(q, index, &settings));
+                continue;
+            };
+            let asked =
+                parasol_qa::ask(generator, &conversion.document, index, &[], &q.question, &settings, |_| {})
+                    .map_err(|e| e.to_string());
             let outcome = match asked {
                 Ok(a) => Outcome {
                     id: q.id.clone(),
@@ -351,14 +364,35 @@ fn run_parasol(
         }
     }
     if let Some(m) = mean(&indexing) {
-        report.notes.push(format!(
-            "parasol-{model}: indexing (passages + BM25) {m:.3} s per document on average, after parsing"
-        ));
+        report
+            .notes
+            .push(format!("parasol-{name}: indexing {m:.3} s per document on average, after parsing"));
     }
-    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{}.jsonl", model.name()));
+    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{name}.jsonl"));
     write_outcomes(&dump, &out)?;
-    report.notes.push(format!("parasol-{model}: per-question outcomes in {}", dump.display()));
+    report.notes.push(format!("parasol-{name}: per-question outcomes in {}", dump.display()));
     Ok(out)
+}
+
+/// The passages a question's prompt would give (a token is taken as four
+/// bytes), with no answer: retrieval measured alone.
+fn retrieved(q: &Question, index: &Index, settings: &Settings) -> Outcome {
+    let start = Instant::now();
+    let ranked = index.search(&q.question, settings.top);
+    let budget = settings.context_tokens - settings.answer_tokens;
+    let passages = match parasol_qa::prompt::build(&q.question, &ranked, budget, &|s: &str| s.len() / 4 + 1) {
+        Ok(p) => p.given.iter().map(|p| GivenPassage { page: p.page, text: p.text.clone() }).collect(),
+        Err(e) => return failed(q, e.to_string()),
+    };
+    Outcome {
+        id: q.id.clone(),
+        answer: String::new(),
+        passages,
+        cited_pages: Vec::new(),
+        ttft_s: None,
+        total_s: start.elapsed().as_secs_f64(),
+        error: None,
+    }
 }
 
 fn failed(q: &Question, error: String) -> Outcome {
@@ -394,16 +428,23 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
         return Ok(report);
     }
     let mut systems: Vec<(String, BTreeMap<String, Outcome>)> = Vec::new();
-    for &model in &ctx.chat_models {
+    let models: Vec<Option<ChatModel>> = if ctx.chat_models.is_empty() {
+        report.notes.push("retrieval only (no chat model): hit@5 is the measure; answers are empty".into());
+        vec![None]
+    } else {
+        ctx.chat_models.iter().copied().map(Some).collect()
+    };
+    for model in models {
+        let name = model.map_or("retrieval", ChatModel::name);
         let ours = run_parasol(ctx, model, &questions, &mut report)?;
         if !ours.is_empty() {
-            systems.push((format!("parasol-{model}"), ours));
+            systems.push((format!("parasol-{name}"), ours));
         }
-        let path = baseline_path(&ctx.paths.peers, model);
+        let path = baseline_path(&ctx.paths.peers, name);
         match load_outcomes(&path)? {
-            Some(b) => systems.push((format!("baseline-{model}"), b)),
+            Some(b) => systems.push((format!("baseline-{name}"), b)),
             None => report.notes.push(format!(
-                "baseline-{model} not run: {} is missing (scripts/qa/baseline.py writes it)",
+                "baseline-{name} not run: {} is missing (scripts/qa/baseline.py writes it)",
                 path.display()
             )),
         }
@@ -412,8 +453,10 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     let mut columns = vec!["id", "kind", "lang"];
     let names: Vec<String> = systems.iter().map(|(s, _)| s.clone()).collect();
     columns.extend(names.iter().map(String::as_str));
-    let mut per_question =
-        Table::new("per question (R retrieved, A answered, C cited gold page, X abstained; - missed)", &columns);
+    let mut per_question = Table::new(
+        "per question (R retrieved, A answered, C cited gold page, X abstained; - missed)",
+        &columns,
+    );
     let mut totals: BTreeMap<(usize, String), Totals> = BTreeMap::new();
     for q in &questions {
         let mut row = vec![Cell::text(&q.id), Cell::text(&q.kind), Cell::text(&q.lang)];
