@@ -280,3 +280,9 @@ fn open_names_the_file_in_its_errors() {
     std::fs::write(&path, tiny().bytes).unwrap();
     assert_eq!(Embedder::open(&path).unwrap().dim(), 32);
 }
+
+#[test]
+fn an_embedder_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Embedder>();
+}
