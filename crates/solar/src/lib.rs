@@ -36,7 +36,8 @@
 //! path (`ggml`) has its own matrix kernels, private: `kernels` (what every
 //! format shares), `quant` (Q4_1, Q8_0), `kquant` (Q4_K, Q6_K) and `matmul`
 //! (the matrices and their parallel product, the only module that knows
-//! every format).
+//! every format). One of them is public, [`Q40Matrix`]: Q4_0 weights and
+//! their product, for the embedder (`parasol-embed`).
 
 pub mod chat;
 pub mod checkpoint;
@@ -58,6 +59,7 @@ pub use chat::{ChatTemplate, Message, Role};
 pub use config::{LlamaConfig, RopeStyle};
 pub use error::{Result, SolarError};
 pub use generate::{CancelToken, FinishReason, GenerateOptions, Generation, Generator, TokenStream};
+pub use matmul::Q40Matrix;
 pub use model::Llama;
 pub use sampling::{Sampler, SamplingParams};
 pub use tokenizer::{TextStream, Tokenizer};

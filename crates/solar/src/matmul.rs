@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::kernels::{Format, ROWS};
 use crate::kquant::{self, ActK, Q4K, Q6K};
-use crate::quant::{self, Act, Q41, Q80};
+use crate::quant::{self, Act, Q40, Q41, Q80};
 
 /// Which activation blocks a weight format multiplies with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +62,57 @@ pub type Q41Matrix = QMatrix<Q41>;
 pub type Q80Matrix = QMatrix<Q80>;
 pub type Q4KMatrix = QMatrix<Q4K>;
 pub type Q6KMatrix = QMatrix<Q6K>;
+
+/// A Q4_0 weight matrix (ggml's 18-byte blocks of 32 weights), the one
+/// matrix type of this module that other crates use: `parasol-embed` runs
+/// its Q4_0 encoder on these kernels (llama.cpp's Q4_0 × Q8_0 arithmetic)
+/// rather than on a second copy of them.
+#[derive(Debug)]
+pub struct Q40Matrix(QMatrix<Q40>);
+
+impl Q40Matrix {
+    /// Parses ggml's raw bytes for an `[n, k]` matrix (`n` rows of `k`
+    /// weights); `None` when `k` is not a multiple of 32 or the bytes do
+    /// not fit the shape.
+    pub fn from_ggml_bytes(raw: &[u8], n: usize, k: usize) -> Option<Self> {
+        let blocks = n.checked_mul(k / quant::QK)?;
+        if blocks.checked_mul(18)? != raw.len() {
+            return None;
+        }
+        QMatrix::from_ggml_bytes(raw, n, k).map(Self)
+    }
+
+    /// Rows (outputs) of the matrix.
+    pub fn rows(&self) -> usize {
+        self.0.n
+    }
+
+    /// Columns (inputs) of the matrix.
+    pub fn cols(&self) -> usize {
+        self.0.k
+    }
+
+    /// Writes row `row` dequantized (as ggml's `dequantize_row_q4_0`) into
+    /// `out`; `None` when the row is out of range or `out` is not
+    /// [`Q40Matrix::cols`] long.
+    pub fn dequantize_row(&self, row: usize, out: &mut [f32]) -> Option<()> {
+        if row >= self.0.n || out.len() != self.0.k {
+            return None;
+        }
+        self.0.dequantize_row(row, out);
+        Some(())
+    }
+
+    /// The products of `x` (`[m, k]`, row-major) with every matrix of `ws`
+    /// (`x · Wᵀ`), `[m, n_i]` each: the activations are quantized to Q8_0
+    /// once and all matrices' columns form one parallel region (rayon's
+    /// current pool). A matrix whose `k` differs from the first one's, or an
+    /// `x` that is not `m · k` long, gives an empty result.
+    pub fn matmul_many(ws: &[&Q40Matrix], x: &[f32], m: usize) -> Vec<Vec<f32>> {
+        let refs: Vec<QRef<'_>> = ws.iter().map(|w| QRef::Q40(&w.0)).collect();
+        matmul_many(&refs, x, m)
+    }
+}
 
 impl<F: Format> QMatrix<F> {
     /// Parses ggml's raw bytes for an `[n, k]` matrix.
@@ -168,6 +219,7 @@ impl QWeights {
 /// A borrowed matrix of any supported format.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum QRef<'a> {
+    Q40(&'a QMatrix<Q40>),
     Q41(&'a Q41Matrix),
     Q80(&'a Q80Matrix),
     Q4K(&'a Q4KMatrix),
@@ -183,11 +235,12 @@ macro_rules! qref_from {
         }
     )*};
 }
-qref_from!(Q41: Q41Matrix, Q80: Q80Matrix, Q4K: Q4KMatrix, Q6K: Q6KMatrix);
+qref_from!(Q40: QMatrix<Q40>, Q41: Q41Matrix, Q80: Q80Matrix, Q4K: Q4KMatrix, Q6K: Q6KMatrix);
 
 macro_rules! qref_each {
     ($self:expr, $w:ident => $e:expr) => {
         match $self {
+            QRef::Q40($w) => $e,
             QRef::Q41($w) => $e,
             QRef::Q80($w) => $e,
             QRef::Q4K($w) => $e,
@@ -284,7 +337,7 @@ pub(crate) fn matmul_many(ws: &[QRef<'_>], x: &[f32], m: usize) -> Vec<Vec<f32>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quant::{dot_q41_generic, dot_q80_generic, quantize_row, QK};
+    use crate::quant::{dot_q40_generic, dot_q41_generic, dot_q80_generic, quantize_row, QK};
 
     fn x_values(len: usize) -> Vec<f32> {
         (0..len).map(|i| ((i * 37 % 101) as f32 - 50.0) / 25.0).collect()
@@ -337,6 +390,43 @@ mod tests {
         let w = Q41Matrix::from_ggml_bytes(&raw, n, k).unwrap();
         let nibble = |b: &Q41, j: usize| if j < 16 { b.qs[j] & 15 } else { b.qs[j - 16] >> 4 };
         check(&w, |b, j| b.d * f32::from(nibble(b, j)) + b.m, dot_q41_generic);
+    }
+
+    #[test]
+    fn q4_0_matmul_is_close_to_the_dequantized_product() {
+        // 70 rows: eight-row kernels and the single-row tail both run.
+        let (n, k) = (70, 64);
+        let raw: Vec<u8> = (0..n * k / QK)
+            .flat_map(|i| {
+                let mut b = scale(i).to_vec();
+                b.extend((0..16).map(|j| ((i * 31 + j * 7) % 256) as u8));
+                b
+            })
+            .collect();
+        let w = QMatrix::<Q40>::from_ggml_bytes(&raw, n, k).unwrap();
+        let nibble = |b: &Q40, j: usize| if j < 16 { b.qs[j] & 15 } else { b.qs[j - 16] >> 4 };
+        check(&w, |b, j| b.d * (f32::from(nibble(b, j)) - 8.0), dot_q40_generic);
+        // Twenty rows of activations: the eight-row kernel and the tail
+        // give the single-row kernel's bits.
+        let m = 20;
+        let x = x_values(m * k);
+        let y = w.matmul(&x, m);
+        let acts = quant::quantize(&x, k);
+        let kb = k / QK;
+        for r in 0..m {
+            for c in 0..n {
+                let single = Q40::dot_fn()(&w.blocks[c * kb..(c + 1) * kb], &acts[r * kb..(r + 1) * kb]);
+                assert_eq!(y[r * n + c].to_bits(), single.to_bits(), "row {r} col {c}");
+            }
+        }
+        let public = Q40Matrix::from_ggml_bytes(&raw, n, k).unwrap();
+        assert_eq!(Q40Matrix::matmul_many(&[&public], &x, m), vec![y]);
+        let mut row = vec![0f32; k];
+        assert_eq!(public.dequantize_row(3, &mut row), Some(()));
+        assert_eq!(row[0], w.blocks[3 * kb].d * (f32::from(w.blocks[3 * kb].qs[0] & 15) - 8.0));
+        assert!(public.dequantize_row(n, &mut row).is_none());
+        assert!(Q40Matrix::from_ggml_bytes(&raw[1..], n, k).is_none());
+        assert!(Q40Matrix::from_ggml_bytes(&raw, usize::MAX, k).is_none());
     }
 
     #[test]

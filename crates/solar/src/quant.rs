@@ -1,12 +1,13 @@
 //! Matrix-vector kernels for the GGUF formats SmolLM2 uses, Q4_1 and Q8_0,
-//! that compute exactly what llama.cpp's x86 kernels compute, and as fast.
+//! and for Q4_0 (the embedder's weights, `parasol-embed`), that compute
+//! exactly what llama.cpp's x86 kernels compute, and as fast.
 //!
 //! candle has SIMD dot products for Q4_0, Q8_0 and the k-quants but not for
 //! Q4_1 (SmolLM2's format), where it falls back to scalar code; its Q8_0/Q8_1
 //! activation quantization also rounds differently from ggml's, which is
 //! enough to change greedy continuations. This module follows ggml's AVX2
 //! `quantize_row_q8_1`/`quantize_row_q8_0` and `ggml_vec_dot_q4_1_q8_1`/
-//! `ggml_vec_dot_q8_0_q8_0` operation by operation (reciprocal scale
+//! `ggml_vec_dot_q8_0_q8_0`/`ggml_vec_dot_q4_0_q8_0` operation by operation (reciprocal scale
 //! `127 / max`, round-half-even, fused multiply-adds in eight lanes, the same
 //! horizontal sum); an AVX2+FMA copy is selected at run time and a portable
 //! copy gives the same bits elsewhere.
@@ -16,7 +17,7 @@
 
 #[cfg(target_arch = "x86_64")]
 use crate::kernels::has_avx2;
-use crate::kernels::{f16, hsum8, Format};
+use crate::kernels::{f16, hsum8, DotRows, Format, ROWS};
 
 /// Values per block (both formats).
 pub(crate) const QK: usize = 32;
@@ -26,6 +27,15 @@ pub(crate) const QK: usize = 32;
 pub(crate) struct Q41 {
     pub(crate) d: f32,
     pub(crate) m: f32,
+    pub(crate) qs: [u8; 16],
+}
+
+/// One Q4_0 block with its scale widened to f32 (exactly): byte `j` holds
+/// weight `j` in its low nibble and weight `j + 16` in its high one, each
+/// stored plus 8.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Q40 {
+    pub(crate) d: f32,
     pub(crate) qs: [u8; 16],
 }
 
@@ -68,6 +78,41 @@ impl Format for Q41 {
             }
         }
         dot_q41_generic
+    }
+}
+
+impl Format for Q40 {
+    const BYTES: usize = 18;
+    const QK: usize = QK;
+    type A = Act;
+    fn parse(b: &[u8]) -> Self {
+        let mut qs = [0u8; 16];
+        qs.copy_from_slice(&b[2..18]);
+        Q40 { d: f16(b[0], b[1]), qs }
+    }
+    fn dequantize(&self, out: &mut [f32]) {
+        for j in 0..16 {
+            out[j] = f32::from(i16::from(self.qs[j] & 0x0f) - 8) * self.d;
+            out[j + 16] = f32::from(i16::from(self.qs[j] >> 4) - 8) * self.d;
+        }
+    }
+    fn dot_fn() -> fn(&[Self], &[Act]) -> f32 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if has_avx2() {
+                return dot_q40_avx2;
+            }
+        }
+        dot_q40_generic
+    }
+    fn rows_fn() -> Option<DotRows<Self>> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if has_avx2() {
+                return Some(rows_q40_avx2);
+            }
+        }
+        None
     }
 }
 
@@ -167,6 +212,22 @@ pub(crate) fn dot_q41_generic(w: &[Q41], a: &[Act]) -> f32 {
     hsum8(acc) + summs
 }
 
+/// ggml's `ggml_vec_dot_q4_0_q8_0` (AVX2 path): the nibbles less 8 as
+/// signed bytes, then as Q8_0.
+#[inline(always)]
+pub(crate) fn dot_q40_generic(w: &[Q40], a: &[Act]) -> f32 {
+    let mut acc = [0f32; 8];
+    for (b, y) in w.iter().zip(a) {
+        let mut qx = [0i8; QK];
+        for j in 0..16 {
+            qx[j] = (b.qs[j] & 0x0f) as i8 - 8;
+            qx[j + 16] = (b.qs[j] >> 4) as i8 - 8;
+        }
+        lanes_fma(&mut acc, b.d * y.d, &qx, &y.qs);
+    }
+    hsum8(acc)
+}
+
 /// ggml's `ggml_vec_dot_q8_0_q8_0` (AVX2 path): as Q4_1 without the
 /// minimum term.
 #[inline(always)]
@@ -201,6 +262,25 @@ fn dot_q41_avx2(w: &[Q41], a: &[Act]) -> f32 {
 }
 
 #[cfg(target_arch = "x86_64")]
+fn dot_q40_avx2(w: &[Q40], a: &[Act]) -> f32 {
+    // SAFETY: as for `dot_q41_avx2`.
+    #[allow(unsafe_code)]
+    unsafe {
+        avx2::q40_rows::<1>(w, [a])[0]
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn rows_q40_avx2(w: &[Q40], a: [&[Act]; ROWS]) -> [f32; ROWS] {
+    // SAFETY: `Format::rows_fn` returns this function only after checking
+    // at run time that the CPU has AVX2 and FMA.
+    #[allow(unsafe_code)]
+    unsafe {
+        avx2::q40_rows::<ROWS>(w, a)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
 fn dot_q80_avx2(w: &[Q80], a: &[Act]) -> f32 {
     // SAFETY: as for `dot_q41_avx2`.
     #[allow(unsafe_code)]
@@ -217,7 +297,7 @@ fn dot_q80_avx2(w: &[Q80], a: &[Act]) -> f32 {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{Act, Q41, Q80};
+    use super::{Act, Q40, Q41, Q80};
     use crate::kernels::avx2::hsum8;
 
     #[target_feature(enable = "avx2,fma")]
@@ -236,6 +316,38 @@ mod avx2 {
             acc = _mm256_fmadd_ps(d, xy, acc);
         }
         hsum8(acc) + summs
+    }
+
+    /// ggml's Q4_0 × Q8_0 kernel for `R` activation rows at once: each weight
+    /// block is unpacked once (`bytes_from_nibbles_32`, less 8) and used for
+    /// every row; each row's arithmetic is the single-row kernel's, so every
+    /// result has its bits.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn q40_rows<const R: usize>(w: &[Q40], a: [&[Act]; R]) -> [f32; R] {
+        let mut acc = [_mm256_setzero_ps(); R];
+        let low = _mm256_set1_epi8(0x0f);
+        let off = _mm256_set1_epi8(8);
+        let ones = _mm256_set1_epi16(1);
+        for (i, b) in w.iter().enumerate() {
+            let packed: __m128i = bytemuck::cast(b.qs);
+            let qx = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16::<4>(packed), packed), low);
+            let qx = _mm256_sub_epi8(qx, off);
+            // |x| times y with x's sign, so that maddubs' unsigned operand is |x|.
+            let ax = _mm256_sign_epi8(qx, qx);
+            for (acc, a) in acc.iter_mut().zip(a) {
+                let y = &a[i];
+                let d = _mm256_set1_ps(b.d * y.d);
+                let qy: __m256i = bytemuck::cast(y.qs);
+                let sy = _mm256_sign_epi8(qy, qx);
+                let xy = _mm256_cvtepi32_ps(_mm256_madd_epi16(ones, _mm256_maddubs_epi16(ax, sy)));
+                *acc = _mm256_fmadd_ps(d, xy, *acc);
+            }
+        }
+        let mut out = [0f32; R];
+        for (o, acc) in out.iter_mut().zip(acc) {
+            *o = hsum8(acc);
+        }
+        out
     }
 
     #[target_feature(enable = "avx2,fma")]
