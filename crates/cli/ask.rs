@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use crate::model_arg::ModelArg;
 use anyhow::Context;
 use parasol_doc::Document;
+use parasol_models::{ModelFile, ModelStore};
 use parasol_pipeline::{Engine, EngineConfig, Options};
-use parasol_qa::{self as qa, cite, Index, QaError, Settings};
+use parasol_qa::{self as qa, cite, Embedder, Index, QaError, Settings};
 use parasol_solar::{Generator, Message};
 use sha2::{Digest, Sha256};
 
@@ -182,7 +183,9 @@ fn open(
     no_cache: bool,
 ) -> anyhow::Result<(Document, Index, Generator)> {
     let doc = document(file, models, no_cache)?;
-    let index = Index::new(&doc)?;
+    let e5 = ModelStore::new(models).require(ModelFile::E5Small)?;
+    let embedder = Embedder::open(&e5).with_context(|| format!("loading {}", e5.display()))?;
+    let index = Index::with_embedder(&doc, std::sync::Arc::new(embedder))?;
     let model = model.resolve(models)?;
     let generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
     Ok((doc, index, generator))

@@ -1,5 +1,6 @@
 //! Questions about a parsed document: its elements grouped into
-//! [`Passage`]s, ranked for a question ([`Index`], BM25 with CJK bigrams),
+//! [`Passage`]s, ranked for a question ([`Index`]: BM25 with CJK bigrams,
+//! fused with multilingual dense embeddings),
 //! fitted into a prompt that asks the model to answer only from numbered
 //! passages and cite them ([`prompt`]), and the answer's `[n]` markers mapped
 //! back to element ids, pages and boxes ([`cite`]).
@@ -30,7 +31,10 @@ pub mod cite;
 pub mod passages;
 pub mod prompt;
 
+use std::sync::Arc;
+
 use parasol_doc::Document;
+pub use parasol_embed::Embedder;
 
 pub use ask::{ask, Asked, Settings};
 pub use cite::{Answer, Citation};
@@ -55,21 +59,48 @@ impl QaError {
     }
 }
 
-/// A document's passages, indexed for retrieval.
+/// Reciprocal-rank fusion's constant: a passage's fused score is the sum
+/// of `1 / (RRF_K + rank)` over the rankings (the usual 60, from Cormack,
+/// Clarke and Büttcher 2009).
+pub const RRF_K: f32 = 60.0;
+
+/// A document's passages, indexed for retrieval: BM25 over their words,
+/// and, with an [`Embedder`], their dense vectors, the two rankings fused
+/// by reciprocal rank. Dense retrieval finds passages in other words and
+/// other languages (a Korean question about an English page); BM25 keeps
+/// exact names, codes and numbers on top.
 #[derive(Debug, Clone)]
 pub struct Index {
     passages: Vec<Passage>,
     bm25: bm25::Bm25,
+    dense: Option<Dense>,
+}
+
+#[derive(Debug, Clone)]
+struct Dense {
+    embedder: Arc<Embedder>,
+    /// One unit vector per passage.
+    vectors: Vec<Vec<f32>>,
 }
 
 impl Index {
+    /// BM25 alone.
     pub fn new(doc: &Document) -> Result<Index, QaError> {
         let passages = passages(doc);
         if passages.is_empty() {
             return Err(QaError::EmptyDocument);
         }
         let bm25 = bm25::Bm25::new(passages.iter().map(|p| p.text.as_str()));
-        Ok(Index { passages, bm25 })
+        Ok(Index { passages, bm25, dense: None })
+    }
+
+    /// BM25 and dense vectors from `embedder`, fused.
+    pub fn with_embedder(doc: &Document, embedder: Arc<Embedder>) -> Result<Index, QaError> {
+        let mut index = Index::new(doc)?;
+        let texts: Vec<&str> = index.passages.iter().map(|p| p.text.as_str()).collect();
+        let vectors = embedder.embed_passages(&texts);
+        index.dense = Some(Dense { embedder, vectors });
+        Ok(index)
     }
 
     pub fn passages(&self) -> &[Passage] {
@@ -78,6 +109,50 @@ impl Index {
 
     /// The `k` passages that best match `question`, best first.
     pub fn search(&self, question: &str, k: usize) -> Vec<&Passage> {
-        self.bm25.search(question).into_iter().take(k).map(|(i, _)| &self.passages[i]).collect()
+        let lexical: Vec<usize> = self.bm25.search(question).into_iter().map(|(i, _)| i).collect();
+        let Some(dense) = &self.dense else {
+            return lexical.into_iter().take(k).map(|i| &self.passages[i]).collect();
+        };
+        let q = dense.embedder.embed_query(question);
+        let mut semantic: Vec<(usize, f32)> =
+            dense.vectors.iter().enumerate().map(|(i, v)| (i, dot(&q, v))).collect();
+        semantic.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let semantic: Vec<usize> = semantic.into_iter().map(|(i, _)| i).collect();
+        fuse(&[&lexical, &semantic], self.passages.len())
+            .into_iter()
+            .take(k)
+            .map(|i| &self.passages[i])
+            .collect()
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Reciprocal-rank fusion of rankings of `n` items (ties: the lower index first).
+fn fuse(rankings: &[&[usize]], n: usize) -> Vec<usize> {
+    let mut score = vec![0.0f32; n];
+    for ranking in rankings {
+        for (rank, &i) in ranking.iter().enumerate() {
+            score[i] += 1.0 / (RRF_K + rank as f32 + 1.0);
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| score[i] > 0.0).collect();
+    order.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fusion_favours_items_both_rankings_place_high() {
+        // 2 is second in both; 0 and 1 are first in one and absent from the other.
+        let fused = fuse(&[&[0, 2, 3], &[1, 2, 3]], 5);
+        assert_eq!(fused[0], 2);
+        assert_eq!(fused.len(), 4, "an item no ranking names is left out");
+        assert_eq!(fused[3], 3);
     }
 }

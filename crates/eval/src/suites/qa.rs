@@ -21,10 +21,11 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
-use parasol_models::{ChatModel, ModelStore};
-use parasol_qa::{Index, Settings};
+use parasol_models::{ChatModel, ModelFile, ModelStore};
+use parasol_qa::{Embedder, Index, Settings};
 use parasol_solar::Generator;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
@@ -93,7 +94,8 @@ pub struct Outcome {
     pub cited_pages: Vec<usize>,
     #[serde(default)]
     pub ttft_s: Option<f64>,
-    pub total_s: f64,
+    #[serde(default)]
+    pub total_s: Option<f64>,
     #[serde(default)]
     pub error: Option<String>,
 }
@@ -210,7 +212,7 @@ impl Totals {
             self.abstained += usize::from(a);
         }
         self.ttft.extend(o.ttft_s);
-        self.total.push(o.total_s);
+        self.total.extend(o.total_s);
         self.errors += usize::from(o.error.is_some());
     }
 
@@ -286,6 +288,7 @@ fn load_outcomes(path: &Path) -> Result<Option<BTreeMap<String, Outcome>>, EvalE
 /// retrieval and prompt (no answer) without one.
 fn run_parasol(
     ctx: &Context<'_>,
+    embedder: &Arc<Embedder>,
     model: Option<ChatModel>,
     questions: &[Question],
     report: &mut Report,
@@ -307,6 +310,7 @@ fn run_parasol(
         },
     };
     let settings = Settings::default();
+    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{name}.jsonl"));
     let mut by_doc: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
     for q in questions {
         by_doc.entry(q.doc.as_str()).or_default().push(q);
@@ -325,7 +329,7 @@ fn run_parasol(
             }
         };
         let start = Instant::now();
-        let index = Index::new(&conversion.document);
+        let index = Index::with_embedder(&conversion.document, embedder.clone());
         indexing.push(start.elapsed().as_secs_f64());
         for q in qs {
             (ctx.progress)(&format!("qa {name}: {} {}", q.id, q.question));
@@ -355,12 +359,14 @@ fn run_parasol(
                         .collect(),
                     cited_pages: a.answer.citations.iter().map(|c| c.page).collect(),
                     ttft_s: a.first_token.map(|d| d.as_secs_f64()),
-                    total_s: a.total.as_secs_f64(),
+                    total_s: Some(a.total.as_secs_f64()),
                     error: None,
                 },
                 Err(e) => failed(q, e),
             };
             out.insert(q.id.clone(), outcome);
+            // Written as it goes, so a long run cut short still has its outcomes.
+            write_outcomes(&dump, &out)?;
         }
     }
     if let Some(m) = mean(&indexing) {
@@ -368,7 +374,6 @@ fn run_parasol(
             .notes
             .push(format!("parasol-{name}: indexing {m:.3} s per document on average, after parsing"));
     }
-    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{name}.jsonl"));
     write_outcomes(&dump, &out)?;
     report.notes.push(format!("parasol-{name}: per-question outcomes in {}", dump.display()));
     Ok(out)
@@ -390,7 +395,7 @@ fn retrieved(q: &Question, index: &Index, settings: &Settings) -> Outcome {
         passages,
         cited_pages: Vec::new(),
         ttft_s: None,
-        total_s: start.elapsed().as_secs_f64(),
+        total_s: Some(start.elapsed().as_secs_f64()),
         error: None,
     }
 }
@@ -402,7 +407,7 @@ fn failed(q: &Question, error: String) -> Outcome {
         passages: Vec::new(),
         cited_pages: Vec::new(),
         ttft_s: None,
-        total_s: 0.0,
+        total_s: None,
         error: Some(error),
     }
 }
@@ -427,6 +432,19 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
         report.failures.push(format!("Parasol's engine cannot start: {e}"));
         return Ok(report);
     }
+    let embedder = match ModelStore::new(&ctx.paths.models).require(ModelFile::E5Small) {
+        Ok(path) => match Embedder::open(&path) {
+            Ok(e) => Arc::new(e),
+            Err(e) => {
+                report.failures.push(format!("cannot load the embedding model: {e}"));
+                return Ok(report);
+            }
+        },
+        Err(missing) => {
+            report.failures.push(format!("the embedding model is missing: {missing}"));
+            return Ok(report);
+        }
+    };
     let mut systems: Vec<(String, BTreeMap<String, Outcome>)> = Vec::new();
     let models: Vec<Option<ChatModel>> = if ctx.chat_models.is_empty() {
         report.notes.push("retrieval only (no chat model): hit@5 is the measure; answers are empty".into());
@@ -436,7 +454,7 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     };
     for model in models {
         let name = model.map_or("retrieval", ChatModel::name);
-        let ours = run_parasol(ctx, model, &questions, &mut report)?;
+        let ours = run_parasol(ctx, &embedder, model, &questions, &mut report)?;
         if !ours.is_empty() {
             systems.push((format!("parasol-{name}"), ours));
         }
@@ -541,7 +559,7 @@ mod tests {
             passages: passages.iter().map(|(p, t)| GivenPassage { page: *p, text: t.to_string() }).collect(),
             cited_pages: cited.to_vec(),
             ttft_s: Some(1.0),
-            total_s: 2.0,
+            total_s: Some(2.0),
             error: None,
         }
     }
