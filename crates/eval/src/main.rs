@@ -69,6 +69,10 @@ struct Args {
     /// (smollm2, qwen2.5-coder-1.5b) [default: every one installed].
     #[arg(long, value_delimiter = ',', value_parser = chat_model)]
     chat_models: Vec<ChatModel>,
+    /// The qa suite asks only every n-th question of its set (the 1st,
+    /// the (n+1)-th, …): a fixed sample for slow models.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    qa_every: u64,
     /// The qa suite measures retrieval only (hit@5), with no chat model.
     #[arg(long, conflicts_with = "chat_models")]
     retrieval_only: bool,
@@ -175,7 +179,14 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         args.chat_models.clone()
     };
-    let ctx = Context { paths, converter: &converter, quick: args.quick, progress: &progress, chat_models };
+    let ctx = Context {
+        paths,
+        converter: &converter,
+        quick: args.quick,
+        progress: &progress,
+        chat_models,
+        qa_every: args.qa_every as usize,
+    };
 
     let machine = Machine::detect();
     let command = std::env::args().skip(1).collect::<Vec<_>>().join(" ");

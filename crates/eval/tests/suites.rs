@@ -42,6 +42,7 @@ fn suite(suite: Suite, quick: bool) -> Report {
         quick,
         progress: &|_| {},
         chat_models: Vec::new(),
+        qa_every: 1,
     };
     let report = run(suite, &ctx).unwrap_or_else(|e| panic!("suite {}: {e}", suite.name()));
     eprintln!("{}", report.to_text());

@@ -5,8 +5,9 @@ use crate::{Passage, QaError};
 
 /// What the model is told, whatever the document.
 pub const INSTRUCTIONS: &str = "Answer the question using only the numbered passages from the document. \
-Cite every passage you use as [1], [2] and so on. If the passages do not contain the answer, reply: \
-The document does not say. Answer briefly, in the language of the question.";
+After each sentence of your answer, cite the passages it comes from by their numbers in square brackets, \
+for example: The fee is 40 euros [2]. If the passages do not contain the answer, reply exactly: \
+The document does not say. Answer in one or two short sentences, in the language of the question.";
 
 /// What the model replies when the passages do not hold the answer.
 pub const ABSTENTION: &str = "The document does not say.";

@@ -107,6 +107,8 @@ pub struct Context<'a> {
     pub progress: &'a dyn Fn(&str),
     /// The chat models the `qa` suite answers with (each one installed).
     pub chat_models: Vec<parasol_models::ChatModel>,
+    /// The qa suite asks only every n-th question of its set (1: all).
+    pub qa_every: usize,
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -274,6 +276,7 @@ pub(crate) mod fake {
             quick: false,
             progress: &|_| {},
             chat_models: Vec::new(),
+            qa_every: 1,
         }
     }
 }

@@ -426,8 +426,12 @@ fn write_outcomes(path: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<(
 }
 
 pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
-    let questions = questions()?;
+    let every = ctx.qa_every.max(1);
+    let questions: Vec<Question> = questions()?.into_iter().step_by(every).collect();
     let mut report = Report::new("qa");
+    if every > 1 {
+        report.notes.push(format!("every {every}th question of the set (the 1st, the {}th, …)", every + 1));
+    }
     if let Err(e) = ctx.converter.warm_up() {
         report.failures.push(format!("Parasol's engine cannot start: {e}"));
         return Ok(report);
