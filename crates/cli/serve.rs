@@ -112,7 +112,14 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             .resolve(models)
             .inspect_err(|missing| tracing::warn!("chat is off: {missing}"))
             .ok()
-            .map(|model| parasol_server::chat::ChatConfig { model, queue: args.chat_queue }),
+            .map(|model| parasol_server::chat::ChatConfig {
+                model,
+                queue: args.chat_queue,
+                embedder: ModelStore::new(models)
+                    .require(parasol_models::ModelFile::E5Small)
+                    .inspect_err(|missing| tracing::warn!("dense retrieval is off: {missing}"))
+                    .ok(),
+            }),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(parasol_server::serve(config, shutdown_signal()))?;

@@ -21,7 +21,7 @@ use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use parasol_doc::upstage::UpstageResponse;
-use parasol_qa::{cite, prompt, Citation, Index};
+use parasol_qa::{cite, prompt, Citation, Embedder, Index};
 use parasol_solar::{CancelToken, FinishReason, GenerateOptions, Generator, Message, SamplingParams};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc as tmpsc;
@@ -44,6 +44,63 @@ pub struct ChatConfig {
     pub model: PathBuf,
     /// Requests waiting for the engine at most.
     pub queue: usize,
+    /// The embedding model for dense retrieval (loaded on first use);
+    /// `None`: BM25 alone.
+    pub embedder: Option<PathBuf>,
+}
+
+/// Documents' indexes, built on first question and kept for the next ones
+/// (embedding a long document takes seconds).
+#[derive(Debug)]
+struct Retrieval {
+    path: Option<PathBuf>,
+    embedder: std::sync::OnceLock<Option<Arc<Embedder>>>,
+    /// Most recently used last.
+    cache: std::sync::Mutex<Vec<(String, Arc<Index>)>>,
+}
+
+/// Indexes kept in memory.
+const CACHED_INDEXES: usize = 16;
+
+impl Retrieval {
+    fn embedder(&self) -> Option<Arc<Embedder>> {
+        self.embedder
+            .get_or_init(|| {
+                let path = self.path.as_ref()?;
+                Embedder::open(path)
+                    .inspect_err(
+                        |e| tracing::error!(error = %e, "cannot load the embedding model; BM25 alone"),
+                    )
+                    .ok()
+                    .map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// The index of job `id`'s document, from the cache or built now.
+    fn index(&self, id: &str, doc: &parasol_doc::Document) -> Result<Arc<Index>, parasol_qa::QaError> {
+        let lock = || self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        {
+            let mut cache = lock();
+            if let Some(pos) = cache.iter().position(|(k, _)| k == id) {
+                let hit = cache.remove(pos);
+                let index = Arc::clone(&hit.1);
+                cache.push(hit);
+                return Ok(index);
+            }
+        }
+        let index = Arc::new(match self.embedder() {
+            Some(e) => Index::with_embedder(doc, e)?,
+            None => Index::new(doc)?,
+        });
+        let mut cache = lock();
+        cache.retain(|(k, _)| k != id);
+        if cache.len() >= CACHED_INDEXES {
+            cache.remove(0);
+        }
+        cache.push((id.to_owned(), Arc::clone(&index)));
+        Ok(index)
+    }
 }
 
 /// One generation asked of the engine thread.
@@ -61,10 +118,11 @@ enum Piece {
     Failed(ApiError),
 }
 
-/// The engine thread and its queue.
+/// The engine thread and its queue, and the documents' indexes.
 #[derive(Debug, Clone)]
 pub struct ChatEngine {
     tx: mpsc::SyncSender<JobBox>,
+    retrieval: Arc<Retrieval>,
 }
 
 struct JobBox(Job);
@@ -79,6 +137,11 @@ impl ChatEngine {
     /// Starts the engine thread; the model loads on the first request.
     pub fn start(config: ChatConfig) -> ChatEngine {
         let (tx, rx) = mpsc::sync_channel::<JobBox>(config.queue);
+        let retrieval = Arc::new(Retrieval {
+            path: config.embedder.clone(),
+            embedder: std::sync::OnceLock::new(),
+            cache: std::sync::Mutex::new(Vec::new()),
+        });
         std::thread::spawn(move || {
             let mut generator: Option<Generator> = None;
             while let Ok(JobBox(job)) = rx.recv() {
@@ -102,7 +165,7 @@ impl ChatEngine {
                 }
             }
         });
-        ChatEngine { tx }
+        ChatEngine { tx, retrieval }
     }
 
     fn submit(&self, job: Job) -> Result<(), ApiError> {
@@ -260,7 +323,7 @@ pub(crate) async fn completions(
     let grounding = if request.documents.is_empty() {
         None
     } else {
-        Some(ground(&shared, &owner.0, &request.documents, &question).await?)
+        Some(ground(&shared, &engine, &owner.0, &request.documents, &question).await?)
     };
     let last_user = request.messages.iter().rposition(|m| m.role == "user");
     if let Some(g) = &grounding {
@@ -431,6 +494,7 @@ impl futures_core::Stream for EventStream {
 /// the grounded prompt for `question`.
 async fn ground(
     shared: &AppState,
+    engine: &ChatEngine,
     owner: &str,
     ids: &[String],
     question: &str,
@@ -464,7 +528,14 @@ async fn ground(
         let whole = UpstageResponse::join(parts).ok_or(ApiError::Internal)?;
         docs.push((id.clone(), whole.to_document()));
     }
-    let indexes: Vec<Index> = docs.iter().filter_map(|(_, d)| Index::new(d).ok()).collect();
+    let mut indexes: Vec<Arc<Index>> = Vec::new();
+    for (id, doc) in &docs {
+        let (retrieval, id, doc) = (Arc::clone(&engine.retrieval), id.clone(), doc.clone());
+        let built = tokio::task::spawn_blocking(move || retrieval.index(&id, &doc))
+            .await
+            .map_err(|_| ApiError::Internal)?;
+        indexes.extend(built.ok());
+    }
     if indexes.is_empty() {
         return Err(ApiError::Unprocessable {
             code: "no_text",
