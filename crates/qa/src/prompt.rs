@@ -5,9 +5,9 @@ use crate::{Passage, QaError};
 
 /// What the model is told, whatever the document.
 pub const INSTRUCTIONS: &str = "Answer the question using only the numbered passages from the document. \
-After each sentence of your answer, cite the passages it comes from by their numbers in square brackets, \
-for example: The fee is 40 euros [2]. If the passages do not contain the answer, reply exactly: \
-The document does not say. Answer in one or two short sentences, in the language of the question.";
+End each sentence of your answer with the numbers of the passages it comes from, in square brackets, \
+like [1] or [2][3]. If the passages do not contain the answer, reply exactly: The document does not say. \
+Answer in one or two short sentences, in the language of the question.";
 
 /// What the model replies when the passages do not hold the answer.
 pub const ABSTENTION: &str = "The document does not say.";
