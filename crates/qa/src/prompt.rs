@@ -3,11 +3,18 @@
 
 use crate::{Passage, QaError};
 
-/// What the model is told, whatever the document.
-pub const INSTRUCTIONS: &str = "Answer the question using only the numbered passages from the document. \
-End each sentence of your answer with the numbers of the passages it comes from, in square brackets, \
-like [1] or [2][3]. If the passages do not contain the answer, reply exactly: The document does not say. \
-Answer in one or two short sentences, in the language of the question.";
+/// The system message: who the model is.
+pub const ROLE: &str =
+    "You answer questions about a document, using only the numbered passages the user gives you.";
+
+/// What the model is told after the passages and the question (small
+/// models follow instructions that come last; measured on the qa set, an
+/// instruction before the passages left answers uncited, and a sample
+/// answer sentence was repeated as the answer).
+pub const INSTRUCTIONS: &str = "Answer the question in one or two sentences, using only the passages above; \
+they may be in another language than the question. After each sentence, write the numbers of the passages \
+you used in square brackets, e.g. \"... [1]\". If the passages do not answer the question, reply only: \
+The document does not say. Write your answer in the language of the question.";
 
 /// What the model replies when the passages do not hold the answer.
 pub const ABSTENTION: &str = "The document does not say.";
@@ -31,7 +38,7 @@ pub fn build(
     budget: usize,
     count: &dyn Fn(&str) -> usize,
 ) -> Result<Prompt, QaError> {
-    let fixed = count(INSTRUCTIONS) + count(question) + 16;
+    let fixed = count(ROLE) + count(INSTRUCTIONS) + count(question) + 24;
     if fixed > budget {
         return Err(QaError::QuestionTooLong { tokens: count(question), budget });
     }
@@ -50,8 +57,8 @@ pub fn build(
         given.push((*p).clone());
         chosen.push(rank);
     }
-    let user = format!("Passages:\n\n{body}Question: {question}");
-    Ok(Prompt { system: INSTRUCTIONS.to_string(), user, given, chosen })
+    let user = format!("Passages:\n\n{body}Question: {question}\n\n{INSTRUCTIONS}");
+    Ok(Prompt { system: ROLE.to_string(), user, given, chosen })
 }
 
 #[cfg(test)]
@@ -68,12 +75,12 @@ mod tests {
         let a = passage(0, "short");
         let b = passage(1, &"long ".repeat(100));
         let c = passage(2, "also short");
-        let budget = INSTRUCTIONS.len() + 10 + 16 + 60;
+        let budget = ROLE.len() + INSTRUCTIONS.len() + 10 + 24 + 60;
         let p = build("question?", &[&a, &b, &c], budget, &count).unwrap();
         assert_eq!(p.given.iter().map(|p| p.index).collect::<Vec<_>>(), [0, 2]);
         assert_eq!(p.chosen, [0, 2]);
         assert!(p.user.contains("[1] short") && p.user.contains("[2] also short"), "{}", p.user);
-        assert!(p.user.ends_with("Question: question?"));
+        assert!(p.user.ends_with(&format!("Question: question?\n\n{INSTRUCTIONS}")));
     }
 
     #[test]
