@@ -73,6 +73,11 @@ struct Args {
     /// the (n+1)-th, …): a fixed sample for slow models.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     qa_every: u64,
+    /// The qa suite scores the answers its previous run left in
+    /// target/eval-tmp/qa instead of asking again (e.g. once the baseline
+    /// has finished).
+    #[arg(long)]
+    qa_rescore: bool,
     /// The qa suite measures retrieval only (hit@5), with no chat model.
     #[arg(long, conflicts_with = "chat_models")]
     retrieval_only: bool,
@@ -186,6 +191,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         progress: &progress,
         chat_models,
         qa_every: args.qa_every as usize,
+        qa_rescore: args.qa_rescore,
     };
 
     let machine = Machine::detect();

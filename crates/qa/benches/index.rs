@@ -42,7 +42,7 @@ fn repeat_pages(doc: &Document, pages: usize) -> Document {
             if number > pages {
                 break;
             }
-            out.pages.push(parasol_doc::PageInfo { number, ..p.clone() });
+            out.pages.push(parasol_doc::PageInfo { number, ..*p });
             for e in doc.elements.iter().filter(|e| e.page == p.number) {
                 let mut e = e.clone();
                 e.id = out.elements.len();

@@ -109,6 +109,9 @@ pub struct Context<'a> {
     pub chat_models: Vec<parasol_models::ChatModel>,
     /// The qa suite asks only every n-th question of its set (1: all).
     pub qa_every: usize,
+    /// The qa suite scores the outcomes a previous run left in the scratch
+    /// directory instead of asking again.
+    pub qa_rescore: bool,
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -277,6 +280,7 @@ pub(crate) mod fake {
             progress: &|_| {},
             chat_models: Vec::new(),
             qa_every: 1,
+            qa_rescore: false,
         }
     }
 }

@@ -295,6 +295,17 @@ fn run_parasol(
 ) -> Result<BTreeMap<String, Outcome>, EvalError> {
     let mut out = BTreeMap::new();
     let name = model.map_or("retrieval", ChatModel::name);
+    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{name}.jsonl"));
+    if ctx.qa_rescore {
+        let mut earlier = load_outcomes(&dump)?.unwrap_or_default();
+        earlier.retain(|id, _| questions.iter().any(|q| &q.id == id));
+        report.notes.push(format!(
+            "parasol-{name}: {} answers of an earlier run, from {}",
+            earlier.len(),
+            dump.display()
+        ));
+        return Ok(earlier);
+    }
     let mut generator = match model.map(|m| ModelStore::new(&ctx.paths.models).require(m.file())) {
         None => None,
         Some(Err(missing)) => {
@@ -310,7 +321,6 @@ fn run_parasol(
         },
     };
     let settings = Settings::default();
-    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{name}.jsonl"));
     let mut by_doc: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
     for q in questions {
         by_doc.entry(q.doc.as_str()).or_default().push(q);
@@ -430,7 +440,11 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     let questions: Vec<Question> = questions()?.into_iter().step_by(every).collect();
     let mut report = Report::new("qa");
     if every > 1 {
-        report.notes.push(format!("every {every}th question of the set (the 1st, the {}th, …)", every + 1));
+        report.notes.push(format!(
+            "one question in {every} of the set (its 1st, {}th, {}th, …)",
+            every + 1,
+            2 * every + 1
+        ));
     }
     if let Err(e) = ctx.converter.warm_up() {
         report.failures.push(format!("Parasol's engine cannot start: {e}"));
@@ -472,6 +486,19 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
         }
     }
 
+    let questions: Vec<Question> = if ctx.qa_rescore {
+        // Earlier runs may have been cut short: score the questions every
+        // system answered, so the columns compare like with like.
+        let asked = questions.len();
+        let common: Vec<Question> = questions
+            .into_iter()
+            .filter(|q| systems.iter().all(|(_, outcomes)| outcomes.contains_key(&q.id)))
+            .collect();
+        report.notes.push(format!("scored: the {} of {asked} questions every system answered", common.len()));
+        common
+    } else {
+        questions
+    };
     let mut columns = vec!["id", "kind", "lang"];
     let names: Vec<String> = systems.iter().map(|(s, _)| s.clone()).collect();
     columns.extend(names.iter().map(String::as_str));
