@@ -32,8 +32,6 @@ use crate::{now, Shared};
 
 /// The name `/v1/models` lists and requests use.
 pub const MODEL_ID: &str = "solar-mini";
-/// Passages given to the model for a question about documents.
-const TOP_PASSAGES: usize = 5;
 /// Tokens of context a prompt may use (the model's own limit applies too).
 const CONTEXT_TOKENS: usize = 2048;
 
@@ -542,12 +540,13 @@ async fn ground(
             message: "the documents have no text to search".into(),
         });
     }
-    // Rank within each document, then interleave by rank.
+    // Rank within each document, then interleave by rank; as many
+    // passages as `parasol ask` gives.
+    let top = parasol_qa::Settings::default().top;
     let mut ranked = Vec::new();
     let mut origin = Vec::new();
-    let per_doc: Vec<Vec<&parasol_qa::Passage>> =
-        indexes.iter().map(|ix| ix.search(question, TOP_PASSAGES)).collect();
-    for rank in 0..TOP_PASSAGES {
+    let per_doc: Vec<Vec<&parasol_qa::Passage>> = indexes.iter().map(|ix| ix.search(question, top)).collect();
+    for rank in 0..top {
         for (d, list) in per_doc.iter().enumerate() {
             if let Some(p) = list.get(rank) {
                 ranked.push(*p);
