@@ -31,18 +31,23 @@ fn citations_name_elements_of_the_document_and_the_parse_is_cached() {
     let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!answer["text"].as_str().unwrap().is_empty(), "{answer}");
     assert!(answer["uncited"].is_boolean() && answer["abstained"].is_boolean());
-    let cached: Vec<_> = std::fs::read_dir(dir.join("parasol/documents")).unwrap().collect();
-    assert_eq!(cached.len(), 1, "the parse is cached by content");
+    let cached: Vec<_> =
+        std::fs::read_dir(dir.join("parasol/documents")).unwrap().map(|e| e.unwrap().path()).collect();
+    let with = |ext: &str| cached.iter().filter(|p| p.to_string_lossy().ends_with(ext)).collect::<Vec<_>>();
+    assert_eq!((with(".json").len(), with(".vectors").len(), cached.len()), (1, 1, 2), "{cached:?}");
     let doc: parasol_doc::Document =
-        serde_json::from_slice(&std::fs::read(cached[0].as_ref().unwrap().path()).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(with(".json")[0]).unwrap()).unwrap();
     for c in answer["citations"].as_array().unwrap() {
         let id = c["element_id"].as_u64().unwrap() as usize;
         let e = doc.elements.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("no element {id}"));
         assert_eq!(c["page"].as_u64(), Some(e.page as u64));
     }
-    // Asking again reuses the parse (the second run needs no parsing models).
+    // Asking again reuses the parse and the passage vectors: neither file is written again.
+    let written = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let before = (written(with(".json")[0]), written(with(".vectors")[0]));
     let again = ask(&file, "Who funded the survey?", &dir);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!((written(with(".json")[0]), written(with(".vectors")[0])), before);
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn cache_dir() -> Option<PathBuf> {
 
 /// The parsed document: from the cache when the same bytes were parsed
 /// with the same options, else parsed now (and cached).
-fn document(file: &Path, models: &Path, no_cache: bool) -> anyhow::Result<Document> {
+fn document(file: &Path, models: &Path, no_cache: bool) -> anyhow::Result<(Document, Option<PathBuf>)> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", crate::shown(file)))?;
     let options = Options::default();
     let mut hash = Sha256::new();
@@ -81,7 +81,7 @@ fn document(file: &Path, models: &Path, no_cache: bool) -> anyhow::Result<Docume
     if let (Some(path), false) = (&cached, no_cache) {
         if let Ok(text) = std::fs::read_to_string(path) {
             if let Ok(doc) = serde_json::from_str::<Document>(&text) {
-                return Ok(doc);
+                return Ok((doc, cached));
             }
         }
     }
@@ -89,17 +89,41 @@ fn document(file: &Path, models: &Path, no_cache: bool) -> anyhow::Result<Docume
     let converted = engine
         .convert_bytes(bytes, &options, &mut |_| {})
         .with_context(|| format!("parsing {}", crate::shown(file)))?;
-    if let Some(path) = cached {
+    if let Some(path) = &cached {
         // A cache that cannot be written only costs a parse next time.
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let tmp = path.with_extension("tmp");
-        if std::fs::write(&tmp, serde_json::to_vec(&converted.document)?).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
+        write_atomically(path, &serde_json::to_vec(&converted.document)?);
+    }
+    Ok((converted.document, cached))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it, so a
+/// reader never sees half a file; failures are left silent (a cache).
+fn write_atomically(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension("tmp");
+    if std::fs::write(&tmp, bytes).is_ok() {
+        let _ = std::fs::rename(&tmp, path);
+    }
+}
+
+/// The document's index: BM25 and dense vectors, the vectors read from
+/// beside the cached parse when they were made for the same passages by
+/// the same model (unless `no_cache`), else embedded now (and saved there).
+fn index(doc: &Document, cached: Option<&Path>, embedder: Embedder, no_cache: bool) -> anyhow::Result<Index> {
+    let mut index = Index::new(doc)?;
+    let vectors = cached.map(|p| p.with_extension(format!("{}.vectors", ModelFile::E5Small.file_name())));
+    let mut saved = vectors.as_ref().filter(|_| !no_cache).and_then(|p| std::fs::File::open(p).ok());
+    let reused = index
+        .embed_or_load(std::sync::Arc::new(embedder), saved.as_mut().map(|f| f as &mut dyn std::io::Read));
+    if let (Some(path), false) = (&vectors, reused) {
+        let mut bytes = Vec::new();
+        if index.save_vectors(&mut bytes)? {
+            write_atomically(path, &bytes);
         }
     }
-    Ok(converted.document)
+    Ok(index)
 }
 
 /// Talk about a document: questions from stdin, answers streamed; `/sources`
@@ -182,10 +206,10 @@ fn open(
     models: &Path,
     no_cache: bool,
 ) -> anyhow::Result<(Document, Index, Generator)> {
-    let doc = document(file, models, no_cache)?;
+    let (doc, cached) = document(file, models, no_cache)?;
     let e5 = ModelStore::new(models).require(ModelFile::E5Small)?;
     let embedder = Embedder::open(&e5).with_context(|| format!("loading {}", e5.display()))?;
-    let index = Index::with_embedder(&doc, std::sync::Arc::new(embedder))?;
+    let index = index(&doc, cached.as_deref(), embedder, no_cache)?;
     let model = model.resolve(models)?;
     let generator = Generator::load(&model).with_context(|| format!("loading {}", model.display()))?;
     Ok((doc, index, generator))

@@ -30,6 +30,7 @@ pub mod bm25;
 pub mod cite;
 pub mod passages;
 pub mod prompt;
+mod vectors;
 
 use std::sync::Arc;
 
@@ -97,9 +98,7 @@ impl Index {
     /// BM25 and dense vectors from `embedder`, fused.
     pub fn with_embedder(doc: &Document, embedder: Arc<Embedder>) -> Result<Index, QaError> {
         let mut index = Index::new(doc)?;
-        let texts: Vec<&str> = index.passages.iter().map(|p| p.text.as_str()).collect();
-        let vectors = embedder.embed_passages(&texts);
-        index.dense = Some(Dense { embedder, vectors });
+        index.embed_or_load(embedder, None);
         Ok(index)
     }
 
