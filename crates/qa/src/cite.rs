@@ -2,7 +2,9 @@
 
 use parasol_doc::Document;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
+use crate::bm25::tokenize;
 use crate::prompt::{Prompt, ABSTENTION};
 
 /// A source the answer cites.
@@ -24,10 +26,16 @@ pub struct Citation {
 pub struct Answer {
     pub text: String,
     pub citations: Vec<Citation>,
-    /// The model said the passages do not hold the answer.
+    /// The answer says the document does not hold the answer: the model
+    /// said so, or its answer only restated the question.
     pub abstained: bool,
-    /// The answer claims something without citing any passage given.
+    /// The answer claims something that neither cites a passage given nor
+    /// can be traced to one.
     pub uncited: bool,
+    /// What the model wrote, when the answer replaced it (an answer that
+    /// only restated the question).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub withheld: Option<String>,
 }
 
 /// Characters of an element's text a citation quotes.
@@ -53,12 +61,190 @@ fn markers(text: &str) -> Vec<usize> {
     out
 }
 
+/// Phrases that say the document does not hold the answer, lower case: our
+/// [`ABSTENTION`] and how models paraphrase it, in English, Korean and
+/// Japanese.
+pub const NOT_IN_DOCUMENT: &[&str] = &[
+    "does not say",
+    "doesn't say",
+    "not in the document",
+    "not in the passages",
+    "does not contain",
+    "doesn't contain",
+    "do not contain",
+    "don't contain",
+    "not mentioned",
+    "no information",
+    "not provided",
+    "does not provide",
+    "does not mention",
+    "doesn't mention",
+    "do not mention",
+    "don't mention",
+    "do not say",
+    "do not provide",
+    "not specified",
+    "not stated",
+    "cannot be determined",
+    "cannot find",
+    "unable to find",
+    "문서에 없",
+    "문서에는 없",
+    "나와 있지 않",
+    "언급되어 있지 않",
+    "언급되지 않",
+    "정보가 없",
+    "알 수 없",
+    "記載されていません",
+    "記載がありません",
+    "書かれていません",
+    "含まれていません",
+    "見つかりません",
+    "わかりません",
+    "分かりません",
+];
+
+/// NFKC, lower case, whitespace collapsed.
+pub fn normalise(s: &str) -> String {
+    let folded: String = s.nfkc().collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `answer` says the document does not hold the answer (an empty
+/// answer says nothing else either).
+pub fn abstains(answer: &str) -> bool {
+    let a = normalise(answer);
+    a.is_empty() || NOT_IN_DOCUMENT.iter().any(|p| a.contains(p))
+}
+
+/// English words that carry no answer: an answer made only of these and
+/// the question's own words says nothing.
+const FUNCTION_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "according",
+    "also",
+    "an",
+    "and",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "by",
+    "can",
+    "did",
+    "do",
+    "does",
+    "document",
+    "for",
+    "from",
+    "given",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "how",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "listed",
+    "mentioned",
+    "named",
+    "of",
+    "on",
+    "only",
+    "or",
+    "page",
+    "passage",
+    "passages",
+    "she",
+    "shown",
+    "stated",
+    "that",
+    "the",
+    "their",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "used",
+    "was",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "with",
+];
+
+/// The answer's terms that are not in the question, nor function words,
+/// nor citation markers.
+fn new_terms(question: &str, answer: &str) -> Vec<String> {
+    let asked: std::collections::HashSet<String> = tokenize(&normalise(question)).into_iter().collect();
+    tokenize(&normalise(&strip_markers(answer)))
+        .into_iter()
+        .filter(|t| !asked.contains(t) && !FUNCTION_WORDS.contains(&t.as_str()))
+        .collect()
+}
+
+/// `text` without its `[n]` markers.
+fn strip_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        match after.find(']') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ') => {
+                out.push_str(&rest[..open]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Maps the markers of `answer` to the elements of the passages `prompt`
-/// gave; markers naming no given passage are dropped.
+/// gave; markers naming no given passage are dropped. An answer without a
+/// valid marker is traced to the given passage that holds most of its new
+/// terms (at least half of them), and that passage's marker is added. An
+/// answer that adds nothing to the question (only its words and function
+/// words) is no answer: it becomes [`ABSTENTION`], the model's text kept in
+/// [`Answer::withheld`].
 pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
+    let new = new_terms(&prompt.question, answer);
+    if abstains(answer) || new.is_empty() {
+        let withheld = (!abstains(answer)).then(|| answer.to_string());
+        let text = if withheld.is_some() { ABSTENTION.to_string() } else { answer.to_string() };
+        return Answer { text, citations: Vec::new(), abstained: true, uncited: false, withheld };
+    }
+    let mut text = answer.to_string();
+    let mut numbers: Vec<usize> =
+        markers(answer).into_iter().filter(|n| (1..=prompt.given.len()).contains(n)).collect();
+    if numbers.is_empty() {
+        if let Some(n) = trace(&new, prompt) {
+            text = format!("{} [{n}]", text.trim_end());
+            numbers.push(n);
+        }
+    }
     let mut citations = Vec::new();
-    for n in markers(answer) {
-        let Some(passage) = n.checked_sub(1).and_then(|i| prompt.given.get(i)) else { continue };
+    for n in numbers {
+        let passage = &prompt.given[n - 1];
         for &id in &passage.elements {
             let Some(e) = doc.elements.iter().find(|e| e.id == id) else { continue };
             let page = doc.pages.iter().find(|p| p.number == e.page);
@@ -74,9 +260,23 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
             });
         }
     }
-    let abstained = answer.contains(ABSTENTION.trim_end_matches('.'));
-    let uncited = !abstained && citations.is_empty() && !answer.trim().is_empty();
-    Answer { text: answer.to_string(), citations, abstained, uncited }
+    let uncited = citations.is_empty();
+    Answer { text, citations, abstained: false, uncited, withheld: None }
+}
+
+/// The number of the given passage that holds the most of `terms`, if it
+/// holds at least half of them.
+fn trace(terms: &[String], prompt: &Prompt) -> Option<usize> {
+    let (best, found) = prompt
+        .given
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let have: std::collections::HashSet<String> = tokenize(&normalise(&p.text)).into_iter().collect();
+            (i + 1, terms.iter().filter(|t| have.contains(*t)).count())
+        })
+        .max_by_key(|&(i, found)| (found, std::cmp::Reverse(i)))?;
+    (2 * found >= terms.len() && found > 0).then_some(best)
 }
 
 #[cfg(test)]
@@ -103,7 +303,8 @@ mod tests {
             heading: None,
             table: false,
         }];
-        (doc, Prompt { system: String::new(), user: String::new(), given, chosen: vec![0] })
+        let question = "What did the cover do?".to_string();
+        (doc, Prompt { question, system: String::new(), user: String::new(), given, chosen: vec![0] })
     }
 
     #[test]
@@ -118,11 +319,34 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_without_citations_is_flagged_and_an_abstention_is_not() {
+    fn an_answer_without_markers_is_traced_to_its_passage_or_flagged() {
         let (doc, prompt) = setup();
-        assert!(cite("It rose a lot.", &prompt, &doc).uncited);
-        let a = cite("The document does not say.", &prompt, &doc);
-        assert!(a.abstained && !a.uncited);
+        let traced = cite("The cover rose sharply.", &prompt, &doc);
+        assert_eq!((traced.text.as_str(), traced.citations.len()), ("The cover rose sharply. [1]", 1));
+        assert!(!traced.uncited);
+        let unrelated = cite("Sales fell in May.", &prompt, &doc);
+        assert!(unrelated.uncited && unrelated.citations.is_empty() && !unrelated.abstained);
         assert_eq!(markers("[1][2] [x] [10]"), [1, 2, 10]);
+    }
+
+    #[test]
+    fn abstentions_and_answers_that_restate_the_question_say_the_document_does_not() {
+        let (doc, prompt) = setup();
+        let said = cite("The passages do not mention what the cover did.", &prompt, &doc);
+        assert!(said.abstained && !said.uncited && said.withheld.is_none() && said.citations.is_empty());
+        let restated = cite("The cover did it [1].", &prompt, &doc);
+        assert!(restated.abstained && restated.citations.is_empty());
+        assert_eq!(restated.text, ABSTENTION);
+        assert_eq!(restated.withheld.as_deref(), Some("The cover did it [1]."));
+        for (text, says) in [
+            ("The document does not say.", true),
+            ("이 보고서에는 정보가 없습니다.", true),
+            ("資料には記載されていません。", true),
+            ("", true),
+            ("It says 12 [1].", false),
+        ] {
+            assert_eq!(abstains(text), says, "{text:?}");
+        }
+        assert_eq!(strip_markers("a [1] b [x] c [2, 3]"), "a  b [x] c ");
     }
 }

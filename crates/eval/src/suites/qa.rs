@@ -28,7 +28,6 @@ use parasol_models::{ChatModel, ModelFile, ModelStore};
 use parasol_qa::{Embedder, Index, Settings};
 use parasol_solar::Generator;
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::report::{Cell, Report, Table};
 use crate::suites::{Context, Request};
@@ -100,59 +99,10 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-/// NFKC, lower case, whitespace collapsed.
-pub fn normalise(s: &str) -> String {
-    let folded: String = s.nfkc().collect::<String>().to_lowercase();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use parasol_qa::cite::{abstains, normalise};
 
 fn squeezed(s: &str) -> String {
     normalise(s).chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Phrases that say the document does not hold the answer (ours asks for
-/// "The document does not say."; the baseline's prompt for "not in the
-/// document"; models paraphrase both).
-const ABSTENTIONS: &[&str] = &[
-    "does not say",
-    "doesn't say",
-    "not in the document",
-    "not in the passages",
-    "does not contain",
-    "doesn't contain",
-    "do not contain",
-    "don't contain",
-    "not mentioned",
-    "no information",
-    "not provided",
-    "does not provide",
-    "does not mention",
-    "doesn't mention",
-    "not specified",
-    "not stated",
-    "cannot be determined",
-    "cannot find",
-    "unable to find",
-    "문서에 없",
-    "문서에는 없",
-    "나와 있지 않",
-    "언급되어 있지 않",
-    "언급되지 않",
-    "정보가 없",
-    "알 수 없",
-    "記載されていません",
-    "記載がありません",
-    "書かれていません",
-    "含まれていません",
-    "見つかりません",
-    "わかりません",
-    "分かりません",
-];
-
-/// Whether `answer` says the document does not hold the answer.
-pub fn abstains(answer: &str) -> bool {
-    let a = normalise(answer);
-    a.is_empty() || ABSTENTIONS.iter().any(|p| a.contains(p))
 }
 
 /// The scores of one outcome (`None` where a measure does not apply).
