@@ -1,0 +1,460 @@
+//! The encoder's matrix products: Q4_0 weights unpacked once at load to
+//! 8-bit integers, activations quantised per 32-value block to 8 bits
+//! (Q8_0's values and scales), and a register-blocked AVX2 integer GEMM.
+//!
+//! Each result is `Σ_b (d_w,b · d_x,b) · (Σ_{j∈b} w_j x_j)` with the block
+//! sums exact in integers and the blocks added in order with fused
+//! multiply-adds: the same numbers as ggml's Q4_0 × Q8_0 dot product, added
+//! per block in one lane instead of eight lanes and a horizontal sum, so
+//! results differ from `parasol-solar`'s kernels only in the last bits. The
+//! order of the additions of one result never depends on its row's place
+//! in the batch, so a batch of windows gives each window the bits it gets
+//! alone.
+//!
+//! Layout: the weights of 16 outputs (a panel) are interleaved by groups of
+//! four inputs, so that one 256-bit load holds four inputs of eight outputs
+//! and one broadcast holds four inputs of a row; `vpmaddubsw` multiplies
+//! them (weights as unsigned `w + 8` in 0..=15, activations signed), eight
+//! such products are summed in 16 bits (at most 16 · 15 · 127 = 30,480, no
+//! overflow) and widened once per block, and `8 · Σx` per block takes the
+//! offset back out. The scalar path computes the same integers and the same
+//! fused multiply-adds in the same order: its results are the SIMD path's
+//! to the bit.
+
+use rayon::prelude::*;
+
+/// Values per block (Q4_0's and Q8_0's).
+pub(crate) const QK: usize = 32;
+/// Outputs per panel: two 256-bit vectors of eight `i32` or `f32` lanes.
+const PANEL: usize = 16;
+/// Bytes of one group of four inputs of a panel's sixteen outputs.
+const GROUP_BYTES: usize = 4 * PANEL;
+/// Rows per parallel task when the batch is split by rows; a task reads
+/// each weight once for all of them.
+const ROW_CHUNK: usize = 32;
+/// Panels per parallel task when a short batch (a query) is split by
+/// outputs instead.
+const PANELS_PER_TASK: usize = 4;
+
+/// A `[n, k]` weight matrix (outputs × inputs), unpacked from Q4_0.
+#[derive(Debug)]
+pub(crate) struct Weights {
+    n: usize,
+    k: usize,
+    /// `w + 8` (0..=15); panel `p`, group `g` of four inputs, output `c` of
+    /// the panel at `(p · k/4 + g) · 64 + 4c`. Outputs past `n` (padding of
+    /// the last panel) are zero with scale zero.
+    packed: Vec<u8>,
+    /// Block scales: panel `p`, block `b`, output `c` at `(p · k/32 + b) · 16 + c`.
+    scales: Vec<f32>,
+}
+
+impl Weights {
+    /// Unpacks ggml's Q4_0 blocks (18 bytes: f16 scale, 16 bytes of
+    /// nibbles, low nibbles the block's first 16 values) of an `[n, k]`
+    /// matrix; `None` when the bytes do not fit the shape.
+    pub(crate) fn from_q4_0(raw: &[u8], n: usize, k: usize) -> Option<Weights> {
+        if k == 0 || !k.is_multiple_of(QK) || raw.len() != n.checked_mul(k / QK)?.checked_mul(18)? {
+            return None;
+        }
+        let (kb, groups, panels) = (k / QK, k / 4, n.div_ceil(PANEL));
+        let mut packed = vec![0u8; panels * groups * GROUP_BYTES];
+        let mut scales = vec![0f32; panels * kb * PANEL];
+        for (row, blocks) in raw.chunks_exact(kb * 18).enumerate() {
+            let (p, c) = (row / PANEL, row % PANEL);
+            for (b, block) in blocks.chunks_exact(18).enumerate() {
+                scales[(p * kb + b) * PANEL + c] = half::f16::from_le_bytes([block[0], block[1]]).to_f32();
+                let qs = &block[2..];
+                for j in 0..QK {
+                    let v = if j < 16 { qs[j] & 0x0f } else { qs[j - 16] >> 4 };
+                    let (g, e) = ((b * QK + j) / 4, j % 4);
+                    packed[(p * groups + g) * GROUP_BYTES + 4 * c + e] = v;
+                }
+            }
+        }
+        Some(Weights { n, k, packed, scales })
+    }
+
+    /// Panel `p`'s weights and scales.
+    fn panel(&self, p: usize) -> (&[u8], &[f32]) {
+        let (groups, kb) = (self.k / 4, self.k / QK);
+        (
+            &self.packed[p * groups * GROUP_BYTES..(p + 1) * groups * GROUP_BYTES],
+            &self.scales[p * kb * PANEL..(p + 1) * kb * PANEL],
+        )
+    }
+}
+
+/// Rows of activations quantised per block of 32 like ggml's Q8_0.
+#[derive(Debug, Default)]
+pub(crate) struct Acts {
+    k: usize,
+    qs: Vec<i8>,
+    /// Block scales (f16-rounded, as Q8_0 stores them).
+    d: Vec<f32>,
+    /// `8 · Σ q` per block: what the weights' `+ 8` adds to a block's sum.
+    s8: Vec<i32>,
+}
+
+impl Acts {
+    fn row(&self, r: usize) -> Row<'_> {
+        let kb = self.k / QK;
+        Row {
+            qs: &self.qs[r * self.k..(r + 1) * self.k],
+            d: &self.d[r * kb..(r + 1) * kb],
+            s8: &self.s8[r * kb..(r + 1) * kb],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Row<'a> {
+    qs: &'a [i8],
+    d: &'a [f32],
+    s8: &'a [i32],
+}
+
+/// Whether this CPU runs the AVX2 path.
+pub(crate) fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Quantises `x` (`[m, k]`, row-major, `k` a multiple of 32) as ggml's
+/// `quantize_row_q8_0`: per block `d = max|x| / 127`, `q = round(x / d)`
+/// (ties to even), `d` kept as f16. Rows in parallel.
+pub(crate) fn quantize(x: &[f32], k: usize) -> Acts {
+    let m = x.len() / k;
+    let kb = k / QK;
+    let mut a = Acts { k, qs: vec![0; m * k], d: vec![0.0; m * kb], s8: vec![0; m * kb] };
+    let simd = has_avx2();
+    x.par_chunks(k * ROW_CHUNK)
+        .zip(a.qs.par_chunks_mut(k * ROW_CHUNK))
+        .zip(a.d.par_chunks_mut(kb * ROW_CHUNK).zip(a.s8.par_chunks_mut(kb * ROW_CHUNK)))
+        .for_each(|((x, qs), (d, s8))| {
+            #[cfg(target_arch = "x86_64")]
+            if simd {
+                // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
+                #[allow(unsafe_code)]
+                unsafe {
+                    quantize_blocks_avx2(x, qs, d, s8)
+                };
+                return;
+            }
+            let _ = simd;
+            quantize_blocks(x, qs, d, s8);
+        });
+    a
+}
+
+/// The same code compiled with AVX2, so that the compiler vectorises it.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn quantize_blocks_avx2(x: &[f32], qs: &mut [i8], d: &mut [f32], s8: &mut [i32]) {
+    quantize_blocks(x, qs, d, s8);
+}
+
+#[inline(always)]
+fn quantize_blocks(x: &[f32], qs: &mut [i8], d: &mut [f32], s8: &mut [i32]) {
+    for (((x, q), d), s8) in x.chunks_exact(QK).zip(qs.chunks_exact_mut(QK)).zip(d).zip(s8) {
+        let mut lanes = [0f32; 8];
+        for c in x.chunks_exact(8) {
+            for (l, v) in lanes.iter_mut().zip(c) {
+                *l = l.max(v.abs());
+            }
+        }
+        let amax = lanes.iter().fold(0f32, |a, &v| a.max(v));
+        let id = if amax != 0.0 { 127.0 / amax } else { 0.0 };
+        let mut sum = 0i32;
+        for (q, &v) in q.iter_mut().zip(x) {
+            // Adding and removing 1.5 · 2^23 rounds to the nearest integer,
+            // ties to even, as `_mm256_round_ps` does (|v · id| ≤ 127).
+            let r = ((v * id + 12_582_912.0) - 12_582_912.0) as i32;
+            *q = r as i8;
+            sum += r;
+        }
+        *d = half::f16::from_f32(amax / 127.0).to_f32();
+        *s8 = 8 * sum;
+    }
+}
+
+/// `x · wᵀ` for quantised rows `a` (`m` of them): `[m, n]`, row-major. Long
+/// batches split into tasks of rows, each over every output and writing its
+/// rows in place; short ones (a query) split by outputs.
+pub(crate) fn matmul(w: &Weights, a: &Acts, m: usize) -> Vec<f32> {
+    matmul_with(w, a, m, has_avx2())
+}
+
+pub(crate) fn matmul_with(w: &Weights, a: &Acts, m: usize, simd: bool) -> Vec<f32> {
+    assert_eq!(w.k, a.k, "the weights' inputs and the activations' width differ");
+    assert!(a.qs.len() >= m * a.k, "fewer activation rows than asked for");
+    let n = w.n;
+    let panels = n.div_ceil(PANEL);
+    let mut out = vec![0f32; m * n];
+    if m == 0 || n == 0 {
+        return out;
+    }
+    if m >= 2 * ROW_CHUNK || panels < 2 * PANELS_PER_TASK {
+        out.par_chunks_mut(ROW_CHUNK * n).enumerate().for_each(|(chunk, dst)| {
+            let r0 = chunk * ROW_CHUNK;
+            let rows = dst.len() / n;
+            for p in 0..panels {
+                block(w, p, a, r0, rows, dst, n, p * PANEL, simd);
+            }
+        });
+    } else {
+        let width = PANELS_PER_TASK * PANEL;
+        let parts: Vec<Vec<f32>> = (0..panels.div_ceil(PANELS_PER_TASK))
+            .into_par_iter()
+            .map(|t| {
+                let mut buf = vec![0f32; m * width];
+                for p in t * PANELS_PER_TASK..((t + 1) * PANELS_PER_TASK).min(panels) {
+                    let col = (p - t * PANELS_PER_TASK) * PANEL;
+                    // `block` writes only the columns below `n`, relative to this buffer.
+                    block_into(w, p, a, 0, m, &mut buf, width, col, simd, n - p * PANEL);
+                }
+                buf
+            })
+            .collect();
+        for (t, buf) in parts.iter().enumerate() {
+            let c0 = t * width;
+            let cw = width.min(n - c0);
+            for (dst, src) in out.chunks_exact_mut(n).zip(buf.chunks_exact(width)) {
+                dst[c0..c0 + cw].copy_from_slice(&src[..cw]);
+            }
+        }
+    }
+    out
+}
+
+/// Rows `r0..r0 + rows` times panel `p`, written to `dst` (rows of `ld`
+/// values) from column `col`.
+#[allow(clippy::too_many_arguments)]
+fn block(
+    w: &Weights,
+    p: usize,
+    a: &Acts,
+    r0: usize,
+    rows: usize,
+    dst: &mut [f32],
+    ld: usize,
+    col: usize,
+    simd: bool,
+) {
+    block_into(w, p, a, r0, rows, dst, ld, col, simd, w.n - p * PANEL);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn block_into(
+    w: &Weights,
+    p: usize,
+    a: &Acts,
+    r0: usize,
+    rows: usize,
+    dst: &mut [f32],
+    ld: usize,
+    col: usize,
+    simd: bool,
+    valid: usize,
+) {
+    let valid = valid.min(PANEL);
+    let (wp, ws) = w.panel(p);
+    let mut store = |r: usize, v: &[f32; PANEL]| {
+        dst[(r - r0) * ld + col..][..valid].copy_from_slice(&v[..valid]);
+    };
+    let mut r = r0;
+    let end = r0 + rows;
+    #[cfg(target_arch = "x86_64")]
+    if simd {
+        while r + 4 <= end {
+            // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
+            #[allow(unsafe_code)]
+            let t = unsafe { avx2::tile::<4>(wp, ws, std::array::from_fn(|i| a.row(r + i))) };
+            t.iter().enumerate().for_each(|(i, v)| store(r + i, v));
+            r += 4;
+        }
+        while r < end {
+            // SAFETY: as above.
+            #[allow(unsafe_code)]
+            let t = unsafe { avx2::tile::<1>(wp, ws, [a.row(r)]) };
+            store(r, &t[0]);
+            r += 1;
+        }
+        return;
+    }
+    let _ = simd;
+    for r in r..end {
+        store(r, &tile_scalar(wp, ws, a.row(r)));
+    }
+}
+
+/// One row times one panel, portably: the AVX2 tile's integers and
+/// operations in its order.
+fn tile_scalar(wp: &[u8], ws: &[f32], x: Row<'_>) -> [f32; PANEL] {
+    let mut acc = [0f32; PANEL];
+    for (b, (xq, (&dx, &s8))) in x.qs.chunks_exact(QK).zip(x.d.iter().zip(x.s8)).enumerate() {
+        let mut sums = [0i32; PANEL];
+        for g in 0..QK / 4 {
+            let wg = &wp[(b * QK / 4 + g) * GROUP_BYTES..][..GROUP_BYTES];
+            let xg = &xq[4 * g..4 * g + 4];
+            for (s, wc) in sums.iter_mut().zip(wg.chunks_exact(4)) {
+                *s += wc.iter().zip(xg).map(|(&w, &x)| i32::from(w) * i32::from(x)).sum::<i32>();
+            }
+        }
+        for ((acc, s), &dw) in acc.iter_mut().zip(sums).zip(&ws[b * PANEL..(b + 1) * PANEL]) {
+            *acc = (dw * dx).mul_add((s - s8) as f32, *acc);
+        }
+    }
+    acc
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use super::{Row, GROUP_BYTES, PANEL, QK};
+
+    /// `R` rows times one panel (16 outputs): per block, eight groups of
+    /// four inputs multiplied and summed in 16 bits, then widened, the
+    /// offset removed, and added with the block's scales.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn tile<const R: usize>(wp: &[u8], ws: &[f32], x: [Row<'_>; R]) -> [[f32; PANEL]; R] {
+        let k = x[0].qs.len();
+        let kb = k / QK;
+        // Every pointer below stays inside these lengths.
+        assert!(wp.len() >= k / 4 * GROUP_BYTES && ws.len() >= kb * PANEL);
+        for r in &x {
+            assert!(r.qs.len() == k && r.d.len() >= kb && r.s8.len() >= kb);
+        }
+        let ones = _mm256_set1_epi16(1);
+        let mut acc = [[_mm256_setzero_ps(); 2]; R];
+        for b in 0..kb {
+            let mut s16 = [[_mm256_setzero_si256(); 2]; R];
+            for g in 0..QK / 4 {
+                let off = (b * QK / 4 + g) * GROUP_BYTES;
+                // SAFETY: `off + 64 <= k / 4 · 64 <= wp.len()` (asserted above);
+                // unaligned loads.
+                #[allow(unsafe_code)]
+                let (w0, w1) = unsafe {
+                    (
+                        _mm256_loadu_si256(wp.as_ptr().add(off).cast()),
+                        _mm256_loadu_si256(wp.as_ptr().add(off + 32).cast()),
+                    )
+                };
+                for (s, row) in s16.iter_mut().zip(&x) {
+                    // SAFETY: `b · 32 + 4g + 4 <= k == row.qs.len()`; unaligned read.
+                    #[allow(unsafe_code)]
+                    let v = unsafe { row.qs.as_ptr().add(b * QK + 4 * g).cast::<i32>().read_unaligned() };
+                    let xv = _mm256_set1_epi32(v);
+                    s[0] = _mm256_add_epi16(s[0], _mm256_maddubs_epi16(w0, xv));
+                    s[1] = _mm256_add_epi16(s[1], _mm256_maddubs_epi16(w1, xv));
+                }
+            }
+            // SAFETY: `(b + 1) · 16 <= kb · 16 <= ws.len()`; unaligned loads.
+            #[allow(unsafe_code)]
+            let (d0, d1) = unsafe {
+                (_mm256_loadu_ps(ws.as_ptr().add(b * PANEL)), _mm256_loadu_ps(ws.as_ptr().add(b * PANEL + 8)))
+            };
+            for ((acc, s), row) in acc.iter_mut().zip(&s16).zip(&x) {
+                let corr = _mm256_set1_epi32(row.s8[b]);
+                let dx = _mm256_set1_ps(row.d[b]);
+                for ((acc, s), dw) in acc.iter_mut().zip(s).zip([d0, d1]) {
+                    let sum = _mm256_sub_epi32(_mm256_madd_epi16(*s, ones), corr);
+                    *acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, dx), _mm256_cvtepi32_ps(sum), *acc);
+                }
+            }
+        }
+        let mut out = [[0f32; PANEL]; R];
+        for (o, acc) in out.iter_mut().zip(acc) {
+            // SAFETY: `o` holds 16 floats; unaligned stores.
+            #[allow(unsafe_code)]
+            unsafe {
+                _mm256_storeu_ps(o.as_mut_ptr(), acc[0]);
+                _mm256_storeu_ps(o.as_mut_ptr().add(8), acc[1]);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random Q4_0 bytes for `[n, k]` and random activations.
+    fn random(n: usize, k: usize, m: usize, seed: u64) -> (Vec<u8>, Vec<f32>) {
+        let mut s = seed;
+        let mut rand = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let mut raw = Vec::new();
+        for _ in 0..n * k / QK {
+            let d = 0.001 + (rand() % 1000) as f32 * 1e-5;
+            raw.extend(half::f16::from_f32(d).to_le_bytes());
+            raw.extend((0..16).map(|_| rand() as u8));
+        }
+        let x = (0..m * k).map(|_| (rand() % 20_001) as f32 / 10_000.0 - 1.0).collect();
+        (raw, x)
+    }
+
+    #[test]
+    fn the_avx2_path_gives_the_scalar_paths_bits() {
+        // 40 outputs: two and a half panels; 7 rows: a tile of four and three single rows.
+        for (n, k, m) in [(40, 96, 7), (64, 64, 70), (128, 32, 9)] {
+            let (raw, x) = random(n, k, m, 0x9e37_79b9 + n as u64);
+            let w = Weights::from_q4_0(&raw, n, k).unwrap();
+            let a = quantize(&x, k);
+            let scalar = matmul_with(&w, &a, m, false);
+            if has_avx2() {
+                let simd = matmul_with(&w, &a, m, true);
+                let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&simd), bits(&scalar), "[{n}, {k}] × {m} rows");
+            }
+        }
+    }
+
+    #[test]
+    fn the_product_is_solars_to_rounding_and_rows_do_not_depend_on_the_batch() {
+        let (n, k, m) = (72, 128, 75);
+        let (raw, x) = random(n, k, m, 7);
+        let w = Weights::from_q4_0(&raw, n, k).unwrap();
+        let ours = matmul(&w, &quantize(&x, k), m);
+        let solar = parasol_solar::Q40Matrix::from_ggml_bytes(&raw, n, k).unwrap();
+        let theirs = parasol_solar::Q40Matrix::matmul_many(&[&solar], &x, m).pop().unwrap();
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert!((a - b).abs() <= 1e-5 * (1.0 + b.abs()), "{i}: {a} vs {b}");
+        }
+        // Each row alone (a query-sized batch takes the other split) has the batch's bits.
+        for r in [0, 3, 33, 74] {
+            let one = matmul(&w, &quantize(&x[r * k..(r + 1) * k], k), 1);
+            assert_eq!(one, ours[r * n..(r + 1) * n], "row {r}");
+        }
+        let few = matmul(&w, &quantize(&x[..5 * k], k), 5);
+        assert_eq!(few, ours[..5 * n]);
+    }
+
+    #[test]
+    fn quantisation_is_ggmls_q8_0() {
+        let x: Vec<f32> = (0..64).map(|i| (i as f32 - 20.5) * 0.37).collect();
+        let a = quantize(&x, 64);
+        for (b, xs) in x.chunks_exact(QK).enumerate() {
+            let amax = xs.iter().fold(0f32, |m, v| m.max(v.abs()));
+            assert_eq!(a.d[b], half::f16::from_f32(amax / 127.0).to_f32());
+            let id = 127.0 / amax;
+            let q: Vec<i8> = xs.iter().map(|v| (v * id).round_ties_even() as i8).collect();
+            assert_eq!(&a.qs[b * QK..(b + 1) * QK], q.as_slice());
+            assert_eq!(a.s8[b], 8 * q.iter().map(|&v| i32::from(v)).sum::<i32>());
+        }
+        assert!(Weights::from_q4_0(&[0; 18], 1, 31).is_none());
+        assert!(Weights::from_q4_0(&[0; 17], 1, 32).is_none());
+    }
+}
