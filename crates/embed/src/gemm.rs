@@ -129,11 +129,23 @@ pub(crate) fn has_avx2() -> bool {
 /// Quantises `x` (`[m, k]`, row-major, `k` a multiple of 32) as ggml's
 /// `quantize_row_q8_0`: per block `d = max|x| / 127`, `q = round(x / d)`
 /// (ties to even), `d` kept as f16. Rows in parallel.
+#[cfg(test)]
 pub(crate) fn quantize(x: &[f32], k: usize) -> Acts {
+    let mut a = Acts::default();
+    quantize_into(x, k, &mut a, has_avx2());
+    a
+}
+
+/// [`quantize`] into `a`'s buffers, which keep their memory from one
+/// product to the next.
+pub(crate) fn quantize_into(x: &[f32], k: usize, a: &mut Acts, simd: bool) {
     let m = x.len() / k;
     let kb = k / QK;
-    let mut a = Acts { k, qs: vec![0; m * k], d: vec![0.0; m * kb], s8: vec![0; m * kb] };
-    let simd = has_avx2();
+    a.k = k;
+    // Every value is written below: the old contents may stay.
+    a.qs.resize(m * k, 0);
+    a.d.resize(m * kb, 0.0);
+    a.s8.resize(m * kb, 0);
     x.par_chunks(k * ROW_CHUNK)
         .zip(a.qs.par_chunks_mut(k * ROW_CHUNK))
         .zip(a.d.par_chunks_mut(kb * ROW_CHUNK).zip(a.s8.par_chunks_mut(kb * ROW_CHUNK)))
@@ -150,14 +162,50 @@ pub(crate) fn quantize(x: &[f32], k: usize) -> Acts {
             let _ = simd;
             quantize_blocks(x, qs, d, s8);
         });
-    a
 }
 
-/// The same code compiled with AVX2, so that the compiler vectorises it.
+/// ggml's AVX2 `quantize_row_q8_0` (with the block sums): the same numbers
+/// as [`quantize_blocks`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn quantize_blocks_avx2(x: &[f32], qs: &mut [i8], d: &mut [f32], s8: &mut [i32]) {
-    quantize_blocks(x, qs, d, s8);
+    use std::arch::x86_64::*;
+    let blocks = x.len() / QK;
+    // Every pointer below stays inside these lengths.
+    assert!(qs.len() >= blocks * QK && d.len() >= blocks && s8.len() >= blocks);
+    let sign = _mm256_set1_ps(-0.0);
+    for b in 0..blocks {
+        // SAFETY: `(b + 1) · 32 <= x.len()`; unaligned loads.
+        #[allow(unsafe_code)]
+        let v: [__m256; 4] =
+            std::array::from_fn(|i| unsafe { _mm256_loadu_ps(x.as_ptr().add(b * QK + 8 * i)) });
+        let abs = v.map(|v| _mm256_andnot_ps(sign, v));
+        let m8 = _mm256_max_ps(_mm256_max_ps(abs[0], abs[1]), _mm256_max_ps(abs[2], abs[3]));
+        let m4 = _mm_max_ps(_mm256_extractf128_ps::<1>(m8), _mm256_castps256_ps128(m8));
+        let m2 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        let amax = _mm_cvtss_f32(_mm_max_ss(m2, _mm_movehdup_ps(m2)));
+        let id = _mm256_set1_ps(if amax != 0.0 { 127.0 / amax } else { 0.0 });
+        let q = v.map(|v| {
+            _mm256_cvtps_epi32(_mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(
+                _mm256_mul_ps(v, id),
+            ))
+        });
+        let sum = _mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]));
+        let s4 = _mm_add_epi32(_mm256_extracti128_si256::<1>(sum), _mm256_castsi256_si128(sum));
+        let s2 = _mm_add_epi32(s4, _mm_unpackhi_epi64(s4, s4));
+        let total = _mm_cvtsi128_si32(_mm_add_epi32(s2, _mm_shuffle_epi32::<1>(s2)));
+        // Packing works within 128-bit halves: the permutation puts the
+        // 32 bytes back in order.
+        let packed = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+        let ordered = _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        // SAFETY: `(b + 1) · 32 <= qs.len()` (asserted above); unaligned store.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm256_storeu_si256(qs.as_mut_ptr().add(b * QK).cast(), ordered)
+        };
+        d[b] = half::f16::from_f32(amax / 127.0).to_f32();
+        s8[b] = 8 * total;
+    }
 }
 
 #[inline(always)]
@@ -184,28 +232,43 @@ fn quantize_blocks(x: &[f32], qs: &mut [i8], d: &mut [f32], s8: &mut [i32]) {
     }
 }
 
-/// `x · wᵀ` for quantised rows `a` (`m` of them): `[m, n]`, row-major. Long
-/// batches split into tasks of rows, each over every output and writing its
-/// rows in place; short ones (a query) split by outputs.
+/// `x · wᵀ` for quantised rows `a` (`m` of them): `[m, n]`, row-major.
+#[cfg(test)]
 pub(crate) fn matmul(w: &Weights, a: &Acts, m: usize) -> Vec<f32> {
-    matmul_with(w, a, m, has_avx2())
+    let mut out = Vec::new();
+    matmul_into(w, a, m, None, &mut out, has_avx2());
+    out
 }
 
-pub(crate) fn matmul_with(w: &Weights, a: &Acts, m: usize, simd: bool) -> Vec<f32> {
+/// `x · wᵀ (+ bias)` into `out` (`[m, n]`, row-major), whose memory is kept
+/// from one product to the next. Long batches split into tasks of rows,
+/// each over every output and writing its rows in place; short ones (a
+/// query) split by outputs.
+pub(crate) fn matmul_into(
+    w: &Weights,
+    a: &Acts,
+    m: usize,
+    bias: Option<&[f32]>,
+    out: &mut Vec<f32>,
+    simd: bool,
+) {
     assert_eq!(w.k, a.k, "the weights' inputs and the activations' width differ");
     assert!(a.qs.len() >= m * a.k, "fewer activation rows than asked for");
     let n = w.n;
+    assert!(bias.is_none_or(|b| b.len() == n), "a bias that is not one per output");
     let panels = n.div_ceil(PANEL);
-    let mut out = vec![0f32; m * n];
+    // Every value is written below: the old contents may stay.
+    out.resize(m * n, 0.0);
     if m == 0 || n == 0 {
-        return out;
+        return;
     }
+    let b = |p: usize| bias.map(|b| &b[p * PANEL..(p * PANEL + PANEL).min(n)]);
     if m >= 2 * ROW_CHUNK || panels < 2 * PANELS_PER_TASK {
         out.par_chunks_mut(ROW_CHUNK * n).enumerate().for_each(|(chunk, dst)| {
             let r0 = chunk * ROW_CHUNK;
             let rows = dst.len() / n;
             for p in 0..panels {
-                block(w, p, a, r0, rows, dst, n, p * PANEL, simd);
+                block(w, p, a, r0..r0 + rows, dst, n, p * PANEL, b(p), simd);
             }
         });
     } else {
@@ -216,8 +279,7 @@ pub(crate) fn matmul_with(w: &Weights, a: &Acts, m: usize, simd: bool) -> Vec<f3
                 let mut buf = vec![0f32; m * width];
                 for p in t * PANELS_PER_TASK..((t + 1) * PANELS_PER_TASK).min(panels) {
                     let col = (p - t * PANELS_PER_TASK) * PANEL;
-                    // `block` writes only the columns below `n`, relative to this buffer.
-                    block_into(w, p, a, 0, m, &mut buf, width, col, simd, n - p * PANEL);
+                    block(w, p, a, 0..m, &mut buf, width, col, b(p), simd);
                 }
                 buf
             })
@@ -230,67 +292,83 @@ pub(crate) fn matmul_with(w: &Weights, a: &Acts, m: usize, simd: bool) -> Vec<f3
             }
         }
     }
-    out
 }
 
-/// Rows `r0..r0 + rows` times panel `p`, written to `dst` (rows of `ld`
-/// values) from column `col`.
+/// Rows `rows` times panel `p` (plus its piece of the bias), written to
+/// `dst` (rows of `ld` values, the first being `rows.start`) from column
+/// `col`; outputs past the matrix's last are not written.
 #[allow(clippy::too_many_arguments)]
 fn block(
     w: &Weights,
     p: usize,
     a: &Acts,
-    r0: usize,
-    rows: usize,
+    rows: std::ops::Range<usize>,
     dst: &mut [f32],
     ld: usize,
     col: usize,
+    bias: Option<&[f32]>,
     simd: bool,
 ) {
-    block_into(w, p, a, r0, rows, dst, ld, col, simd, w.n - p * PANEL);
-}
-
-#[allow(clippy::too_many_arguments)]
-fn block_into(
-    w: &Weights,
-    p: usize,
-    a: &Acts,
-    r0: usize,
-    rows: usize,
-    dst: &mut [f32],
-    ld: usize,
-    col: usize,
-    simd: bool,
-    valid: usize,
-) {
-    let valid = valid.min(PANEL);
+    let valid = (w.n - p * PANEL).min(PANEL);
     let (wp, ws) = w.panel(p);
-    let mut store = |r: usize, v: &[f32; PANEL]| {
-        dst[(r - r0) * ld + col..][..valid].copy_from_slice(&v[..valid]);
+    let mut padded = [0f32; PANEL];
+    let bias: &[f32; PANEL] = match bias {
+        Some(b) if b.len() == PANEL => b.try_into().unwrap_or(&padded),
+        Some(b) => {
+            padded[..b.len()].copy_from_slice(b);
+            &padded
+        }
+        None => &[0f32; PANEL],
     };
-    let mut r = r0;
-    let end = r0 + rows;
+    // A tile of `r` rows from row `i` writes 16 values per row at `col`,
+    // rows `ld` apart; in the last panel, past the matrix's outputs, it
+    // writes to a scratch tile and only the outputs are copied.
+    let mut run = |i: usize, r: usize, tile: &mut dyn FnMut(&mut [f32], usize)| {
+        let at = (i - rows.start) * ld + col;
+        if valid == PANEL {
+            tile(&mut dst[at..], ld);
+        } else {
+            let mut scratch = [0f32; 8 * PANEL];
+            tile(&mut scratch, PANEL);
+            for (j, v) in scratch.chunks_exact(PANEL).take(r).enumerate() {
+                dst[at + j * ld..][..valid].copy_from_slice(&v[..valid]);
+            }
+        }
+    };
+    let (mut r, end) = (rows.start, rows.end);
     #[cfg(target_arch = "x86_64")]
     if simd {
-        while r + 4 <= end {
+        // Eight rows per tile (four, then one, for the last rows of a task):
+        // a row's numbers are the same in any tile.
+        while r + 8 <= end {
+            let x = std::array::from_fn(|i| a.row(r + i));
             // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
             #[allow(unsafe_code)]
-            let t = unsafe { avx2::tile::<4>(wp, ws, std::array::from_fn(|i| a.row(r + i))) };
-            t.iter().enumerate().for_each(|(i, v)| store(r + i, v));
+            run(r, 8, &mut |out, ld| unsafe { avx2::tile::<8>(wp, ws, x, bias, out, ld) });
+            r += 8;
+        }
+        while r + 4 <= end {
+            let x = std::array::from_fn(|i| a.row(r + i));
+            // SAFETY: as above.
+            #[allow(unsafe_code)]
+            run(r, 4, &mut |out, ld| unsafe { avx2::tile::<4>(wp, ws, x, bias, out, ld) });
             r += 4;
         }
         while r < end {
+            let x = [a.row(r)];
             // SAFETY: as above.
             #[allow(unsafe_code)]
-            let t = unsafe { avx2::tile::<1>(wp, ws, [a.row(r)]) };
-            store(r, &t[0]);
+            run(r, 1, &mut |out, ld| unsafe { avx2::tile::<1>(wp, ws, x, bias, out, ld) });
             r += 1;
         }
         return;
     }
     let _ = simd;
     for r in r..end {
-        store(r, &tile_scalar(wp, ws, a.row(r)));
+        run(r, 1, &mut |out, _| {
+            let v = tile_scalar(wp, ws, a.row(r));
+            out[..PANEL].iter_mut().zip(v).zip(bias).for_each(|((o, v), b)| *o = v + b);
+        });
     }
 }
 
@@ -324,11 +402,19 @@ mod avx2 {
     /// four inputs multiplied and summed in 16 bits, then widened, the
     /// offset removed, and added with the block's scales.
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn tile<const R: usize>(wp: &[u8], ws: &[f32], x: [Row<'_>; R]) -> [[f32; PANEL]; R] {
+    pub(super) fn tile<const R: usize>(
+        wp: &[u8],
+        ws: &[f32],
+        x: [Row<'_>; R],
+        bias: &[f32; PANEL],
+        out: &mut [f32],
+        ld: usize,
+    ) {
         let k = x[0].qs.len();
         let kb = k / QK;
         // Every pointer below stays inside these lengths.
         assert!(wp.len() >= k / 4 * GROUP_BYTES && ws.len() >= kb * PANEL);
+        assert!(out.len() >= (R - 1) * ld + PANEL);
         for r in &x {
             assert!(r.qs.len() == k && r.d.len() >= kb && r.s8.len() >= kb);
         }
@@ -370,16 +456,19 @@ mod avx2 {
                 }
             }
         }
-        let mut out = [[0f32; PANEL]; R];
-        for (o, acc) in out.iter_mut().zip(acc) {
-            // SAFETY: `o` holds 16 floats; unaligned stores.
+        // SAFETY: `bias` holds 16 floats; unaligned loads.
+        #[allow(unsafe_code)]
+        let (b0, b1) = unsafe { (_mm256_loadu_ps(bias.as_ptr()), _mm256_loadu_ps(bias.as_ptr().add(8))) };
+        for (i, acc) in acc.iter().enumerate() {
+            // SAFETY: row `i` of the tile is `out[i · ld..i · ld + 16]`, inside
+            // `out` (asserted above); unaligned stores.
             #[allow(unsafe_code)]
             unsafe {
-                _mm256_storeu_ps(o.as_mut_ptr(), acc[0]);
-                _mm256_storeu_ps(o.as_mut_ptr().add(8), acc[1]);
+                let o = out.as_mut_ptr().add(i * ld);
+                _mm256_storeu_ps(o, _mm256_add_ps(acc[0], b0));
+                _mm256_storeu_ps(o.add(8), _mm256_add_ps(acc[1], b1));
             }
         }
-        out
     }
 }
 
@@ -408,14 +497,19 @@ mod tests {
 
     #[test]
     fn the_avx2_path_gives_the_scalar_paths_bits() {
-        // 40 outputs: two and a half panels; 7 rows: a tile of four and three single rows.
-        for (n, k, m) in [(40, 96, 7), (64, 64, 70), (128, 32, 9)] {
+        // 40 outputs: two and a half panels; 15 rows: tiles of eight and four and three single rows.
+        for (n, k, m) in [(40, 96, 15), (64, 64, 70), (128, 32, 9)] {
             let (raw, x) = random(n, k, m, 0x9e37_79b9 + n as u64);
             let w = Weights::from_q4_0(&raw, n, k).unwrap();
             let a = quantize(&x, k);
-            let scalar = matmul_with(&w, &a, m, false);
+            let mut scalar = Vec::new();
+            let mut qa = Acts::default();
+            quantize_into(&x, k, &mut qa, false);
+            assert_eq!((&qa.qs, &qa.d, &qa.s8), (&a.qs, &a.d, &a.s8), "quantisation differs");
+            matmul_into(&w, &a, m, None, &mut scalar, false);
             if has_avx2() {
-                let simd = matmul_with(&w, &a, m, true);
+                let mut simd = Vec::new();
+                matmul_into(&w, &a, m, None, &mut simd, true);
                 let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&simd), bits(&scalar), "[{n}, {k}] × {m} rows");
             }
@@ -424,7 +518,9 @@ mod tests {
 
     #[test]
     fn the_product_is_solars_to_rounding_and_rows_do_not_depend_on_the_batch() {
-        let (n, k, m) = (72, 128, 75);
+        // 136 outputs: eight and a half panels, enough for a short batch to be
+        // split by outputs.
+        let (n, k, m) = (136, 128, 75);
         let (raw, x) = random(n, k, m, 7);
         let w = Weights::from_q4_0(&raw, n, k).unwrap();
         let ours = matmul(&w, &quantize(&x, k), m);
@@ -440,6 +536,15 @@ mod tests {
         }
         let few = matmul(&w, &quantize(&x[..5 * k], k), 5);
         assert_eq!(few, ours[..5 * n]);
+        // The bias is added to each result as a separate addition would.
+        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01 - 0.3).collect();
+        let mut biased = Vec::new();
+        for rows in [5, m] {
+            matmul_into(&w, &quantize(&x[..rows * k], k), rows, Some(&bias), &mut biased, has_avx2());
+            for (i, (b, o)) in biased.iter().zip(&ours).enumerate() {
+                assert_eq!(*b, o + bias[i % n]);
+            }
+        }
     }
 
     #[test]
@@ -456,5 +561,44 @@ mod tests {
         }
         assert!(Weights::from_q4_0(&[0; 18], 1, 31).is_none());
         assert!(Weights::from_q4_0(&[0; 17], 1, 32).is_none());
+    }
+}
+
+#[cfg(test)]
+mod speed {
+    use super::*;
+
+    /// `cargo test --release -p parasol-embed gemm_speed -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn gemm_speed() {
+        let (n, k, m) = (1536, 384, 512);
+        let (raw, x) = tests_random(n, k, m);
+        let w = Weights::from_q4_0(&raw, n, k).unwrap();
+        let a = quantize(&x, k);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        pool.install(|| {
+            let mut best = 0f64;
+            for _ in 0..12 {
+                let t = std::time::Instant::now();
+                std::hint::black_box(matmul(&w, &a, m));
+                best = best.max((n * k * m) as f64 / t.elapsed().as_secs_f64() / 1e9);
+            }
+            eprintln!("{best:.1} GMAC/s (best of 12)");
+            let t = std::time::Instant::now();
+            for _ in 0..5 {
+                std::hint::black_box(quantize(&x, k));
+            }
+            eprintln!("quantize: {:.2} ns/value", t.elapsed().as_secs_f64() / 5.0 / x.len() as f64 * 1e9);
+        });
+    }
+
+    fn tests_random(n: usize, k: usize, m: usize) -> (Vec<u8>, Vec<f32>) {
+        let mut raw = Vec::new();
+        for i in 0..n * k / QK {
+            raw.extend(half::f16::from_f32(0.01).to_le_bytes());
+            raw.extend((0..16).map(|j| (i * 31 + j * 7) as u8));
+        }
+        (raw, (0..m * k).map(|i| ((i * 37 % 101) as f32 - 50.0) / 25.0).collect())
     }
 }

@@ -168,8 +168,9 @@ impl Encoder {
         });
         layer_norm(&mut x, &self.norm, self.eps, h);
 
+        let mut buf = Buffers { simd: gemm::has_avx2(), ..Buffers::default() };
         for layer in &self.layers {
-            x = self.layer(layer, x, &ranges, t);
+            self.layer(layer, &mut x, &ranges, t, &mut buf);
         }
 
         let mut out = Vec::with_capacity(windows.len());
@@ -189,31 +190,41 @@ impl Encoder {
         out
     }
 
-    fn layer(&self, layer: &Layer, mut x: Vec<f32>, windows: &[(usize, usize)], t: usize) -> Vec<f32> {
-        let (h, eps) = (self.hidden, self.eps);
+    fn layer(&self, layer: &Layer, x: &mut [f32], windows: &[(usize, usize)], t: usize, buf: &mut Buffers) {
+        let (h, eps, simd) = (self.hidden, self.eps, buf.simd);
+        gemm::quantize_into(x, h, &mut buf.acts, simd);
         // Q, K and V in one product: `[t, 3h]`.
-        let mut qkv = gemm::matmul(&layer.qkv, &gemm::quantize(&x, h), t);
-        add_bias(&mut qkv, &layer.qkv_bias);
-        let ctx = self.attention(&qkv, windows, t);
-        drop(qkv);
-        let attn = gemm::matmul(&layer.attn_out, &gemm::quantize(&ctx, h), t);
-        add_norm(&mut x, &attn, &layer.attn_out_bias, &layer.attn_norm, eps);
+        gemm::matmul_into(&layer.qkv, &buf.acts, t, Some(&layer.qkv_bias), &mut buf.qkv, simd);
+        self.attention(&buf.qkv, windows, t, &mut buf.by_head, &mut buf.ctx);
+        gemm::quantize_into(&buf.ctx, h, &mut buf.acts, simd);
+        gemm::matmul_into(&layer.attn_out, &buf.acts, t, Some(&layer.attn_out_bias), &mut buf.y, simd);
+        add_norm(x, &buf.y, &layer.attn_norm, eps);
 
-        let mut mid = gemm::matmul(&layer.ffn_in, &gemm::quantize(&x, h), t);
-        bias_gelu(&mut mid, &layer.ffn_in_bias);
-        let out = gemm::matmul(&layer.ffn_out, &gemm::quantize(&mid, self.ffn), t);
-        add_norm(&mut x, &out, &layer.ffn_out_bias, &layer.out_norm, eps);
-        x
+        gemm::quantize_into(x, h, &mut buf.acts, simd);
+        gemm::matmul_into(&layer.ffn_in, &buf.acts, t, Some(&layer.ffn_in_bias), &mut buf.mid, simd);
+        gelu_all(&mut buf.mid, self.ffn);
+        gemm::quantize_into(&buf.mid, self.ffn, &mut buf.acts_ffn, simd);
+        gemm::matmul_into(&layer.ffn_out, &buf.acts_ffn, t, Some(&layer.ffn_out_bias), &mut buf.y, simd);
+        add_norm(x, &buf.y, &layer.out_norm, eps);
     }
 
     /// Scaled dot-product attention of each token over its own window, one
     /// window's head per task, from the `[t, 3h]` rows of Q, K and V. Each
     /// task writes its own piece of a head-major `[heads, t, head dim]`
-    /// buffer, turned into `[t, h]` rows at the end.
-    fn attention(&self, qkv: &[f32], windows: &[(usize, usize)], t: usize) -> Vec<f32> {
+    /// buffer (`by_head`), turned into `[t, h]` rows in `ctx` at the end.
+    fn attention(
+        &self,
+        qkv: &[f32],
+        windows: &[(usize, usize)],
+        t: usize,
+        by_head: &mut Vec<f32>,
+        ctx: &mut Vec<f32>,
+    ) {
         let (h, heads) = (self.hidden, self.heads);
         let hd = h / heads;
-        let mut by_head = vec![0f32; t * h];
+        // Every value of both is written below: old contents may stay.
+        by_head.resize(t * h, 0.0);
+        ctx.resize(t * h, 0.0);
         let mut tasks: Vec<(usize, (usize, usize), &mut [f32])> = Vec::with_capacity(heads * windows.len());
         for (head, mut rest) in by_head.chunks_mut(t * hd).enumerate() {
             for &(s0, s1) in windows {
@@ -226,88 +237,172 @@ impl Encoder {
             let rows = &qkv[s0 * 3 * h..s1 * 3 * h];
             vectorised!(head_attention(rows, h, head * hd, hd, out));
         });
-        let mut ctx = vec![0f32; t * h];
+        let by_head = &*by_head;
         ctx.par_chunks_mut(h).enumerate().with_min_len(ROWS_PER_TASK).for_each(|(r, row)| {
             for (head, dst) in row.chunks_exact_mut(hd).enumerate() {
                 dst.copy_from_slice(&by_head[(head * t + r) * hd..][..hd]);
             }
         });
-        ctx
     }
 }
 
+/// A forward pass's intermediate values, whose memory every layer reuses
+/// (each step overwrites all of its output).
+#[derive(Debug, Default)]
+struct Buffers {
+    simd: bool,
+    /// Quantised rows of width `hidden` and of width `ffn`.
+    acts: gemm::Acts,
+    acts_ffn: gemm::Acts,
+    qkv: Vec<f32>,
+    by_head: Vec<f32>,
+    ctx: Vec<f32>,
+    /// The attention's and the FFN's outputs, before their LayerNorms.
+    y: Vec<f32>,
+    mid: Vec<f32>,
+}
+
+/// Lanes of the attention's vectors (AVX2's eight floats).
+const LANES: usize = 8;
+/// Queries of a head computed together, sharing each load of a key or value.
+const QUERY_ROWS: usize = 4;
+
 /// One head of one window: `rows` are the window's `[l, 3h]` Q, K, V rows,
 /// `o` the head's offset in each third, `out` its `[l, hd]` context. Keys
-/// are transposed so that a query's scores, and then its context, are sums
-/// over contiguous vectors rather than short dot products.
+/// are transposed (`[hd, l]`, padded to whole vectors) and values copied
+/// out (`[l, hd]`, padded likewise), so that scores and contexts are small
+/// register-blocked products: four queries × eight keys, then four queries
+/// × eight context values, accumulated over the head's dimensions and then
+/// the keys in order. A query's numbers do not depend on which others it
+/// is computed with.
 #[inline(always)]
 fn head_attention(rows: &[f32], h: usize, o: usize, hd: usize, out: &mut [f32]) {
     let l = rows.len() / (3 * h);
     let scale = 1.0 / (hd as f32).sqrt();
-    let mut kt = vec![0f32; hd * l];
+    let (l8, hd8) = (l.div_ceil(LANES) * LANES, hd.div_ceil(LANES) * LANES);
+    let mut kt = vec![0f32; hd * l8];
+    let mut vs = vec![0f32; l * hd8];
     for (j, row) in rows.chunks_exact(3 * h).enumerate() {
         for (e, &kv) in row[h + o..][..hd].iter().enumerate() {
-            kt[e * l + j] = kv;
+            kt[e * l8 + j] = kv;
         }
+        vs[j * hd8..][..hd].copy_from_slice(&row[2 * h + o..][..hd]);
     }
-    let mut scores = vec![0f32; l];
-    for (oi, row) in out.chunks_exact_mut(hd).zip(rows.chunks_exact(3 * h)) {
-        scores.fill(0.0);
-        for (e, &qe) in row[o..][..hd].iter().enumerate() {
-            let qe = qe * scale;
-            for (sc, kv) in scores.iter_mut().zip(&kt[e * l..(e + 1) * l]) {
-                *sc += qe * kv;
+    let head = Head { kt: &kt, vs: &vs, l, l8, hd, hd8 };
+    let mut q = vec![0f32; QUERY_ROWS * hd];
+    let mut scores = vec![0f32; QUERY_ROWS * l8];
+    let mut i = 0;
+    while i < l {
+        let r = if l - i >= QUERY_ROWS { QUERY_ROWS } else { 1 };
+        for (qr, row) in q.chunks_exact_mut(hd).zip(rows[i * 3 * h..].chunks_exact(3 * h)).take(r) {
+            qr.iter_mut().zip(&row[o..][..hd]).for_each(|(q, &x)| *q = x * scale);
+        }
+        let out = &mut out[i * hd..(i + r) * hd];
+        if r == QUERY_ROWS {
+            head.queries::<QUERY_ROWS>(&q, &mut scores, out);
+        } else {
+            head.queries::<1>(&q, &mut scores, out);
+        }
+        i += r;
+    }
+}
+
+/// One head's keys and values, laid out for [`Head::queries`].
+struct Head<'a> {
+    kt: &'a [f32],
+    vs: &'a [f32],
+    l: usize,
+    l8: usize,
+    hd: usize,
+    hd8: usize,
+}
+
+impl Head<'_> {
+    /// The contexts of `R` scaled queries (`q`, `[R, hd]`) into `out`.
+    #[inline(always)]
+    fn queries<const R: usize>(&self, q: &[f32], scores: &mut [f32], out: &mut [f32]) {
+        let Head { kt, vs, l, l8, hd, hd8 } = *self;
+        for jc in (0..l8).step_by(LANES) {
+            let mut acc = [[0f32; LANES]; R];
+            for e in 0..hd {
+                let kv = &kt[e * l8 + jc..][..LANES];
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    let qe = q[r * hd + e];
+                    for (a, k) in acc.iter_mut().zip(kv) {
+                        *a += qe * k;
+                    }
+                }
+            }
+            for (r, acc) in acc.iter().enumerate() {
+                scores[r * l8 + jc..][..LANES].copy_from_slice(acc);
             }
         }
-        let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        for p in scores.iter_mut() {
-            *p = exp(*p - max);
+        for r in 0..R {
+            softmax(&mut scores[r * l8..r * l8 + l]);
         }
-        let inv = 1.0 / scores.iter().sum::<f32>();
-        for (p, vrow) in scores.iter().zip(rows.chunks_exact(3 * h)) {
-            let w = p * inv;
-            for (c, vv) in oi.iter_mut().zip(&vrow[2 * h + o..][..hd]) {
-                *c += w * vv;
+        for ec in (0..hd8).step_by(LANES) {
+            let mut acc = [[0f32; LANES]; R];
+            for j in 0..l {
+                let v = &vs[j * hd8 + ec..][..LANES];
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    let p = scores[r * l8 + j];
+                    for (a, v) in acc.iter_mut().zip(v) {
+                        *a += p * v;
+                    }
+                }
+            }
+            let n = LANES.min(hd - ec);
+            for (r, acc) in acc.iter().enumerate() {
+                out[r * hd + ec..][..n].copy_from_slice(&acc[..n]);
             }
         }
     }
 }
 
-fn add_bias(y: &mut [f32], bias: &[f32]) {
-    y.par_chunks_mut(bias.len() * ROWS_PER_TASK).for_each(|rows| vectorised!(add_bias_rows(rows, bias)));
+/// Scores to probabilities in place: the maximum and the sum taken over
+/// eight lanes (the maximum is exact in any order; the sum's order is fixed).
+#[inline(always)]
+fn softmax(s: &mut [f32]) {
+    let mut m = [f32::NEG_INFINITY; LANES];
+    let mut chunks = s.chunks_exact(LANES);
+    for c in &mut chunks {
+        m.iter_mut().zip(c).for_each(|(m, &v)| *m = m.max(v));
+    }
+    let max = chunks.remainder().iter().chain(&m).fold(f32::NEG_INFINITY, |a, &v| a.max(v));
+    s.iter_mut().for_each(|p| *p = exp(*p - max));
+    let mut sums = [0f32; LANES];
+    let mut chunks = s.chunks_exact(LANES);
+    for c in &mut chunks {
+        sums.iter_mut().zip(c).for_each(|(a, &v)| *a += v);
+    }
+    let sum = sums.iter().chain(chunks.remainder()).sum::<f32>();
+    let inv = 1.0 / sum;
+    s.iter_mut().for_each(|p| *p *= inv);
+}
+
+/// GELU over `[t, width]` rows.
+fn gelu_all(y: &mut [f32], width: usize) {
+    y.par_chunks_mut(width * ROWS_PER_TASK).for_each(|rows| vectorised!(gelu_rows(rows)));
 }
 
 #[inline(always)]
-fn add_bias_rows(rows: &mut [f32], bias: &[f32]) {
-    for row in rows.chunks_exact_mut(bias.len()) {
-        row.iter_mut().zip(bias).for_each(|(v, b)| *v += b);
-    }
+fn gelu_rows(rows: &mut [f32]) {
+    rows.iter_mut().for_each(|v| *v = gelu(*v));
 }
 
-fn bias_gelu(y: &mut [f32], bias: &[f32]) {
-    y.par_chunks_mut(bias.len() * ROWS_PER_TASK).for_each(|rows| vectorised!(bias_gelu_rows(rows, bias)));
-}
-
-#[inline(always)]
-fn bias_gelu_rows(rows: &mut [f32], bias: &[f32]) {
-    for row in rows.chunks_exact_mut(bias.len()) {
-        row.iter_mut().zip(bias).for_each(|(v, b)| *v = gelu(*v + b));
-    }
-}
-
-/// `x = LayerNorm(x + (y + bias))` row by row.
-fn add_norm(x: &mut [f32], y: &[f32], bias: &[f32], norm: &(Vec<f32>, Vec<f32>), eps: f32) {
-    let h = bias.len();
+/// `x = LayerNorm(x + y)` row by row.
+fn add_norm(x: &mut [f32], y: &[f32], norm: &(Vec<f32>, Vec<f32>), eps: f32) {
+    let h = norm.0.len();
     x.par_chunks_mut(h * ROWS_PER_TASK).zip(y.par_chunks(h * ROWS_PER_TASK)).for_each(|(x, y)| {
-        vectorised!(add_norm_rows(x, y, bias, norm, eps));
+        vectorised!(add_norm_rows(x, y, norm, eps));
     });
 }
 
 #[inline(always)]
-fn add_norm_rows(x: &mut [f32], y: &[f32], bias: &[f32], norm: &(Vec<f32>, Vec<f32>), eps: f32) {
-    let h = bias.len();
+fn add_norm_rows(x: &mut [f32], y: &[f32], norm: &(Vec<f32>, Vec<f32>), eps: f32) {
+    let h = norm.0.len();
     for (row, y) in x.chunks_exact_mut(h).zip(y.chunks_exact(h)) {
-        row.iter_mut().zip(y).zip(bias).for_each(|((r, y), b)| *r += y + b);
+        row.iter_mut().zip(y).for_each(|(r, y)| *r += y);
         norm_row(row, norm, eps);
     }
 }
