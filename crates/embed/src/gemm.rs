@@ -96,17 +96,6 @@ pub(crate) struct Acts {
     s8: Vec<i32>,
 }
 
-impl Acts {
-    fn row(&self, r: usize) -> Row<'_> {
-        let kb = self.k / QK;
-        Row {
-            qs: &self.qs[r * self.k..(r + 1) * self.k],
-            d: &self.d[r * kb..(r + 1) * kb],
-            s8: &self.s8[r * kb..(r + 1) * kb],
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Row<'a> {
     qs: &'a [i8],
@@ -312,63 +301,64 @@ fn block(
     let valid = (w.n - p * PANEL).min(PANEL);
     let (wp, ws) = w.panel(p);
     let mut padded = [0f32; PANEL];
-    let bias: &[f32; PANEL] = match bias {
-        Some(b) if b.len() == PANEL => b.try_into().unwrap_or(&padded),
-        Some(b) => {
-            padded[..b.len()].copy_from_slice(b);
-            &padded
-        }
-        None => &[0f32; PANEL],
+    if let Some(b) = bias {
+        padded[..b.len()].copy_from_slice(b);
+    }
+    let bias = &padded;
+    let (kb, rows_n) = (a.k / QK, rows.len());
+    let x = Rows {
+        qs: &a.qs[rows.start * a.k..rows.end * a.k],
+        d: &a.d[rows.start * kb..rows.end * kb],
+        s8: &a.s8[rows.start * kb..rows.end * kb],
+        k: a.k,
     };
-    // A tile of `r` rows from row `i` writes 16 values per row at `col`,
-    // rows `ld` apart; in the last panel, past the matrix's outputs, it
-    // writes to a scratch tile and only the outputs are copied.
-    let mut run = |i: usize, r: usize, tile: &mut dyn FnMut(&mut [f32], usize)| {
-        let at = (i - rows.start) * ld + col;
-        if valid == PANEL {
-            tile(&mut dst[at..], ld);
-        } else {
-            let mut scratch = [0f32; 8 * PANEL];
-            tile(&mut scratch, PANEL);
-            for (j, v) in scratch.chunks_exact(PANEL).take(r).enumerate() {
-                dst[at + j * ld..][..valid].copy_from_slice(&v[..valid]);
-            }
-        }
+    // In the last panel, past the matrix's outputs, the tiles write to a
+    // scratch buffer and only the outputs are copied.
+    let mut scratch = Vec::new();
+    let (out, out_ld) = if valid == PANEL {
+        (&mut dst[col..], ld)
+    } else {
+        scratch.resize(rows_n * PANEL, 0f32);
+        (&mut scratch[..], PANEL)
     };
-    let (mut r, end) = (rows.start, rows.end);
     #[cfg(target_arch = "x86_64")]
     if simd {
-        // Eight rows per tile (four, then one, for the last rows of a task):
-        // a row's numbers are the same in any tile.
-        while r + 8 <= end {
-            let x = std::array::from_fn(|i| a.row(r + i));
-            // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
-            #[allow(unsafe_code)]
-            run(r, 8, &mut |out, ld| unsafe { avx2::tile::<8>(wp, ws, x, bias, out, ld) });
-            r += 8;
-        }
-        while r + 4 <= end {
-            let x = std::array::from_fn(|i| a.row(r + i));
-            // SAFETY: as above.
-            #[allow(unsafe_code)]
-            run(r, 4, &mut |out, ld| unsafe { avx2::tile::<4>(wp, ws, x, bias, out, ld) });
-            r += 4;
-        }
-        while r < end {
-            let x = [a.row(r)];
-            // SAFETY: as above.
-            #[allow(unsafe_code)]
-            run(r, 1, &mut |out, ld| unsafe { avx2::tile::<1>(wp, ws, x, bias, out, ld) });
-            r += 1;
-        }
-        return;
+        // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
+        #[allow(unsafe_code)]
+        unsafe {
+            avx2::panel(wp, ws, x, bias, out, out_ld)
+        };
     }
-    let _ = simd;
-    for r in r..end {
-        run(r, 1, &mut |out, _| {
-            let v = tile_scalar(wp, ws, a.row(r));
-            out[..PANEL].iter_mut().zip(v).zip(bias).for_each(|((o, v), b)| *o = v + b);
-        });
+    if !simd {
+        for r in 0..rows_n {
+            let v = tile_scalar(wp, ws, x.row(r));
+            out[r * out_ld..][..PANEL].iter_mut().zip(v).zip(bias).for_each(|((o, v), b)| *o = v + b);
+        }
+    }
+    if valid < PANEL {
+        for (r, v) in scratch.chunks_exact(PANEL).enumerate() {
+            dst[r * ld + col..][..valid].copy_from_slice(&v[..valid]);
+        }
+    }
+}
+
+/// Consecutive quantised rows.
+#[derive(Debug, Clone, Copy)]
+struct Rows<'a> {
+    qs: &'a [i8],
+    d: &'a [f32],
+    s8: &'a [i32],
+    k: usize,
+}
+
+impl<'a> Rows<'a> {
+    fn len(&self) -> usize {
+        self.qs.len() / self.k
+    }
+
+    fn row(&self, r: usize) -> Row<'a> {
+        let kb = self.k / QK;
+        Row { qs: &self.qs[r * self.k..][..self.k], d: &self.d[r * kb..][..kb], s8: &self.s8[r * kb..][..kb] }
     }
 }
 
@@ -396,28 +386,55 @@ fn tile_scalar(wp: &[u8], ws: &[f32], x: Row<'_>) -> [f32; PANEL] {
 mod avx2 {
     use std::arch::x86_64::*;
 
-    use super::{Row, GROUP_BYTES, PANEL, QK};
+    use super::{Rows, GROUP_BYTES, PANEL, QK};
 
-    /// `R` rows times one panel (16 outputs): per block, eight groups of
-    /// four inputs multiplied and summed in 16 bits, then widened, the
-    /// offset removed, and added with the block's scales.
+    /// Every row of `x` times one panel (16 outputs) plus `bias`, row `r`
+    /// written to `out[r · ld..r · ld + 16]`: tiles of eight rows, then
+    /// four, then one; a row's numbers are the same in any tile.
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn tile<const R: usize>(
+    pub(super) fn panel(wp: &[u8], ws: &[f32], x: Rows<'_>, bias: &[f32; PANEL], out: &mut [f32], ld: usize) {
+        let (k, rows) = (x.k, x.len());
+        let kb = k / QK;
+        if rows == 0 {
+            return;
+        }
+        // Every pointer in `tile` stays inside these lengths.
+        assert!(k.is_multiple_of(QK) && x.d.len() >= rows * kb && x.s8.len() >= rows * kb);
+        assert!(wp.len() >= k / 4 * GROUP_BYTES && ws.len() >= kb * PANEL);
+        assert!(out.len() >= (rows - 1) * ld + PANEL);
+        let mut r = 0;
+        while r + 8 <= rows {
+            tile::<8>(wp, ws, x, r, bias, out, ld);
+            r += 8;
+        }
+        while r + 4 <= rows {
+            tile::<4>(wp, ws, x, r, bias, out, ld);
+            r += 4;
+        }
+        while r < rows {
+            tile::<1>(wp, ws, x, r, bias, out, ld);
+            r += 1;
+        }
+    }
+
+    /// Rows `r0..r0 + R` of `x` times one panel: per block, eight groups of
+    /// four inputs multiplied and summed in 16 bits, then widened, the
+    /// offset removed, and added with the block's scales. The caller
+    /// (`panel`) has checked every length.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn tile<const R: usize>(
         wp: &[u8],
         ws: &[f32],
-        x: [Row<'_>; R],
+        x: Rows<'_>,
+        r0: usize,
         bias: &[f32; PANEL],
         out: &mut [f32],
         ld: usize,
     ) {
-        let k = x[0].qs.len();
+        let k = x.k;
         let kb = k / QK;
-        // Every pointer below stays inside these lengths.
-        assert!(wp.len() >= k / 4 * GROUP_BYTES && ws.len() >= kb * PANEL);
-        assert!(out.len() >= (R - 1) * ld + PANEL);
-        for r in &x {
-            assert!(r.qs.len() == k && r.d.len() >= kb && r.s8.len() >= kb);
-        }
+        let (qs, d, s8) = (x.qs.as_ptr(), x.d.as_ptr(), x.s8.as_ptr());
         let ones = _mm256_set1_epi16(1);
         let mut acc = [[_mm256_setzero_ps(); 2]; R];
         for b in 0..kb {
@@ -433,10 +450,11 @@ mod avx2 {
                         _mm256_loadu_si256(wp.as_ptr().add(off + 32).cast()),
                     )
                 };
-                for (s, row) in s16.iter_mut().zip(&x) {
-                    // SAFETY: `b · 32 + 4g + 4 <= k == row.qs.len()`; unaligned read.
+                for (i, s) in s16.iter_mut().enumerate() {
+                    // SAFETY: `(r0 + i) · k + b · 32 + 4g + 4 <= rows · k == x.qs.len()`;
+                    // unaligned read.
                     #[allow(unsafe_code)]
-                    let v = unsafe { row.qs.as_ptr().add(b * QK + 4 * g).cast::<i32>().read_unaligned() };
+                    let v = unsafe { qs.add((r0 + i) * k + b * QK + 4 * g).cast::<i32>().read_unaligned() };
                     let xv = _mm256_set1_epi32(v);
                     s[0] = _mm256_add_epi16(s[0], _mm256_maddubs_epi16(w0, xv));
                     s[1] = _mm256_add_epi16(s[1], _mm256_maddubs_epi16(w1, xv));
@@ -447,9 +465,12 @@ mod avx2 {
             let (d0, d1) = unsafe {
                 (_mm256_loadu_ps(ws.as_ptr().add(b * PANEL)), _mm256_loadu_ps(ws.as_ptr().add(b * PANEL + 8)))
             };
-            for ((acc, s), row) in acc.iter_mut().zip(&s16).zip(&x) {
-                let corr = _mm256_set1_epi32(row.s8[b]);
-                let dx = _mm256_set1_ps(row.d[b]);
+            for (i, (acc, s)) in acc.iter_mut().zip(&s16).enumerate() {
+                // SAFETY: `(r0 + i) · kb + b < rows · kb <= x.d.len(), x.s8.len()`.
+                #[allow(unsafe_code)]
+                let (sx, dx) = unsafe { (*s8.add((r0 + i) * kb + b), *d.add((r0 + i) * kb + b)) };
+                let corr = _mm256_set1_epi32(sx);
+                let dx = _mm256_set1_ps(dx);
                 for ((acc, s), dw) in acc.iter_mut().zip(s).zip([d0, d1]) {
                     let sum = _mm256_sub_epi32(_mm256_madd_epi16(*s, ones), corr);
                     *acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, dx), _mm256_cvtepi32_ps(sum), *acc);
@@ -460,11 +481,11 @@ mod avx2 {
         #[allow(unsafe_code)]
         let (b0, b1) = unsafe { (_mm256_loadu_ps(bias.as_ptr()), _mm256_loadu_ps(bias.as_ptr().add(8))) };
         for (i, acc) in acc.iter().enumerate() {
-            // SAFETY: row `i` of the tile is `out[i · ld..i · ld + 16]`, inside
-            // `out` (asserted above); unaligned stores.
+            // SAFETY: row `r0 + i` is `out[(r0 + i) · ld..][..16]`, inside `out`;
+            // unaligned stores.
             #[allow(unsafe_code)]
             unsafe {
-                let o = out.as_mut_ptr().add(i * ld);
+                let o = out.as_mut_ptr().add((r0 + i) * ld);
                 _mm256_storeu_ps(o, _mm256_add_ps(acc[0], b0));
                 _mm256_storeu_ps(o.add(8), _mm256_add_ps(acc[1], b1));
             }
