@@ -153,6 +153,46 @@ pub(crate) fn quantize_into(x: &[f32], k: usize, a: &mut Acts, simd: bool) {
         });
 }
 
+/// [`quantize_into`] for `m` rows of width `k` stored in column blocks of
+/// width `bw` (a multiple of 32 dividing `k`): value `c` of row `r` at
+/// `((c / bw) · m + r) · bw + c % bw`, as attention writes its heads. Each
+/// row is gathered, then quantised as a stored row would be.
+pub(crate) fn quantize_blocked_into(x: &[f32], m: usize, k: usize, bw: usize, a: &mut Acts, simd: bool) {
+    assert!(
+        bw.is_multiple_of(QK) && k.is_multiple_of(bw) && x.len() == m * k,
+        "not a blocked [{m}, {k}] matrix"
+    );
+    let kb = k / QK;
+    a.k = k;
+    a.qs.resize(m * k, 0);
+    a.d.resize(m * kb, 0.0);
+    a.s8.resize(m * kb, 0);
+    a.qs.par_chunks_mut(k * ROW_CHUNK)
+        .zip(a.d.par_chunks_mut(kb * ROW_CHUNK).zip(a.s8.par_chunks_mut(kb * ROW_CHUNK)))
+        .enumerate()
+        .for_each(|(chunk, (qs, (d, s8)))| {
+            let mut row = vec![0f32; k];
+            for (i, ((qs, d), s8)) in
+                qs.chunks_exact_mut(k).zip(d.chunks_exact_mut(kb)).zip(s8.chunks_exact_mut(kb)).enumerate()
+            {
+                let r = chunk * ROW_CHUNK + i;
+                for (c, dst) in row.chunks_exact_mut(bw).enumerate() {
+                    dst.copy_from_slice(&x[(c * m + r) * bw..][..bw]);
+                }
+                #[cfg(target_arch = "x86_64")]
+                if simd {
+                    // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
+                    #[allow(unsafe_code)]
+                    unsafe {
+                        quantize_blocks_avx2(&row, qs, d, s8)
+                    };
+                    continue;
+                }
+                quantize_blocks(&row, qs, d, s8);
+            }
+        });
+}
+
 /// ggml's AVX2 `quantize_row_q8_0` (with the block sums): the same numbers
 /// as [`quantize_blocks`].
 #[cfg(target_arch = "x86_64")]
@@ -281,6 +321,42 @@ pub(crate) fn matmul_into(
             }
         }
     }
+}
+
+/// [`matmul_into`] with the output in column blocks of width `bw` (a
+/// multiple of 16 dividing `n`): output `c` of row `r` at
+/// `((c / bw) · m + r) · bw + c % bw`. For Q, K and V with `bw` the head
+/// dimension, each head's rows are contiguous. One task per column block.
+pub(crate) fn matmul_blocked_into(
+    w: &Weights,
+    a: &Acts,
+    m: usize,
+    bw: usize,
+    bias: Option<&[f32]>,
+    out: &mut Vec<f32>,
+    simd: bool,
+) {
+    assert_eq!(w.k, a.k, "the weights' inputs and the activations' width differ");
+    assert!(a.qs.len() >= m * a.k, "fewer activation rows than asked for");
+    let n = w.n;
+    assert!(
+        bw.is_multiple_of(PANEL) && n.is_multiple_of(bw),
+        "blocks of {bw} do not tile {n} outputs in panels"
+    );
+    assert!(bias.is_none_or(|b| b.len() == n), "a bias that is not one per output");
+    out.resize(m * n, 0.0);
+    if m == 0 || n == 0 {
+        return;
+    }
+    out.par_chunks_mut(m * bw).enumerate().for_each(|(cb, dst)| {
+        for r0 in (0..m).step_by(ROW_CHUNK) {
+            let rows = r0..(r0 + ROW_CHUNK).min(m);
+            for p in cb * bw / PANEL..(cb + 1) * bw / PANEL {
+                let b = bias.map(|b| &b[p * PANEL..(p + 1) * PANEL]);
+                block(w, p, a, rows.clone(), &mut dst[r0 * bw..], bw, p * PANEL - cb * bw, b, simd);
+            }
+        }
+    });
 }
 
 /// Rows `rows` times panel `p` (plus its piece of the bias), written to
@@ -566,6 +642,28 @@ mod tests {
                 assert_eq!(*b, o + bias[i % n]);
             }
         }
+    }
+
+    #[test]
+    fn column_blocks_hold_the_products_values() {
+        let (n, k, m) = (96, 64, 37);
+        let (raw, x) = random(n, k, m, 11);
+        let w = Weights::from_q4_0(&raw, n, k).unwrap();
+        let a = quantize(&x, k);
+        let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.1).collect();
+        let (mut rows, mut blocked) = (Vec::new(), Vec::new());
+        matmul_into(&w, &a, m, Some(&bias), &mut rows, has_avx2());
+        matmul_blocked_into(&w, &a, m, 32, Some(&bias), &mut blocked, has_avx2());
+        for r in 0..m {
+            for c in 0..n {
+                assert_eq!(blocked[((c / 32) * m + r) * 32 + c % 32], rows[r * n + c], "row {r} output {c}");
+            }
+        }
+        // Quantising the blocked matrix gives the rows' quantisation.
+        let mut qa = Acts::default();
+        quantize_blocked_into(&blocked, m, n, 32, &mut qa, has_avx2());
+        let qr = quantize(&rows, n);
+        assert_eq!((&qa.qs, &qa.d, &qa.s8), (&qr.qs, &qr.d, &qr.s8));
     }
 
     #[test]

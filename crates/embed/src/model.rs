@@ -192,11 +192,32 @@ impl Encoder {
 
     fn layer(&self, layer: &Layer, x: &mut [f32], windows: &[(usize, usize)], t: usize, buf: &mut Buffers) {
         let (h, eps, simd) = (self.hidden, self.eps, buf.simd);
+        let hd = h / self.heads;
         gemm::quantize_into(x, h, &mut buf.acts, simd);
-        // Q, K and V in one product: `[t, 3h]`.
-        gemm::matmul_into(&layer.qkv, &buf.acts, t, Some(&layer.qkv_bias), &mut buf.qkv, simd);
-        self.attention(&buf.qkv, windows, t, &mut buf.by_head, &mut buf.ctx);
-        gemm::quantize_into(&buf.ctx, h, &mut buf.acts, simd);
+        // Q, K and V in one product, each head's rows contiguous:
+        // `[3 · heads, t, hd]`.
+        if hd.is_multiple_of(16) {
+            gemm::matmul_blocked_into(
+                &layer.qkv,
+                &buf.acts,
+                t,
+                hd,
+                Some(&layer.qkv_bias),
+                &mut buf.qkv,
+                simd,
+            );
+        } else {
+            gemm::matmul_into(&layer.qkv, &buf.acts, t, Some(&layer.qkv_bias), &mut buf.y, simd);
+            to_blocks(&buf.y, t, 3 * h, hd, &mut buf.qkv);
+        }
+        self.attention(&buf.qkv, windows, t, &mut buf.ctx);
+        // The context, `[heads, t, hd]`, quantised row by row.
+        if hd.is_multiple_of(gemm::QK) {
+            gemm::quantize_blocked_into(&buf.ctx, t, h, hd, &mut buf.acts, simd);
+        } else {
+            from_blocks(&buf.ctx, t, h, hd, &mut buf.y);
+            gemm::quantize_into(&buf.y, h, &mut buf.acts, simd);
+        }
         gemm::matmul_into(&layer.attn_out, &buf.acts, t, Some(&layer.attn_out_bias), &mut buf.y, simd);
         add_norm(x, &buf.y, &layer.attn_norm, eps);
 
@@ -209,23 +230,15 @@ impl Encoder {
     }
 
     /// Scaled dot-product attention of each token over its own window, one
-    /// window's head per task, from the `[t, 3h]` rows of Q, K and V. Each
-    /// task writes its own piece of a head-major `[heads, t, head dim]`
-    /// buffer (`by_head`), turned into `[t, h]` rows in `ctx` at the end.
-    fn attention(
-        &self,
-        qkv: &[f32],
-        windows: &[(usize, usize)],
-        t: usize,
-        by_head: &mut Vec<f32>,
-        ctx: &mut Vec<f32>,
-    ) {
+    /// window's head per task, from Q, K and V by head (`[3 · heads, t,
+    /// hd]`) into the context by head (`[heads, t, hd]`), each task writing
+    /// its own contiguous piece.
+    fn attention(&self, qkv: &[f32], windows: &[(usize, usize)], t: usize, ctx: &mut Vec<f32>) {
         let (h, heads) = (self.hidden, self.heads);
         let hd = h / heads;
-        // Every value of both is written below: old contents may stay.
-        by_head.resize(t * h, 0.0);
+        // Every value is written below: old contents may stay.
         ctx.resize(t * h, 0.0);
-        let mut per_head: Vec<_> = by_head
+        let mut per_head: Vec<_> = ctx
             .chunks_mut(t * hd)
             .map(|mut rest| {
                 let mut pieces = Vec::with_capacity(windows.len());
@@ -237,8 +250,8 @@ impl Encoder {
                 pieces.into_iter()
             })
             .collect();
-        // A window's heads one after the other, so that a thread reads the
-        // window's rows of Q, K and V from its own cache.
+        // A window's heads one after the other, so that a thread's tasks
+        // share what is in its cache.
         let mut tasks: Vec<(usize, (usize, usize), &mut [f32])> = Vec::with_capacity(heads * windows.len());
         for &w in windows {
             for (head, pieces) in per_head.iter_mut().enumerate() {
@@ -249,15 +262,30 @@ impl Encoder {
         }
         let simd = gemm::has_avx2();
         tasks.into_par_iter().for_each(|(head, (s0, s1), out)| {
-            let rows = &qkv[s0 * 3 * h..s1 * 3 * h];
-            vectorised!(head_attention(rows, h, head * hd, hd, out, simd));
+            let part =
+                |i: usize| &qkv[((i * heads + head) * t + s0) * hd..((i * heads + head) * t + s1) * hd];
+            vectorised!(head_attention(part(0), part(1), part(2), hd, out, simd));
         });
-        let by_head = &*by_head;
-        ctx.par_chunks_mut(h).enumerate().with_min_len(ROWS_PER_TASK).for_each(|(r, row)| {
-            for (head, dst) in row.chunks_exact_mut(hd).enumerate() {
-                dst.copy_from_slice(&by_head[(head * t + r) * hd..][..hd]);
-            }
-        });
+    }
+}
+
+/// `[m, n]` rows into column blocks of width `bw` (`[n / bw, m, bw]`).
+fn to_blocks(rows: &[f32], m: usize, n: usize, bw: usize, out: &mut Vec<f32>) {
+    out.resize(m * n, 0.0);
+    for (c, block) in out.chunks_exact_mut(m * bw).enumerate() {
+        for (r, dst) in block.chunks_exact_mut(bw).enumerate() {
+            dst.copy_from_slice(&rows[r * n + c * bw..][..bw]);
+        }
+    }
+}
+
+/// Column blocks of width `bw` (`[n / bw, m, bw]`) into `[m, n]` rows.
+fn from_blocks(blocks: &[f32], m: usize, n: usize, bw: usize, out: &mut Vec<f32>) {
+    out.resize(m * n, 0.0);
+    for (c, block) in blocks.chunks_exact(m * bw).enumerate() {
+        for (r, src) in block.chunks_exact(bw).enumerate() {
+            out[r * n + c * bw..][..bw].copy_from_slice(src);
+        }
     }
 }
 
@@ -269,8 +297,9 @@ struct Buffers {
     /// Quantised rows of width `hidden` and of width `ffn`.
     acts: gemm::Acts,
     acts_ffn: gemm::Acts,
+    /// Q, K and V by head: `[3 · heads, t, hd]`.
     qkv: Vec<f32>,
-    by_head: Vec<f32>,
+    /// The attention's context by head: `[heads, t, hd]`.
     ctx: Vec<f32>,
     /// The attention's and the FFN's outputs, before their LayerNorms.
     y: Vec<f32>,
@@ -282,8 +311,8 @@ const LANES: usize = 8;
 /// Queries of a head computed together, sharing each load of a key or value.
 const QUERY_ROWS: usize = 8;
 
-/// One head of one window: `rows` are the window's `[l, 3h]` Q, K, V rows,
-/// `o` the head's offset in each third, `out` its `[l, hd]` context. Keys
+/// One head of one window: `q`, `k` and `v` are the window's `[l, hd]`
+/// rows of the head, `out` its `[l, hd]` context. Keys
 /// are transposed (`[hd, l]`, padded to whole vectors) and values copied
 /// out (`[l, hd]`, padded likewise), so that scores and contexts are small
 /// register-blocked products: eight queries × eight keys, then eight
@@ -291,16 +320,16 @@ const QUERY_ROWS: usize = 8;
 /// and then over the keys in order. A query's numbers do not depend on
 /// which others it is computed with.
 #[inline(always)]
-fn head_attention(rows: &[f32], h: usize, o: usize, hd: usize, out: &mut [f32], simd: bool) {
-    let l = rows.len() / (3 * h);
+fn head_attention(q: &[f32], k: &[f32], v: &[f32], hd: usize, out: &mut [f32], simd: bool) {
+    let l = q.len() / hd;
     let (l8, hd8) = (l.div_ceil(LANES) * LANES, hd.div_ceil(LANES) * LANES);
     let mut kt = vec![0f32; hd * l8];
     let mut vs = vec![0f32; l * hd8];
-    for (j, row) in rows.chunks_exact(3 * h).enumerate() {
-        for (e, &kv) in row[h + o..][..hd].iter().enumerate() {
+    for (j, (k, v)) in k.chunks_exact(hd).zip(v.chunks_exact(hd)).enumerate() {
+        for (e, &kv) in k.iter().enumerate() {
             kt[e * l8 + j] = kv;
         }
-        vs[j * hd8..][..hd].copy_from_slice(&row[2 * h + o..][..hd]);
+        vs[j * hd8..][..hd].copy_from_slice(v);
     }
     let mut head = Head {
         kt: &kt,
@@ -317,11 +346,11 @@ fn head_attention(rows: &[f32], h: usize, o: usize, hd: usize, out: &mut [f32], 
     };
     let mut i = 0;
     while i < l {
-        let q = &rows[i * 3 * h + o..];
+        let q = &q[i * hd..];
         match l - i {
-            8.. => head.queries::<8>(q, 3 * h, &mut out[i * hd..(i + 8) * hd]),
-            4.. => head.queries::<4>(q, 3 * h, &mut out[i * hd..(i + 4) * hd]),
-            _ => head.queries::<1>(q, 3 * h, &mut out[i * hd..(i + 1) * hd]),
+            8.. => head.queries::<8>(q, hd, &mut out[i * hd..(i + 8) * hd]),
+            4.. => head.queries::<4>(q, hd, &mut out[i * hd..(i + 4) * hd]),
+            _ => head.queries::<1>(q, hd, &mut out[i * hd..(i + 1) * hd]),
         }
         i += match l - i {
             8.. => 8,
@@ -526,8 +555,14 @@ fn norm_row(row: &mut [f32], (w, b): &(Vec<f32>, Vec<f32>), eps: f32) {
 /// `e^x` leaves f32's normal range) it gives `e^-87`.
 #[inline(always)]
 fn exp(x: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0;
     let x = x.clamp(-87.0, 0.0);
-    let n = (x * std::f32::consts::LOG2_E + 12_582_912.0) - 12_582_912.0;
+    // Adding 1.5 · 2^23 rounds to an integer, ties to even, and leaves it
+    // in the low bits of the sum (integer arithmetic that vectorises,
+    // unlike a float-to-integer cast).
+    let t = x * std::f32::consts::LOG2_E + MAGIC;
+    let n = t - MAGIC;
+    let two_n = f32::from_bits(t.to_bits().wrapping_sub(MAGIC.to_bits()).wrapping_add(127) << 23);
     let r = x - n * 0.693_359_4 - n * -2.121_944_4e-4;
     let mut p = 1.987_569_1e-4f32;
     p = p * r + 1.398_199_9e-3;
@@ -536,7 +571,7 @@ fn exp(x: f32) -> f32 {
     p = p * r + 1.666_666_5e-1;
     p = p * r + 0.5;
     let e = p * (r * r) + r + 1.0;
-    e * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    e * two_n
 }
 
 /// GELU, the exact (erf) form BERT uses.
@@ -607,9 +642,12 @@ mod tests {
                     }
                 }
             }
+            let part = |p: usize| -> Vec<f32> {
+                rows.chunks_exact(3 * h).flat_map(|r| r[p * h + o..][..hd].iter().copied()).collect()
+            };
             for simd in [false, gemm::has_avx2()] {
                 let mut out = vec![f32::NAN; l * hd];
-                head_attention(&rows, h, o, hd, &mut out, simd);
+                head_attention(&part(0), &part(1), &part(2), hd, &mut out, simd);
                 for (i, (a, b)) in out.iter().zip(&expect).enumerate() {
                     assert!(
                         (f64::from(*a) - b).abs() < 1e-5,
@@ -618,6 +656,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn column_blocks_round_trip() {
+        let (m, n, bw) = (5, 24, 8);
+        let rows: Vec<f32> = (0..m * n).map(|i| i as f32).collect();
+        let (mut blocks, mut back) = (Vec::new(), Vec::new());
+        to_blocks(&rows, m, n, bw, &mut blocks);
+        assert_eq!(blocks[(2 * m + 3) * bw + 1], rows[3 * n + 2 * bw + 1]);
+        from_blocks(&blocks, m, n, bw, &mut back);
+        assert_eq!(back, rows);
     }
 
     #[test]
