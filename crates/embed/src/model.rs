@@ -309,13 +309,13 @@ struct Buffers {
 /// Lanes of the attention's vectors (AVX2's eight floats).
 const LANES: usize = 8;
 /// Queries of a head computed together, sharing each load of a key or value.
-const QUERY_ROWS: usize = 8;
+const QUERY_ROWS: usize = 4;
 
 /// One head of one window: `q`, `k` and `v` are the window's `[l, hd]`
-/// rows of the head, `out` its `[l, hd]` context. Keys
-/// are transposed (`[hd, l]`, padded to whole vectors) and values copied
-/// out (`[l, hd]`, padded likewise), so that scores and contexts are small
-/// register-blocked products: eight queries × eight keys, then eight
+/// rows of the head, `out` its `[l, hd]` context. Keys are transposed and
+/// values copied out in blocks of eight (padded), so that scores and
+/// contexts are small
+/// register-blocked products: four queries × eight keys, then four
 /// queries × eight context values, accumulated over the head's dimensions
 /// and then over the keys in order. A query's numbers do not depend on
 /// which others it is computed with.
@@ -325,11 +325,16 @@ fn head_attention(q: &[f32], k: &[f32], v: &[f32], hd: usize, out: &mut [f32], s
     let (l8, hd8) = (l.div_ceil(LANES) * LANES, hd.div_ceil(LANES) * LANES);
     let mut kt = vec![0f32; hd * l8];
     let mut vs = vec![0f32; l * hd8];
+    // Blocks of eight keys, then the head's dimensions, then the keys:
+    // `kt[((j / 8) · hd + e) · 8 + j % 8]`; blocks of eight dimensions, then
+    // the keys, then the dimensions: `vs[((e / 8) · l + j) · 8 + e % 8]`.
     for (j, (k, v)) in k.chunks_exact(hd).zip(v.chunks_exact(hd)).enumerate() {
         for (e, &kv) in k.iter().enumerate() {
-            kt[e * l8 + j] = kv;
+            kt[((j / LANES) * hd + e) * LANES + j % LANES] = kv;
         }
-        vs[j * hd8..][..hd].copy_from_slice(v);
+        for (e, &vv) in v.iter().enumerate() {
+            vs[((e / LANES) * l + j) * LANES + e % LANES] = vv;
+        }
     }
     let mut head = Head {
         kt: &kt,
@@ -347,16 +352,13 @@ fn head_attention(q: &[f32], k: &[f32], v: &[f32], hd: usize, out: &mut [f32], s
     let mut i = 0;
     while i < l {
         let q = &q[i * hd..];
-        match l - i {
-            8.. => head.queries::<8>(q, hd, &mut out[i * hd..(i + 8) * hd]),
-            4.. => head.queries::<4>(q, hd, &mut out[i * hd..(i + 4) * hd]),
-            _ => head.queries::<1>(q, hd, &mut out[i * hd..(i + 1) * hd]),
+        if l - i >= 4 {
+            head.queries::<4>(q, hd, &mut out[i * hd..(i + 4) * hd]);
+            i += 4;
+        } else {
+            head.queries::<1>(q, hd, &mut out[i * hd..(i + 1) * hd]);
+            i += 1;
         }
-        i += match l - i {
-            8.. => 8,
-            4.. => 4,
-            _ => 1,
-        };
     }
 }
 
@@ -394,7 +396,7 @@ impl Head<'_> {
         let (kt, _) = self.kt.as_chunks::<LANES>();
         let kblocks = l8 / LANES;
         for jb in 0..kblocks {
-            let acc = outer_sum(qt, &kt[jb..], kblocks, self.simd);
+            let acc = outer_sum(qt, &kt[jb * hd..(jb + 1) * hd], self.simd);
             for (r, acc) in acc.iter().enumerate() {
                 self.scores[r * l8 + jb * LANES..][..LANES].copy_from_slice(acc);
             }
@@ -411,7 +413,7 @@ impl Head<'_> {
         let (vs, _) = self.vs.as_chunks::<LANES>();
         let vblocks = hd8 / LANES;
         for eb in 0..vblocks {
-            let acc = outer_sum(pt, &vs[eb..], vblocks, self.simd);
+            let acc = outer_sum(pt, &vs[eb * l..(eb + 1) * l], self.simd);
             let n = LANES.min(hd - eb * LANES);
             for (r, acc) in acc.iter().enumerate() {
                 out[r * hd + eb * LANES..][..n].copy_from_slice(&acc[..n]);
@@ -420,25 +422,20 @@ impl Head<'_> {
     }
 }
 
-/// `Σ_i a[i][r] · b[i · step][lane]` for each of `R` rows and eight lanes,
+/// `Σ_i a[i][r] · b[i][lane]` for each of `R` rows and eight lanes,
 /// `i` in order. The AVX2 path fuses each multiply-add, the portable one
 /// (for CPUs that may lack FMA) rounds twice: they agree to rounding.
 #[inline(always)]
-fn outer_sum<const R: usize>(
-    a: &[[f32; R]],
-    b: &[[f32; LANES]],
-    step: usize,
-    simd: bool,
-) -> [[f32; LANES]; R] {
+fn outer_sum<const R: usize>(a: &[[f32; R]], b: &[[f32; LANES]], simd: bool) -> [[f32; LANES]; R] {
     #[cfg(target_arch = "x86_64")]
     if simd {
         // SAFETY: `simd` is true only when the CPU has AVX2 and FMA.
         #[allow(unsafe_code)]
-        return unsafe { outer_sum_avx2(a, b, step) };
+        return unsafe { outer_sum_avx2(a, b) };
     }
     let _ = simd;
     let mut acc = [[0f32; LANES]; R];
-    for (a, b) in a.iter().zip(b.iter().step_by(step)) {
+    for (a, b) in a.iter().zip(b) {
         for (acc, &a) in acc.iter_mut().zip(a) {
             for (acc, b) in acc.iter_mut().zip(b) {
                 *acc += a * b;
@@ -448,12 +445,14 @@ fn outer_sum<const R: usize>(
     acc
 }
 
+/// Not inlined: on its own, its eight accumulators stay in registers.
 #[cfg(target_arch = "x86_64")]
+#[inline(never)]
 #[target_feature(enable = "avx2,fma")]
-fn outer_sum_avx2<const R: usize>(a: &[[f32; R]], b: &[[f32; LANES]], step: usize) -> [[f32; LANES]; R] {
+fn outer_sum_avx2<const R: usize>(a: &[[f32; R]], b: &[[f32; LANES]]) -> [[f32; LANES]; R] {
     use std::arch::x86_64::*;
     let mut acc = [_mm256_setzero_ps(); R];
-    for (a, b) in a.iter().zip(b.iter().step_by(step)) {
+    for (a, b) in a.iter().zip(b) {
         // SAFETY: `b` is eight floats; unaligned load.
         #[allow(unsafe_code)]
         let b = unsafe { _mm256_loadu_ps(b.as_ptr()) };
@@ -618,7 +617,7 @@ mod tests {
 
     #[test]
     fn attention_is_softmax_of_the_scaled_scores_times_the_values() {
-        // Head dimension 24 (not whole vectors) and 21 tokens (tiles of 8, 4 and 1).
+        // Head dimension 24 (not whole vectors) and 21 tokens (tiles of 4 and 1).
         let (l, h, hd) = (21, 48, 24);
         let rows: Vec<f32> =
             (0..l * 3 * h).map(|i| ((i * 7919 % 1013) as f32 / 1013.0 - 0.5) * 3.0).collect();
