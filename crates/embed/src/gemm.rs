@@ -31,7 +31,7 @@ const PANEL: usize = 16;
 const GROUP_BYTES: usize = 4 * PANEL;
 /// Rows per parallel task when the batch is split by rows; a task reads
 /// each weight once for all of them.
-const ROW_CHUNK: usize = 32;
+const ROW_CHUNK: usize = 48;
 /// Panels per parallel task when a short batch (a query) is split by
 /// outputs instead.
 const PANELS_PER_TASK: usize = 4;
@@ -465,8 +465,10 @@ mod avx2 {
     use super::{Rows, GROUP_BYTES, PANEL, QK};
 
     /// Every row of `x` times one panel (16 outputs) plus `bias`, row `r`
-    /// written to `out[r · ld..r · ld + 16]`: tiles of eight rows, then
-    /// four, then one; a row's numbers are the same in any tile.
+    /// written to `out[r · ld..r · ld + 16]`: tiles of six rows (twelve
+    /// 16-bit accumulators, two weight vectors, a broadcast and a product:
+    /// all sixteen registers, where eight rows spill), then four, then one;
+    /// a row's numbers are the same in any tile.
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn panel(wp: &[u8], ws: &[f32], x: Rows<'_>, bias: &[f32; PANEL], out: &mut [f32], ld: usize) {
         let (k, rows) = (x.k, x.len());
@@ -479,9 +481,9 @@ mod avx2 {
         assert!(wp.len() >= k / 4 * GROUP_BYTES && ws.len() >= kb * PANEL);
         assert!(out.len() >= (rows - 1) * ld + PANEL);
         let mut r = 0;
-        while r + 8 <= rows {
-            tile::<8>(wp, ws, x, r, bias, out, ld);
-            r += 8;
+        while r + 6 <= rows {
+            tile::<6>(wp, ws, x, r, bias, out, ld);
+            r += 6;
         }
         while r + 4 <= rows {
             tile::<4>(wp, ws, x, r, bias, out, ld);
@@ -594,7 +596,8 @@ mod tests {
 
     #[test]
     fn the_avx2_path_gives_the_scalar_paths_bits() {
-        // 40 outputs: two and a half panels; 15 rows: tiles of eight and four and three single rows.
+        // 40 outputs: two and a half panels; 15 rows: tiles of six and single rows;
+        // 70 rows: tiles of six, four and one.
         for (n, k, m) in [(40, 96, 15), (64, 64, 70), (128, 32, 9)] {
             let (raw, x) = random(n, k, m, 0x9e37_79b9 + n as u64);
             let w = Weights::from_q4_0(&raw, n, k).unwrap();
