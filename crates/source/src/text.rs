@@ -91,12 +91,28 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
     let scale = affine.scale();
     let mut stats = TextLayerStats::default();
     let mut chars = Vec::with_capacity(raw.len());
-    for r in raw {
+    for (i, r) in raw.iter().enumerate() {
+        let hyphen = is_hyphenation_mark(r.ch);
         if !r.ch.is_whitespace() {
             stats.chars += 1;
             stats.invisible += usize::from(r.invisible);
-            stats.garbled += usize::from(is_garbled(r.ch));
+            stats.garbled += usize::from(is_garbled(r.ch) && !hyphen);
         }
+        // A hyphenation mark drawn at a line's end is the hyphen the reader
+        // sees (joined with the next line's word where the lines are
+        // joined); inside a word it is invisible. Other control characters
+        // are never text.
+        let ch = if hyphen {
+            match raw.get(i + 1) {
+                None => '-',
+                Some(next) if next.ch.is_whitespace() || next.generated => '-',
+                Some(_) => continue,
+            }
+        } else if r.ch.is_control() && !r.ch.is_whitespace() {
+            continue;
+        } else {
+            r.ch
+        };
         let bbox = match r.rect {
             Some([l, b, rr, t]) if [l, b, rr, t].iter().all(|v| v.is_finite()) => {
                 let p = [affine.apply(l, b), affine.apply(rr, b), affine.apply(rr, t), affine.apply(l, t)];
@@ -107,13 +123,15 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
             _ => continue,
         };
         chars.push(TextChar {
-            ch: r.ch,
+            ch,
             bbox,
             font_size: r.font_size * scale,
             generated: r.generated,
             invisible: r.invisible,
         });
     }
+    drop_overprints(&mut chars);
+    compose_accents(&mut chars);
     fix_lam_alef(&mut chars);
     let words_by_line = group(&chars);
     let mut words = Vec::new();
@@ -132,6 +150,101 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
         words.extend(line_words);
     }
     crate::NativeText { chars, words, lines, stats }
+}
+
+/// PDFium's mark for a hyphen it takes for a line-end hyphenation (U+0002),
+/// and the soft hyphen (U+00AD).
+fn is_hyphenation_mark(c: char) -> bool {
+    c == '\u{2}' || c == '\u{AD}'
+}
+
+/// Characters drawn again over themselves (bold faked by overprinting, or a
+/// text run repeated by the producer) are kept once: a character equal to
+/// one of the previous few, at the same place within a tenth of its height.
+fn drop_overprints(chars: &mut Vec<TextChar>) {
+    /// How far back a repeat is looked for: a run of a line's length.
+    const WINDOW: usize = 64;
+    let mut kept: Vec<TextChar> = Vec::with_capacity(chars.len());
+    for c in chars.drain(..) {
+        let repeat = !c.ch.is_whitespace()
+            && kept.iter().rev().take(WINDOW).any(|k| {
+                let tol = 0.1 * k.bbox.height().max(c.bbox.height()).max(1.0);
+                k.ch == c.ch && (k.bbox.x0 - c.bbox.x0).abs() < tol && (k.bbox.y0 - c.bbox.y0).abs() < tol
+            });
+        if !repeat {
+            kept.push(c);
+        }
+    }
+    *chars = kept;
+}
+
+/// The combining mark of a spacing accent, as TeX and other typesetters
+/// draw accents: a separate glyph placed over (or under) the letter.
+fn combining(accent: char) -> Option<char> {
+    Some(match accent {
+        '\u{A8}' => '\u{308}',             // diaeresis
+        '\u{B4}' => '\u{301}',             // acute
+        '`' => '\u{300}',                  // grave
+        '^' | '\u{2C6}' => '\u{302}',      // circumflex
+        '~' | '\u{2DC}' => '\u{303}',      // tilde
+        '\u{AF}' | '\u{2C9}' => '\u{304}', // macron
+        '\u{2D8}' => '\u{306}',            // breve
+        '\u{2D9}' => '\u{307}',            // dot above
+        '\u{2DA}' => '\u{30A}',            // ring above
+        '\u{2DD}' => '\u{30B}',            // double acute
+        '\u{2C7}' => '\u{30C}',            // caron
+        '\u{B8}' => '\u{327}',             // cedilla
+        '\u{2DB}' => '\u{328}',            // ogonek
+        _ => return None,
+    })
+}
+
+/// A spacing accent drawn over or under the letter beside it (in text
+/// order, before or after) becomes part of that letter: `¨` + `a` over the
+/// same place reads `ä`, not `¨a`. The accent must overlap the letter by
+/// half its own width; the pair is composed (Unicode NFC) when a precomposed
+/// letter exists, else the letter is followed by the combining mark.
+fn compose_accents(chars: &mut Vec<TextChar>) {
+    use unicode_normalization::UnicodeNormalization;
+    let over = |accent: &TextChar, letter: &TextChar| {
+        let overlap = accent.bbox.x1.min(letter.bbox.x1) - accent.bbox.x0.max(letter.bbox.x0);
+        letter.ch.is_alphabetic() && overlap >= 0.5 * accent.bbox.width().max(0.1)
+    };
+    let mut out: Vec<TextChar> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = &chars[i];
+        let Some(mark) = combining(c.ch) else {
+            out.push(c.clone());
+            i += 1;
+            continue;
+        };
+        // The letter after the accent (TeX's order), else the one before.
+        let after = chars.get(i + 1).filter(|next| over(c, next)).cloned();
+        let before = || out.last().is_some_and(|prev| over(c, prev));
+        let (letter, consumed_next) = match after {
+            Some(next) => (next, true),
+            None if before() => match out.pop() {
+                Some(prev) => (prev, false),
+                None => continue,
+            },
+            None => {
+                out.push(c.clone());
+                i += 1;
+                continue;
+            }
+        };
+        let composed: Vec<char> = [letter.ch, mark].into_iter().nfc().collect();
+        if let [one] = composed.as_slice() {
+            out.push(TextChar { ch: *one, ..letter });
+        } else {
+            // No precomposed letter: the mark follows its letter.
+            out.push(letter.clone());
+            out.push(TextChar { ch: mark, ..letter });
+        }
+        i += if consumed_next { 2 } else { 1 };
+    }
+    *chars = out;
 }
 
 /// Arabic and Hebrew letters (and their presentation forms): text that runs
@@ -298,6 +411,79 @@ mod tests {
         fix_lam_alef(&mut v);
         let text: String = v.iter().map(|c| c.ch).collect();
         assert_eq!(text, "الإنتاجال");
+    }
+
+    fn raw(text: &str) -> Vec<RawChar> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| RawChar {
+                ch: c,
+                rect: Some([6.0 * i as f32, 0.0, 6.0 * i as f32 + 6.0, 10.0]),
+                font_size: 10.0,
+                generated: c == ' ' || c == '\n',
+                invisible: false,
+            })
+            .collect()
+    }
+
+    fn identity() -> Affine {
+        Affine { a: 1.0, b: 0.0, c: 0.0, d: 0.0, e: 1.0, f: 0.0 }
+    }
+
+    fn line_texts(raw: &[RawChar]) -> Vec<String> {
+        build(raw, &identity()).lines.into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn hyphenation_marks_become_hyphens_at_line_ends_and_vanish_inside_words() {
+        // PDFium's U+0002 before the line break; a soft hyphen inside a word.
+        let mut r = raw("doc\u{2}\n");
+        let mut next = raw("ument cooperate\u{1}");
+        for c in &mut next {
+            c.rect = c.rect.map(|[l, _, rr, _]| [l, 20.0, rr, 30.0]);
+        }
+        // The soft hyphen takes no room inside "cooperate".
+        let at = next[8].rect.map(|[l, b, _, t]| [l, b, l, t]);
+        next.insert(
+            8,
+            RawChar { ch: '\u{AD}', rect: at, font_size: 10.0, generated: false, invisible: false },
+        );
+        r.extend(next);
+        let built = build(&r, &identity());
+        let lines: Vec<String> = built.lines.iter().map(|l| l.text.clone()).collect();
+        assert_eq!(lines, ["doc-", "ument cooperate"]);
+        assert_eq!(built.stats.garbled, 1, "only the stray U+0001 is garbage");
+        assert!(built.chars.iter().all(|c| !c.ch.is_control() || c.ch == '\n'));
+    }
+
+    #[test]
+    fn overprinted_text_is_kept_once() {
+        // "123" drawn twice, the second time 0.3 px to the right (fake bold).
+        let mut r = raw("123");
+        r.extend(raw("123").into_iter().map(|mut c| {
+            c.rect = c.rect.map(|[l, b, rr, t]| [l + 0.3, b, rr + 0.3, t]);
+            c
+        }));
+        assert_eq!(line_texts(&r), ["123"]);
+        // Repeated letters side by side are text.
+        assert_eq!(line_texts(&raw("1223 llama")), ["1223 llama"]);
+    }
+
+    #[test]
+    fn accents_drawn_over_letters_are_composed() {
+        // TeX's "Universit\"at": the diaeresis glyph drawn over the a, before it in text order.
+        let mut r = raw("Universit\u{A8}at");
+        for c in r.iter_mut().skip(10) {
+            c.rect = c.rect.map(|[l, b, rr, t]| [l - 6.0, b, rr - 6.0, t]);
+        }
+        r[9].rect = r[10].rect.map(|[l, b, rr, t]| [l + 1.0, b + 4.0, rr - 1.0, t + 4.0]);
+        assert_eq!(line_texts(&r), ["Universität"]);
+        // After the letter, and with no precomposed form (q + caron stays two code points).
+        let mut r = raw("q\u{2C7}");
+        r[1].rect = r[0].rect;
+        assert_eq!(line_texts(&r), ["q\u{30C}"]);
+        // An accent standing alone (code, a quotation) stays.
+        assert_eq!(line_texts(&raw("a ` b ^2")), ["a ` b ^2"]);
     }
 
     #[test]
