@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod browser;
 pub mod server;
 
 pub use parasol_models::ModelFile;

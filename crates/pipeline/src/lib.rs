@@ -121,6 +121,10 @@ pub struct Converted {
     /// Where each page's text came from (`None`: the page had no text).
     pub text_origin: Vec<Option<TextOrigin>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// One PNG per converted page, in order, when
+    /// [`Options::page_images`] asked for them (empty bytes for a page that
+    /// could not be read); empty otherwise.
+    pub page_images: Vec<Vec<u8>>,
 }
 
 /// Owns the models, each loaded on first use; share it by reference.
@@ -321,6 +325,7 @@ impl Engine {
         let mut texts = Vec::with_capacity(pages.len());
         let mut origins = Vec::with_capacity(pages.len());
         let mut diagnostics = Vec::new();
+        let mut page_images = Vec::new();
         let concerns_part = |page: Option<usize>| match page {
             Some(n) => pages.contains(&(n - 1)),
             None => pages.start == 0,
@@ -340,7 +345,13 @@ impl Engine {
             let page = source.page(index);
             tracing::debug!(page = number, render_ms = t0.elapsed().as_millis() as u64, "page source");
             let (text, origin) = match page {
-                Ok(page) => self.read_page(page, options, &mut diagnostics)?,
+                Ok(page) => {
+                    let (text, origin, image) = self.read_page(page, options, &mut diagnostics)?;
+                    if let Some(max_side) = options.page_images {
+                        page_images.push(parasol_source::preview_png(&image, max_side));
+                    }
+                    (text, origin)
+                }
                 Err(e) => {
                     tracing::warn!(page = number, error = %e, "page skipped");
                     diagnostics.push(Diagnostic {
@@ -348,6 +359,10 @@ impl Engine {
                         kind: DiagnosticKind::PageUnreadable,
                         message: e.to_string(),
                     });
+                    if options.page_images.is_some() {
+                        // No preview, but the list stays one per page.
+                        page_images.push(Vec::new());
+                    }
                     (page::empty(number, options.dpi), None)
                 }
             };
@@ -362,7 +377,7 @@ impl Engine {
         if options.drop_headers_footers {
             parasol_assemble::drop_headers_footers(&mut document);
         }
-        Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics })
+        Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics, page_images })
     }
 }
 

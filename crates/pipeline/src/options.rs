@@ -275,6 +275,13 @@ pub struct Options {
     pub limits: Limits,
     #[serde(skip)]
     pub cancel: CancelToken,
+    /// Keep a PNG preview of each page as the pipeline read it (turned
+    /// upright if it was), at most this many pixels on its longer side, in
+    /// [`Converted::page_images`](crate::Converted::page_images): the
+    /// server's web viewer draws element boxes on it. The caller's choice,
+    /// never a request's.
+    #[serde(skip)]
+    pub page_images: Option<u32>,
 }
 
 impl Default for Options {
@@ -292,6 +299,7 @@ impl Default for Options {
             page_is_table: false,
             limits: Limits::default(),
             cancel: CancelToken::default(),
+            page_images: None,
         }
     }
 }

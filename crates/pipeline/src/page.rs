@@ -73,7 +73,7 @@ impl Engine {
         page: Page,
         options: &Options,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(PageText, Option<TextOrigin>), PipelineError> {
+    ) -> Result<(PageText, Option<TextOrigin>, RgbImage), PipelineError> {
         check_cancel(options)?;
         let number = page.index + 1;
         if page.native_text.as_ref().is_none_or(|t| t.stats.chars == 0) && is_blank(&page.image) {
@@ -82,7 +82,7 @@ impl Engine {
             tracing::debug!(page = number, "blank page");
             let (w, h) = (page.image.width() as f32, page.image.height() as f32);
             let info = PageInfo { number, width: w, height: h, dpi: page.dpi };
-            return Ok((PageText::new(info, Vec::new()), None));
+            return Ok((PageText::new(info, Vec::new()), None, page.image));
         }
         let trusted =
             page.native_text.as_ref().filter(|t| t.stats.is_trustworthy() && options.ocr == OcrMode::Auto);
@@ -174,7 +174,8 @@ impl Engine {
         for message in table_problems {
             diag(diagnostics, number, DiagnosticKind::TableFailed, message);
         }
-        Ok((PageText { info, lines, words, regions, tables, images }, origin))
+        // The image the elements' boxes refer to (turned upright if it was).
+        Ok((PageText { info, lines, words, regions, tables, images }, origin, image))
     }
 
     /// Everything that needs only the page image: layout regions, the

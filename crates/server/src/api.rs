@@ -40,6 +40,8 @@ const ASYNC_PATH: &str = "/v1/document-digitization/async";
 const LEGACY_ASYNC_PATH: &str = "/v1/document-ai/async/document-parse";
 const REQUESTS_PATH: &str = "/v1/document-digitization/requests";
 const REQUEST_PATH: &str = "/v1/document-digitization/requests/{id}";
+const RESULT_PATH: &str = "/v1/document-digitization/requests/{id}/result";
+const PAGE_IMAGE_PATH: &str = "/v1/document-digitization/requests/{id}/pages/{page}";
 const DOWNLOAD_PATH: &str = "/v1/document-digitization/requests/{id}/batches/{batch}";
 
 #[derive(OpenApi)]
@@ -50,6 +52,8 @@ const DOWNLOAD_PATH: &str = "/v1/document-digitization/requests/{id}/batches/{ba
         parse_async,
         request_status,
         list_requests,
+        request_result,
+        page_image,
         download_batch,
         health,
         ready,
@@ -79,11 +83,14 @@ pub fn app(shared: AppState) -> Router {
         .route(LEGACY_ASYNC_PATH, post(parse_async))
         .route(REQUESTS_PATH, get(list_requests))
         .route(REQUEST_PATH, get(request_status))
+        .route(RESULT_PATH, get(request_result))
+        .route(PAGE_IMAGE_PATH, get(page_image))
         .route("/v1/chat/completions", post(crate::chat::completions))
         .route("/v1/models", get(crate::chat::models))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), authenticate));
     Router::new()
         .merge(v1)
+        .merge(crate::web::routes())
         .route(DOWNLOAD_PATH, get(download_batch))
         .route("/health", get(health))
         .route("/ready", get(ready))
@@ -198,6 +205,7 @@ async fn parse_sync(State(shared): State<AppState>, form: Multipart) -> Result<R
         first_id: 0,
         max_pages: Some(shared.config.sync_max_pages),
         model: parasol_pipeline::PRODUCER.to_string(),
+        page_images: None,
     };
     let mut lease = shared.pool.acquire(Priority::Interactive).await;
     let t0 = Instant::now();
@@ -478,6 +486,61 @@ async fn list_requests(
         .map_err(internal)?;
     let base = base_url(&shared, &headers);
     Ok(Json(RequestList { requests: jobs.iter().map(|j| status_of(&shared, j, &base)).collect() }))
+}
+
+/// A completed job's whole result: its batches joined, as one synchronous
+/// request would have answered (the web page's viewer and downloads).
+#[utoipa::path(get, path = "/v1/document-digitization/requests/{id}/result", tag = "document parse",
+    params(("id" = String, Path, description = "the request_id the submission returned")),
+    responses((status = 200, body = UpstageResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "the job is not completed")))]
+async fn request_result(
+    State(shared): State<AppState>,
+    Extension(owner): Extension<Owner>,
+    Path(id): Path<String>,
+) -> Result<Json<UpstageResponse>, ApiError> {
+    let job =
+        load_job(&shared, id.clone()).await?.filter(|j| j.owner == owner.0).ok_or(ApiError::NotFound)?;
+    match job.status {
+        Status::Completed => {}
+        Status::Failed => return Err(ApiError::Conflict("the job failed; it has no result".into())),
+        _ => return Err(ApiError::Conflict("the job is not completed yet".into())),
+    }
+    let stored: StoredRequest = serde_json::from_str(&job.request).map_err(internal)?;
+    let mut parts = Vec::with_capacity(job.batches.len());
+    for b in &job.batches {
+        let bytes = tokio::fs::read(shared.dirs.result(&id, b.index)).await.map_err(internal)?;
+        parts.push(serde_json::from_slice::<UpstageResponse>(&bytes).map_err(internal)?);
+    }
+    let mut whole = UpstageResponse::join(parts).ok_or(ApiError::Internal)?;
+    stored.output.apply(&mut whole);
+    Ok(Json(whole))
+}
+
+/// The image of one page (1-based) of a job, as the parse read it (turned
+/// upright if it was), for drawing its elements' boxes on: a PNG, at most
+/// 1400 pixels on its longer side, there once the page's batch is completed.
+#[utoipa::path(get, path = "/v1/document-digitization/requests/{id}/pages/{page}", tag = "document parse",
+    params(("id" = String, Path), ("page" = usize, Path, description = "1-based page number")),
+    responses((status = 200, content_type = "image/png", description = "the page"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn page_image(
+    State(shared): State<AppState>,
+    Extension(owner): Extension<Owner>,
+    Path((id, page)): Path<(String, usize)>,
+) -> Result<Response, ApiError> {
+    let job =
+        load_job(&shared, id.clone()).await?.filter(|j| j.owner == owner.0).ok_or(ApiError::NotFound)?;
+    let done = job
+        .batches
+        .iter()
+        .any(|b| b.status == Status::Completed && b.start_page < page && page <= b.end_page);
+    if !done {
+        return Err(ApiError::NotFound);
+    }
+    let png = tokio::fs::read(shared.dirs.page_image(&id, page)).await.map_err(|_| ApiError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")], png)
+        .into_response())
 }
 
 #[derive(Deserialize)]

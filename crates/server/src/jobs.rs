@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use tokio::sync::{mpsc, watch};
 
 use crate::form::StoredRequest;
@@ -19,6 +21,11 @@ use crate::pool::{Lease, Priority, RunError};
 use crate::protocol::{BatchResult, ConvertCommand, Reply};
 use crate::store::Job;
 use crate::{now, Shared};
+
+/// Longer side of the page previews kept beside a job's results (the web
+/// viewer's page images), in pixels: about 120 DPI for a Letter page, enough
+/// to read body text, a few hundred kB per page.
+pub const PAGE_IMAGE_MAX_SIDE: u32 = 1400;
 
 /// How often expired results are looked for.
 const EXPIRY_SWEEP: Duration = Duration::from_secs(600);
@@ -126,6 +133,7 @@ async fn run_job(shared: Arc<Shared>, mut lease: Lease, job: Job, mut cancel: wa
         first_id,
         max_pages: None,
         model: parasol_pipeline::PRODUCER.to_string(),
+        page_images: Some(PAGE_IMAGE_MAX_SIDE),
     };
 
     // Replies are recorded in order by one task, off the worker's stream.
@@ -219,14 +227,28 @@ async fn record(shared: &Arc<Shared>, id: &str, batch_pages: usize, reply: Reply
             shared.metrics.pages.inc();
             blocking(move || store.set_progress(&id, page)).await
         }
-        Reply::Batch(BatchResult { start_page, elements, response, .. }) => {
+        Reply::Batch(BatchResult { start_page, elements, response, page_images, .. }) => {
             let index = start_page / batch_pages.max(1);
             let dir = shared.dirs.results(&id);
             let path = shared.dirs.result(&id, index);
-            tokio::task::spawn_blocking(move || write_synced(dir, path, response.as_bytes()))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("cannot write a batch result: {e}"))?;
+            // The page images first: a completed batch has its pages' images.
+            let images: Vec<(PathBuf, Vec<u8>)> = page_images
+                .iter()
+                .enumerate()
+                .filter_map(|(i, b64)| {
+                    let png = BASE64.decode(b64).ok().filter(|png| !png.is_empty())?;
+                    Some((shared.dirs.page_image(&id, start_page + i + 1), png))
+                })
+                .collect();
+            tokio::task::spawn_blocking(move || {
+                for (image_path, png) in images {
+                    write_synced(dir.clone(), image_path, &png)?;
+                }
+                write_synced(dir, path, response.as_bytes())
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("cannot write a batch result: {e}"))?;
             blocking(move || store.complete_batch(&id, index, elements)).await
         }
         _ => Ok(()),

@@ -21,6 +21,7 @@ pub mod pool;
 pub mod protocol;
 pub mod sign;
 pub mod store;
+mod web;
 pub mod worker;
 
 use std::net::SocketAddr;
@@ -93,6 +94,10 @@ impl Dirs {
     }
     pub fn result(&self, id: &str, batch: usize) -> PathBuf {
         self.results(id).join(format!("{batch}.json"))
+    }
+    /// The preview of page `page` (1-based) of job `id`, beside its results.
+    pub fn page_image(&self, id: &str, page: usize) -> PathBuf {
+        self.results(id).join(format!("page-{page}.png"))
     }
     fn secret(&self) -> PathBuf {
         self.root.join("secret")

@@ -44,6 +44,10 @@ pub struct ConvertCommand {
     pub max_pages: Option<usize>,
     /// The name the responses give as their `model`.
     pub model: String,
+    /// Send a PNG preview of each page (at most this many pixels on its
+    /// longer side) with its batch, for the web viewer.
+    #[serde(default)]
+    pub page_images: Option<u32>,
 }
 
 /// What a worker answers.
@@ -71,6 +75,10 @@ pub struct BatchResult {
     pub elements: usize,
     /// The batch's response, Upstage's JSON shape, serialised.
     pub response: String,
+    /// One base64 PNG per page of the batch when the command asked for
+    /// page images (empty for a page that could not be read).
+    #[serde(default)]
+    pub page_images: Vec<String>,
 }
 
 /// Why a conversion failed, as far as the caller must tell them apart.

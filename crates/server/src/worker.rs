@@ -14,6 +14,9 @@ use std::sync::{Arc, Mutex};
 
 use parasol_pipeline::{CancelToken, Engine, EngineConfig, Options, PipelineError, SourceError};
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+
 use crate::protocol::{self, BatchResult, Command, ConvertCommand, FailureKind, Reply};
 
 /// How a worker is set up.
@@ -122,7 +125,7 @@ fn convert(
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     let io_failure = |e: io::Error| Failure(FailureKind::Internal, format!("cannot answer the server: {e}"));
-    let options = Options { cancel, ..command.options };
+    let options = Options { cancel, page_images: command.page_images, ..command.options };
     let opened = engine.open_path(&command.path, &options)?;
     let pages = opened.page_count();
     // The page count goes out first, so a refusal for length can say it.
@@ -156,7 +159,9 @@ fn convert(
         }
         let elements = doc.elements.len();
         let response = doc.to_upstage(&command.model).to_string();
-        let reply = Reply::Batch(BatchResult { start_page: start, end_page: end, elements, response });
+        let page_images = converted.page_images.iter().map(|png| BASE64.encode(png)).collect();
+        let reply =
+            Reply::Batch(BatchResult { start_page: start, end_page: end, elements, response, page_images });
         protocol::write_frame(out, &reply).map_err(io_failure)?;
         first_id += elements;
         start = end;

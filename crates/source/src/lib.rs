@@ -412,6 +412,20 @@ pub fn png_bytes(image: &RgbImage) -> Vec<u8> {
     }
 }
 
+/// `image` scaled down (never up) to at most `max_side` pixels on its
+/// longer side, encoded as PNG: a page preview for a viewer, small enough
+/// to keep beside a result.
+pub fn preview_png(image: &RgbImage, max_side: u32) -> Vec<u8> {
+    let longest = image.width().max(image.height());
+    if longest <= max_side || max_side == 0 {
+        return png_bytes(image);
+    }
+    let scale = max_side as f64 / longest as f64;
+    let w = ((image.width() as f64 * scale).round() as u32).max(1);
+    let h = ((image.height() as f64 * scale).round() as u32).max(1);
+    png_bytes(&image::imageops::resize(image, w, h, image::imageops::FilterType::Triangle))
+}
+
 fn check_limit(limit: Limit, actual: u64, max: u64) -> Result<(), SourceError> {
     if actual > max {
         Err(SourceError::LimitExceeded { limit, actual, max })
