@@ -220,7 +220,8 @@ fn strip_markers(text: &str) -> String {
 }
 
 /// Maps the markers of `answer` to the elements of the passages `prompt`
-/// gave; markers naming no given passage are dropped. An answer without a
+/// gave; markers naming no given passage are dropped, and each passage's
+/// elements come best-supporting first. An answer without a
 /// valid marker is traced to the given passage that holds most of its new
 /// terms (at least half of them), and that passage's marker is added. An
 /// answer that adds nothing to the question (only its words and function
@@ -245,6 +246,7 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     let mut citations = Vec::new();
     for n in numbers {
         let passage = &prompt.given[n - 1];
+        let first = citations.len();
         for &id in &passage.elements {
             let Some(e) = doc.elements.iter().find(|e| e.id == id) else { continue };
             let page = doc.pages.iter().find(|p| p.number == e.page);
@@ -259,6 +261,14 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
                 quote,
             });
         }
+        // The passage's element that holds most of the answer's new terms
+        // first (a viewer shows the first), the rest in reading order.
+        let support = |c: &Citation| {
+            let text = doc.elements.iter().find(|e| e.id == c.element_id).map_or("", |e| e.text.as_str());
+            let have: std::collections::HashSet<String> = tokenize(&normalise(text)).into_iter().collect();
+            new.iter().filter(|t| have.contains(*t)).count()
+        };
+        citations[first..].sort_by_cached_key(|c| std::cmp::Reverse(support(c)));
     }
     let uncited = citations.is_empty();
     Answer { text, citations, abstained: false, uncited, withheld: None }
@@ -316,6 +326,21 @@ mod tests {
         assert_eq!((c.marker, c.element_id, c.page, c.quote.as_str()), (1, 7, 2, "Cover rose."));
         assert_eq!(c.bbox, [0.1, 0.1, 0.5, 0.3]);
         assert!(!a.uncited && !a.abstained);
+    }
+
+    #[test]
+    fn the_element_that_holds_the_answer_is_cited_first() {
+        let (mut doc, mut prompt) = setup();
+        doc.elements.push(Element::text(
+            8,
+            Category::Paragraph,
+            2,
+            BBox::new(20.0, 40.0, 100.0, 60.0),
+            "It fell in May.",
+        ));
+        prompt.given[0].elements.push(8);
+        let a = cite("It fell in May [1].", &prompt, &doc);
+        assert_eq!(a.citations.iter().map(|c| c.element_id).collect::<Vec<_>>(), [8, 7]);
     }
 
     #[test]
