@@ -184,14 +184,16 @@ pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
             let _ = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush());
         });
         let answer = match asked {
-            Ok(asked) => asked.answer,
+            Ok(asked) => {
+                print_verdict(&mut stdout, &asked.generation.text, &asked.answer)?;
+                asked.answer
+            }
             Err(e @ QaError::QuestionTooLong { .. }) => {
                 writeln!(stdout, "error: {e} (try /reset)")?;
                 continue;
             }
             Err(e) => return Err(e.into()),
         };
-        writeln!(stdout)?;
         history.push(Message::user(question));
         history.push(Message::assistant(answer.text.clone()));
         last = Some(answer);
@@ -215,6 +217,17 @@ fn open(
     Ok((doc, index, generator))
 }
 
+/// Ends the streamed answer with what `cite` made of it: the passage marker
+/// it traced an unmarked answer to, or the abstention that replaced an
+/// answer which only restated the question.
+fn print_verdict(out: &mut impl Write, streamed: &str, answer: &cite::Answer) -> std::io::Result<()> {
+    if answer.withheld.is_some() {
+        return writeln!(out, "\n({} The answer above only restates the question.)", answer.text);
+    }
+    let added = answer.text.strip_prefix(streamed.trim()).unwrap_or("");
+    writeln!(out, "{added}")
+}
+
 fn print_sources(out: &mut impl Write, answer: &cite::Answer) -> std::io::Result<()> {
     for c in &answer.citations {
         writeln!(out, "[{}] page {}, element {}: {}", c.marker, c.page, c.element_id, c.quote)?;
@@ -235,7 +248,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         serde_json::to_writer_pretty(&mut stdout, &answer)?;
         writeln!(stdout)?;
     } else {
-        writeln!(stdout)?;
+        print_verdict(&mut stdout, &generation.text, &answer)?;
         if answer.uncited {
             writeln!(stdout, "(the answer cites no passage)")?;
         }
