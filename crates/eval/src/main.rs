@@ -73,6 +73,10 @@ struct Args {
     /// the (n+1)-th, …): a fixed sample for slow models.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     qa_every: u64,
+    /// With --qa-every, the first question asked (0-based): offsets 0, 1
+    /// and 2 of `--qa-every 3` are three disjoint thirds of the set.
+    #[arg(long, default_value_t = 0)]
+    qa_offset: u64,
     /// The qa suite scores the answers its previous run left in
     /// target/eval-tmp/qa instead of asking again (e.g. once the baseline
     /// has finished).
@@ -191,6 +195,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         progress: &progress,
         chat_models,
         qa_every: args.qa_every as usize,
+        qa_offset: args.qa_offset as usize,
         qa_rescore: args.qa_rescore,
     };
 

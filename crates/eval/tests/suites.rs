@@ -43,6 +43,7 @@ fn suite(suite: Suite, quick: bool) -> Report {
         progress: &|_| {},
         chat_models: Vec::new(),
         qa_every: 1,
+        qa_offset: 0,
         qa_rescore: false,
     };
     let report = run(suite, &ctx).unwrap_or_else(|e| panic!("suite {}: {e}", suite.name()));

@@ -109,6 +109,9 @@ pub struct Context<'a> {
     pub chat_models: Vec<parasol_models::ChatModel>,
     /// The qa suite asks only every n-th question of its set (1: all).
     pub qa_every: usize,
+    /// ... starting from this one (0-based): `--qa-every 3 --qa-offset 1`
+    /// asks the 2nd, 5th, … questions, another third of the set.
+    pub qa_offset: usize,
     /// The qa suite scores the outcomes a previous run left in the scratch
     /// directory instead of asking again.
     pub qa_rescore: bool,
@@ -280,6 +283,7 @@ pub(crate) mod fake {
             progress: &|_| {},
             chat_models: Vec::new(),
             qa_every: 1,
+            qa_offset: 0,
             qa_rescore: false,
         }
     }

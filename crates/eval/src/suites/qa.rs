@@ -387,13 +387,21 @@ fn write_outcomes(path: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<(
 
 pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     let every = ctx.qa_every.max(1);
-    let questions: Vec<Question> = questions()?.into_iter().step_by(every).collect();
+    let offset = ctx.qa_offset;
+    let questions: Vec<Question> = questions()?.into_iter().skip(offset).step_by(every).collect();
     let mut report = Report::new("qa");
-    if every > 1 {
+    if every > 1 || offset > 0 {
+        let nth = |n: usize| match (n % 10, n % 100) {
+            (1, r) if r != 11 => format!("{n}st"),
+            (2, r) if r != 12 => format!("{n}nd"),
+            (3, r) if r != 13 => format!("{n}rd"),
+            _ => format!("{n}th"),
+        };
         report.notes.push(format!(
-            "one question in {every} of the set (its 1st, {}th, {}th, …)",
-            every + 1,
-            2 * every + 1
+            "one question in {every} of the set (its {}, {}, {}, …)",
+            nth(offset + 1),
+            nth(offset + every + 1),
+            nth(offset + 2 * every + 1)
         ));
     }
     if let Err(e) = ctx.converter.warm_up() {
