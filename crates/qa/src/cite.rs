@@ -225,11 +225,13 @@ fn strip_markers(text: &str) -> String {
 /// valid marker is traced to the given passage that holds most of its new
 /// terms (at least half of them), and that passage's marker is added. An
 /// answer that adds nothing to the question (only its words and function
-/// words) is no answer: it becomes [`ABSTENTION`], the model's text kept in
-/// [`Answer::withheld`].
+/// words) is no answer, nor is one that states a number or a name no given
+/// passage holds ([`unsupported`]): either becomes [`ABSTENTION`], the
+/// model's text kept in [`Answer::withheld`].
 pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     let new = new_terms(&prompt.question, answer);
-    if abstains(answer) || new.is_empty() {
+    let passages: Vec<&str> = prompt.given.iter().map(|p| p.text.as_str()).collect();
+    if abstains(answer) || new.is_empty() || !unsupported(&prompt.question, answer, &passages).is_empty() {
         let withheld = (!abstains(answer)).then(|| answer.to_string());
         let text = if withheld.is_some() { ABSTENTION.to_string() } else { answer.to_string() };
         return Answer { text, citations: Vec::new(), abstained: true, uncited: false, withheld };
@@ -272,6 +274,133 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     }
     let uncited = citations.is_empty();
     Answer { text, citations, abstained: false, uncited, withheld: None }
+}
+
+/// A run of underscores: a form's blank, which a model fills in when it has
+/// no value to give.
+const BLANK: &str = "___";
+
+/// The claims of `answer` that none of `passages` holds: the numbers it
+/// states and the names it writes (a capital or a digit inside a word, or a
+/// capitalised word that does not start a sentence) which are neither in the
+/// question nor in any passage; and a blank left to fill. Numbers compare by
+/// value, whatever their separators (`1,000,000`, `3'360`, `1M`, `395k`,
+/// `1 million`); names compare without case. An answer with such a claim
+/// asserts what the document does not say: the usual shape of a small
+/// model's answer to a question the document cannot answer.
+pub fn unsupported(question: &str, answer: &str, passages: &[&str]) -> Vec<String> {
+    let answer = strip_markers(answer);
+    if answer.contains(BLANK) {
+        return vec![BLANK.to_string()];
+    }
+    let known_numbers: Vec<f64> =
+        std::iter::once(question).chain(passages.iter().copied()).flat_map(numbers).collect();
+    let known_words: std::collections::HashSet<String> = std::iter::once(question)
+        .chain(passages.iter().copied())
+        .flat_map(|t| tokenize(&normalise(t)))
+        .collect();
+    let mut out = Vec::new();
+    for n in numbers(&answer) {
+        if !known_numbers.iter().any(|k| (k - n).abs() <= 1e-9 * n.abs().max(1.0)) {
+            out.push(format!("{n}"));
+        }
+    }
+    for name in names(&answer) {
+        let terms = tokenize(&normalise(&name));
+        if terms.iter().any(|t| !t.chars().all(|c| c.is_ascii_digit()) && !known_words.contains(t)) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Multipliers written after a number.
+const MAGNITUDES: &[(&str, f64)] = &[
+    ("k", 1e3),
+    ("thousand", 1e3),
+    ("m", 1e6),
+    ("mn", 1e6),
+    ("million", 1e6),
+    ("millions", 1e6),
+    ("b", 1e9),
+    ("bn", 1e9),
+    ("billion", 1e9),
+];
+
+/// The numbers written in `text`, by value: digits with `,` `'` `.` `_`
+/// or thin spaces between them read as one number (a `,` or `'` before
+/// three digits groups thousands; a lone `.` or `,` otherwise is a decimal
+/// point), each also with a magnitude word after it multiplied in. Dates and
+/// codes (`2018-03-23`, `03-40210276`) read as their parts.
+fn numbers(text: &str) -> Vec<f64> {
+    let chars: Vec<char> = text.nfkc().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        if i > 0 && chars[i - 1].is_alphanumeric() {
+            // Digits inside a word (`A4`, `TP24`): part of a name.
+            while i < chars.len() && chars[i].is_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
+        let mut digits = String::new();
+        let mut decimal = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                digits.push(c);
+                i += 1;
+                continue;
+            }
+            let next_digits = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let grouping = matches!(c, ',' | '\'' | '\u{2009}' | '\u{202f}' | '_') && next_digits == 3;
+            if grouping {
+                i += 1;
+            } else if matches!(c, '.' | ',') && next_digits > 0 && !decimal {
+                decimal = true;
+                digits.push('.');
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let Ok(value) = digits.parse::<f64>() else { continue };
+        out.push(value);
+        let rest: String = chars[i..].iter().take(12).collect();
+        let word: String =
+            rest.trim_start().chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+        if let Some((_, m)) = MAGNITUDES.iter().find(|(w, _)| *w == word) {
+            out.push(value * m);
+        }
+    }
+    out
+}
+
+/// The words of `text` written as names: a capital after its first letter
+/// or a digit among letters (`CLIENT_IPADDR`, `iPhone`, `B2B`), or a
+/// capitalised word that does not start a sentence.
+fn names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sentence_start = true;
+    for raw in text.split_whitespace() {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if letters > 0 && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            let mut chars = word.chars();
+            let first = chars.next().is_some_and(char::is_uppercase);
+            let inner = chars.any(|c| c.is_uppercase() || c.is_ascii_digit());
+            if (inner && letters > 1) || (first && !sentence_start) {
+                out.push(word.to_string());
+            }
+        }
+        sentence_start = raw.ends_with(['.', '!', '?', ':']);
+    }
+    out
 }
 
 /// The number of the given passage that holds the most of `terms`, if it
@@ -339,6 +468,7 @@ mod tests {
             "It fell in May.",
         ));
         prompt.given[0].elements.push(8);
+        prompt.given[0].text.push_str(" It fell in May.");
         let a = cite("It fell in May [1].", &prompt, &doc);
         assert_eq!(a.citations.iter().map(|c| c.element_id).collect::<Vec<_>>(), [8, 7]);
     }
@@ -349,7 +479,7 @@ mod tests {
         let traced = cite("The cover rose sharply.", &prompt, &doc);
         assert_eq!((traced.text.as_str(), traced.citations.len()), ("The cover rose sharply. [1]", 1));
         assert!(!traced.uncited);
-        let unrelated = cite("Sales fell in May.", &prompt, &doc);
+        let unrelated = cite("Sales fell sharply.", &prompt, &doc);
         assert!(unrelated.uncited && unrelated.citations.is_empty() && !unrelated.abstained);
         assert_eq!(markers("[1][2] [x] [10]"), [1, 2, 10]);
     }
@@ -373,5 +503,41 @@ mod tests {
             assert_eq!(abstains(text), says, "{text:?}");
         }
         assert_eq!(strip_markers("a [1] b [x] c [2, 3]"), "a  b [x] c ");
+    }
+
+    #[test]
+    fn numbers_and_names_the_passages_do_not_hold_are_unsupported() {
+        let passages = [
+            "PubTables-1M (about 1M samples) and FinTabNet (113k samples). TEL:03-40210276",
+            "Bill no. 3139, item total CHF 3'360.00, dated 2018-03-23.",
+        ];
+        let q = "What is asked?";
+        for held in [
+            "About 1,000,000 samples [1].",
+            "FinTabNet has 113,000 samples.",
+            "The bill number is 3139 and the total 3,360.00 CHF.",
+            "It is dated 2018-03-23 [2].",
+            "About 1 million.",
+        ] {
+            assert!(
+                unsupported(q, held, &passages).is_empty(),
+                "{held:?}: {:?}",
+                unsupported(q, held, &passages)
+            );
+        }
+        for (claim, missing) in [
+            ("The last four digits are 276 [1].", "276"),
+            ("It costs $651.83.", "651.83"),
+            ("It is released under the MIT license.", "MIT"),
+            ("The limit was reported as ______.", BLANK),
+        ] {
+            assert_eq!(unsupported(q, claim, &passages), [missing], "{claim:?}");
+        }
+        // The question's own numbers and names are not claims.
+        assert!(unsupported("Who wrote RFC 2119?", "RFC 2119 was written by someone.", &passages).is_empty());
+        let (doc, prompt) = setup();
+        let made_up = cite("The cover rose 40 % in Berlin [1].", &prompt, &doc);
+        assert!(made_up.abstained && made_up.citations.is_empty());
+        assert_eq!(made_up.withheld.as_deref(), Some("The cover rose 40 % in Berlin [1]."));
     }
 }

@@ -99,7 +99,8 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-pub use parasol_qa::cite::{abstains, normalise};
+pub use parasol_qa::cite::{abstains, normalise, unsupported};
+use parasol_qa::prompt::ABSTENTION;
 
 fn squeezed(s: &str) -> String {
     normalise(s).chars().filter(|c| !c.is_whitespace()).collect()
@@ -249,8 +250,21 @@ fn run_parasol(
     if ctx.qa_rescore {
         let mut earlier = load_outcomes(&dump)?.unwrap_or_default();
         earlier.retain(|id, _| questions.iter().any(|q| &q.id == id));
+        // The earlier answers pass today's support check, as `qa::ask`
+        // would apply it now: it needs only the answer, the question and
+        // the passages given, all in the dump.
+        let mut withheld = 0;
+        for q in questions {
+            let Some(o) = earlier.get_mut(&q.id) else { continue };
+            let passages: Vec<&str> = o.passages.iter().map(|p| p.text.as_str()).collect();
+            if !abstains(&o.answer) && !unsupported(&q.question, &o.answer, &passages).is_empty() {
+                o.answer = ABSTENTION.to_string();
+                o.cited_pages.clear();
+                withheld += 1;
+            }
+        }
         report.notes.push(format!(
-            "parasol-{name}: {} answers of an earlier run, from {}",
+            "parasol-{name}: {} answers of an earlier run, from {}; {withheld} withheld now as unsupported",
             earlier.len(),
             dump.display()
         ));
