@@ -17,19 +17,15 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody, ErrorDetail};
 use crate::form::{self, FormLimits, StoredRequest};
 use crate::metrics::RequestLabels;
 use crate::pool::{Priority, RunError};
 use crate::protocol::{ConvertCommand, FailureKind, Reply};
 use crate::store::{Job, NewJob, Status};
-use crate::{now, Shared};
+use crate::{now, Owner, Shared};
 
 type AppState = Arc<Shared>;
-
-/// The caller, as the API key it sent makes it: owner of its jobs.
-#[derive(Debug, Clone)]
-pub(crate) struct Owner(pub(crate) String);
 
 /// Seconds a client is told to wait when the queue is full.
 const RETRY_AFTER_SECS: u64 = 10;
@@ -152,20 +148,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 fn form_limits(shared: &Shared) -> FormLimits {
     FormLimits { max_upload_bytes: shared.config.max_upload_bytes, tmp_dir: shared.dirs.tmp() }
-}
-
-/// The error body every failure has.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-struct ErrorDetail {
-    message: String,
-    #[serde(rename = "type")]
-    kind: String,
-    code: String,
 }
 
 /// Parse a document and answer with the result.

@@ -26,9 +26,9 @@ use parasol_solar::{CancelToken, FinishReason, GenerateOptions, Generator, Messa
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc as tmpsc;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::store::Status;
-use crate::{now, Shared};
+use crate::{now, Owner, Shared};
 
 /// The name `/v1/models` lists and requests use.
 pub const MODEL_ID: &str = "solar-mini";
@@ -291,13 +291,13 @@ struct Grounding {
     request_body = ChatRequest,
     responses(
         (status = 200, description = "a chat.completion, or chat.completion.chunk events ending `data: [DONE]`"),
-        (status = 400, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
-        (status = 409, body = crate::api::ErrorBody, description = "a document's parse is not completed"),
-        (status = 429, body = crate::api::ErrorBody),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "a document's parse is not completed"),
+        (status = 429, body = ErrorBody),
     ))]
 pub(crate) async fn completions(
     State(shared): State<AppState>,
-    Extension(owner): Extension<crate::api::Owner>,
+    Extension(owner): Extension<Owner>,
     Json(request): Json<ChatRequest>,
 ) -> Result<Response, ApiError> {
     let Some(engine) = shared.chat.clone() else {

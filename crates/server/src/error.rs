@@ -53,17 +53,18 @@ pub enum ApiError {
     Internal,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
+/// The body of every error response (and its schema in `/openapi.json`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorDetail {
     message: String,
     #[serde(rename = "type")]
-    kind: &'a str,
-    code: &'a str,
+    kind: String,
+    code: String,
 }
 
 impl ApiError {
@@ -137,7 +138,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { error: Inner { message: self.to_string(), kind: self.kind(), code: self.code() } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                message: self.to_string(),
+                kind: self.kind().into(),
+                code: self.code().into(),
+            },
+        };
         let mut response = (self.status(), axum::Json(body)).into_response();
         if let ApiError::Busy(_, retry_after) = self {
             if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {

@@ -107,6 +107,11 @@ impl Dirs {
     }
 }
 
+/// The caller, as the API key it sent makes it: owner of its jobs (and
+/// of the conversations grounded on them).
+#[derive(Debug, Clone)]
+pub(crate) struct Owner(pub(crate) String);
+
 /// What every handler and the queue share.
 #[derive(Debug)]
 pub struct Shared {
