@@ -12,14 +12,20 @@
 //! [`OcrEngine::recognize_upright`] finds a quarter or half turn of the page
 //! from the detected lines first (`page_orientation`).
 //!
+//! [`HangulRoute`] sends lines to a second recogniser, Tesseract's Korean
+//! model (`hangul`, through the `tesseract` binding), since PP-OCRv6 has
+//! no Hangul.
+//!
 //! [`OcrModels`] names the model files; the geometry all of this relies on
 //! is in `cv`.
 
 mod cls;
 mod det;
+mod hangul;
 mod page_orientation;
 mod pool;
 mod rec;
+mod tesseract;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +34,7 @@ use parasol_doc::{BBox, TextLine, TextOrigin};
 
 use self::cls::{turn_upside_down, Classifier};
 use self::det::{norm, Detector, Quad};
+pub use self::hangul::{HangulReader, HangulRoute};
 use self::rec::{LineRead, Recognizer};
 use crate::cv::imgops::{
     pad_vertical, perspective_transform, resize_linear, warp_perspective_cubic, Image3, View,
@@ -81,6 +88,9 @@ const MAX_SIDE_LEN: usize = 2000;
 const MIN_HEIGHT: usize = 30;
 const WIDTH_HEIGHT_RATIO: f64 = 8.0;
 const TEXT_SCORE: f64 = 0.5;
+/// The least Tesseract confidence (its mean word confidence, 0–1) at which
+/// a Korean reading is kept; it plays `TEXT_SCORE`'s part for Tesseract.
+const MIN_KOREAN_CONF: f64 = 0.3;
 /// A draft reading is doubtful, and read again by the main recogniser, when
 /// an alternative that would change its text got more than this
 /// probability at some step ([`Doubt::rival`](rec::Doubt::rival)) ...
@@ -145,12 +155,22 @@ impl OcrEngine {
     /// orientation, recognition. Lines come in RapidOCR's order (top to
     /// bottom, left to right within a line) with quads in `image` pixels.
     pub fn recognize(&self, image: &RgbImage) -> Result<Vec<TextLine>, VisionError> {
+        self.recognize_with(image, HangulRoute::Off)
+    }
+
+    /// [`recognize`](OcrEngine::recognize) with the lines that `route`
+    /// names read by the Korean recogniser.
+    pub fn recognize_with(
+        &self,
+        image: &RgbImage,
+        route: HangulRoute<'_>,
+    ) -> Result<Vec<TextLine>, VisionError> {
         let Some(detected) = self.detect(image)? else {
             return Ok(Vec::new());
         };
         let mut crops = detected.crops(self.workers);
         let scores = self.line_orientation(&crops)?;
-        self.read(&detected, &mut crops, &scores)
+        self.read(&detected, &mut crops, &scores, route)
     }
 
     /// The page pre-step and text detection. `None` when there is nothing to
@@ -207,19 +227,40 @@ impl OcrEngine {
         detected: &Detected<'_>,
         crops: &mut [Image3],
         scores: &[[f32; 2]],
+        route: HangulRoute<'_>,
     ) -> Result<Vec<TextLine>, VisionError> {
+        // The line classifier was trained without Hangul and turns some
+        // upright Korean lines over: Tesseract reads those both ways.
+        let turned: Vec<bool> = scores.iter().map(|&s| cls::is_upside_down(s)).collect();
         turn_upside_down(crops, scores);
         let t0 = std::time::Instant::now();
-        let texts = match &self.draft {
-            None => self.rec.recognize(crops)?,
-            Some(draft) => self.cascade(draft, crops)?,
+        // Which lines Tesseract read (its confidences have another scale).
+        let mut korean = vec![false; crops.len()];
+        let texts = match route {
+            // Every line goes to Tesseract: PP-OCRv6 need not read them.
+            HangulRoute::Every(reader) => {
+                korean.fill(true);
+                read_korean(reader, crops, &turned, &(0..crops.len()).collect::<Vec<_>>())?
+                    .into_iter()
+                    .map(|read| read.unwrap_or_default())
+                    .collect()
+            }
+            _ => match &self.draft {
+                None => self.rec.recognize(crops)?,
+                Some(draft) => self.cascade(draft, crops)?,
+            },
+        };
+        let texts = match route {
+            HangulRoute::Doubtful(reader) => reread_doubtful(reader, crops, &turned, texts, &mut korean)?,
+            _ => texts,
         };
         tracing::debug!(lines = crops.len(), rec_ms = t0.elapsed().as_millis() as u64, "text recognition");
 
         let (ow, oh) = (detected.original.width, detected.original.height);
         let mut lines = Vec::with_capacity(detected.boxes.len());
-        for (b, LineRead { text, score, .. }) in detected.boxes.iter().zip(texts) {
-            if is_blank(&text) || score < TEXT_SCORE {
+        for ((b, LineRead { text, score, .. }), korean) in detected.boxes.iter().zip(texts).zip(korean) {
+            let min_score = if korean { MIN_KOREAN_CONF } else { TEXT_SCORE };
+            if is_blank(&text) || score < min_score {
                 continue;
             }
             let quad = to_original(b, &detected.step, ow, oh);
@@ -236,6 +277,63 @@ impl OcrEngine {
         }
         Ok(lines)
     }
+}
+
+/// Tesseract's Korean readings of `crops[i]` for each `i` of `which`, as
+/// [`LineRead`]s (its confidence as the score). A crop the line classifier
+/// `turned` is also read as detected, and the more confident reading kept.
+fn read_korean(
+    reader: &HangulReader,
+    crops: &[Image3],
+    turned: &[bool],
+    which: &[usize],
+) -> Result<Vec<Option<LineRead>>, VisionError> {
+    let t0 = std::time::Instant::now();
+    let unturned: Vec<Image3> = which.iter().filter(|&&i| turned[i]).map(|&i| crops[i].rot180()).collect();
+    let picked: Vec<&Image3> = which.iter().map(|&i| &crops[i]).chain(&unturned).collect();
+    let mut reads = reader.read_all(&picked)?;
+    let mut second = reads.split_off(which.len()).into_iter();
+    for (&i, read) in which.iter().zip(&mut reads) {
+        if turned[i] {
+            let other = second.next().flatten();
+            if other.as_ref().is_some_and(|o| read.as_ref().is_none_or(|r| o.1 > r.1)) {
+                *read = other;
+            }
+        }
+    }
+    tracing::debug!(lines = which.len(), korean_ms = t0.elapsed().as_millis() as u64, "korean recognition");
+    Ok(reads
+        .into_iter()
+        .map(|r| r.map(|(text, conf)| LineRead { text, score: f64::from(conf), doubt: None }))
+        .collect())
+}
+
+/// Reads the lines whose PP-OCRv6 reading looks like a misread Korean line
+/// again with Tesseract, and keeps Tesseract's reading where it is Korean
+/// and confident enough ([`hangul::prefer_korean`]).
+fn reread_doubtful(
+    reader: &HangulReader,
+    crops: &[Image3],
+    turned: &[bool],
+    mut texts: Vec<LineRead>,
+    korean: &mut [bool],
+) -> Result<Vec<LineRead>, VisionError> {
+    let doubtful: Vec<usize> =
+        (0..texts.len()).filter(|&i| hangul::looks_misread(&texts[i].text, texts[i].score)).collect();
+    if doubtful.is_empty() {
+        return Ok(texts);
+    }
+    let again = read_korean(reader, crops, turned, &doubtful)?;
+    let mut kept = 0;
+    for (i, read) in doubtful.iter().zip(again) {
+        if let Some(k) = read.filter(|k| hangul::prefer_korean(&k.text, k.score as f32, texts[*i].score)) {
+            texts[*i] = k;
+            korean[*i] = true;
+            kept += 1;
+        }
+    }
+    tracing::debug!(doubtful = doubtful.len(), kept, "korean re-reading");
+    Ok(texts)
 }
 
 /// Whether a draft reading must be read again (a reading without a
