@@ -51,6 +51,58 @@ pub fn joins_without_space(before: char, after: char) -> bool {
         || (unspaced(after) && !before.is_alphanumeric() && !before.is_whitespace())
 }
 
+/// Appends `piece` to `out`, after a space unless the two join without
+/// one ([`joins_without_space`] on the last and first characters): how
+/// words become lines and lines become paragraphs, for every script.
+pub fn push_joined(out: &mut String, piece: &str) {
+    let (Some(last), Some(first)) = (out.chars().next_back(), piece.chars().next()) else {
+        out.push_str(piece);
+        return;
+    };
+    if !last.is_whitespace() && !first.is_whitespace() && !joins_without_space(last, first) {
+        out.push(' ');
+    }
+    out.push_str(piece);
+}
+
+/// The pieces joined by [`push_joined`].
+pub fn join<'a>(pieces: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for p in pieces {
+        push_joined(&mut out, p);
+    }
+    out
+}
+
+/// `text` without the spaces that stand between two characters that join
+/// without one: a recogniser reads a wide glyph gap in Chinese or
+/// Japanese as a space (`日 本 語` → `日本語`); spaces beside Latin, digits
+/// or Hangul stay.
+pub fn close_gaps(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' && !out.is_empty() {
+            let mut j = i;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            let before = out.chars().next_back();
+            if let (Some(b), Some(&a)) = (before, chars.get(j)) {
+                if joins_without_space(b, a) {
+                    i = j;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +124,27 @@ mod tests {
         check('F', 'フ', false);
         check('字', '1', false);
         check('한', '字', false);
+    }
+
+    #[test]
+    fn pieces_join_with_a_space_only_where_the_script_has_one() {
+        assert_eq!(join(["歧", "义"]), "歧义");
+        assert_eq!(join(["日本語の", "文章です。", "次の行"]), "日本語の文章です。次の行");
+        assert_eq!(join(["한국어", "문장입니다."]), "한국어 문장입니다.");
+        assert_eq!(join(["PDF", "ファイル"]), "PDF ファイル");
+        assert_eq!(join(["a", "b", ""]), "a b");
+        assert_eq!(join(["", "x"]), "x");
+        // Full-width forms are kept as they are.
+        assert_eq!(join(["（注）", "ＡＢＣ"]), "（注）ＡＢＣ");
+    }
+
+    #[test]
+    fn gaps_close_only_between_unspaced_characters() {
+        assert_eq!(close_gaps("日 本 語 の 文 章"), "日本語の文章");
+        assert_eq!(close_gaps("Debian の パッケージ"), "Debian のパッケージ");
+        assert_eq!(close_gaps("한국어 문장"), "한국어 문장");
+        assert_eq!(close_gaps("a  b"), "a  b");
+        assert_eq!(close_gaps(" 漢 字 "), " 漢字 ");
     }
 
     #[test]
