@@ -107,7 +107,7 @@ fn a_mixed_page_routes_korean_lines_to_tesseract_and_keeps_english_from_ppocr() 
         "Parasol reads scanned documents on the CPU.",
         "한국어 문서도 이제 제대로 읽습니다.",
         "The second line is English again.",
-        "패키지는 데비안 저장소에서 받습니다.",
+        "패키지 설치는 apt-get install 명령으로 합니다.",
     ];
     let page = render(&lines, 30.0);
     let plain = common::engine().recognize(&page).expect("ocr runs");

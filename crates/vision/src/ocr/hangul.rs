@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::tesseract::{self, Tesseract};
+use super::tesseract::{self, LineReading, Tesseract};
 use crate::cv::imgops::{resize_linear, Image, Image3};
 use crate::VisionError;
 use parasol_doc::script::{is_han, is_hangul, is_kana};
@@ -43,6 +43,95 @@ pub enum HangulRoute<'a> {
     /// (see [`looks_misread`]); Tesseract's reading replaces it when it is
     /// Korean and Tesseract is at least as sure of it.
     Doubtful(&'a HangulReader),
+}
+
+/// A Korean line as Tesseract read it, in pieces: runs of Hangul
+/// syllables and runs of anything else, word by word.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct KoreanRead {
+    pub conf: f32,
+    /// Words (separated by spaces), each a list of pieces.
+    pub words: Vec<Vec<Piece>>,
+}
+
+/// A run of one word's symbols that are all Hangul syllables or all not.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Piece {
+    pub text: String,
+    pub hangul: bool,
+    /// Horizontal extent in the crop's pixels.
+    pub x0: f32,
+    pub x1: f32,
+}
+
+impl KoreanRead {
+    pub fn text(&self) -> String {
+        let words: Vec<String> =
+            self.words.iter().map(|w| w.iter().map(|p| p.text.as_str()).collect()).collect();
+        words.join(" ")
+    }
+
+    /// Pieces of Tesseract's reading in crop pixels: `scale` and `margin`
+    /// are how the crop was prepared. Without symbols (an empty iterator),
+    /// the text is one piece over the whole crop.
+    fn from_reading(r: LineReading, scale: f32, margin: f32, crop_width: f32) -> KoreanRead {
+        let mut words: Vec<Vec<Piece>> = Vec::new();
+        if r.symbols.is_empty() {
+            let pieces = r
+                .text
+                .split_whitespace()
+                .map(|w| vec![Piece { text: w.to_owned(), hangul: true, x0: 0.0, x1: crop_width }]);
+            return KoreanRead { conf: r.conf, words: pieces.collect() };
+        }
+        // Word breaks are the spaces of Tesseract's text (its iterator's
+        // word boundaries split Korean words that the text keeps whole);
+        // the symbols must spell the text without its spaces, or the line
+        // stays one piece.
+        let spelled: String = r.symbols.iter().map(|s| s.text.as_str()).collect();
+        let unspaced: String = r.text.chars().filter(|c| !c.is_whitespace()).collect();
+        if spelled != unspaced {
+            let pieces = r
+                .text
+                .split_whitespace()
+                .map(|w| vec![Piece { text: w.to_owned(), hangul: true, x0: 0.0, x1: crop_width }]);
+            return KoreanRead { conf: r.conf, words: pieces.collect() };
+        }
+        let mut starts = Vec::with_capacity(r.symbols.len());
+        let mut text = r.text.chars().peekable();
+        for s in &r.symbols {
+            let mut after_space = starts.is_empty();
+            while text.peek().is_some_and(|c| c.is_whitespace()) {
+                text.next();
+                after_space = true;
+            }
+            for _ in s.text.chars() {
+                text.next();
+            }
+            starts.push(after_space);
+        }
+        for (s, word_start) in r.symbols.into_iter().zip(starts) {
+            let hangul = s.text.chars().next().is_some_and(is_hangul_syllable);
+            let (x0, x1) = ((s.left as f32 - margin) / scale, (s.right as f32 - margin) / scale);
+            if word_start || words.is_empty() {
+                words.push(Vec::new());
+            }
+            let word = words.last_mut().expect("a word was pushed");
+            match word.last_mut() {
+                Some(p) if p.hangul == hangul => {
+                    p.text.push_str(&s.text);
+                    p.x1 = p.x1.max(x1);
+                }
+                _ => word.push(Piece { text: s.text, hangul, x0, x1 }),
+            }
+        }
+        KoreanRead { conf: r.conf, words }
+    }
+}
+
+/// A Hangul syllable (not a lone jamo, which a document rarely holds and
+/// Tesseract's Korean model emits for strokes it cannot place).
+fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 /// Tesseract `kor+eng` over line crops, with a handle per concurrent reader.
@@ -82,12 +171,12 @@ impl HangulReader {
             data: image.as_raw().clone(),
         };
         let mut out = self.read_all(&[&crop])?;
-        Ok(out.pop().flatten().unwrap_or_default())
+        Ok(out.pop().flatten().map(|r| (r.text(), r.conf)).unwrap_or_default())
     }
 
     /// Reads every crop, on up to `threads` threads; `None` for a crop
     /// Tesseract could not read.
-    pub(crate) fn read_all(&self, crops: &[&Image3]) -> Result<Vec<Option<(String, f32)>>, VisionError> {
+    pub(crate) fn read_all(&self, crops: &[&Image3]) -> Result<Vec<Option<KoreanRead>>, VisionError> {
         let results = Mutex::new(vec![None; crops.len()]);
         let next = AtomicUsize::new(0);
         let work = || -> Result<(), VisionError> {
@@ -99,7 +188,11 @@ impl HangulReader {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(crop) = crops.get(i) else { break };
                 let (grey, w, h) = prepare(crop);
-                let read = tess.read_line(&grey, w, h, 300);
+                let scale = LINE_HEIGHT as f32 / crop.height.max(1) as f32;
+                let margin = (w - (crop.width as f32 * scale).round().max(1.0) as usize) as f32 / 2.0;
+                let read = tess
+                    .read_line(&grey, w, h, 300)
+                    .map(|r| KoreanRead::from_reading(r, scale, margin, crop.width as f32));
                 results.lock().unwrap_or_else(|p| p.into_inner())[i] = read;
             }
             self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(tess);

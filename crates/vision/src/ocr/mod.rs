@@ -240,7 +240,7 @@ impl OcrEngine {
             // Every line goes to Tesseract: PP-OCRv6 need not read them.
             HangulRoute::Every(reader) => {
                 korean.fill(true);
-                read_korean(reader, crops, &turned, &(0..crops.len()).collect::<Vec<_>>())?
+                read_korean(&self.rec, reader, crops, &turned, &(0..crops.len()).collect::<Vec<_>>())?
                     .into_iter()
                     .map(|read| read.unwrap_or_default())
                     .collect()
@@ -251,7 +251,9 @@ impl OcrEngine {
             },
         };
         let texts = match route {
-            HangulRoute::Doubtful(reader) => reread_doubtful(reader, crops, &turned, texts, &mut korean)?,
+            HangulRoute::Doubtful(reader) => {
+                reread_doubtful(&self.rec, reader, crops, &turned, texts, &mut korean)?
+            }
             _ => texts,
         };
         tracing::debug!(lines = crops.len(), rec_ms = t0.elapsed().as_millis() as u64, "text recognition");
@@ -263,6 +265,9 @@ impl OcrEngine {
             if is_blank(&text) || score < min_score {
                 continue;
             }
+            // PP-OCRv6 reads a wide gap between Chinese or Japanese
+            // characters as a space.
+            let text = if korean { text } else { parasol_doc::script::close_gaps(&text) };
             let quad = to_original(b, &detected.step, ow, oh);
             let Some(bbox) = BBox::around(quad) else { continue };
             let font_size = norm(quad[0], quad[3]).max(norm(quad[1], quad[2]));
@@ -282,7 +287,13 @@ impl OcrEngine {
 /// Tesseract's Korean readings of `crops[i]` for each `i` of `which`, as
 /// [`LineRead`]s (its confidence as the score). A crop the line classifier
 /// `turned` is also read as detected, and the more confident reading kept.
+/// Tesseract's Korean model reads Latin letters and digits poorly
+/// (`apt-get` as `30ㄴ96`), PP-OCRv6 reads them well: each run of a word
+/// that is not Hangul is read again by PP-OCRv6 on its part of the crop,
+/// and PP-OCRv6's reading replaces it when it is confident and holds no
+/// CJK character.
 fn read_korean(
+    rec: &Recognizer,
     reader: &HangulReader,
     crops: &[Image3],
     turned: &[bool],
@@ -293,25 +304,95 @@ fn read_korean(
     let picked: Vec<&Image3> = which.iter().map(|&i| &crops[i]).chain(&unturned).collect();
     let mut reads = reader.read_all(&picked)?;
     let mut second = reads.split_off(which.len()).into_iter();
-    for (&i, read) in which.iter().zip(&mut reads) {
+    let mut sources: Vec<&Image3> = picked[..which.len()].to_vec();
+    let mut unturned_iter = unturned.iter();
+    for (k, (&i, read)) in which.iter().zip(&mut reads).enumerate() {
         if turned[i] {
             let other = second.next().flatten();
-            if other.as_ref().is_some_and(|o| read.as_ref().is_none_or(|r| o.1 > r.1)) {
+            let other_crop = unturned_iter.next();
+            if other.as_ref().is_some_and(|o| read.as_ref().is_none_or(|r| o.conf > r.conf)) {
                 *read = other;
+                if let Some(c) = other_crop {
+                    sources[k] = c;
+                }
             }
         }
     }
-    tracing::debug!(lines = which.len(), korean_ms = t0.elapsed().as_millis() as u64, "korean recognition");
+    let korean_ms = t0.elapsed().as_millis() as u64;
+    // The runs to read again, as (read, word, piece) and their crops.
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut run_crops: Vec<Image3> = Vec::new();
+    for (k, read) in reads.iter().enumerate() {
+        let Some(read) = read else { continue };
+        let crop = sources[k];
+        for (w, word) in read.words.iter().enumerate() {
+            for (p, piece) in word.iter().enumerate() {
+                if piece.hangul || !piece.text.chars().any(|c| c.is_alphanumeric()) {
+                    continue;
+                }
+                if let Some(sub) = column_slice(crop, piece.x0, piece.x1) {
+                    runs.push((k, w, p));
+                    run_crops.push(sub);
+                }
+            }
+        }
+    }
+    let mut latin = 0;
+    if !runs.is_empty() {
+        let again = rec.recognize(&run_crops)?;
+        for ((k, w, p), r) in runs.into_iter().zip(again) {
+            let text = r.text.trim();
+            if r.score >= LATIN_RUN_SCORE
+                && !text.is_empty()
+                && !text.chars().any(parasol_doc::script::is_cjk)
+            {
+                if let Some(piece) = reads[k].as_mut().and_then(|read| read.words[w].get_mut(p)) {
+                    piece.text = text.replace(' ', "");
+                    latin += 1;
+                }
+            }
+        }
+    }
+    tracing::debug!(
+        lines = which.len(),
+        korean_ms,
+        latin_runs = latin,
+        latin_ms = t0.elapsed().as_millis() as u64 - korean_ms,
+        "korean recognition"
+    );
     Ok(reads
         .into_iter()
-        .map(|r| r.map(|(text, conf)| LineRead { text, score: f64::from(conf), doubt: None }))
+        .map(|r| r.map(|r| LineRead { text: r.text(), score: f64::from(r.conf), doubt: None }))
         .collect())
+}
+
+/// The least PP-OCRv6 score at which its reading of a non-Hangul run of a
+/// Korean line replaces Tesseract's.
+const LATIN_RUN_SCORE: f64 = 0.8;
+
+/// The columns `x0..x1` of `crop` (its full height), widened by a fifth of
+/// the height on each side; `None` when that is empty.
+fn column_slice(crop: &Image3, x0: f32, x1: f32) -> Option<Image3> {
+    let pad = crop.height as f32 * 0.2;
+    let a = (x0 - pad).floor().max(0.0) as usize;
+    let b = ((x1 + pad).ceil().max(0.0) as usize).min(crop.width);
+    if b <= a + 1 {
+        return None;
+    }
+    let w = b - a;
+    let mut out = Image3::new(w, crop.height);
+    for y in 0..crop.height {
+        let src = &crop.data[(y * crop.width + a) * 3..(y * crop.width + b) * 3];
+        out.data[y * w * 3..(y + 1) * w * 3].copy_from_slice(src);
+    }
+    Some(out)
 }
 
 /// Reads the lines whose PP-OCRv6 reading looks like a misread Korean line
 /// again with Tesseract, and keeps Tesseract's reading where it is Korean
 /// and confident enough ([`hangul::prefer_korean`]).
 fn reread_doubtful(
+    rec: &Recognizer,
     reader: &HangulReader,
     crops: &[Image3],
     turned: &[bool],
@@ -323,7 +404,7 @@ fn reread_doubtful(
     if doubtful.is_empty() {
         return Ok(texts);
     }
-    let again = read_korean(reader, crops, turned, &doubtful)?;
+    let again = read_korean(rec, reader, crops, turned, &doubtful)?;
     let mut kept = 0;
     for (i, read) in doubtful.iter().zip(again) {
         if let Some(k) = read.filter(|k| hangul::prefer_korean(&k.text, k.score as f32, texts[*i].score)) {

@@ -26,6 +26,8 @@ pub(crate) const PACKAGE: &str = "libtesseract5";
 const PSM_SINGLE_LINE: c_int = 7;
 /// `tesseract::OEM_LSTM_ONLY`: the LSTM recogniser, never the legacy one.
 const OEM_LSTM_ONLY: c_int = 1;
+/// `tesseract::RIL_SYMBOL`: the iterator's level of single characters.
+const RIL_SYMBOL: c_int = 4;
 
 type Handle = *mut c_void;
 
@@ -47,6 +49,13 @@ struct Api {
     get_utf8_text: unsafe extern "C" fn(Handle) -> *mut c_char,
     mean_text_conf: unsafe extern "C" fn(Handle) -> c_int,
     delete_text: unsafe extern "C" fn(*const c_char),
+    get_iterator: unsafe extern "C" fn(Handle) -> Handle,
+    iterator_delete: unsafe extern "C" fn(Handle),
+    iterator_page: unsafe extern "C" fn(Handle) -> Handle,
+    iterator_next: unsafe extern "C" fn(Handle, c_int) -> c_int,
+    iterator_text: unsafe extern "C" fn(Handle, c_int) -> *mut c_char,
+    iterator_box:
+        unsafe extern "C" fn(Handle, c_int, *mut c_int, *mut c_int, *mut c_int, *mut c_int) -> c_int,
 }
 
 impl std::fmt::Debug for Api {
@@ -84,6 +93,12 @@ fn load() -> Result<Api, libloading::Error> {
         get_utf8_text: sym!(b"TessBaseAPIGetUTF8Text\0"),
         mean_text_conf: sym!(b"TessBaseAPIMeanTextConf\0"),
         delete_text: sym!(b"TessDeleteText\0"),
+        get_iterator: sym!(b"TessBaseAPIGetIterator\0"),
+        iterator_delete: sym!(b"TessResultIteratorDelete\0"),
+        iterator_page: sym!(b"TessResultIteratorGetPageIterator\0"),
+        iterator_next: sym!(b"TessResultIteratorNext\0"),
+        iterator_text: sym!(b"TessResultIteratorGetUTF8Text\0"),
+        iterator_box: sym!(b"TessPageIteratorBoundingBox\0"),
         _lib: lib,
     })
 }
@@ -125,6 +140,26 @@ fn api() -> Result<&'static Api, VisionError> {
 /// Whether libtesseract can be loaded in this process.
 pub(crate) fn available() -> bool {
     api().is_ok()
+}
+
+/// One recognised character (a Hangul syllable, a letter, a digit …) of a
+/// line, with its horizontal extent in the image's pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Symbol {
+    pub text: String,
+    pub left: i32,
+    pub right: i32,
+}
+
+/// A line as Tesseract reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct LineReading {
+    /// The text, trimmed.
+    pub text: String,
+    /// Mean word confidence in 0–1.
+    pub conf: f32,
+    /// Its symbols, in order (empty when the iterator gave none).
+    pub symbols: Vec<Symbol>,
 }
 
 /// One initialised `TessBaseAPI`: not `Sync` (a handle reads one image at
@@ -185,7 +220,7 @@ impl Tesseract {
     /// the text (trimmed) and Tesseract's mean word confidence in 0–1.
     /// `None` when the image is empty or too large for Tesseract's `int`s,
     /// or when recognition fails.
-    pub fn read_line(&mut self, grey: &[u8], width: usize, height: usize, dpi: u32) -> Option<(String, f32)> {
+    pub fn read_line(&mut self, grey: &[u8], width: usize, height: usize, dpi: u32) -> Option<LineReading> {
         let (w, h) = (c_int::try_from(width).ok()?, c_int::try_from(height).ok()?);
         if w == 0 || h == 0 || grey.len() != width * height {
             return None;
@@ -214,7 +249,42 @@ impl Tesseract {
         };
         // SAFETY: the handle is live and has recognised its image.
         let conf = unsafe { (self.api.mean_text_conf)(self.handle) };
-        Some((text.trim().to_owned(), conf.clamp(0, 100) as f32 / 100.0))
+        let conf = conf.clamp(0, 100) as f32 / 100.0;
+        Some(LineReading { text: text.trim().to_owned(), conf, symbols: self.symbols() })
+    }
+
+    /// The symbols of the last recognised image.
+    fn symbols(&mut self) -> Vec<Symbol> {
+        let mut out = Vec::new();
+        // SAFETY: the handle is live and has recognised its image; the
+        // iterator it returns is ours and deleted below; the page iterator
+        // is a view of it (not separately owned), used only while it lives.
+        // Every string from it is freed with `TessDeleteText`.
+        unsafe {
+            let it = (self.api.get_iterator)(self.handle);
+            if it.is_null() {
+                return out;
+            }
+            let page = (self.api.iterator_page)(it);
+            loop {
+                let raw = (self.api.iterator_text)(it, RIL_SYMBOL);
+                if !raw.is_null() {
+                    let text = CStr::from_ptr(raw).to_string_lossy().into_owned();
+                    (self.api.delete_text)(raw);
+                    let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+                    let boxed =
+                        (self.api.iterator_box)(page, RIL_SYMBOL, &mut l, &mut t, &mut r, &mut b) != 0;
+                    if boxed {
+                        out.push(Symbol { text, left: l, right: r });
+                    }
+                }
+                if (self.api.iterator_next)(it, RIL_SYMBOL) == 0 {
+                    break;
+                }
+            }
+            (self.api.iterator_delete)(it);
+        }
+        out
     }
 }
 
