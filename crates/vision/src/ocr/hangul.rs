@@ -255,13 +255,21 @@ fn border_median(img: &Image<1>) -> u8 {
 /// Hangul) and no kana, or a reading it is unsure of: below this score.
 const MISREAD_SCORE: f64 = 0.8;
 
-/// Whether PP-OCRv6's reading (`text`, mean character `score`) may be a
-/// misread Korean line: it holds Han characters but no kana (a Japanese
-/// line holds kana; a Korean one comes out as Han), or its score is low.
-pub(crate) fn looks_misread(text: &str, score: f64) -> bool {
+/// A line crop `aspect` times as wide as high holds about `aspect`
+/// Hangul syllables or twice as many Latin letters; a reading with fewer
+/// than this share of `aspect` characters left most of the line unread
+/// (PP-OCRv6 read a Korean line of 14 syllables as `.`).
+const MIN_CHARS_PER_ASPECT: f64 = 0.4;
+
+/// Whether PP-OCRv6's reading (`text`, mean character `score`) of a crop
+/// `aspect` times as wide as high may be a misread Korean line: it holds
+/// Han characters but no kana (a Japanese line holds kana; a Korean one
+/// comes out as Han), its score is low, or it is far too short.
+pub(crate) fn looks_misread(text: &str, score: f64, aspect: f64) -> bool {
     let han = text.chars().any(is_han);
     let kana = text.chars().any(is_kana);
-    (han && !kana) || score < MISREAD_SCORE
+    let chars = text.chars().filter(|c| !c.is_whitespace()).count() as f64;
+    (han && !kana) || score < MISREAD_SCORE || chars < MIN_CHARS_PER_ASPECT * aspect
 }
 
 /// Whether Tesseract's Korean reading replaces PP-OCRv6's: it must hold
@@ -279,10 +287,11 @@ mod tests {
 
     #[test]
     fn han_without_kana_or_a_low_score_is_doubtful() {
-        assert!(looks_misread("对是叶是叶", 0.95));
-        assert!(!looks_misread("日本語のテキスト", 0.95));
-        assert!(!looks_misread("Hello world", 0.95));
-        assert!(looks_misread("Hcllo", 0.5));
+        assert!(looks_misread("对是叶是叶", 0.95, 5.0));
+        assert!(!looks_misread("日本語のテキスト", 0.95, 8.0));
+        assert!(!looks_misread("Hello world", 0.95, 6.0));
+        assert!(looks_misread("Hcllo", 0.5, 3.0));
+        assert!(looks_misread(".", 0.99, 14.0));
     }
 
     #[test]

@@ -209,7 +209,11 @@ impl OcrEngine {
     fn cascade(&self, draft: &Recognizer, crops: &[Image3]) -> Result<Vec<LineRead>, VisionError> {
         let t0 = std::time::Instant::now();
         let mut texts = draft.recognize(crops)?;
-        let doubtful: Vec<usize> = (0..texts.len()).filter(|&i| is_doubtful(&texts[i])).collect();
+        // The tiny draft's dictionary has Han but no kana: on a Chinese,
+        // Japanese (or Korean) page it confidently spells kana lines as
+        // Latin garbage, so such a page is read again whole.
+        let cjk_page = is_cjk_page(texts.iter().map(|t| t.text.as_str()));
+        let doubtful: Vec<usize> = (0..texts.len()).filter(|&i| cjk_page || is_doubtful(&texts[i])).collect();
         let draft_ms = t0.elapsed().as_millis() as u64;
         let redone = doubtful.len();
         let mut again = self.rec.recognize_some(crops, doubtful.clone())?;
@@ -330,7 +334,10 @@ fn read_korean(
                 if piece.hangul || !piece.text.chars().any(|c| c.is_alphanumeric()) {
                     continue;
                 }
-                if let Some(sub) = column_slice(crop, piece.x0, piece.x1) {
+                // Widened into the gaps around it, never over a neighbour.
+                let before = if p > 0 { word[p - 1].x1 } else { f32::MIN };
+                let after = word.get(p + 1).map_or(f32::MAX, |n| n.x0);
+                if let Some(sub) = column_slice(crop, piece.x0, piece.x1, before, after) {
                     runs.push((k, w, p));
                     run_crops.push(sub);
                 }
@@ -371,11 +378,12 @@ fn read_korean(
 const LATIN_RUN_SCORE: f64 = 0.8;
 
 /// The columns `x0..x1` of `crop` (its full height), widened by a fifth of
-/// the height on each side; `None` when that is empty.
-fn column_slice(crop: &Image3, x0: f32, x1: f32) -> Option<Image3> {
+/// the height on each side but not past `before` and `after` (the
+/// neighbouring pieces); `None` when that is empty.
+fn column_slice(crop: &Image3, x0: f32, x1: f32, before: f32, after: f32) -> Option<Image3> {
     let pad = crop.height as f32 * 0.2;
-    let a = (x0 - pad).floor().max(0.0) as usize;
-    let b = ((x1 + pad).ceil().max(0.0) as usize).min(crop.width);
+    let a = (x0 - pad).max(before).floor().max(0.0) as usize;
+    let b = ((x1 + pad).min(after).ceil().max(0.0) as usize).min(crop.width);
     if b <= a + 1 {
         return None;
     }
@@ -399,8 +407,12 @@ fn reread_doubtful(
     mut texts: Vec<LineRead>,
     korean: &mut [bool],
 ) -> Result<Vec<LineRead>, VisionError> {
-    let doubtful: Vec<usize> =
-        (0..texts.len()).filter(|&i| hangul::looks_misread(&texts[i].text, texts[i].score)).collect();
+    let doubtful: Vec<usize> = (0..texts.len())
+        .filter(|&i| {
+            let aspect = crops[i].width as f64 / crops[i].height.max(1) as f64;
+            hangul::looks_misread(&texts[i].text, texts[i].score, aspect)
+        })
+        .collect();
     if doubtful.is_empty() {
         return Ok(texts);
     }
@@ -415,6 +427,19 @@ fn reread_doubtful(
     }
     tracing::debug!(doubtful = doubtful.len(), kept, "korean re-reading");
     Ok(texts)
+}
+
+/// A draft page is Chinese, Japanese or Korean when at least this share
+/// of its letters are Han (the tiny draft reads Hangul as Han too).
+const CJK_PAGE_SHARE: f64 = 0.1;
+
+fn is_cjk_page<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut letters, mut han) = (0usize, 0usize);
+    for c in texts.into_iter().flat_map(str::chars).filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        han += usize::from(parasol_doc::script::is_han(c));
+    }
+    han as f64 >= CJK_PAGE_SHARE * letters.max(1) as f64 && han > 0
 }
 
 /// Whether a draft reading must be read again (a reading without a
