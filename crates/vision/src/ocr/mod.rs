@@ -224,6 +224,32 @@ impl OcrEngine {
         Ok(texts)
     }
 
+    /// On a Chinese or Japanese page, the line classifier (trained mostly
+    /// on Latin and Chinese) turns some upright lines over, which then
+    /// read as garbage (`b -/ . dkb` for a line of kana and Latin): a
+    /// turned line is read again as detected and the better-scored reading
+    /// kept. Latin pages are left exactly as RapidOCR reads them.
+    fn reread_turned_cjk(
+        &self,
+        crops: &[Image3],
+        turned: &[bool],
+        mut texts: Vec<LineRead>,
+        korean: &[bool],
+    ) -> Result<Vec<LineRead>, VisionError> {
+        let which: Vec<usize> = (0..texts.len()).filter(|&i| turned[i] && !korean[i]).collect();
+        if which.is_empty() || !is_cjk_page(texts.iter().map(|t| t.text.as_str())) {
+            return Ok(texts);
+        }
+        let unturned: Vec<Image3> = which.iter().map(|&i| crops[i].rot180()).collect();
+        let again = self.rec.recognize(&unturned)?;
+        for (&i, read) in which.iter().zip(again) {
+            if read.score > texts[i].score {
+                texts[i] = read;
+            }
+        }
+        Ok(texts)
+    }
+
     /// Turns the upside-down crops (by the classifier's `scores`), recognises
     /// them and maps the kept lines back to the original image.
     pub(crate) fn read(
@@ -254,6 +280,7 @@ impl OcrEngine {
                 Some(draft) => self.cascade(draft, crops)?,
             },
         };
+        let texts = self.reread_turned_cjk(crops, &turned, texts, &korean)?;
         let texts = match route {
             HangulRoute::Doubtful(reader) => {
                 reread_doubtful(&self.rec, reader, crops, &turned, texts, &mut korean)?
