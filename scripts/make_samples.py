@@ -17,6 +17,8 @@ samples/report.pdf         born-digital 2-page A4 report with a real text
 samples/report-scan.png    page 1 of report.pdf rendered at 150 dpi and made to
                            look scanned (skew 1.2 deg, blur, noise, grey paper);
                            8-bit grayscale PNG tagged 150 dpi.
+samples/korean-scan.png    a Korean notice (NanumGothic, NanumMyeongjo) drawn at
+                           150 dpi and made to look scanned like report-scan.png.
 samples/receipt-photo.jpg  photo-like JPEG (quality 85) of a generated
                            till receipt lying on a table: perspective,
                            lighting gradient, shadow, noise; 1200x900 px.
@@ -30,7 +32,7 @@ installs the pinned packages, installs the Debian fonts if missing and root):
 
 or by hand:
 
-    apt-get install -y fonts-dejavu-core fonts-ipafont-gothic
+    apt-get install -y fonts-dejavu-core fonts-ipafont-gothic fonts-nanum
     python3 -m venv /tmp/parasol-samples-venv
     /tmp/parasol-samples-venv/bin/pip install reportlab==5.1.0 \
         charset-normalizer==3.5.3 pypdfium2==5.15.2 pillow==13.0.0 numpy==2.4.6
@@ -40,6 +42,7 @@ Pinned versions (Python 3.11): reportlab==5.1.0 (with its dependency
 charset-normalizer==3.5.3), pypdfium2==5.15.2, pillow==13.0.0, numpy==2.4.6.
 
 Fonts (Debian packages):
+  * fonts-nanum: NanumGothic(Bold) and NanumMyeongjo for korean-scan.png.
   * fonts-dejavu-core: DejaVuSerif / DejaVuSans(-Bold) / DejaVuSansMono, body
     text, headings and receipt (embedded as TrueType subsets).
   * fonts-ipafont-gothic: /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf
@@ -93,6 +96,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEJAVU = "/usr/share/fonts/truetype/dejavu"
 IPAGOTHIC = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
 
+NANUM = "/usr/share/fonts/truetype/nanum"
 FONT_FILES = {
     "DejaVuSerif": f"{DEJAVU}/DejaVuSerif.ttf",
     "DejaVuSerif-Italic": f"{DEJAVU}/DejaVuSerif-Italic.ttf",
@@ -523,6 +527,11 @@ def render_page(pdf_path: str, index: int, dpi: float) -> Image.Image:
 def make_scan(pdf_path: str, out_path: str) -> None:
     rng = np.random.default_rng(20240701)
     img = render_page(pdf_path, 0, 150)
+    scan_look(img, rng).save(out_path, format="PNG", dpi=(150, 150), optimize=True)
+
+
+def scan_look(img: Image.Image, rng) -> Image.Image:
+    """A clean 150-dpi greyscale page made to look scanned."""
     w, h = img.size
     ink = 1.0 - np.asarray(img, dtype=np.float32) / 255.0  # 0 = paper, 1 = ink
 
@@ -552,8 +561,58 @@ def make_scan(pdf_path: str, out_path: str) -> None:
         r = int(rng.integers(1, 3))
         arr[cy - r + 1 : cy + r, cx - r + 1 : cx + r] -= float(rng.uniform(50, 110))
         placed += 1
-    out = Image.fromarray(np.clip(arr, 0, 255).round().astype(np.uint8), "L")
-    out.save(out_path, format="PNG", dpi=(150, 150), optimize=True)
+    return Image.fromarray(np.clip(arr, 0, 255).round().astype(np.uint8), "L")
+
+
+# --------------------------------------------------------------------------
+# korean-scan.png
+# --------------------------------------------------------------------------
+
+KOREAN_TITLE = "해안 사구 식생 조사 중간 보고"
+KOREAN_SUBTITLE = "하로 만 현장 연구소 · 2024년 10월"
+KOREAN_PARAGRAPHS = [
+    "이 보고서는 2024년 4월과 10월에 실시한 해안 사구 식생 조사의 중간 결과를 정리한 것입니다. "
+    "조사 구역은 전사구, 이동 사구, 고정 사구의 세 지대로 나누었으며, 지대마다 여섯 개의 방형구를 "
+    "설치하였습니다.",
+    "10월 조사에서 전사구의 평균 식생 피복률은 18%로 4월보다 5%p 낮아졌습니다. 겨울철 폭풍으로 "
+    "모래가 많이 이동한 것이 주된 원인으로 보입니다. 고정 사구에서는 피복률이 거의 변하지 않았습니다.",
+    "다음 조사는 2025년 4월에 할 예정이며, 최종 보고서는 같은 해 6월에 나올 것입니다. 자료는 CSV "
+    "파일로 정리하여 연구소 서버에 보관합니다.",
+]
+
+
+def make_korean_scan(out_path: str) -> None:
+    """A Korean notice (text written for this sample), NanumGothic and
+    NanumMyeongjo from Debian's fonts-nanum, drawn at 150 dpi on A4 and
+    made to look scanned like report-scan.png."""
+    from PIL import ImageFont
+
+    w, h = 1240, 1754
+    margin = 130
+    img = Image.new("L", (w, h), 255)
+    draw = ImageDraw.Draw(img)
+    title = ImageFont.truetype(f"{NANUM}/NanumGothicBold.ttf", 42)
+    sub = ImageFont.truetype(f"{NANUM}/NanumGothic.ttf", 25)
+    body = ImageFont.truetype(f"{NANUM}/NanumMyeongjo.ttf", 25)
+    y = 170
+    draw.text((margin, y), KOREAN_TITLE, font=title, fill=0)
+    y += 80
+    draw.text((margin, y), KOREAN_SUBTITLE, font=sub, fill=0)
+    y += 90
+    for para in KOREAN_PARAGRAPHS:
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}" if line else word
+            if body.getlength(trial) > w - 2 * margin and line:
+                draw.text((margin, y), line, font=body, fill=0)
+                y += 44
+                line = word
+            else:
+                line = trial
+        draw.text((margin, y), line, font=body, fill=0)
+        y += 44 + 28
+    rng = np.random.default_rng(20241016)
+    scan_look(img, rng).save(out_path, format="PNG", dpi=(150, 150), optimize=True)
 
 
 # --------------------------------------------------------------------------
@@ -746,8 +805,9 @@ def main() -> None:
     page1 = check_report(report)
     make_scan(report, os.path.join(args.out, "report-scan.png"))
     make_receipt_photo(os.path.join(args.out, "receipt-photo.jpg"))
+    make_korean_scan(os.path.join(args.out, "korean-scan.png"))
 
-    for name in ("report.pdf", "report-scan.png", "receipt-photo.jpg"):
+    for name in ("report.pdf", "report-scan.png", "receipt-photo.jpg", "korean-scan.png"):
         p = os.path.join(args.out, name)
         print(f"{name}: {os.path.getsize(p)} bytes")
     print("--- page 1 text lines (pypdfium2) ---")

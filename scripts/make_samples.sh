@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate samples/ (report.pdf, report-scan.png, receipt-photo.jpg).
+# Regenerate samples/ (report.pdf, report-scan.png, receipt-photo.jpg, korean-scan.png).
 # Usage (from anywhere):  bash scripts/make_samples.sh [--out DIR]
 # Creates a throwaway venv (default /tmp/parasol-samples-venv, override with
 # SAMPLES_VENV) with pinned packages and, if the Debian fonts are missing and
@@ -12,12 +12,13 @@ venv="${SAMPLES_VENV:-/tmp/parasol-samples-venv}"
 python="${PYTHON:-python3}"
 
 if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] \
-  || [ ! -f /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ]; then
+  || [ ! -f /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] \
+  || [ ! -f /usr/share/fonts/truetype/nanum/NanumMyeongjo.ttf ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fonts-ipafont-gothic
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fonts-ipafont-gothic fonts-nanum
   else
-    echo "missing fonts: apt-get install fonts-dejavu-core fonts-ipafont-gothic" >&2
+    echo "missing fonts: apt-get install fonts-dejavu-core fonts-ipafont-gothic fonts-nanum" >&2
     exit 1
   fi
 fi

@@ -36,9 +36,9 @@ fn converts_every_sample_and_prints_a_summary() {
         LIMIT,
     );
     assert_eq!(run.code(), Some(0), "stderr: {}", run.stderr);
-    assert!(run.stdout.contains("3 files (3 converted, 0 failed), 4 pages"), "{}", run.stdout);
+    assert!(run.stdout.contains("4 files (4 converted, 0 failed), 5 pages"), "{}", run.stdout);
     assert!(run.stdout.contains("pages/s"), "{}", run.stdout);
-    for name in ["report", "report-scan", "receipt-photo"] {
+    for name in ["report", "report-scan", "receipt-photo", "korean-scan"] {
         for ext in ["html", "txt"] {
             let p = out.join(format!("{name}.{ext}"));
             let body = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
@@ -75,6 +75,12 @@ fn converts_every_sample_and_prints_a_summary() {
     assert!(scan.contains("Coastal Dune Vegetation Survey: Interim Report"), "{scan}");
     let receipt = std::fs::read_to_string(out.join("receipt-photo.txt")).unwrap();
     assert!(receipt.contains("HARROW BAY CAFE"), "{receipt}");
+    // The Korean scan reads as Korean (issue 16): PP-OCRv6 alone made
+    // Chinese characters of it; `--lang auto` re-reads those lines with
+    // Tesseract's Korean model.
+    let korean = std::fs::read_to_string(out.join("korean-scan.txt")).unwrap();
+    assert!(korean.contains("해안 사구 식생 조사 중간 보고"), "{korean}");
+    assert!(korean.contains("CSV"), "{korean}");
 }
 
 /// The default layout where the opt-in YOLO weights are installed (the

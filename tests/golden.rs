@@ -60,7 +60,7 @@ fn samples_match_their_golden_outputs() {
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
     let mut mismatches = Vec::new();
     for name in &names {
         for ext in ["html", "md", "txt", "json"] {

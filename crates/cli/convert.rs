@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use parasol_pipeline::{
-    CancelToken, Engine, EngineConfig, Figures, LayoutChoice, Limits, OcrMode, OcrModel, Options,
+    CancelToken, Engine, EngineConfig, Figures, Lang, LayoutChoice, Limits, OcrMode, OcrModel, Options,
     OutputFormat, PipelineError, DEFAULT_DPI,
 };
 
@@ -47,6 +47,12 @@ pub struct Args {
     /// defaults), `tiny` (fastest, least accurate).
     #[arg(long, value_parser = choice::<OcrModel>(OcrModel::NAMES), default_value_t = OcrModel::default())]
     ocr_model: OcrModel,
+    /// Language of scanned text: `auto` (per page: the text layer's
+    /// script, else lines PP-OCRv6 seems to misread are read again by the
+    /// Korean recogniser), `en`, `ja`, `zh` (PP-OCRv6), `ko` (every line by
+    /// Tesseract kor+eng; needs Debian's libtesseract5).
+    #[arg(long, value_parser = choice::<Lang>(Lang::NAMES), default_value_t = Lang::default())]
+    lang: Lang,
     /// Layout model. `yolo` (DocLayNet classes) is the more accurate one
     /// (PubLayNet mAP@0.5 0.81 vs 0.64) but its weights are AGPL-3.0, so they
     /// are only fetched on request: `python3 scripts/fetch_models.py --group agpl`.
@@ -143,6 +149,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     let options = Options {
         ocr: args.ocr,
         ocr_model: args.ocr_model,
+        lang: args.lang,
         layout: args.layout,
         tables: !args.no_tables,
         orientation: !args.no_orientation,

@@ -126,13 +126,9 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                         page.words.iter().filter(|w| contained(&w.bbox, &r.bbox) >= LINE_IN_REGION).collect()
                     };
                     crate::fill_table(&mut t, &words);
-                    block.text = t
-                        .cells
-                        .iter()
-                        .map(|c| c.text.as_str())
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    block.text = parasol_doc::script::join(
+                        t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
+                    );
                     block.table = Some(t);
                 } else {
                     block.text = rows(lines).join("\n");
@@ -140,7 +136,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             }
             Category::Figure | Category::Chart => {
                 block.image = page.images.iter().find(|(k, _)| *k == i).map(|(_, img)| img.clone());
-                block.text = rows(lines).join(" ");
+                block.text = parasol_doc::script::join(rows(lines).iter().map(String::as_str));
             }
             _ => {
                 let rs = rows(lines);

@@ -2,6 +2,7 @@
 //! of assembling a page: rows, list items, headings, script direction,
 //! medians of font sizes and gaps.
 
+use parasol_doc::script::{join, push_joined};
 use parasol_doc::TextLine;
 
 /// Two lines are level (in one row) when their centres are less than this
@@ -18,7 +19,9 @@ const HEADING_MAX_ROWS: usize = 2;
 /// The longest enumerator a list item opens with ("iii.", "12)", "(a)").
 const LIST_NUMBER_MAX_LEN: usize = 4;
 
-/// Joins lines of one block, mending words hyphenated across line ends.
+/// Joins lines of one block, mending words hyphenated across line ends;
+/// a line break between Chinese or Japanese characters becomes no space
+/// (`parasol_doc::script::push_joined`).
 pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for line in lines.into_iter().map(str::trim).filter(|l| !l.is_empty()) {
@@ -30,10 +33,12 @@ pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String
         let prev_hyphen = out.ends_with('-') && out.chars().rev().nth(1).is_some_and(char::is_alphabetic);
         if prev_hyphen && next_lower {
             out.pop();
-        } else if !prev_hyphen {
-            out.push(' ');
+            out.push_str(line);
+        } else if prev_hyphen {
+            out.push_str(line);
+        } else {
+            push_joined(&mut out, line);
         }
-        out.push_str(line);
     }
     out
 }
@@ -84,7 +89,7 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
             if is_rtl(row.iter().map(|l| l.text.as_str())) {
                 row.reverse();
             }
-            row.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")
+            join(row.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty()))
         })
         .filter(|r| !r.is_empty())
         .collect()
@@ -173,5 +178,16 @@ mod tests {
         assert_eq!(join_lines(["para-", "graph"]), "paragraph");
         assert_eq!(join_lines(["Jean-", "Paul"]), "Jean-Paul");
         assert_eq!(join_lines(["a", " ", "b"]), "a b");
+    }
+
+    #[test]
+    fn issue_16_cjk_lines_join_without_a_space() {
+        assert_eq!(join_lines(["这是一个歧", "义的例子。"]), "这是一个歧义的例子。");
+        assert_eq!(
+            join_lines(["日本語の文章は", "スペースなしで続く。"]),
+            "日本語の文章はスペースなしで続く。"
+        );
+        assert_eq!(join_lines(["한국어 문장은", "띄어 씁니다."]), "한국어 문장은 띄어 씁니다.");
+        assert_eq!(join_lines(["Linux の", "カーネル"]), "Linux のカーネル");
     }
 }

@@ -19,6 +19,7 @@
 
 mod geometry;
 mod render;
+pub mod script;
 pub mod upstage;
 
 pub use geometry::{BBox, Quad};

@@ -77,6 +77,7 @@ impl Converter for PipelineConverter {
             ocr: if request.force_ocr { OcrMode::Force } else { OcrMode::Auto },
             password: request.password.clone(),
             page_is_table: request.page_is_table,
+            lang: request.lang,
             ..self.options()
         };
         let converted = self.engine.convert_path(path, &options, &mut |_| {})?;

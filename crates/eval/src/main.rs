@@ -34,7 +34,8 @@ struct Args {
     /// Suite to run: docling-pdf (NID and reading order), tables (TEDS),
     /// layout (mAP), ocr (CER/WER), hostile (a result or a typed error within
     /// 30 s), speed (pages/s and peak memory), qa (questions answered with
-    /// citations, beside a pdftotext + BM25 + llama.cpp baseline), or all.
+    /// citations, beside a pdftotext + BM25 + llama.cpp baseline), cjk
+    /// (Korean and Japanese scans of the development set, CER), or all.
     #[arg(value_parser = Suite::select)]
     suite: ::std::vec::Vec<Suite>,
     /// Also write the reports (with the machine) as JSON.
@@ -49,6 +50,10 @@ struct Args {
     /// Peer outputs written by scripts/peers/run.sh [default: target/peers].
     #[arg(long, value_name = "DIR")]
     peers: Option<PathBuf>,
+    /// The Korean and Japanese development set of the cjk suite, made by
+    /// scripts/cjk/make_devset.py [default: target/cjk].
+    #[arg(long, value_name = "DIR")]
+    cjk_dir: Option<PathBuf>,
     /// Only the quick OCR subset (phototest, eurotext, Docling's scan), as CI runs.
     #[arg(long)]
     quick: bool,
@@ -169,6 +174,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             PathBuf::new()
         },
         models: std::path::absolute(models).unwrap_or_else(|_| models.to_owned()),
+        cjk: args.cjk_dir.clone().unwrap_or_else(|| repo().join("target/cjk")),
     };
     let converter = PipelineConverter::new(models, args.threads, args.layout)
         .context("cannot start the conversion engine")?

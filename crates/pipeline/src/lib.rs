@@ -29,10 +29,10 @@ use parasol_models::ModelFile;
 use parasol_source::{OpenOptions, Source};
 use parasol_vision::layout::LayoutDetector;
 use parasol_vision::table::TableStructure;
-use parasol_vision::{DraftModel, OcrEngine, OcrModels};
+use parasol_vision::{DraftModel, HangulReader, OcrEngine, OcrModels};
 
 pub use options::{
-    CancelToken, Figures, InvalidOption, LayoutChoice, OcrMode, OcrModel, Options, OutputFormat,
+    CancelToken, Figures, InvalidOption, Lang, LayoutChoice, OcrMode, OcrModel, Options, OutputFormat,
     UnknownChoice, DEFAULT_DPI, DPI_RANGE,
 };
 pub use parasol_models::{MissingModel, ModelStore};
@@ -136,6 +136,8 @@ pub struct Engine {
     auto_layout: LayoutModelKind,
     /// One engine per [`OcrModel`], loaded on first use.
     ocr: [OnceLock<OcrEngine>; 3],
+    /// Tesseract `kor+eng` for Korean lines ([`Lang`]).
+    hangul: OnceLock<HangulReader>,
     table: OnceLock<TableStructure>,
     picodet: OnceLock<Box<dyn LayoutDetector>>,
     yolo: OnceLock<Box<dyn LayoutDetector>>,
@@ -214,6 +216,7 @@ impl Engine {
             config,
             auto_layout,
             ocr: Default::default(),
+            hangul: OnceLock::new(),
             table: OnceLock::new(),
             picodet: OnceLock::new(),
             yolo: OnceLock::new(),
@@ -240,6 +243,17 @@ impl Engine {
             self.runtime()?;
             let models = ocr_models(&self.config.models, model)?;
             Ok(OcrEngine::new(&models, self.config.threads)?)
+        })
+    }
+
+    /// The Korean line recogniser: libtesseract (Debian `libtesseract5`)
+    /// with the `kor` and `eng` traineddata of the model directory.
+    fn hangul(&self) -> Result<&HangulReader, PipelineError> {
+        get_or_load(&self.hangul, || {
+            let kor = self.config.models.require(ModelFile::TesseractKor)?;
+            self.config.models.require(ModelFile::TesseractEng)?;
+            let datapath = kor.parent().unwrap_or(self.config.models.dir());
+            Ok(HangulReader::new(datapath, self.config.threads)?)
         })
     }
 

@@ -146,6 +146,33 @@ choice! {
 }
 
 choice! {
+    /// The language of the text on scanned pages, which decides the
+    /// recogniser of each line: PP-OCRv6 reads Latin, Chinese and Japanese;
+    /// Tesseract's Korean model (`kor+eng`) reads Hangul, which PP-OCRv6
+    /// does not know.
+    pub enum Lang ("lang") {
+        /// Per page: from the text layer's letters where the page has one;
+        /// else PP-OCRv6 reads every line first, and a line whose reading
+        /// looks like misread Korean (Chinese characters without kana, or a
+        /// low score) is read again by the Korean recogniser, whose reading
+        /// is kept when it is Korean and confident enough. Without
+        /// libtesseract, PP-OCRv6 alone.
+        #[default]
+        Auto = "auto",
+        /// English (and other Latin-script text): PP-OCRv6.
+        En = "en",
+        /// Japanese: PP-OCRv6.
+        Ja = "ja",
+        /// Korean: every line by Tesseract `kor+eng`; needs libtesseract
+        /// (Debian `libtesseract5`).
+        Ko = "ko",
+        /// Chinese: PP-OCRv6.
+        Zh = "zh",
+    }
+    default Auto
+}
+
+choice! {
     /// Which layout model finds regions (headings, tables, figures, …).
     pub enum LayoutChoice ("layout") {
         /// The better model that is installed: `yolo` when its opt-in
@@ -252,6 +279,8 @@ impl PartialEq for CancelToken {
 pub struct Options {
     pub ocr: OcrMode,
     pub ocr_model: OcrModel,
+    /// The language of scanned text (which recogniser reads each line).
+    pub lang: Lang,
     pub layout: LayoutChoice,
     /// Recognise table structure (rows, columns, spans) in table regions.
     pub tables: bool,
@@ -289,6 +318,7 @@ impl Default for Options {
         Options {
             ocr: OcrMode::default(),
             ocr_model: OcrModel::default(),
+            lang: Lang::default(),
             layout: LayoutChoice::default(),
             tables: true,
             orientation: true,
@@ -353,6 +383,8 @@ mod tests {
     fn every_choice_round_trips_through_its_name() {
         check::<OcrMode>(OcrMode::NAMES);
         check::<OcrModel>(OcrModel::NAMES);
+        check::<Lang>(Lang::NAMES);
+        assert_eq!(Lang::NAMES, ["auto", "en", "ja", "ko", "zh"]);
         check::<LayoutChoice>(LayoutChoice::NAMES);
         check::<Figures>(Figures::NAMES);
         check::<OutputFormat>(OutputFormat::NAMES);
@@ -374,8 +406,9 @@ mod tests {
         let o: Options = serde_json::from_str("{}").unwrap();
         assert_eq!(o, Options { cancel: o.cancel.clone(), ..Options::default() });
         let o: Options =
-            serde_json::from_str(r#"{"ocr_model": "tiny", "figures": "none", "dpi": 200}"#).unwrap();
-        assert_eq!((o.ocr_model, o.figure_images(), o.dpi), (OcrModel::Tiny, false, 200.0));
+            serde_json::from_str(r#"{"ocr_model": "tiny", "figures": "none", "dpi": 200, "lang": "ko"}"#)
+                .unwrap();
+        assert_eq!((o.ocr_model, o.figure_images(), o.dpi, o.lang), (OcrModel::Tiny, false, 200.0, Lang::Ko));
         assert!(serde_json::from_str::<Options>(r#"{"page_is_table": true}"#).is_err());
         assert!(serde_json::from_str::<Options>(r#"{"ocr": "always"}"#).is_err());
     }

@@ -4,11 +4,39 @@
 use std::time::Instant;
 
 use parasol_assemble::PageText;
+use parasol_doc::script::is_hangul;
 use parasol_doc::{BBox, Category, Image, PageInfo, Region, Table, TextLine, TextOrigin};
-use parasol_source::{Page, RgbImage};
+use parasol_source::{NativeText, Page, RgbImage};
 use parasol_vision::orientation::Rotation;
+use parasol_vision::HangulRoute;
 
-use crate::{check_cancel, Diagnostic, DiagnosticKind, Engine, OcrMode, OcrModel, Options, PipelineError};
+use crate::{
+    check_cancel, Diagnostic, DiagnosticKind, Engine, Lang, OcrMode, OcrModel, Options, PipelineError,
+};
+
+/// A text layer is Korean when at least this share of its letters are
+/// Hangul (Korean documents carry Latin words, numbers and Han) ...
+const KOREAN_LAYER_SHARE: f64 = 0.3;
+/// ... and not Korean when fewer than this share are, given at least
+/// [`LAYER_MIN_LETTERS`] letters; between the two, or with fewer letters,
+/// the layer says nothing and the lines' first reading decides.
+const NOT_KOREAN_LAYER_SHARE: f64 = 0.02;
+const LAYER_MIN_LETTERS: usize = 20;
+
+/// Whether a page's text layer says it is Korean: `Some(true)` or
+/// `Some(false)` when its letters say so, `None` when it has too few.
+fn layer_is_korean(native: Option<&NativeText>) -> Option<bool> {
+    let letters = native?.chars.iter().filter(|c| c.ch.is_alphabetic());
+    let (n, hangul) = letters.fold((0, 0), |(n, h), c| (n + 1, h + usize::from(is_hangul(c.ch))));
+    let share = hangul as f64 / n.max(1) as f64;
+    if n >= LAYER_MIN_LETTERS && share < NOT_KOREAN_LAYER_SHARE {
+        Some(false)
+    } else if n > 0 && share >= KOREAN_LAYER_SHARE {
+        Some(true)
+    } else {
+        None
+    }
+}
 
 /// Pixels of context kept around a table when cropping it for the structure model.
 const TABLE_MARGIN: f32 = 8.0;
@@ -112,12 +140,15 @@ impl Engine {
             let (read, speculative) = std::thread::scope(|s| {
                 let visuals = s.spawn(|| self.visuals(&image, options));
                 let t0 = Instant::now();
-                let read = self.ocr(options.ocr_model).map(|ocr| {
-                    if options.orientation {
-                        ocr.recognize_upright(&image)
-                    } else {
-                        ocr.recognize(&image).map(|lines| (lines, Rotation::Deg0))
-                    }
+                let route = self.hangul_route(options, page.native_text.as_ref());
+                let read = route.and_then(|route| {
+                    self.ocr(options.ocr_model).map(|ocr| {
+                        if options.orientation {
+                            ocr.recognize_upright_with(&image, route)
+                        } else {
+                            ocr.recognize_with(&image, route).map(|lines| (lines, Rotation::Deg0))
+                        }
+                    })
                 });
                 tracing::debug!(page = number, ocr_ms = t0.elapsed().as_millis() as u64, "page ocr");
                 let visuals = visuals.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -156,11 +187,12 @@ impl Engine {
                     .collect();
                 let mut lines = native.lines.clone();
                 check_cancel(options)?;
+                let route = self.hangul_route(options, Some(native))?;
                 lines.extend(self.ocr_empty_regions(
                     &image,
                     &regions,
                     &lines,
-                    options.ocr_model,
+                    (options.ocr_model, route),
                     number,
                     diagnostics,
                 )?);
@@ -176,6 +208,34 @@ impl Engine {
         }
         // The image the elements' boxes refer to (turned upright if it was).
         Ok((PageText { info, lines, words, regions, tables, images }, origin, image))
+    }
+
+    /// Which lines of a page the Korean recogniser reads, by
+    /// [`Options::lang`]: `ko` every line (and an error when it cannot
+    /// run), other languages none; `auto` every line of a page whose text
+    /// layer is Korean, none where the layer is in another script, else
+    /// the lines PP-OCRv6 seems to misread (none without libtesseract).
+    fn hangul_route(
+        &self,
+        options: &Options,
+        native: Option<&NativeText>,
+    ) -> Result<HangulRoute<'_>, PipelineError> {
+        Ok(match options.lang {
+            Lang::Ko => HangulRoute::Every(self.hangul()?),
+            Lang::En | Lang::Ja | Lang::Zh => HangulRoute::Off,
+            Lang::Auto => {
+                let korean = layer_is_korean(native);
+                match (korean, self.hangul()) {
+                    (Some(false), _) => HangulRoute::Off,
+                    (Some(true), Ok(reader)) => HangulRoute::Every(reader),
+                    (None, Ok(reader)) => HangulRoute::Doubtful(reader),
+                    (_, Err(e)) => {
+                        tracing::debug!("korean recognition unavailable: {e}");
+                        HangulRoute::Off
+                    }
+                }
+            }
+        })
     }
 
     /// Everything that needs only the page image: layout regions, the
@@ -256,7 +316,7 @@ impl Engine {
         image: &RgbImage,
         regions: &[Region],
         lines: &[TextLine],
-        model: OcrModel,
+        (model, route): (OcrModel, HangulRoute<'_>),
         number: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Vec<TextLine>, PipelineError> {
@@ -269,7 +329,7 @@ impl Engine {
                 continue;
             }
             let crop = parasol_source::crop(image, &r.bbox);
-            match self.ocr(model)?.recognize(&crop) {
+            match self.ocr(model)?.recognize_with(&crop, route) {
                 Ok(found) => out
                     .extend(found.into_iter().map(|l| offset_line(l, r.bbox.x0.floor(), r.bbox.y0.floor()))),
                 Err(e) => diag(
@@ -287,6 +347,31 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn layer(text: &str) -> NativeText {
+        let chars = text
+            .chars()
+            .map(|ch| parasol_source::TextChar {
+                ch,
+                bbox: BBox::default(),
+                font_size: 10.0,
+                generated: false,
+                invisible: false,
+            })
+            .collect();
+        NativeText { chars, ..NativeText::default() }
+    }
+
+    #[test]
+    fn a_text_layer_says_whether_the_page_is_korean() {
+        let korean = layer("데비안은 2013년에 새 버전을 냈습니다. Debian GNU/Linux 7");
+        assert_eq!(layer_is_korean(Some(&korean)), Some(true));
+        let english = layer("Parasol reads scanned documents on the CPU, fully locally.");
+        assert_eq!(layer_is_korean(Some(&english)), Some(false));
+        // Too few letters to tell, or no layer: the first reading decides.
+        assert_eq!(layer_is_korean(Some(&layer("Fig. 3"))), None);
+        assert_eq!(layer_is_korean(None), None);
+    }
 
     #[test]
     fn a_page_is_blank_only_without_a_single_dark_pixel() {

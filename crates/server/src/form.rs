@@ -6,7 +6,7 @@
 //! without effect, `chart_recognition`, `merge_multipage_tables` and `mode`. Lists come as JSON
 //! (`["html", "markdown"]`), as the Python repr langchain-upstage sends
 //! (`"['html', 'markdown']"`) or comma-separated. Parasol's own options have
-//! the names of [`Options`]' fields (`layout`, `ocr_model`, `dpi`,
+//! the names of [`Options`]' fields (`layout`, `ocr_model`, `lang`, `dpi`,
 //! `password`, `tables`, `orientation`, `figures`, `drop_headers_footers`)
 //! and the values the CLI takes. An unknown field is refused by name.
 
@@ -251,6 +251,7 @@ pub async fn read(mut form: Multipart, limits: &FormLimits) -> Result<ParseReque
             }
             "layout" => options.layout = choice("layout", v)?,
             "ocr_model" => options.ocr_model = choice("ocr_model", v)?,
+            "lang" => options.lang = choice("lang", v)?,
             "figures" => options.figures = choice("figures", v)?,
             "dpi" => options.dpi = choice("dpi", v)?,
             "password" => options.password = Some(value.clone()),

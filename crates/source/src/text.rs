@@ -137,7 +137,9 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
     let mut words = Vec::new();
     let mut lines = Vec::new();
     for line_words in words_by_line {
-        let text = line_words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+        // Words split at a glyph gap between Chinese or Japanese characters
+        // join without a space.
+        let text = parasol_doc::script::join(line_words.iter().map(|w| w.text.as_str()));
         let Some(bbox) = line_words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b)) else {
             continue;
         };

@@ -60,7 +60,7 @@ pub mod table;
 
 use std::path::PathBuf;
 
-pub use ocr::{DraftModel, OcrEngine, OcrModels};
+pub use ocr::{DraftModel, HangulReader, HangulRoute, OcrEngine, OcrModels};
 pub use rotation::Rotation;
 pub use session::init_runtime;
 
@@ -133,6 +133,17 @@ pub enum VisionError {
         #[source]
         source: BoxError,
     },
+    /// A native library loaded at run time is missing or incomplete.
+    #[error("cannot load {library}; install the Debian package {package} (apt-get install {package})")]
+    NativeLibrary {
+        library: &'static str,
+        package: &'static str,
+        #[source]
+        source: BoxError,
+    },
+    /// Tesseract could not be initialised with its language data.
+    #[error("cannot initialise tesseract with {languages} from {}: {reason}", datapath.display())]
+    TesseractInit { datapath: PathBuf, languages: String, reason: String },
     /// A model returned a tensor of an unexpected shape.
     #[error("{stage} model returned an output of shape {shape:?}")]
     UnexpectedOutput { stage: Stage, shape: Vec<usize> },
@@ -146,7 +157,10 @@ impl VisionError {
             | VisionError::ModelContents { stage, .. }
             | VisionError::Inference { stage, .. }
             | VisionError::UnexpectedOutput { stage, .. } => Some(*stage),
-            VisionError::Runtime { .. } | VisionError::RuntimeNotInitialised => None,
+            VisionError::TesseractInit { .. } => Some(Stage::TextRecognition),
+            VisionError::Runtime { .. }
+            | VisionError::RuntimeNotInitialised
+            | VisionError::NativeLibrary { .. } => None,
         }
     }
 }

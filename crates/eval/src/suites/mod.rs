@@ -8,6 +8,7 @@
 //! is missing returns [`Status::NotAvailable`](crate::report::Status) with
 //! the reason, never a score.
 
+mod cjk;
 mod docling;
 mod hostile;
 mod layout;
@@ -35,6 +36,8 @@ pub struct Request {
     pub force_ocr: bool,
     /// The input is a crop of one table (PubTabNet): read each page as a table.
     pub page_is_table: bool,
+    /// The language of scanned text (`cjk`).
+    pub lang: parasol_pipeline::Lang,
 }
 
 /// A detected layout region in page pixels.
@@ -95,6 +98,8 @@ pub struct Paths {
     pub binary: PathBuf,
     /// Model directory handed to child processes as `PARASOL_MODELS`.
     pub models: PathBuf,
+    /// The Korean and Japanese development set (`scripts/cjk/make_devset.py`).
+    pub cjk: PathBuf,
 }
 
 /// Everything a suite needs.
@@ -136,10 +141,11 @@ pub enum Suite {
     Hostile,
     Speed,
     Qa,
+    Cjk,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 7] = [
+    pub const ALL: [Suite; 8] = [
         Suite::DoclingPdf,
         Suite::Tables,
         Suite::Layout,
@@ -147,6 +153,7 @@ impl Suite {
         Suite::Hostile,
         Suite::Speed,
         Suite::Qa,
+        Suite::Cjk,
     ];
 
     /// The suites a command-line name selects: one suite by its name, or
@@ -170,6 +177,7 @@ impl Suite {
             Suite::Hostile => "hostile",
             Suite::Speed => "speed",
             Suite::Qa => "qa",
+            Suite::Cjk => "cjk",
         }
     }
 }
@@ -177,6 +185,10 @@ impl Suite {
 /// Runs one suite. `Err` is for a missing corpus or unreadable ground truth;
 /// the system's own failures are in the report.
 pub fn run(suite: Suite, ctx: &Context<'_>) -> Result<Report, EvalError> {
+    if suite == Suite::Cjk {
+        // Its own development set, not the shared corpus.
+        return cjk::run(ctx);
+    }
     crate::corpus::check(&ctx.paths.corpus)?;
     match suite {
         Suite::DoclingPdf => docling::run(ctx),
@@ -186,6 +198,7 @@ pub fn run(suite: Suite, ctx: &Context<'_>) -> Result<Report, EvalError> {
         Suite::Hostile => hostile::run(ctx),
         Suite::Speed => speed::run(ctx),
         Suite::Qa => qa::run(ctx),
+        Suite::Cjk => cjk::run(ctx),
     }
 }
 
@@ -277,6 +290,7 @@ pub(crate) mod fake {
                 scratch: std::env::temp_dir().join("parasol-eval-fake"),
                 binary: PathBuf::from("/nonexistent/parasol"),
                 models: PathBuf::from("/nonexistent/models"),
+                cjk: PathBuf::from("/nonexistent/cjk"),
             },
             converter,
             quick: false,

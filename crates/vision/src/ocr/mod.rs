@@ -12,14 +12,20 @@
 //! [`OcrEngine::recognize_upright`] finds a quarter or half turn of the page
 //! from the detected lines first (`page_orientation`).
 //!
+//! [`HangulRoute`] sends lines to a second recogniser, Tesseract's Korean
+//! model (`hangul`, through the `tesseract` binding), since PP-OCRv6 has
+//! no Hangul.
+//!
 //! [`OcrModels`] names the model files; the geometry all of this relies on
 //! is in `cv`.
 
 mod cls;
 mod det;
+mod hangul;
 mod page_orientation;
 mod pool;
 mod rec;
+mod tesseract;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +34,7 @@ use parasol_doc::{BBox, TextLine, TextOrigin};
 
 use self::cls::{turn_upside_down, Classifier};
 use self::det::{norm, Detector, Quad};
+pub use self::hangul::{HangulReader, HangulRoute};
 use self::rec::{LineRead, Recognizer};
 use crate::cv::imgops::{
     pad_vertical, perspective_transform, resize_linear, warp_perspective_cubic, Image3, View,
@@ -81,6 +88,9 @@ const MAX_SIDE_LEN: usize = 2000;
 const MIN_HEIGHT: usize = 30;
 const WIDTH_HEIGHT_RATIO: f64 = 8.0;
 const TEXT_SCORE: f64 = 0.5;
+/// The least Tesseract confidence (its mean word confidence, 0–1) at which
+/// a Korean reading is kept; it plays `TEXT_SCORE`'s part for Tesseract.
+const MIN_KOREAN_CONF: f64 = 0.3;
 /// A draft reading is doubtful, and read again by the main recogniser, when
 /// an alternative that would change its text got more than this
 /// probability at some step ([`Doubt::rival`](rec::Doubt::rival)) ...
@@ -145,12 +155,22 @@ impl OcrEngine {
     /// orientation, recognition. Lines come in RapidOCR's order (top to
     /// bottom, left to right within a line) with quads in `image` pixels.
     pub fn recognize(&self, image: &RgbImage) -> Result<Vec<TextLine>, VisionError> {
+        self.recognize_with(image, HangulRoute::Off)
+    }
+
+    /// [`recognize`](OcrEngine::recognize) with the lines that `route`
+    /// names read by the Korean recogniser.
+    pub fn recognize_with(
+        &self,
+        image: &RgbImage,
+        route: HangulRoute<'_>,
+    ) -> Result<Vec<TextLine>, VisionError> {
         let Some(detected) = self.detect(image)? else {
             return Ok(Vec::new());
         };
         let mut crops = detected.crops(self.workers);
         let scores = self.line_orientation(&crops)?;
-        self.read(&detected, &mut crops, &scores)
+        self.read(&detected, &mut crops, &scores, route)
     }
 
     /// The page pre-step and text detection. `None` when there is nothing to
@@ -189,7 +209,11 @@ impl OcrEngine {
     fn cascade(&self, draft: &Recognizer, crops: &[Image3]) -> Result<Vec<LineRead>, VisionError> {
         let t0 = std::time::Instant::now();
         let mut texts = draft.recognize(crops)?;
-        let doubtful: Vec<usize> = (0..texts.len()).filter(|&i| is_doubtful(&texts[i])).collect();
+        // The tiny draft's dictionary has Han but no kana: on a Chinese,
+        // Japanese (or Korean) page it confidently spells kana lines as
+        // Latin garbage, so such a page is read again whole.
+        let cjk_page = is_cjk_page(texts.iter().map(|t| t.text.as_str()));
+        let doubtful: Vec<usize> = (0..texts.len()).filter(|&i| cjk_page || is_doubtful(&texts[i])).collect();
         let draft_ms = t0.elapsed().as_millis() as u64;
         let redone = doubtful.len();
         let mut again = self.rec.recognize_some(crops, doubtful.clone())?;
@@ -200,6 +224,32 @@ impl OcrEngine {
         Ok(texts)
     }
 
+    /// On a Chinese or Japanese page, the line classifier (trained mostly
+    /// on Latin and Chinese) turns some upright lines over, which then
+    /// read as garbage (`b -/ . dkb` for a line of kana and Latin): a
+    /// turned line is read again as detected and the better-scored reading
+    /// kept. Latin pages are left exactly as RapidOCR reads them.
+    fn reread_turned_cjk(
+        &self,
+        crops: &[Image3],
+        turned: &[bool],
+        mut texts: Vec<LineRead>,
+        korean: &[bool],
+    ) -> Result<Vec<LineRead>, VisionError> {
+        let which: Vec<usize> = (0..texts.len()).filter(|&i| turned[i] && !korean[i]).collect();
+        if which.is_empty() || !is_cjk_page(texts.iter().map(|t| t.text.as_str())) {
+            return Ok(texts);
+        }
+        let unturned: Vec<Image3> = which.iter().map(|&i| crops[i].rot180()).collect();
+        let again = self.rec.recognize(&unturned)?;
+        for (&i, read) in which.iter().zip(again) {
+            if read.score > texts[i].score {
+                texts[i] = read;
+            }
+        }
+        Ok(texts)
+    }
+
     /// Turns the upside-down crops (by the classifier's `scores`), recognises
     /// them and maps the kept lines back to the original image.
     pub(crate) fn read(
@@ -207,21 +257,48 @@ impl OcrEngine {
         detected: &Detected<'_>,
         crops: &mut [Image3],
         scores: &[[f32; 2]],
+        route: HangulRoute<'_>,
     ) -> Result<Vec<TextLine>, VisionError> {
+        // The line classifier was trained without Hangul and turns some
+        // upright Korean lines over: Tesseract reads those both ways.
+        let turned: Vec<bool> = scores.iter().map(|&s| cls::is_upside_down(s)).collect();
         turn_upside_down(crops, scores);
         let t0 = std::time::Instant::now();
-        let texts = match &self.draft {
-            None => self.rec.recognize(crops)?,
-            Some(draft) => self.cascade(draft, crops)?,
+        // Which lines Tesseract read (its confidences have another scale).
+        let mut korean = vec![false; crops.len()];
+        let texts = match route {
+            // Every line goes to Tesseract: PP-OCRv6 need not read them.
+            HangulRoute::Every(reader) => {
+                korean.fill(true);
+                read_korean(&self.rec, reader, crops, &turned, &(0..crops.len()).collect::<Vec<_>>())?
+                    .into_iter()
+                    .map(|read| read.unwrap_or_default())
+                    .collect()
+            }
+            _ => match &self.draft {
+                None => self.rec.recognize(crops)?,
+                Some(draft) => self.cascade(draft, crops)?,
+            },
+        };
+        let texts = self.reread_turned_cjk(crops, &turned, texts, &korean)?;
+        let texts = match route {
+            HangulRoute::Doubtful(reader) => {
+                reread_doubtful(&self.rec, reader, crops, &turned, texts, &mut korean)?
+            }
+            _ => texts,
         };
         tracing::debug!(lines = crops.len(), rec_ms = t0.elapsed().as_millis() as u64, "text recognition");
 
         let (ow, oh) = (detected.original.width, detected.original.height);
         let mut lines = Vec::with_capacity(detected.boxes.len());
-        for (b, LineRead { text, score, .. }) in detected.boxes.iter().zip(texts) {
-            if is_blank(&text) || score < TEXT_SCORE {
+        for ((b, LineRead { text, score, .. }), korean) in detected.boxes.iter().zip(texts).zip(korean) {
+            let min_score = if korean { MIN_KOREAN_CONF } else { TEXT_SCORE };
+            if is_blank(&text) || score < min_score {
                 continue;
             }
+            // PP-OCRv6 reads a wide gap between Chinese or Japanese
+            // characters as a space.
+            let text = if korean { text } else { parasol_doc::script::close_gaps(&text) };
             let quad = to_original(b, &detected.step, ow, oh);
             let Some(bbox) = BBox::around(quad) else { continue };
             let font_size = norm(quad[0], quad[3]).max(norm(quad[1], quad[2]));
@@ -236,6 +313,160 @@ impl OcrEngine {
         }
         Ok(lines)
     }
+}
+
+/// Tesseract's Korean readings of `crops[i]` for each `i` of `which`, as
+/// [`LineRead`]s (its confidence as the score). A crop the line classifier
+/// `turned` is also read as detected, and the more confident reading kept.
+/// Tesseract's Korean model reads Latin letters and digits poorly
+/// (`apt-get` as `30ㄴ96`), PP-OCRv6 reads them well: each run of a word
+/// that is not Hangul is read again by PP-OCRv6 on its part of the crop,
+/// and PP-OCRv6's reading replaces it when it is confident and holds no
+/// CJK character.
+fn read_korean(
+    rec: &Recognizer,
+    reader: &HangulReader,
+    crops: &[Image3],
+    turned: &[bool],
+    which: &[usize],
+) -> Result<Vec<Option<LineRead>>, VisionError> {
+    let t0 = std::time::Instant::now();
+    let unturned: Vec<Image3> = which.iter().filter(|&&i| turned[i]).map(|&i| crops[i].rot180()).collect();
+    let picked: Vec<&Image3> = which.iter().map(|&i| &crops[i]).chain(&unturned).collect();
+    let mut reads = reader.read_all(&picked)?;
+    let mut second = reads.split_off(which.len()).into_iter();
+    let mut sources: Vec<&Image3> = picked[..which.len()].to_vec();
+    let mut unturned_iter = unturned.iter();
+    for (k, (&i, read)) in which.iter().zip(&mut reads).enumerate() {
+        if turned[i] {
+            let other = second.next().flatten();
+            let other_crop = unturned_iter.next();
+            if other.as_ref().is_some_and(|o| read.as_ref().is_none_or(|r| o.conf > r.conf)) {
+                *read = other;
+                if let Some(c) = other_crop {
+                    sources[k] = c;
+                }
+            }
+        }
+    }
+    let korean_ms = t0.elapsed().as_millis() as u64;
+    // The runs to read again, as (read, word, piece) and their crops.
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut run_crops: Vec<Image3> = Vec::new();
+    for (k, read) in reads.iter().enumerate() {
+        let Some(read) = read else { continue };
+        let crop = sources[k];
+        for (w, word) in read.words.iter().enumerate() {
+            for (p, piece) in word.iter().enumerate() {
+                if piece.hangul || !piece.text.chars().any(|c| c.is_alphanumeric()) {
+                    continue;
+                }
+                // Widened into the gaps around it, never over a neighbour.
+                let before = if p > 0 { word[p - 1].x1 } else { f32::MIN };
+                let after = word.get(p + 1).map_or(f32::MAX, |n| n.x0);
+                if let Some(sub) = column_slice(crop, piece.x0, piece.x1, before, after) {
+                    runs.push((k, w, p));
+                    run_crops.push(sub);
+                }
+            }
+        }
+    }
+    let mut latin = 0;
+    if !runs.is_empty() {
+        let again = rec.recognize(&run_crops)?;
+        for ((k, w, p), r) in runs.into_iter().zip(again) {
+            let text = r.text.trim();
+            if r.score >= LATIN_RUN_SCORE
+                && !text.is_empty()
+                && !text.chars().any(parasol_doc::script::is_cjk)
+            {
+                if let Some(piece) = reads[k].as_mut().and_then(|read| read.words[w].get_mut(p)) {
+                    piece.text = text.replace(' ', "");
+                    latin += 1;
+                }
+            }
+        }
+    }
+    tracing::debug!(
+        lines = which.len(),
+        korean_ms,
+        latin_runs = latin,
+        latin_ms = t0.elapsed().as_millis() as u64 - korean_ms,
+        "korean recognition"
+    );
+    Ok(reads
+        .into_iter()
+        .map(|r| r.map(|r| LineRead { text: r.text(), score: f64::from(r.conf), doubt: None }))
+        .collect())
+}
+
+/// The least PP-OCRv6 score at which its reading of a non-Hangul run of a
+/// Korean line replaces Tesseract's.
+const LATIN_RUN_SCORE: f64 = 0.8;
+
+/// The columns `x0..x1` of `crop` (its full height), widened by a fifth of
+/// the height on each side but not past `before` and `after` (the
+/// neighbouring pieces); `None` when that is empty.
+fn column_slice(crop: &Image3, x0: f32, x1: f32, before: f32, after: f32) -> Option<Image3> {
+    let pad = crop.height as f32 * 0.2;
+    let a = (x0 - pad).max(before).floor().max(0.0) as usize;
+    let b = ((x1 + pad).min(after).ceil().max(0.0) as usize).min(crop.width);
+    if b <= a + 1 {
+        return None;
+    }
+    let w = b - a;
+    let mut out = Image3::new(w, crop.height);
+    for y in 0..crop.height {
+        let src = &crop.data[(y * crop.width + a) * 3..(y * crop.width + b) * 3];
+        out.data[y * w * 3..(y + 1) * w * 3].copy_from_slice(src);
+    }
+    Some(out)
+}
+
+/// Reads the lines whose PP-OCRv6 reading looks like a misread Korean line
+/// again with Tesseract, and keeps Tesseract's reading where it is Korean
+/// and confident enough ([`hangul::prefer_korean`]).
+fn reread_doubtful(
+    rec: &Recognizer,
+    reader: &HangulReader,
+    crops: &[Image3],
+    turned: &[bool],
+    mut texts: Vec<LineRead>,
+    korean: &mut [bool],
+) -> Result<Vec<LineRead>, VisionError> {
+    let doubtful: Vec<usize> = (0..texts.len())
+        .filter(|&i| {
+            let aspect = crops[i].width as f64 / crops[i].height.max(1) as f64;
+            hangul::looks_misread(&texts[i].text, texts[i].score, aspect)
+        })
+        .collect();
+    if doubtful.is_empty() {
+        return Ok(texts);
+    }
+    let again = read_korean(rec, reader, crops, turned, &doubtful)?;
+    let mut kept = 0;
+    for (i, read) in doubtful.iter().zip(again) {
+        if let Some(k) = read.filter(|k| hangul::prefer_korean(&k.text, k.score as f32, texts[*i].score)) {
+            texts[*i] = k;
+            korean[*i] = true;
+            kept += 1;
+        }
+    }
+    tracing::debug!(doubtful = doubtful.len(), kept, "korean re-reading");
+    Ok(texts)
+}
+
+/// A draft page is Chinese, Japanese or Korean when at least this share
+/// of its letters are Han (the tiny draft reads Hangul as Han too).
+const CJK_PAGE_SHARE: f64 = 0.1;
+
+fn is_cjk_page<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut letters, mut han) = (0usize, 0usize);
+    for c in texts.into_iter().flat_map(str::chars).filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        han += usize::from(parasol_doc::script::is_han(c));
+    }
+    han as f64 >= CJK_PAGE_SHARE * letters.max(1) as f64 && han > 0
 }
 
 /// Whether a draft reading must be read again (a reading without a

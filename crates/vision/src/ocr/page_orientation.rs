@@ -34,6 +34,7 @@ use image::RgbImage;
 use parasol_doc::TextLine;
 
 use super::det::Quad;
+use super::HangulRoute;
 use super::{crop_size, is_tall};
 use crate::cv::imgops::Image3;
 use crate::Rotation;
@@ -63,6 +64,16 @@ impl OcrEngine {
     /// of the upright page, `rotation.upright(image)`, and the rotation
     /// found in `image` ([`Rotation::Deg0`] when the evidence is weak).
     pub fn recognize_upright(&self, image: &RgbImage) -> Result<(Vec<TextLine>, Rotation), VisionError> {
+        self.recognize_upright_with(image, HangulRoute::Off)
+    }
+
+    /// [`recognize_upright`](OcrEngine::recognize_upright) with the lines
+    /// that `route` names read by the Korean recogniser.
+    pub fn recognize_upright_with(
+        &self,
+        image: &RgbImage,
+        route: HangulRoute<'_>,
+    ) -> Result<(Vec<TextLine>, Rotation), VisionError> {
         let Some(detected) = self.detect(image)? else {
             return Ok((Vec::new(), Rotation::Deg0));
         };
@@ -76,12 +87,12 @@ impl OcrEngine {
         };
         if rotation == Rotation::Deg0 {
             let scores = self.line_orientation(&crops)?;
-            return Ok((self.read(&detected, &mut crops, &scores)?, rotation));
+            return Ok((self.read(&detected, &mut crops, &scores, route)?, rotation));
         }
         tracing::debug!(degrees = rotation.degrees(), "page turned upright from its text lines");
         drop((detected, crops));
         let upright = rotation.upright(image);
-        Ok((self.recognize(&upright)?, rotation))
+        Ok((self.recognize_with(&upright, route)?, rotation))
     }
 }
 
