@@ -2,14 +2,14 @@
 //! filled, captions linked, headers first and footers last, the body in
 //! XY-cut order.
 
-use parasol_doc::{BBox, Category, Region, TextLine};
+use parasol_doc::{BBox, Category, Region, Table, TextLine};
 
 use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, TextBlocks};
 use crate::text::{is_heading, is_list_item, join_lines, median, rows};
 use crate::{Block, PageText};
 
 /// Share of a line's area that must lie in a region for it to belong there.
-const LINE_IN_REGION: f32 = 0.5;
+pub(crate) const LINE_IN_REGION: f32 = 0.5;
 
 /// Share of a region's area that must lie inside another region for it to be
 /// a duplicate of that region or a part of a table, figure or chart.
@@ -43,7 +43,7 @@ const CAPTION_MIN_HEIGHT: f32 = 10.0;
 /// The longest number a caption label takes ("Table 12.3", "Figure IV").
 const CAPTION_NUMBER_MAX_LEN: usize = 6;
 
-fn contained(inner: &BBox, outer: &BBox) -> f32 {
+pub(crate) fn contained(inner: &BBox, outer: &BBox) -> f32 {
     inner.intersection(outer).map_or(0.0, |b| b.area()) / inner.area().max(1e-3)
 }
 
@@ -52,13 +52,16 @@ fn is_container(c: Category) -> bool {
 }
 
 /// Drops regions that duplicate or sit inside a table, figure or chart, so
-/// their text is read once, as part of the container.
-fn keep_regions(regions: &[Region]) -> Vec<usize> {
+/// their text is read once, as part of the container. Only `live` regions
+/// are kept or keep others out.
+fn keep_regions(regions: &[Region], live: &[bool]) -> Vec<usize> {
     (0..regions.len())
+        .filter(|&i| live[i])
         .filter(|&i| {
             let r = &regions[i];
             !regions.iter().enumerate().any(|(j, o)| {
                 j != i
+                    && live[j]
                     && contained(&r.bbox, &o.bbox) > REGION_INSIDE
                     && ((is_container(o.category) && !is_container(r.category))
                         || (o.category == r.category
@@ -81,7 +84,7 @@ fn region_of(line: &BBox, regions: &[Region], kept: &[usize]) -> Option<usize> {
 /// plenty of lines on it is a photographed or scanned document (a receipt on
 /// a table, say), not a picture: its text must be read, not hidden in an
 /// image. Charts carry a few short labels and stay figures.
-fn is_page_photo(r: &Region, page: &PageText) -> bool {
+pub(crate) fn is_page_photo(r: &Region, page: &PageText) -> bool {
     if !matches!(r.category, Category::Figure | Category::Chart) {
         return false;
     }
@@ -94,9 +97,43 @@ fn is_page_photo(r: &Region, page: &PageText) -> bool {
             || text_area > PAGE_PHOTO_TEXT_DENSITY * r.bbox.area())
 }
 
+/// The text a table region's cells are filled from: the page's words inside
+/// it when the page has words, else `lines` with those that straddle the
+/// table's columns split into words.
+fn table_words<'a>(
+    page: &'a PageText,
+    region: &BBox,
+    table: &Table,
+    lines: &[&'a TextLine],
+) -> Vec<TextLine> {
+    if page.words.is_empty() {
+        crate::tables::split_straddling(table, lines)
+    } else {
+        page.words.iter().filter(|w| contained(&w.bbox, region) >= LINE_IN_REGION).cloned().collect()
+    }
+}
+
+/// Whether table region `i` is a table: one without a recognised structure
+/// stays as the layout model says; one with a structure must agree with the
+/// words in it ([`crate::grid::structure_agrees`]), else its text is read as
+/// text, in order.
+fn is_table(page: &PageText, i: usize) -> bool {
+    let r = &page.regions[i];
+    let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) else { return true };
+    let lines: Vec<&TextLine> =
+        page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).collect();
+    let words = table_words(page, &r.bbox, t, &lines);
+    let words: Vec<&TextLine> = words.iter().collect();
+    let mut filled = t.clone();
+    crate::fill_table(&mut filled, &words);
+    crate::grid::structure_agrees(&filled, &words)
+}
+
 pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     let regions = &page.regions;
-    let mut kept = keep_regions(regions);
+    let live: Vec<bool> =
+        (0..regions.len()).map(|i| regions[i].category != Category::Table || is_table(page, i)).collect();
+    let mut kept = keep_regions(regions, &live);
     kept.retain(|&i| !is_page_photo(&regions[i], page));
     let mut lines_in: Vec<Vec<&TextLine>> = vec![Vec::new(); regions.len()];
     let mut loose: Vec<TextLine> = Vec::new();
@@ -118,14 +155,8 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             Category::Table => {
                 if let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) {
                     let mut t = t.clone();
-                    let split;
-                    let words: Vec<&TextLine> = if page.words.is_empty() {
-                        split = crate::tables::split_straddling(&t, lines);
-                        split.iter().collect()
-                    } else {
-                        page.words.iter().filter(|w| contained(&w.bbox, &r.bbox) >= LINE_IN_REGION).collect()
-                    };
-                    crate::fill_table(&mut t, &words);
+                    let words = table_words(page, &r.bbox, &t, lines);
+                    crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
                     block.text = parasol_doc::script::join(
                         t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
                     );

@@ -20,6 +20,7 @@
 //! assert_eq!(doc.elements[0].text, "first line second line");
 //! ```
 
+mod grid;
 mod layout;
 mod order;
 mod paragraphs;
@@ -28,6 +29,7 @@ mod text;
 
 use parasol_doc::{BBox, Category, Document, Element, Image, PageInfo, Region, Table, TextLine};
 
+pub use grid::{grid_areas, structure_agrees};
 pub use order::{xy_cut, xy_cut_dir};
 pub use tables::fill_table;
 

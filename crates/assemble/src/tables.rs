@@ -48,18 +48,7 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
 pub(crate) fn split_straddling(table: &Table, lines: &[&TextLine]) -> Vec<TextLine> {
     let mut out = Vec::new();
     for l in lines {
-        // Horizontally: cell boxes are often off by half a row vertically,
-        // which must not split a line that sits in one column.
-        let width = l.bbox.width().max(1e-3);
-        let columns = table
-            .cells
-            .iter()
-            .filter_map(|c| c.bbox.map(|b| (c.col, b)))
-            .filter(|(_, b)| b.y0 < l.bbox.y1 && l.bbox.y0 < b.y1)
-            .filter(|(_, b)| (b.x1.min(l.bbox.x1) - b.x0.max(l.bbox.x0)).max(0.0) >= STRADDLE_SHARE * width)
-            .map(|(col, _)| col)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
+        let columns = columns_straddled(table, &l.bbox);
         if columns <= 1 {
             out.push((*l).clone());
         } else {
@@ -67,6 +56,23 @@ pub(crate) fn split_straddling(table: &Table, lines: &[&TextLine]) -> Vec<TextLi
         }
     }
     out
+}
+
+/// The number of the table's columns that hold at least [`STRADDLE_SHARE`]
+/// of `text`'s width, among cells level with it. Horizontally only: cell
+/// boxes are often off by half a row vertically, which must not make a
+/// text that sits in one column straddle two.
+pub(crate) fn columns_straddled(table: &Table, text: &parasol_doc::BBox) -> usize {
+    let width = text.width().max(1e-3);
+    table
+        .cells
+        .iter()
+        .filter_map(|c| c.bbox.map(|b| (c.col, b)))
+        .filter(|(_, b)| b.y0 < text.y1 && text.y0 < b.y1)
+        .filter(|(_, b)| (b.x1.min(text.x1) - b.x0.max(text.x0)).max(0.0) >= STRADDLE_SHARE * width)
+        .map(|(col, _)| col)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }
 
 /// Splits lines into words with boxes estimated from character counts.

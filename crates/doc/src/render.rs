@@ -61,8 +61,8 @@ fn escaped_lines(text: &str) -> String {
     escape_html(text).replace('\n', "<br>")
 }
 
-/// `<table>` with `<thead>` for leading all-header rows; spans as attributes.
-/// A header cell outside the leading rows is still a `td`. `caption` (HTML,
+/// `<table>` with `<thead>` of `th` cells for leading all-header rows; spans
+/// as attributes. A header cell outside the leading rows is still a `td`. `caption` (HTML,
 /// possibly empty) is the table's first child, as HTML requires.
 pub(crate) fn table_html(t: &Table, attrs: &str, caption: &str) -> String {
     let mut out = format!("<table{attrs}>{caption}");
@@ -77,9 +77,11 @@ pub(crate) fn table_html(t: &Table, attrs: &str, caption: &str) -> String {
         }
         out.push_str("<tr>");
         for c in t.cells.iter().filter(|c| c.row == r) {
-            // Header cells are `td` inside `thead`, as in PubTabNet and
-            // Upstage's output; header-ness lives in the row group.
-            let tag = "td";
+            // Cells of the leading header rows (SLANet's `<thead>`) are
+            // `th`, as document ground truths (OmniDocBench) and screen
+            // readers expect; PubTabNet's `td` in `thead` is what the eval
+            // tool renders for TEDS (`parasol_eval::teds::pubtabnet_html`).
+            let tag = if r < header_rows { "th" } else { "td" };
             out.push('<');
             out.push_str(tag);
             if c.rowspan > 1 {

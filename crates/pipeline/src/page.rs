@@ -203,11 +203,15 @@ impl Engine {
                 (ocr_lines, Vec::new(), origin)
             }
         };
+        let mut text = PageText { info, lines, words, regions, tables, images };
+        let mut table_problems = table_problems;
+        check_cancel(options)?;
+        self.grid_tables(&image, &mut text, options, &mut table_problems)?;
         for message in table_problems {
             diag(diagnostics, number, DiagnosticKind::TableFailed, message);
         }
         // The image the elements' boxes refer to (turned upright if it was).
-        Ok((PageText { info, lines, words, regions, tables, images }, origin, image))
+        Ok((text, origin, image))
     }
 
     /// Which lines of a page the Korean recogniser reads, by
@@ -273,22 +277,10 @@ impl Engine {
             check_cancel(options)?;
             match r.category {
                 Category::Table if options.tables && (layout.is_some() || options.page_is_table) => {
-                    let area = BBox::new(
-                        (r.bbox.x0 - TABLE_MARGIN).max(0.0),
-                        (r.bbox.y0 - TABLE_MARGIN).max(0.0),
-                        (r.bbox.x1 + TABLE_MARGIN).min(width),
-                        (r.bbox.y1 + TABLE_MARGIN).min(height),
-                    );
-                    let crop = parasol_source::crop(image, &area);
-                    match self.table()?.recognize(&crop) {
-                        Ok(mut t) if !t.cells.is_empty() => {
-                            for c in &mut t.cells {
-                                c.bbox = c.bbox.map(|b| offset(&b, area.x0.floor(), area.y0.floor()));
-                            }
-                            tables.push((i, t));
-                        }
-                        Ok(_) => {}
-                        Err(e) => table_problems.push(format!("table structure failed: {e}")),
+                    match self.table_structure(image, &r.bbox)? {
+                        Ok(Some(t)) => tables.push((i, t)),
+                        Ok(None) => {}
+                        Err(problem) => table_problems.push(problem),
                     }
                 }
                 Category::Figure | Category::Chart if options.figure_images() => {
@@ -307,6 +299,64 @@ impl Engine {
             "layout, tables and figures"
         );
         Ok(Visuals { regions, layout_problems, tables, images, table_problems })
+    }
+
+    /// The structure of the table in `bbox` (with [`TABLE_MARGIN`] pixels of
+    /// context), cell boxes in page pixels; `Ok(None)` when the model finds
+    /// no cell, the inner `Err` a problem to report.
+    fn table_structure(
+        &self,
+        image: &RgbImage,
+        bbox: &BBox,
+    ) -> Result<Result<Option<Table>, String>, PipelineError> {
+        let (width, height) = (image.width() as f32, image.height() as f32);
+        let area = BBox::new(
+            (bbox.x0 - TABLE_MARGIN).max(0.0),
+            (bbox.y0 - TABLE_MARGIN).max(0.0),
+            (bbox.x1 + TABLE_MARGIN).min(width),
+            (bbox.y1 + TABLE_MARGIN).min(height),
+        );
+        let crop = parasol_source::crop(image, &area);
+        Ok(match self.table()?.recognize(&crop) {
+            Ok(mut t) if !t.cells.is_empty() => {
+                for c in &mut t.cells {
+                    c.bbox = c.bbox.map(|b| offset(&b, area.x0.floor(), area.y0.floor()));
+                }
+                Ok(Some(t))
+            }
+            Ok(_) => Ok(None),
+            Err(e) => Err(format!("table structure failed: {e}")),
+        })
+    }
+
+    /// Tables the layout model did not mark: areas whose words form a grid
+    /// ([`parasol_assemble::grid_areas`]) get a table region and their
+    /// structure. Assembly keeps them only where the structure agrees with
+    /// the words, as it does every table.
+    fn grid_tables(
+        &self,
+        image: &RgbImage,
+        text: &mut PageText,
+        options: &Options,
+        problems: &mut Vec<String>,
+    ) -> Result<(), PipelineError> {
+        if !options.tables || options.page_is_table || self.layout(options.layout)?.is_none() {
+            return Ok(());
+        }
+        for area in parasol_assemble::grid_areas(text) {
+            check_cancel(options)?;
+            match self.table_structure(image, &area)? {
+                Ok(Some(t)) => {
+                    tracing::debug!(?area, rows = t.rows, cols = t.cols, "table from a grid of words");
+                    text.tables.push((text.regions.len(), t));
+                    // Not a detection: the score says the words, not a model, found it.
+                    text.regions.push(Region { bbox: area, category: Category::Table, score: 1.0 });
+                }
+                Ok(None) => {}
+                Err(problem) => problems.push(problem),
+            }
+        }
+        Ok(())
     }
 
     /// OCR for text regions the text layer leaves empty (text drawn as

@@ -60,7 +60,7 @@ fn tables_render_spans_in_html_and_fall_back_from_markdown() {
     let e = Element { category: Category::Table, table: Some(spanned.clone()), ..Element::default() };
     assert_eq!(
         element_html(&e),
-        "<table id='0' data-category='table'><thead><tr><td>Zone</td><td>A|B</td></tr></thead>\
+        "<table id='0' data-category='table'><thead><tr><th>Zone</th><th>A|B</th></tr></thead>\
          <tbody><tr><td rowspan='2'>Mid</td><td>1</td></tr><tr><td>2</td></tr></tbody></table>"
     );
     assert!(element_markdown(&e).starts_with("<table>"));

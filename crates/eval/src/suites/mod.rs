@@ -15,6 +15,7 @@ mod layout;
 mod ocr;
 pub mod qa;
 mod speed;
+mod table_detection;
 mod tables;
 
 use std::path::{Path, PathBuf};
@@ -136,6 +137,7 @@ impl std::fmt::Debug for Context<'_> {
 pub enum Suite {
     DoclingPdf,
     Tables,
+    TableDetection,
     Layout,
     Ocr,
     Hostile,
@@ -145,9 +147,10 @@ pub enum Suite {
 }
 
 impl Suite {
-    pub const ALL: [Suite; 8] = [
+    pub const ALL: [Suite; 9] = [
         Suite::DoclingPdf,
         Suite::Tables,
+        Suite::TableDetection,
         Suite::Layout,
         Suite::Ocr,
         Suite::Hostile,
@@ -172,6 +175,7 @@ impl Suite {
         match self {
             Suite::DoclingPdf => "docling-pdf",
             Suite::Tables => "tables",
+            Suite::TableDetection => "table-detection",
             Suite::Layout => "layout",
             Suite::Ocr => "ocr",
             Suite::Hostile => "hostile",
@@ -193,6 +197,7 @@ pub fn run(suite: Suite, ctx: &Context<'_>) -> Result<Report, EvalError> {
     match suite {
         Suite::DoclingPdf => docling::run(ctx),
         Suite::Tables => tables::run(ctx),
+        Suite::TableDetection => table_detection::run(ctx),
         Suite::Layout => layout::run(ctx),
         Suite::Ocr => ocr::run(ctx),
         Suite::Hostile => hostile::run(ctx),

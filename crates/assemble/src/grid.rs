@@ -1,0 +1,341 @@
+//! Evidence that text is a table: words aligned into columns across rows
+//! ([`grid_areas`], which finds tables the layout model missed), and a
+//! recognised table structure that agrees with the words in it
+//! ([`structure_agrees`], which every table must pass to stay a table).
+//!
+//! The thresholds were set on the PubTabNet crops (`tables/pubtabnet`, 40
+//! tables) against the text-only pages of Docling's PDFs and PubLayNet's
+//! examples (`parasol-eval table-detection`); see `docs/BENCHMARKS.md`.
+
+use parasol_doc::{BBox, Category, Region, Table, TextLine};
+
+use crate::PageText;
+
+use crate::text::{median, ROW_TOLERANCE};
+
+/// Pieces of text on one row closer than this many text heights are one
+/// cell's text (a word space is about a third of a height); wider gaps
+/// separate cells.
+const CELL_GAP: f32 = 0.8;
+
+/// A vertical gap of this many text heights between rows ends a block of
+/// rows that could be one table.
+const BLOCK_GAP: f32 = 3.0;
+
+/// Fewest rows with two or more cells for words to count as a grid...
+const MIN_GRID_ROWS: usize = 3;
+
+/// ...or, for a wide grid of at least [`WIDE_GRID_COLUMNS`] columns, this
+/// many (a header row above a single row of values).
+const WIDE_GRID_MIN_ROWS: usize = 2;
+
+/// Columns that make a grid wide.
+const WIDE_GRID_COLUMNS: usize = 4;
+
+/// A column gap (gutter) is free of text in at least this share of the
+/// grid's rows with two or more cells (a spanning header may cross it).
+const GUTTER_FREE_SHARE: f32 = 0.7;
+
+/// A gutter narrower than this many text heights is a word space.
+const MIN_GUTTER: f32 = 0.5;
+
+/// Cells of a table are short: the median cell of a recognised table holds
+/// at most this many words (the wordiest of the 40 PubTabNet tables: 5).
+/// Running text broken into columns (a two-column page) holds more in each
+/// piece of a row.
+const MAX_CELL_WORDS: usize = 5;
+
+/// Words alone (no layout model marking a table) are held to shorter cells:
+/// the median piece of a grid row holds at most this many words. A form's
+/// labels and answers, wordier, stay text.
+const GRID_MAX_CELL_WORDS: usize = 3;
+
+/// Text set in a monospaced font is code, not a table, however its
+/// columns align: the advance per character of its words varies by less
+/// than this share of its mean (code listings in Docling's `redp5110`:
+/// below 0.001; proportional text in tables: 0.13–0.21).
+const MONOSPACED_VARIATION: f32 = 0.05;
+
+/// Two aligned columns of words are as often a form, a list (bullets and
+/// items) or code as a table: a grid of only two columns counts when at
+/// least this share of its second-column cells are numbers, or when the
+/// median second-column cell is one word (a code, a name: PubTabNet's
+/// primer table).
+const TWO_COLUMN_NUMERIC_SHARE: f32 = 0.5;
+
+/// When a grid spans at least this share of a page's rows of text, the page
+/// is one table (a table photographed or cropped on its own), and its area is
+/// all of the page's text.
+const PAGE_TABLE_SHARE: f32 = 0.6;
+
+/// A recognised table agrees with its words when at least this share of its
+/// cells hold text...
+const MIN_FILLED_SHARE: f32 = 0.5;
+
+/// ...and at most this share of its words straddle two columns (see
+/// [`crate::tables::columns_straddled`]); the most among true tables was
+/// 0.10 (PubLayNet `PMC5678782_00005`, words cut from OCR lines).
+const MAX_STRADDLING_SHARE: f32 = 0.15;
+
+/// Text on one row between column gaps.
+#[derive(Debug, Clone)]
+struct Cell {
+    bbox: BBox,
+    words: usize,
+    numeric: bool,
+}
+
+/// Whether a cell's text is a number (digits with the signs, separators and
+/// units tables set beside them: `-0.1024`, `31.55 to 47.12`, `12 (4%)`).
+fn is_numeric(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    digits > 0 && digits >= letters
+}
+
+/// Texts grouped into visual rows (by centre, as [`crate::text::rows`]),
+/// top to bottom, each row left to right.
+fn visual_rows<'a>(texts: &[&'a TextLine]) -> Vec<Vec<&'a TextLine>> {
+    let mut sorted = texts.to_vec();
+    sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
+    let mut rows: Vec<Vec<&TextLine>> = Vec::new();
+    for t in sorted {
+        let h = t.bbox.height().max(1.0);
+        let level = |r: &&TextLine| {
+            (r.bbox.center()[1] - t.bbox.center()[1]).abs() < ROW_TOLERANCE * h.min(r.bbox.height().max(1.0))
+        };
+        match rows.last_mut() {
+            Some(row) if row.iter().any(level) => row.push(t),
+            _ => rows.push(vec![t]),
+        }
+    }
+    for row in &mut rows {
+        row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    }
+    rows
+}
+
+/// Each row's texts joined into cells at gaps of [`CELL_GAP`] heights.
+fn cell_rows(texts: &[&TextLine]) -> Vec<Vec<Cell>> {
+    visual_rows(texts)
+        .into_iter()
+        .map(|row| {
+            let mut cells: Vec<(BBox, Vec<&str>)> = Vec::new();
+            for t in row {
+                let h = t.bbox.height().max(1.0);
+                match cells.last_mut() {
+                    Some((b, texts)) if t.bbox.x0 - b.x1 < CELL_GAP * h => {
+                        *b = b.union(&t.bbox);
+                        texts.push(&t.text);
+                    }
+                    _ => cells.push((t.bbox, vec![&t.text])),
+                }
+            }
+            cells
+                .into_iter()
+                .map(|(bbox, texts)| {
+                    let text = texts.join(" ");
+                    Cell { bbox, words: text.split_whitespace().count(), numeric: is_numeric(&text) }
+                })
+                .collect()
+        })
+        .filter(|r: &Vec<Cell>| !r.is_empty())
+        .collect()
+}
+
+fn row_box(row: &[Cell]) -> BBox {
+    row.iter().skip(1).fold(row[0].bbox, |a, c| a.union(&c.bbox))
+}
+
+/// The column gaps of `rows` (those with two or more cells): x intervals
+/// free of text in [`GUTTER_FREE_SHARE`] of them, with text on both sides in
+/// at least [`WIDE_GRID_MIN_ROWS`] of them, at least [`MIN_GUTTER`] heights wide.
+fn gutters(rows: &[&Vec<Cell>], height: f32) -> Vec<(f32, f32)> {
+    let x0 = rows.iter().map(|r| r[0].bbox.x0).fold(f32::INFINITY, f32::min).floor();
+    let x1 = rows.iter().map(|r| row_box(r).x1).fold(f32::NEG_INFINITY, f32::max).ceil();
+    if !x0.is_finite() || !x1.is_finite() || x1 <= x0 {
+        return Vec::new();
+    }
+    let width = (x1 - x0) as usize + 1;
+    // Per x: rows with text over it, and rows with text on both sides of it.
+    let (mut covered, mut inside) = (vec![0usize; width], vec![0usize; width]);
+    let span = |b: &BBox| (b.x0 - x0).max(0.0) as usize..((b.x1 - x0) as usize + 1).min(width);
+    for row in rows {
+        for c in row.iter() {
+            for x in span(&c.bbox) {
+                covered[x] += 1;
+            }
+        }
+        for x in span(&row_box(row)) {
+            inside[x] += 1;
+        }
+    }
+    let open = covered.iter().zip(&inside).map(|(&covered, &inside)| {
+        (rows.len() - covered) as f32 >= GUTTER_FREE_SHARE * rows.len() as f32 && inside >= WIDE_GRID_MIN_ROWS
+    });
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    // A closed slot past the end closes the last gutter.
+    for (x, open) in open.chain(std::iter::once(false)).enumerate() {
+        match (open, start) {
+            (true, None) => start = Some(x),
+            (false, Some(s)) => {
+                if (x - s) as f32 >= MIN_GUTTER * height {
+                    out.push((x0 + s as f32, x0 + x as f32));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The evidence a block of rows gives for being a table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Grid {
+    /// The box of its rows with two or more cells.
+    bbox: BBox,
+    /// Rows from the first to the last of them.
+    span: usize,
+}
+
+/// Whether `rows` (one block, top to bottom) hold a grid: at least
+/// [`MIN_GRID_ROWS`] rows of two or more cells (fewer for a wide grid),
+/// separated by shared column gaps, with short cells, and not a form's
+/// labels and values.
+fn grid_of(rows: &[Vec<Cell>]) -> Option<Grid> {
+    let multi: Vec<&Vec<Cell>> = rows.iter().filter(|r| r.len() >= 2).collect();
+    if multi.len() < WIDE_GRID_MIN_ROWS {
+        return None;
+    }
+    let first = rows.iter().position(|r| r.len() >= 2)?;
+    let last = rows.iter().rposition(|r| r.len() >= 2)?;
+    let height = median(multi.iter().flat_map(|r| r.iter().map(|c| c.bbox.height())).collect());
+    let gutters = gutters(&multi, height);
+    let columns = gutters.len() + 1;
+    if gutters.is_empty() || (multi.len() < MIN_GRID_ROWS && columns < WIDE_GRID_COLUMNS) {
+        return None;
+    }
+    let cells: Vec<&Cell> = multi.iter().flat_map(|r| r.iter()).collect();
+    if median(cells.iter().map(|c| c.words as f32).collect()) > GRID_MAX_CELL_WORDS as f32 {
+        return None;
+    }
+    if columns == 2 {
+        let split = gutters[0].1;
+        let values: Vec<&&Cell> = cells.iter().filter(|c| c.bbox.x0 >= split).collect();
+        let numeric = values.iter().filter(|c| c.numeric).count();
+        let one_word = median(values.iter().map(|c| c.words as f32).collect()) <= 1.0;
+        if (numeric as f32) < TWO_COLUMN_NUMERIC_SHARE * values.len().max(1) as f32 && !one_word {
+            return None;
+        }
+    }
+    let bbox = multi.iter().skip(1).fold(row_box(multi[0]), |a, r| a.union(&row_box(r)));
+    Some(Grid { bbox, span: last + 1 - first })
+}
+
+/// Areas of `page` whose text forms a grid (see the module's constants):
+/// tables the layout model did not mark. The text is the page's words when
+/// it has them, else its lines, leaving out what lies in table regions
+/// (already tables) and in figures and charts (a diagram's labels line up
+/// by chance), unless the figure is a photographed page
+/// ([`crate::layout::is_page_photo`]: a layout model may take a picture of
+/// a table for a figure). A grid that spans most of the page's rows makes
+/// all of the page's text one area.
+pub fn grid_areas(page: &PageText) -> Vec<BBox> {
+    use crate::layout::{contained, is_page_photo, LINE_IN_REGION};
+    let source = if page.words.is_empty() { &page.lines } else { &page.words };
+    let outside: Vec<&Region> = page
+        .regions
+        .iter()
+        .filter(|r| match r.category {
+            Category::Table => true,
+            Category::Figure | Category::Chart => !is_page_photo(r, page),
+            _ => false,
+        })
+        .collect();
+    let texts: Vec<&TextLine> = source
+        .iter()
+        .filter(|t| !outside.iter().any(|r| contained(&t.bbox, &r.bbox) >= LINE_IN_REGION))
+        .collect();
+    grid_areas_of(&texts)
+}
+
+fn grid_areas_of(texts: &[&TextLine]) -> Vec<BBox> {
+    let texts: Vec<&TextLine> = texts.iter().copied().filter(|t| !t.text.trim().is_empty()).collect();
+    let rows = cell_rows(&texts);
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let height = median(rows.iter().flat_map(|r| r.iter().map(|c| c.bbox.height())).collect()).max(1.0);
+    let mut blocks: Vec<Vec<Vec<Cell>>> = Vec::new();
+    let mut last_bottom = f32::NEG_INFINITY;
+    for row in rows {
+        let b = row_box(&row);
+        match blocks.last_mut() {
+            Some(block) if b.y0 - last_bottom < BLOCK_GAP * height => block.push(row),
+            _ => blocks.push(vec![row]),
+        }
+        last_bottom = last_bottom.max(b.y1);
+    }
+    let total_rows: usize = blocks.iter().map(Vec::len).sum();
+    let grids: Vec<Grid> = blocks.iter().filter_map(|b| grid_of(b)).collect();
+    let in_grids: usize = grids.iter().map(|g| g.span).sum();
+    if !grids.is_empty() && in_grids as f32 >= PAGE_TABLE_SHARE * total_rows as f32 {
+        let all = texts.iter().skip(1).fold(texts[0].bbox, |a, t| a.union(&t.bbox));
+        return vec![all];
+    }
+    grids.into_iter().map(|g| g.bbox).collect()
+}
+
+/// The coefficient of variation of the advance per character over words of
+/// at least [`MONO_MIN_CHARS`] characters from the text layer; `None` with
+/// fewer than [`MONO_MIN_WORDS`] such words.
+fn advance_variation(words: &[&TextLine]) -> Option<f32> {
+    let per_char: Vec<f32> = words
+        .iter()
+        .filter(|w| w.origin == parasol_doc::TextOrigin::TextLayer)
+        .filter_map(|w| {
+            let n = w.text.chars().count();
+            (n >= MONO_MIN_CHARS).then(|| w.bbox.width() / n as f32)
+        })
+        .collect();
+    if per_char.len() < MONO_MIN_WORDS {
+        return None;
+    }
+    let mean = per_char.iter().sum::<f32>() / per_char.len() as f32;
+    let var = per_char.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / per_char.len() as f32;
+    (mean > 0.0).then(|| var.sqrt() / mean)
+}
+
+/// Words of fewer characters say little about the font's advances.
+const MONO_MIN_CHARS: usize = 4;
+
+/// Fewest such words to judge a font monospaced.
+const MONO_MIN_WORDS: usize = 8;
+
+/// Whether a recognised table's structure agrees with the words filled into
+/// it: most cells hold text, few words straddle two cells, cells are
+/// short, and the words are not code set in a monospaced font. `words` are the pieces of text the table was filled from, in page
+/// pixels, as its cells' boxes.
+pub fn structure_agrees(table: &Table, words: &[&TextLine]) -> bool {
+    if table.rows < 2 || table.cols < 2 || table.cells.is_empty() {
+        return false;
+    }
+    if advance_variation(words).is_some_and(|v| v < MONOSPACED_VARIATION) {
+        return false;
+    }
+    let filled: Vec<&str> =
+        table.cells.iter().map(|c| c.text.as_str()).filter(|t| !t.trim().is_empty()).collect();
+    if (filled.len() as f32) < MIN_FILLED_SHARE * table.cells.len() as f32 {
+        return false;
+    }
+    if median(filled.iter().map(|t| t.split_whitespace().count() as f32).collect()) > MAX_CELL_WORDS as f32 {
+        return false;
+    }
+    let straddling = words.iter().filter(|w| crate::tables::columns_straddled(table, &w.bbox) >= 2).count();
+    (straddling as f32) <= MAX_STRADDLING_SHARE * words.len().max(1) as f32
+}
+
+#[cfg(test)]
+mod tests;

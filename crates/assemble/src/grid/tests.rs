@@ -1,0 +1,155 @@
+use parasol_doc::{BBox, Table, TableCell, TextLine, TextOrigin};
+
+use super::*;
+
+/// A word of `text` at `x`, on row `row` (rows 20 px apart, 12 px tall),
+/// 7 px per character.
+fn word(x: f32, row: usize, text: &str) -> TextLine {
+    let y = 20.0 * row as f32;
+    let w = 7.0 * text.chars().count() as f32;
+    TextLine::from_bbox(BBox::new(x, y, x + w, y + 12.0), text, TextOrigin::TextLayer)
+}
+
+/// Rows of cells at the given column positions.
+fn table_words(columns: &[f32], rows: &[&[&str]]) -> Vec<TextLine> {
+    let mut out = Vec::new();
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, cell) in cells.iter().enumerate() {
+            let mut x = columns[c];
+            for w in cell.split(' ') {
+                out.push(word(x, r, w));
+                x += 7.0 * (w.chars().count() + 1) as f32;
+            }
+        }
+    }
+    out
+}
+
+#[track_caller]
+fn check_areas(texts: &[TextLine], expect: usize) -> Vec<BBox> {
+    let refs: Vec<&TextLine> = texts.iter().collect();
+    let areas = grid_areas_of(&refs);
+    assert_eq!(areas.len(), expect, "{areas:?}");
+    areas
+}
+
+#[test]
+fn numeric_columns_under_a_header_are_a_grid() {
+    let words = table_words(
+        &[0.0, 200.0, 300.0, 400.0],
+        &[
+            &["Variable", "Male", "Female", "P"],
+            &["Sensitivity", "39.13", "37.50", "0.01"],
+            &["Specificity", "93.92", "92.42", "0.2"],
+            &["Disease prevalence", "8.61", "8.36", "0.5"],
+        ],
+    );
+    let areas = check_areas(&words, 1);
+    // The grid is the whole page's text: all of it is one table.
+    assert_eq!(areas[0], BBox::new(0.0, 0.0, 428.0, 72.0));
+}
+
+#[test]
+fn two_columns_of_running_text_are_no_grid() {
+    let left = "the quick brown fox jumps over the lazy dog again";
+    let right = "and so the story goes on and on for many lines";
+    let rows: Vec<[&str; 2]> = (0..8).map(|_| [left, right]).collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    check_areas(&table_words(&[0.0, 400.0], &rows), 0);
+}
+
+#[test]
+fn two_columns_are_a_grid_only_with_numbers_or_single_words_in_the_second() {
+    let form = table_words(
+        &[0.0, 150.0],
+        &[&["Name:", "John Smith"], &["Address:", "High Street"], &["City:", "Leeds"], &["Job:", "Baker"]],
+    );
+    check_areas(&form, 0);
+    let bullets = table_words(
+        &[0.0, 30.0],
+        &[&["-", "Security fundamentals"], &["-", "Current state of it"], &["-", "Controls of access"]],
+    );
+    check_areas(&bullets, 0);
+    let values = table_words(
+        &[0.0, 150.0],
+        &[&["Trait", "Number"], &["Mean", "-0.1024"], &["Minimum", "-1.211"], &["Maximum", "1.072"]],
+    );
+    check_areas(&values, 1);
+}
+
+#[test]
+fn a_wide_grid_needs_only_two_rows() {
+    let columns = [0.0, 100.0, 200.0, 300.0];
+    check_areas(
+        &table_words(&columns, &[&["Trait", "Mean", "Min", "Max"], &["SCS", "-0.10", "-1.2", "1.0"]]),
+        1,
+    );
+    check_areas(&table_words(&columns[..3], &[&["Trait", "Mean", "Min"], &["SCS", "-0.10", "-1.2"]]), 0);
+}
+
+#[test]
+fn a_grid_below_running_text_is_its_own_area() {
+    let mut words = Vec::new();
+    // Eight rows of running text across the page, then a gap, then a grid.
+    for r in 0..8 {
+        let mut x = 0.0;
+        for w in "a long line of running text across the whole width of it".split(' ') {
+            words.push(word(x, r, w));
+            x += 7.0 * (w.len() + 1) as f32;
+        }
+    }
+    let grid = table_words(
+        &[0.0, 200.0, 300.0],
+        &[&["Item", "2019", "2020"], &["Sales", "10", "12"], &["Costs", "4", "5"], &["Profit", "6", "7"]],
+    );
+    words.extend(grid.into_iter().map(|mut w| {
+        w.bbox.y0 += 400.0;
+        w.bbox.y1 += 400.0;
+        w
+    }));
+    let areas = check_areas(&words, 1);
+    assert_eq!(areas[0].y0, 400.0);
+}
+
+fn cell(row: usize, col: usize, bbox: BBox, text: &str) -> TableCell {
+    TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: text.into(), bbox: Some(bbox) }
+}
+
+fn two_by_two(texts: [&str; 4]) -> Table {
+    let b = |r: usize, c: usize| {
+        BBox::new(100.0 * c as f32, 20.0 * r as f32, 100.0 * (c + 1) as f32, 20.0 * (r + 1) as f32)
+    };
+    Table {
+        rows: 2,
+        cols: 2,
+        cells: vec![
+            cell(0, 0, b(0, 0), texts[0]),
+            cell(0, 1, b(0, 1), texts[1]),
+            cell(1, 0, b(1, 0), texts[2]),
+            cell(1, 1, b(1, 1), texts[3]),
+        ],
+    }
+}
+
+#[test]
+fn a_structure_agrees_with_words_inside_its_cells() {
+    let t = two_by_two(["Year", "Sales", "2020", "12"]);
+    let words = [word(10.0, 0, "Year"), word(110.0, 0, "Sales"), word(10.0, 1, "2020"), word(110.0, 1, "12")];
+    assert!(structure_agrees(&t, &words.iter().collect::<Vec<_>>()));
+}
+
+#[test]
+fn a_structure_disagrees_with_straddling_words_empty_cells_or_long_cells() {
+    // Every word runs across the column border.
+    let t = two_by_two(["Year Sales", "", "2020 12", ""]);
+    let words = [word(80.0, 0, "Yearly"), word(80.0, 1, "Sales")];
+    assert!(!structure_agrees(&t, &words.iter().collect::<Vec<_>>()));
+    // Most cells empty.
+    let t = two_by_two(["Year", "", "", ""]);
+    let words = [word(10.0, 0, "Year")];
+    assert!(!structure_agrees(&t, &words.iter().collect::<Vec<_>>()));
+    // Running text in every cell.
+    let prose = "one two three four five six seven";
+    let t = two_by_two([prose; 4]);
+    assert!(!structure_agrees(&t, &[]));
+}
