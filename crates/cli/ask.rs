@@ -185,7 +185,7 @@ pub fn chat(args: ChatArgs, models: &Path) -> anyhow::Result<ExitCode> {
         });
         let answer = match asked {
             Ok(asked) => {
-                print_verdict(&mut stdout, &asked.generation.text, &asked.answer)?;
+                print_verdict(&mut stdout, &streamed(&asked), &asked.answer)?;
                 asked.answer
             }
             Err(e @ QaError::QuestionTooLong { .. }) => {
@@ -217,12 +217,17 @@ fn open(
     Ok((doc, index, generator))
 }
 
+/// What was streamed: the model's answer, or the abstention that stood for one.
+fn streamed(asked: &qa::Asked) -> String {
+    asked.generation.as_ref().map_or_else(|| asked.answer.text.clone(), |g| g.text.clone())
+}
+
 /// Ends the streamed answer with what `cite` made of it: the passage marker
 /// it traced an unmarked answer to, or the abstention that replaced an
-/// answer which only restated the question.
+/// answer which only restated the question or stated what no passage holds.
 fn print_verdict(out: &mut impl Write, streamed: &str, answer: &cite::Answer) -> std::io::Result<()> {
     if answer.withheld.is_some() {
-        return writeln!(out, "\n({} The answer above only restates the question.)", answer.text);
+        return writeln!(out, "\n({} The passages do not back the answer above.)", answer.text);
     }
     let added = answer.text.strip_prefix(streamed.trim()).unwrap_or("");
     writeln!(out, "{added}")
@@ -243,24 +248,30 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             let _ = stdout.write_all(piece.as_bytes()).and_then(|()| stdout.flush());
         }
     })?;
-    let (p, answer, generation) = (asked.prompt, asked.answer, asked.generation);
     if args.json {
-        serde_json::to_writer_pretty(&mut stdout, &answer)?;
+        serde_json::to_writer_pretty(&mut stdout, &asked.answer)?;
         writeln!(stdout)?;
     } else {
-        print_verdict(&mut stdout, &generation.text, &answer)?;
-        if answer.uncited {
+        print_verdict(&mut stdout, &streamed(&asked), &asked.answer)?;
+        if asked.answer.uncited {
             writeln!(stdout, "(the answer cites no passage)")?;
         }
-        print_sources(&mut stdout, &answer)?;
+        print_sources(&mut stdout, &asked.answer)?;
     }
-    eprintln!(
-        "{} passages given; prefill {} tokens at {:.1} tok/s, {} tokens at {:.1} tok/s",
-        p.given.len(),
-        generation.prompt_tokens,
-        generation.prefill_tokens_per_second(),
-        generation.decode_steps,
-        generation.decode_tokens_per_second(),
-    );
+    match &asked.generation {
+        Some(g) => eprintln!(
+            "{} passages given; prefill {} tokens at {:.1} tok/s, {} tokens at {:.1} tok/s",
+            asked.prompt.given.len(),
+            g.prompt_tokens,
+            g.prefill_tokens_per_second(),
+            g.decode_steps,
+            g.decode_tokens_per_second(),
+        ),
+        None => eprintln!(
+            "{} passages given; judged not to answer the question (support {:.2})",
+            asked.prompt.given.len(),
+            asked.support
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -61,8 +61,12 @@ fn main() {
     for _ in 0..rounds {
         for q in QUESTIONS {
             let asked = parasol_qa::ask(&mut generator, &doc, &index, &[], q, &settings, |_| {}).unwrap();
-            let g = &asked.generation;
+            // The first piece is the abstention when the passages are judged not to answer.
             ttft.push(asked.first_token.unwrap().as_secs_f64());
+            let Some(g) = &asked.generation else {
+                println!("{q}: judged not to be answered by the passages (support {:.2})", asked.support);
+                continue;
+            };
             prompt_tokens.push(g.prompt_tokens as f64);
             prefill.push(g.prefill_tokens_per_second());
             decode.push(g.decode_tokens_per_second());

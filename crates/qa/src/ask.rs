@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use parasol_doc::Document;
 use parasol_solar::{GenerateOptions, Generation, Generator, Message, SamplingParams};
 
-use crate::{cite, prompt, Answer, Index, Prompt, QaError};
+use crate::{cite, judge, prompt, Answer, Index, Prompt, QaError};
 
 /// How much of the document and of the answer one question may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +34,12 @@ impl Default for Settings {
 pub struct Asked {
     pub prompt: Prompt,
     pub answer: Answer,
-    pub generation: Generation,
+    /// How sure the model was that the passages answer the question
+    /// ([`judge::support`], log-odds of yes over no).
+    pub support: f32,
+    /// The model's answer; none when the passages were judged not to hold
+    /// one (the answer is then [`prompt::ABSTENTION`], never generated).
+    pub generation: Option<Generation>,
     /// From the call until the first piece of the answer.
     pub first_token: Option<Duration>,
     pub retrieval: Duration,
@@ -43,8 +48,11 @@ pub struct Asked {
 
 /// Answers `question` about `doc` from its `index`, after the conversation
 /// in `history` (earlier turns, whose cached keys the engine reuses).
-/// `on_piece` receives the answer as it is generated. A question that does
-/// not fit the context is an error, never a truncated prompt.
+/// `on_piece` receives the answer as it is generated. The model is first
+/// asked whether the passages hold the answer at all ([`judge`]); if not,
+/// the answer is [`prompt::ABSTENTION`] and nothing is generated. A
+/// question that does not fit the context is an error, never a truncated
+/// prompt.
 pub fn ask(
     generator: &mut Generator,
     doc: &Document,
@@ -61,6 +69,21 @@ pub fn ask(
     let history_tokens: usize = history.iter().map(|m| count(generator, &m.content) + 8).sum();
     let budget = window.saturating_sub(settings.answer_tokens).saturating_sub(history_tokens);
     let p = prompt::build(question, &ranked, budget, &|s: &str| count(generator, s))?;
+    let support = judge::support(generator, &p)?;
+    if support < judge::THRESHOLD {
+        let first_token = Some(start.elapsed());
+        on_piece(prompt::ABSTENTION);
+        let answer = Answer::abstention(None);
+        return Ok(Asked {
+            prompt: p,
+            answer,
+            support,
+            generation: None,
+            first_token,
+            retrieval,
+            total: start.elapsed(),
+        });
+    }
     let mut messages = vec![Message::system(p.system.clone())];
     messages.extend(history.iter().cloned());
     messages.push(Message::user(p.user.clone()));
@@ -81,7 +104,15 @@ pub fn ask(
         })
         .map_err(QaError::engine)?;
     let answer = cite::cite(answer.trim(), &p, doc);
-    Ok(Asked { prompt: p, answer, generation, first_token, retrieval, total: start.elapsed() })
+    Ok(Asked {
+        prompt: p,
+        answer,
+        support,
+        generation: Some(generation),
+        first_token,
+        retrieval,
+        total: start.elapsed(),
+    })
 }
 
 /// Tokens of `text` for this model.

@@ -38,6 +38,19 @@ pub struct Answer {
     pub withheld: Option<String>,
 }
 
+impl Answer {
+    /// "The document does not say.", with the model's text it replaced, if any.
+    pub fn abstention(withheld: Option<String>) -> Answer {
+        Answer {
+            text: ABSTENTION.to_string(),
+            citations: Vec::new(),
+            abstained: true,
+            uncited: false,
+            withheld,
+        }
+    }
+}
+
 /// Characters of an element's text a citation quotes.
 const QUOTE_CHARS: usize = 160;
 
@@ -232,9 +245,16 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     let new = new_terms(&prompt.question, answer);
     let passages: Vec<&str> = prompt.given.iter().map(|p| p.text.as_str()).collect();
     if abstains(answer) || new.is_empty() || !unsupported(&prompt.question, answer, &passages).is_empty() {
-        let withheld = (!abstains(answer)).then(|| answer.to_string());
-        let text = if withheld.is_some() { ABSTENTION.to_string() } else { answer.to_string() };
-        return Answer { text, citations: Vec::new(), abstained: true, uncited: false, withheld };
+        if abstains(answer) {
+            return Answer {
+                text: answer.to_string(),
+                citations: Vec::new(),
+                abstained: true,
+                uncited: false,
+                withheld: None,
+            };
+        }
+        return Answer::abstention(Some(answer.to_string()));
     }
     let mut text = answer.to_string();
     let mut numbers: Vec<usize> =
@@ -283,7 +303,9 @@ const BLANK: &str = "___";
 /// The claims of `answer` that none of `passages` holds: the numbers it
 /// states and the names it writes (a capital or a digit inside a word, or a
 /// capitalised word that does not start a sentence) which are neither in the
-/// question nor in any passage; and a blank left to fill. Numbers compare by
+/// question nor in any passage; a blank left to fill; and, for a question
+/// that asks for an e-mail address, a phone number, a date or a year
+/// ([`Kind`]), an answer that gives none. Numbers compare by
 /// value, whatever their separators (`1,000,000`, `3'360`, `1M`, `395k`,
 /// `1 million`); names compare without case. An answer with such a claim
 /// asserts what the document does not say: the usual shape of a small
@@ -300,6 +322,11 @@ pub fn unsupported(question: &str, answer: &str, passages: &[&str]) -> Vec<Strin
         .flat_map(|t| tokenize(&normalise(t)))
         .collect();
     let mut out = Vec::new();
+    if let Some(kind) = Kind::asked(question) {
+        if !kind.given_in(&answer) {
+            out.push(format!("no {}", kind.name()));
+        }
+    }
     for n in numbers(&answer) {
         if !known_numbers.iter().any(|k| (k - n).abs() <= 1e-9 * n.abs().max(1.0)) {
             out.push(format!("{n}"));
@@ -312,6 +339,96 @@ pub fn unsupported(question: &str, answer: &str, passages: &[&str]) -> Vec<Strin
         }
     }
     out
+}
+
+/// What a question asks for, when its words say so plainly: an answer that
+/// gives no such thing answers something else (a consultant's role for his
+/// e-mail address, "30 days" for a due date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Email,
+    Phone,
+    Date,
+    Year,
+}
+
+impl Kind {
+    /// The kind `question` asks for, from its words (English, Korean, Japanese).
+    fn asked(question: &str) -> Option<Kind> {
+        let q = normalise(question);
+        let has = |words: &[&str]| words.iter().any(|w| q.contains(w));
+        if has(&["e-mail", "email", "이메일", "メールアドレス"]) {
+            Some(Kind::Email)
+        } else if has(&["phone number", "telephone", "fax number", "전화번호", "電話番号"]) {
+            Some(Kind::Phone)
+        } else if has(&["what date", "which date", "due date", "what day", "날짜", "日付", "何日"]) {
+            Some(Kind::Date)
+        } else if has(&["what year", "which year", "몇 년", "何年"]) {
+            Some(Kind::Year)
+        } else {
+            None
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Email => "e-mail address",
+            Kind::Phone => "phone number",
+            Kind::Date => "date",
+            Kind::Year => "year",
+        }
+    }
+
+    /// Whether `answer` gives a thing of this kind.
+    fn given_in(self, answer: &str) -> bool {
+        let a = normalise(answer);
+        match self {
+            Kind::Email => a.split_whitespace().any(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                w.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+            }),
+            // Seven digits or more, however grouped.
+            Kind::Phone => digit_runs(&a, " -.()/+").any(|n| n >= 7),
+            Kind::Date => {
+                const MONTHS: &[&str] =
+                    &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+                let words: Vec<&str> = a.split(|c: char| !c.is_alphabetic()).collect();
+                let month = words.iter().any(|w| MONTHS.iter().any(|m| w.starts_with(m)));
+                // `2013/08/17`, `23.03.2018`, `2018-03-23`: digits joined by a
+                // separator twice; or a CJK date (`3月`, `17일`).
+                let numeric = a.split_whitespace().any(|w| {
+                    let parts: Vec<&str> = w.split(['/', '-', '.']).filter(|p| !p.is_empty()).collect();
+                    parts.len() >= 3 && parts.iter().take(3).all(|p| p.chars().all(|c| c.is_ascii_digit()))
+                });
+                month || numeric || ["月", "日", "일", "년"].iter().any(|m| a.contains(m))
+            }
+            Kind::Year => {
+                numbers(&a).iter().any(|&n| n.fract() == 0.0 && (1000.0..3000.0).contains(&n))
+                    || ["年", "년"].iter().any(|m| a.contains(m))
+            }
+        }
+    }
+}
+
+/// The lengths (in digits) of the runs of digits in `text` that may have
+/// `separators` between their digits.
+fn digit_runs<'a>(text: &'a str, separators: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut runs = Vec::new();
+    let mut digits = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if !separators.contains(c) {
+            if digits > 0 {
+                runs.push(digits);
+            }
+            digits = 0;
+        }
+    }
+    if digits > 0 {
+        runs.push(digits);
+    }
+    runs.into_iter()
 }
 
 /// Multipliers written after a number.
@@ -532,6 +649,23 @@ mod tests {
             ("The limit was reported as ______.", BLANK),
         ] {
             assert_eq!(unsupported(q, claim, &passages), [missing], "{claim:?}");
+        }
+        // A question that asks for a kind of thing needs an answer that gives one.
+        for (question, answer, gives) in [
+            ("What is Jim's e-mail address?", "Jim is a senior consultant [1].", false),
+            ("What is Jim's e-mail address?", "It is jim.b@example.com [1].", true),
+            ("What is the due date on the slip?", "The bill is due in 30 days [2].", false),
+            ("What is the due date on the slip?", "It is due on 2018-03-23 [2].", true),
+            ("On what date was it signed?", "On 14 March 2025 [1].", true),
+            ("What is the shop's phone number?", "Its number is 03-4021 0276 [1].", true),
+            ("What is the shop's phone number?", "The shop is on Station Road [1].", false),
+            ("In which year was it founded?", "It was founded in 1868 [1].", true),
+            ("In which year was it founded?", "It was founded by Sholes [1].", false),
+            ("What did the shop sell?", "Bread [1].", true),
+        ] {
+            let passages =
+                ["jim.b@example.com 03-4021 0276 2018-03-23 14 March 2025 1868 Sholes Station Road"];
+            assert_eq!(unsupported(question, answer, &passages).is_empty(), gives, "{question:?} {answer:?}");
         }
         // The question's own numbers and names are not claims.
         assert!(unsupported("Who wrote RFC 2119?", "RFC 2119 was written by someone.", &passages).is_empty());

@@ -35,6 +35,16 @@ pub struct Prompt {
     pub chosen: Vec<usize>,
 }
 
+impl Prompt {
+    /// The user message with `instructions` in place of [`INSTRUCTIONS`]:
+    /// the same passages and question, asked something else (its start is
+    /// the same text, so the engine reuses their cached keys).
+    pub fn asking(&self, instructions: &str) -> String {
+        let context = self.user.strip_suffix(INSTRUCTIONS).unwrap_or(&self.user);
+        format!("{context}{instructions}")
+    }
+}
+
 /// Numbers the passages (best first) that fit `budget` tokens with the
 /// instructions and the question, as `count` measures text.
 pub fn build(

@@ -21,7 +21,7 @@ use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use parasol_doc::upstage::UpstageResponse;
-use parasol_qa::{cite, prompt, Citation, Embedder, Index};
+use parasol_qa::{cite, judge, prompt, Citation, Embedder, Index};
 use parasol_solar::{CancelToken, FinishReason, GenerateOptions, Generator, Message, SamplingParams};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc as tmpsc;
@@ -104,6 +104,10 @@ impl Retrieval {
 /// One generation asked of the engine thread.
 struct Job {
     messages: Vec<Message>,
+    /// The passages and question of a chat about documents: the model is
+    /// first asked whether they hold the answer ([`judge`]); if not, the
+    /// answer is [`prompt::ABSTENTION`], not generated.
+    grounded: Option<parasol_qa::Prompt>,
     max_tokens: usize,
     sampling: SamplingParams,
     cancel: CancelToken,
@@ -197,6 +201,26 @@ fn run(g: &mut Generator, job: Job) {
             ),
         )));
         return;
+    }
+    if let Some(p) = &job.grounded {
+        match judge::support(g, p) {
+            Ok(support) if support < judge::THRESHOLD => {
+                tracing::debug!(support, "the passages were judged not to answer the question");
+                let _ = job.out.send(Piece::Text(prompt::ABSTENTION.to_string()));
+                let _ = job.out.send(Piece::Done {
+                    prompt_tokens: tokens,
+                    completion_tokens: 0,
+                    finish: FinishReason::StopToken,
+                });
+                return;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "judging the passages failed");
+                let _ = job.out.send(Piece::Failed(ApiError::Internal));
+                return;
+            }
+        }
     }
     let options = GenerateOptions {
         max_tokens: job.max_tokens,
@@ -350,7 +374,8 @@ pub(crate) async fn completions(
     };
     let cancel = CancelToken::new();
     let (out, mut pieces) = tmpsc::unbounded_channel();
-    engine.submit(Job { messages, max_tokens, sampling, cancel: cancel.clone(), out })?;
+    let grounded = grounding.as_ref().map(|g| g.prompt.clone());
+    engine.submit(Job { messages, grounded, max_tokens, sampling, cancel: cancel.clone(), out })?;
     let guard = CancelOnDrop(cancel);
     let id = format!("chatcmpl-{}", uuid::Uuid::new_v4().simple());
     let created = now();

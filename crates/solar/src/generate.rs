@@ -167,6 +167,38 @@ impl Generator {
         Ok(stream.into_generation())
     }
 
+    /// The logits of the token after `prompt` (its ids), without generating:
+    /// how likely each next token is, e.g. to ask the model a yes-or-no
+    /// question. The cached prefix is reused, as in [`Generator::stream`].
+    pub fn next_logits(&mut self, prompt: &[u32]) -> Result<Vec<f32>> {
+        if prompt.is_empty() {
+            return Err(SolarError::EmptyPrompt);
+        }
+        let context = self.model.config.context_length;
+        if prompt.len() > context {
+            return Err(SolarError::ContextOverflow { prompt: prompt.len(), max_tokens: 0, context });
+        }
+        self.reuse_prefix(prompt)?;
+        let pending = &prompt[self.cached.len()..];
+        let logits = self.model.forward(pending)?;
+        self.cached.extend_from_slice(pending);
+        Ok(logits.to_vec1::<f32>()?)
+    }
+
+    /// Keeps the cached keys and values of the longest common prefix of the
+    /// cache and `prompt` (a chat that grows turn by turn), but never all of
+    /// `prompt`: at least one token must run to give logits.
+    fn reuse_prefix(&mut self, prompt: &[u32]) -> Result<()> {
+        let common = self.cached.iter().zip(prompt).take_while(|(a, b)| a == b).count().min(prompt.len() - 1);
+        self.model.truncate(common)?;
+        self.cached.truncate(common);
+        if self.model.position() != common {
+            self.model.reset();
+            self.cached.clear();
+        }
+        Ok(())
+    }
+
     /// Starts generating from prompt ids; pull text with
     /// [`TokenStream::next_piece`] or iterate it.
     pub fn stream<'a>(&'a mut self, prompt: &[u32], options: &GenerateOptions) -> Result<TokenStream<'a>> {
@@ -182,15 +214,7 @@ impl Generator {
             });
         }
         let sampler = Sampler::new(options.sampling.clone())?;
-        // Reuse the cached keys and values of a common prefix (a chat that
-        // grows turn by turn), but always run at least one prompt token.
-        let common = self.cached.iter().zip(prompt).take_while(|(a, b)| a == b).count().min(prompt.len() - 1);
-        self.model.truncate(common)?;
-        self.cached.truncate(common);
-        if self.model.position() != common {
-            self.model.reset();
-            self.cached.clear();
-        }
+        self.reuse_prefix(prompt)?;
         Ok(TokenStream {
             pending_prompt: prompt[self.cached.len()..].to_vec(),
             generator: self,

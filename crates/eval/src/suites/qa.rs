@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use parasol_models::{ChatModel, ModelFile, ModelStore};
-use parasol_qa::{Embedder, Index, Settings};
+use parasol_qa::{Embedder, Index, Passage, Settings};
 use parasol_solar::Generator;
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +97,10 @@ pub struct Outcome {
     pub total_s: Option<f64>,
     #[serde(default)]
     pub error: Option<String>,
+    /// The model's log-odds that the passages answer the question
+    /// ([`parasol_qa::judge::support`]); absent in runs made before the judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support: Option<f32>,
 }
 
 pub use parasol_qa::cite::{abstains, normalise, unsupported};
@@ -247,29 +251,6 @@ fn run_parasol(
     let mut out = BTreeMap::new();
     let name = model.map_or("retrieval", ChatModel::name);
     let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{name}.jsonl"));
-    if ctx.qa_rescore {
-        let mut earlier = load_outcomes(&dump)?.unwrap_or_default();
-        earlier.retain(|id, _| questions.iter().any(|q| &q.id == id));
-        // The earlier answers pass today's support check, as `qa::ask`
-        // would apply it now: it needs only the answer, the question and
-        // the passages given, all in the dump.
-        let mut withheld = 0;
-        for q in questions {
-            let Some(o) = earlier.get_mut(&q.id) else { continue };
-            let passages: Vec<&str> = o.passages.iter().map(|p| p.text.as_str()).collect();
-            if !abstains(&o.answer) && !unsupported(&q.question, &o.answer, &passages).is_empty() {
-                o.answer = ABSTENTION.to_string();
-                o.cited_pages.clear();
-                withheld += 1;
-            }
-        }
-        report.notes.push(format!(
-            "parasol-{name}: {} answers of an earlier run, from {}; {withheld} withheld now as unsupported",
-            earlier.len(),
-            dump.display()
-        ));
-        return Ok(earlier);
-    }
     let mut generator = match model.map(|m| ModelStore::new(&ctx.paths.models).require(m.file())) {
         None => None,
         Some(Err(missing)) => {
@@ -284,6 +265,9 @@ fn run_parasol(
             }
         },
     };
+    if ctx.qa_rescore {
+        return rescore(ctx, &dump, generator.as_mut(), questions, report, name);
+    }
     let settings = Settings::default();
     let mut by_doc: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
     for q in questions {
@@ -335,6 +319,7 @@ fn run_parasol(
                     ttft_s: a.first_token.map(|d| d.as_secs_f64()),
                     total_s: Some(a.total.as_secs_f64()),
                     error: None,
+                    support: Some(a.support),
                 },
                 Err(e) => failed(q, e),
             };
@@ -355,6 +340,87 @@ fn run_parasol(
 
 /// The passages a question's prompt would give (a token is taken as four
 /// bytes), with no answer: retrieval measured alone.
+/// The answers of an earlier run (its dump), judged as `qa::ask` judges
+/// them now: the passages that were given, asked of the model again
+/// ([`parasol_qa::judge`]; once per answer, the log-odds kept in the dump),
+/// and the support check on the answer ([`unsupported`]). Needs only the
+/// dump and the model, not the answers generated again.
+fn rescore(
+    ctx: &Context<'_>,
+    dump: &Path,
+    mut generator: Option<&mut Generator>,
+    questions: &[Question],
+    report: &mut Report,
+    name: &str,
+) -> Result<BTreeMap<String, Outcome>, EvalError> {
+    let mut earlier = load_outcomes(dump)?.unwrap_or_default();
+    earlier.retain(|id, _| questions.iter().any(|q| &q.id == id));
+    let (mut judged_out, mut withheld) = (0, 0);
+    for q in questions {
+        let Some(o) = earlier.get_mut(&q.id) else { continue };
+        if o.error.is_some() || o.passages.is_empty() {
+            continue;
+        }
+        if let (None, Some(g)) = (o.support, generator.as_deref_mut()) {
+            (ctx.progress)(&format!("qa {name}: judging {}", q.id));
+            let given: Vec<Passage> = o
+                .passages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Passage {
+                    index: i,
+                    text: p.text.clone(),
+                    elements: Vec::new(),
+                    page: p.page,
+                    heading: None,
+                    table: false,
+                })
+                .collect();
+            let ranked: Vec<&Passage> = given.iter().collect();
+            // Every passage that was given, in its order: the same prompt.
+            let judged = parasol_qa::prompt::build(&q.question, &ranked, usize::MAX / 2, &|s: &str| s.len())
+                .and_then(|p| parasol_qa::judge::support(g, &p));
+            match judged {
+                Ok(support) => o.support = Some(support),
+                Err(e) => {
+                    report.failures.push(format!("parasol-{name}: cannot judge {}: {e}", q.id));
+                    continue;
+                }
+            }
+            write_outcomes(dump, &earlier)?;
+            let Some(o) = earlier.get_mut(&q.id) else { continue };
+            judge_stored(q, o, &mut judged_out, &mut withheld);
+            continue;
+        }
+        judge_stored(q, o, &mut judged_out, &mut withheld);
+    }
+    let unjudged = earlier.values().filter(|o| o.error.is_none() && o.support.is_none()).count();
+    report.notes.push(format!(
+        "parasol-{name}: {} answers of an earlier run, from {}; now {judged_out} judged not answered by their passages, \
+         {withheld} withheld as unsupported; {unjudged} without a judgement (no model)",
+        earlier.len(),
+        dump.display()
+    ));
+    Ok(earlier)
+}
+
+/// Applies the judge's verdict and the support check to a stored answer.
+fn judge_stored(q: &Question, o: &mut Outcome, judged_out: &mut usize, withheld: &mut usize) {
+    if abstains(&o.answer) {
+        return;
+    }
+    let passages: Vec<&str> = o.passages.iter().map(|p| p.text.as_str()).collect();
+    if o.support.is_some_and(|s| s < parasol_qa::judge::THRESHOLD) {
+        *judged_out += 1;
+    } else if !unsupported(&q.question, &o.answer, &passages).is_empty() {
+        *withheld += 1;
+    } else {
+        return;
+    }
+    o.answer = ABSTENTION.to_string();
+    o.cited_pages.clear();
+}
+
 fn retrieved(q: &Question, index: &Index, settings: &Settings) -> Outcome {
     let start = Instant::now();
     let ranked = index.search(&q.question, settings.top);
@@ -371,6 +437,7 @@ fn retrieved(q: &Question, index: &Index, settings: &Settings) -> Outcome {
         ttft_s: None,
         total_s: Some(start.elapsed().as_secs_f64()),
         error: None,
+        support: None,
     }
 }
 
@@ -383,6 +450,7 @@ fn failed(q: &Question, error: String) -> Outcome {
         ttft_s: None,
         total_s: None,
         error: Some(error),
+        support: None,
     }
 }
 
@@ -564,6 +632,7 @@ mod tests {
             ttft_s: Some(1.0),
             total_s: Some(2.0),
             error: None,
+            support: None,
         }
     }
 
