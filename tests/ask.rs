@@ -12,8 +12,13 @@ use common::{models, root, tempdir};
 use serde_json::Value;
 
 fn ask(file: &std::path::Path, question: &str, cache: &std::path::Path) -> std::process::Output {
+    ask_with(file, question, cache, &[])
+}
+
+fn ask_with(file: &std::path::Path, question: &str, cache: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_parasol"))
         .args(["ask", "--json", "--max-tokens", "48"])
+        .args(args)
         .arg(file)
         .arg(question)
         .env("PARASOL_MODELS", models())
@@ -48,6 +53,30 @@ fn citations_name_elements_of_the_document_and_the_parse_is_cached() {
     let again = ask(&file, "Who funded the survey?", &dir);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert_eq!((written(with(".json")[0]), written(with(".vectors")[0])), before);
+}
+
+/// Qwen2.5-Coder-1.5B is first asked whether the passages hold the
+/// answer (`qa::judge`): a question the report cannot answer gets the
+/// abstention, never generated; one it answers gets a cited answer.
+#[test]
+fn the_judge_keeps_answers_the_passages_hold_and_stops_the_rest() {
+    let dir = tempdir("ask-judge");
+    let file = root().join("samples/report.pdf");
+    let qwen = ["--model", "qwen"];
+    let out = ask_with(&file, "What is the capital of Peru?", &dir, &qwen);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("judged not to answer the question"), "{stderr}");
+    let none: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(none["text"], "The document does not say.", "{none}");
+    assert_eq!((none["abstained"].as_bool(), none["citations"].as_array().map(Vec::len)), (Some(true), Some(0)));
+    assert!(none.get("withheld").is_none(), "nothing was generated to withhold: {none}");
+
+    let out = ask_with(&file, "When is the final report expected?", &dir, &qwen);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["abstained"], false, "{answer}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!answer["citations"].as_array().unwrap().is_empty(), "{answer}");
 }
 
 #[test]

@@ -49,13 +49,23 @@ pub struct Args {
 
 impl Args {
     fn settings(&self) -> Settings {
-        Settings { top: self.top, context_tokens: self.context, answer_tokens: self.max_tokens }
+        Settings {
+            top: self.top,
+            context_tokens: self.context,
+            answer_tokens: self.max_tokens,
+            judge: self.model.judge_threshold(),
+        }
     }
 }
 
 impl ChatArgs {
     fn settings(&self) -> Settings {
-        Settings { top: self.top, context_tokens: self.context, answer_tokens: self.max_tokens }
+        Settings {
+            top: self.top,
+            context_tokens: self.context,
+            answer_tokens: self.max_tokens,
+            judge: self.model.judge_threshold(),
+        }
     }
 }
 
@@ -268,9 +278,9 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             g.decode_tokens_per_second(),
         ),
         None => eprintln!(
-            "{} passages given; judged not to answer the question (support {:.2})",
+            "{} passages given; judged not to answer the question (log-odds {:.2})",
             asked.prompt.given.len(),
-            asked.support
+            asked.support.unwrap_or(f32::NAN)
         ),
     }
     Ok(ExitCode::SUCCESS)

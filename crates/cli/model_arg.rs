@@ -45,6 +45,15 @@ impl std::fmt::Display for ModelArg {
 }
 
 impl ModelArg {
+    /// Its judge threshold ([`ChatModel::judge_threshold`]); a model given
+    /// by path has none measured, so it is not asked.
+    pub fn judge_threshold(&self) -> Option<f32> {
+        match self {
+            ModelArg::Named(m) => m.judge_threshold(),
+            ModelArg::Path(_) => None,
+        }
+    }
+
     /// The model's file: a named model in the model directory (or an error
     /// naming the command that fetches it), or the path as given.
     pub fn resolve(&self, models: &Path) -> Result<PathBuf, MissingModel> {

@@ -114,6 +114,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
             .ok()
             .map(|model| parasol_server::chat::ChatConfig {
                 model,
+                judge: args.chat_model.judge_threshold(),
                 queue: args.chat_queue,
                 embedder: ModelStore::new(models)
                     .require(parasol_models::ModelFile::E5Small)

@@ -52,7 +52,8 @@ fn main() {
     let index = Index::with_embedder(&doc, embedder).unwrap();
     let mut generator = Generator::load(&gguf).unwrap();
     let answer_tokens = 48;
-    let settings = Settings { top: 5, context_tokens: context + answer_tokens, answer_tokens };
+    let judge = ChatModel::from_name(&model).and_then(ChatModel::judge_threshold);
+    let settings = Settings { top: 5, context_tokens: context + answer_tokens, answer_tokens, judge };
 
     let mut ttft = Vec::new();
     let mut prompt_tokens = Vec::new();
@@ -64,7 +65,7 @@ fn main() {
             // The first piece is the abstention when the passages are judged not to answer.
             ttft.push(asked.first_token.unwrap().as_secs_f64());
             let Some(g) = &asked.generation else {
-                println!("{q}: judged not to be answered by the passages (support {:.2})", asked.support);
+                println!("{q}: judged not to be answered by the passages (log-odds {:?})", asked.support);
                 continue;
             };
             prompt_tokens.push(g.prompt_tokens as f64);

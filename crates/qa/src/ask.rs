@@ -11,7 +11,7 @@ use parasol_solar::{GenerateOptions, Generation, Generator, Message, SamplingPar
 use crate::{cite, judge, prompt, Answer, Index, Prompt, QaError};
 
 /// How much of the document and of the answer one question may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
     /// Passages retrieved (best first); those that fit the budget are given.
     pub top: usize,
@@ -19,13 +19,19 @@ pub struct Settings {
     pub context_tokens: usize,
     /// Longest answer, in tokens.
     pub answer_tokens: usize,
+    /// The model is first asked whether the passages hold the answer
+    /// ([`judge::support`]); below this log-odds the answer is
+    /// [`prompt::ABSTENTION`], not generated. `None`: not asked (a model
+    /// whose yes-or-no answers do not tell: the chat model's own figure,
+    /// `parasol_models::ChatModel::judge_threshold`).
+    pub judge: Option<f32>,
 }
 
 impl Default for Settings {
     /// Five passages in about a thousand tokens of context: what a laptop
     /// CPU prefills in a few seconds with the 1.5B model.
     fn default() -> Settings {
-        Settings { top: 5, context_tokens: 1536, answer_tokens: 200 }
+        Settings { top: 5, context_tokens: 1536, answer_tokens: 200, judge: None }
     }
 }
 
@@ -35,8 +41,8 @@ pub struct Asked {
     pub prompt: Prompt,
     pub answer: Answer,
     /// How sure the model was that the passages answer the question
-    /// ([`judge::support`], log-odds of yes over no).
-    pub support: f32,
+    /// ([`judge::support`], log-odds of yes over no), if it was asked.
+    pub support: Option<f32>,
     /// The model's answer; none when the passages were judged not to hold
     /// one (the answer is then [`prompt::ABSTENTION`], never generated).
     pub generation: Option<Generation>,
@@ -48,9 +54,10 @@ pub struct Asked {
 
 /// Answers `question` about `doc` from its `index`, after the conversation
 /// in `history` (earlier turns, whose cached keys the engine reuses).
-/// `on_piece` receives the answer as it is generated. The model is first
-/// asked whether the passages hold the answer at all ([`judge`]); if not,
-/// the answer is [`prompt::ABSTENTION`] and nothing is generated. A
+/// `on_piece` receives the answer as it is generated. With
+/// [`Settings::judge`], the model is first asked whether the passages hold
+/// the answer at all ([`judge`]); if not, the answer is
+/// [`prompt::ABSTENTION`] and nothing is generated. A
 /// question that does not fit the context is an error, never a truncated
 /// prompt.
 pub fn ask(
@@ -69,20 +76,18 @@ pub fn ask(
     let history_tokens: usize = history.iter().map(|m| count(generator, &m.content) + 8).sum();
     let budget = window.saturating_sub(settings.answer_tokens).saturating_sub(history_tokens);
     let p = prompt::build(question, &ranked, budget, &|s: &str| count(generator, s))?;
-    let support = judge::support(generator, &p)?;
-    if support < judge::THRESHOLD {
-        let first_token = Some(start.elapsed());
-        on_piece(prompt::ABSTENTION);
-        let answer = Answer::abstention(None);
-        return Ok(Asked {
-            prompt: p,
-            answer,
-            support,
-            generation: None,
-            first_token,
-            retrieval,
-            total: start.elapsed(),
-        });
+    let support = match settings.judge {
+        Some(_) => Some(judge::support(generator, &p)?),
+        None => None,
+    };
+    if let (Some(s), Some(threshold)) = (support, settings.judge) {
+        if s < threshold {
+            let first_token = Some(start.elapsed());
+            on_piece(prompt::ABSTENTION);
+            let answer = Answer::abstention(None);
+            let total = start.elapsed();
+            return Ok(Asked { prompt: p, answer, support, generation: None, first_token, retrieval, total });
+        }
     }
     let mut messages = vec![Message::system(p.system.clone())];
     messages.extend(history.iter().cloned());

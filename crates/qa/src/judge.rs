@@ -19,13 +19,6 @@ use crate::{Prompt, QaError};
 pub const CHECK: &str =
     "Do the passages above say what the answer to this question is? Reply with yes or no.";
 
-/// Below this log-odds the passages are taken not to hold the answer: the
-/// model must find "yes" at least twice as likely as "no". Measured with
-/// Qwen2.5-Coder-1.5B on the qa set, questions the passages answer scored
-/// 0.76 and up, and most the document cannot answer scored below 0.7: a
-/// small model leans to "yes", so an even split is not enough.
-pub const THRESHOLD: f32 = std::f32::consts::LN_2;
-
 /// First tokens of a yes and of a no, in the spellings a model starts a reply with.
 const YES: &[&str] = &["yes", "Yes", "YES", " yes", " Yes"];
 const NO: &[&str] = &["no", "No", "NO", " no", " No"];

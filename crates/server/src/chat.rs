@@ -45,6 +45,10 @@ pub struct ChatConfig {
     /// The embedding model for dense retrieval (loaded on first use);
     /// `None`: BM25 alone.
     pub embedder: Option<PathBuf>,
+    /// The model's judge threshold (`parasol_qa::Settings::judge`): a chat
+    /// about documents first asks the model whether the passages hold the
+    /// answer. `None`: not asked.
+    pub judge: Option<f32>,
 }
 
 /// Documents' indexes, built on first question and kept for the next ones
@@ -104,10 +108,10 @@ impl Retrieval {
 /// One generation asked of the engine thread.
 struct Job {
     messages: Vec<Message>,
-    /// The passages and question of a chat about documents: the model is
-    /// first asked whether they hold the answer ([`judge`]); if not, the
-    /// answer is [`prompt::ABSTENTION`], not generated.
-    grounded: Option<parasol_qa::Prompt>,
+    /// The passages and question of a chat about documents, and the judge
+    /// threshold: the model is first asked whether they hold the answer
+    /// ([`judge`]); if not, the answer is [`prompt::ABSTENTION`], not generated.
+    judged: Option<(parasol_qa::Prompt, f32)>,
     max_tokens: usize,
     sampling: SamplingParams,
     cancel: CancelToken,
@@ -125,6 +129,7 @@ enum Piece {
 pub struct ChatEngine {
     tx: mpsc::SyncSender<JobBox>,
     retrieval: Arc<Retrieval>,
+    judge: Option<f32>,
 }
 
 struct JobBox(Job);
@@ -139,6 +144,7 @@ impl ChatEngine {
     /// Starts the engine thread; the model loads on the first request.
     pub fn start(config: ChatConfig) -> ChatEngine {
         let (tx, rx) = mpsc::sync_channel::<JobBox>(config.queue);
+        let judge = config.judge;
         let retrieval = Arc::new(Retrieval {
             path: config.embedder.clone(),
             embedder: std::sync::OnceLock::new(),
@@ -167,7 +173,7 @@ impl ChatEngine {
                 }
             }
         });
-        ChatEngine { tx, retrieval }
+        ChatEngine { tx, retrieval, judge }
     }
 
     fn submit(&self, job: Job) -> Result<(), ApiError> {
@@ -202,9 +208,9 @@ fn run(g: &mut Generator, job: Job) {
         )));
         return;
     }
-    if let Some(p) = &job.grounded {
+    if let Some((p, threshold)) = &job.judged {
         match judge::support(g, p) {
-            Ok(support) if support < judge::THRESHOLD => {
+            Ok(support) if support < *threshold => {
                 tracing::debug!(support, "the passages were judged not to answer the question");
                 let _ = job.out.send(Piece::Text(prompt::ABSTENTION.to_string()));
                 let _ = job.out.send(Piece::Done {
@@ -374,8 +380,8 @@ pub(crate) async fn completions(
     };
     let cancel = CancelToken::new();
     let (out, mut pieces) = tmpsc::unbounded_channel();
-    let grounded = grounding.as_ref().map(|g| g.prompt.clone());
-    engine.submit(Job { messages, grounded, max_tokens, sampling, cancel: cancel.clone(), out })?;
+    let judged = grounding.as_ref().zip(engine.judge).map(|(g, t)| (g.prompt.clone(), t));
+    engine.submit(Job { messages, judged, max_tokens, sampling, cancel: cancel.clone(), out })?;
     let guard = CancelOnDrop(cancel);
     let id = format!("chatcmpl-{}", uuid::Uuid::new_v4().simple());
     let created = now();

@@ -266,9 +266,18 @@ fn run_parasol(
         },
     };
     if ctx.qa_rescore {
-        return rescore(ctx, &dump, generator.as_mut(), questions, report, name);
+        let judge = model.and_then(ChatModel::judge_threshold);
+        return rescore(
+            ctx,
+            &dump,
+            generator.as_mut().filter(|_| judge.is_some()),
+            judge,
+            questions,
+            report,
+            name,
+        );
     }
-    let settings = Settings::default();
+    let settings = Settings { judge: model.and_then(ChatModel::judge_threshold), ..Settings::default() };
     let mut by_doc: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
     for q in questions {
         by_doc.entry(q.doc.as_str()).or_default().push(q);
@@ -319,7 +328,7 @@ fn run_parasol(
                     ttft_s: a.first_token.map(|d| d.as_secs_f64()),
                     total_s: Some(a.total.as_secs_f64()),
                     error: None,
-                    support: Some(a.support),
+                    support: a.support,
                 },
                 Err(e) => failed(q, e),
             };
@@ -341,84 +350,84 @@ fn run_parasol(
 /// The passages a question's prompt would give (a token is taken as four
 /// bytes), with no answer: retrieval measured alone.
 /// The answers of an earlier run (its dump), judged as `qa::ask` judges
-/// them now: the passages that were given, asked of the model again
-/// ([`parasol_qa::judge`]; once per answer, the log-odds kept in the dump),
-/// and the support check on the answer ([`unsupported`]). Needs only the
-/// dump and the model, not the answers generated again.
+/// them now: for a model with a judge threshold, the passages that were
+/// given asked of the model again ([`parasol_qa::judge`]; once per answer,
+/// the log-odds kept in the dump), and the support check on the answer
+/// ([`unsupported`]). Needs only the dump and the model, not the answers
+/// generated again; the dump keeps the answers as they were generated.
 fn rescore(
     ctx: &Context<'_>,
     dump: &Path,
     mut generator: Option<&mut Generator>,
+    judge: Option<f32>,
     questions: &[Question],
     report: &mut Report,
     name: &str,
 ) -> Result<BTreeMap<String, Outcome>, EvalError> {
-    let mut earlier = load_outcomes(dump)?.unwrap_or_default();
-    earlier.retain(|id, _| questions.iter().any(|q| &q.id == id));
-    let (mut judged_out, mut withheld) = (0, 0);
+    let mut stored = load_outcomes(dump)?.unwrap_or_default();
+    stored.retain(|id, _| questions.iter().any(|q| &q.id == id));
     for q in questions {
-        let Some(o) = earlier.get_mut(&q.id) else { continue };
-        if o.error.is_some() || o.passages.is_empty() {
+        let (Some(g), Some(o)) = (generator.as_deref_mut(), stored.get_mut(&q.id)) else { continue };
+        if o.support.is_some() || o.error.is_some() || o.passages.is_empty() {
             continue;
         }
-        if let (None, Some(g)) = (o.support, generator.as_deref_mut()) {
-            (ctx.progress)(&format!("qa {name}: judging {}", q.id));
-            let given: Vec<Passage> = o
-                .passages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| Passage {
-                    index: i,
-                    text: p.text.clone(),
-                    elements: Vec::new(),
-                    page: p.page,
-                    heading: None,
-                    table: false,
-                })
-                .collect();
-            let ranked: Vec<&Passage> = given.iter().collect();
-            // Every passage that was given, in its order: the same prompt.
-            let judged = parasol_qa::prompt::build(&q.question, &ranked, usize::MAX / 2, &|s: &str| s.len())
-                .and_then(|p| parasol_qa::judge::support(g, &p));
-            match judged {
-                Ok(support) => o.support = Some(support),
-                Err(e) => {
-                    report.failures.push(format!("parasol-{name}: cannot judge {}: {e}", q.id));
-                    continue;
-                }
-            }
-            write_outcomes(dump, &earlier)?;
-            let Some(o) = earlier.get_mut(&q.id) else { continue };
-            judge_stored(q, o, &mut judged_out, &mut withheld);
-            continue;
+        (ctx.progress)(&format!("qa {name}: judging {}", q.id));
+        let given: Vec<Passage> = o
+            .passages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Passage {
+                index: i,
+                text: p.text.clone(),
+                elements: Vec::new(),
+                page: p.page,
+                heading: None,
+                table: false,
+            })
+            .collect();
+        let ranked: Vec<&Passage> = given.iter().collect();
+        // Every passage that was given, in its order: the same prompt.
+        let judged = parasol_qa::prompt::build(&q.question, &ranked, usize::MAX / 2, &|s: &str| s.len())
+            .and_then(|p| parasol_qa::judge::support(g, &p));
+        match judged {
+            Ok(support) => o.support = Some(support),
+            Err(e) => report.failures.push(format!("parasol-{name}: cannot judge {}: {e}", q.id)),
         }
-        judge_stored(q, o, &mut judged_out, &mut withheld);
+        write_outcomes(dump, &stored)?;
     }
-    let unjudged = earlier.values().filter(|o| o.error.is_none() && o.support.is_none()).count();
+    let (mut judged_out, mut withheld, mut unjudged) = (0, 0, 0);
+    let mut scored = stored.clone();
+    for q in questions {
+        let Some(o) = scored.get_mut(&q.id) else { continue };
+        if o.error.is_some() || abstains(&o.answer) {
+            continue;
+        }
+        let passages: Vec<&str> = o.passages.iter().map(|p| p.text.as_str()).collect();
+        let judged_no = match (judge, o.support) {
+            (Some(threshold), Some(s)) => s < threshold,
+            (Some(_), None) => {
+                unjudged += 1;
+                false
+            }
+            (None, _) => false,
+        };
+        if judged_no {
+            judged_out += 1;
+        } else if !unsupported(&q.question, &o.answer, &passages).is_empty() {
+            withheld += 1;
+        } else {
+            continue;
+        }
+        o.answer = ABSTENTION.to_string();
+        o.cited_pages.clear();
+    }
     report.notes.push(format!(
-        "parasol-{name}: {} answers of an earlier run, from {}; now {judged_out} judged not answered by their passages, \
-         {withheld} withheld as unsupported; {unjudged} without a judgement (no model)",
-        earlier.len(),
+        "parasol-{name}: {} answers of an earlier run, from {}; now {judged_out} judged not answered by their \
+         passages, {withheld} withheld as unsupported; {unjudged} not judged (no model)",
+        stored.len(),
         dump.display()
     ));
-    Ok(earlier)
-}
-
-/// Applies the judge's verdict and the support check to a stored answer.
-fn judge_stored(q: &Question, o: &mut Outcome, judged_out: &mut usize, withheld: &mut usize) {
-    if abstains(&o.answer) {
-        return;
-    }
-    let passages: Vec<&str> = o.passages.iter().map(|p| p.text.as_str()).collect();
-    if o.support.is_some_and(|s| s < parasol_qa::judge::THRESHOLD) {
-        *judged_out += 1;
-    } else if !unsupported(&q.question, &o.answer, &passages).is_empty() {
-        *withheld += 1;
-    } else {
-        return;
-    }
-    o.answer = ABSTENTION.to_string();
-    o.cited_pages.clear();
+    Ok(scored)
 }
 
 fn retrieved(q: &Question, index: &Index, settings: &Settings) -> Outcome {
