@@ -1,6 +1,7 @@
 //! Grouping a PDF page's characters into words and lines, and judging
 //! whether the text layer can be trusted.
 
+use parasol_doc::script::is_unspaced;
 use parasol_doc::{BBox, TextLine, TextOrigin};
 
 /// One character of the text layer as PDFium reports it (PDF points).
@@ -361,9 +362,24 @@ fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
             let gap = c.bbox.x0 - p.bbox.x1;
             let bidi = rtl_line || is_rtl(c.ch);
             let backwards = c.bbox.x1 < p.bbox.x0 - 0.5 * h;
-            let new_line = dy > 0.6 * h || (!bidi && (backwards || gap > 1.5 * h));
+            // Vertical writing (Chinese or Japanese set top to bottom):
+            // the next character right below this one, in the same column,
+            // continues the line; a gap down the column splits words as a
+            // gap along a row does.
+            let w = p.bbox.width().max(c.bbox.width()).max(1.0);
+            let down = c.bbox.y0 - p.bbox.y1;
+            let column = is_unspaced(p.ch)
+                && is_unspaced(c.ch)
+                && (c.bbox.center()[0] - p.bbox.center()[0]).abs() < 0.3 * w
+                && c.bbox.y0 >= p.bbox.center()[1]
+                && down < 0.5 * w;
+            let new_line = !column && (dy > 0.6 * h || (!bidi && (backwards || gap > 1.5 * h)));
             let turn = (is_rtl(p.ch) && is_ltr_letter(c.ch)) || (is_ltr_letter(p.ch) && is_rtl(c.ch));
-            if new_line {
+            if column {
+                if down > 0.25 * w {
+                    flush_word(&mut word, &mut line);
+                }
+            } else if new_line {
                 flush_word(&mut word, &mut line);
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
@@ -419,6 +435,27 @@ mod tests {
         // A gap of a third of the height is a word space even without a space char.
         v.push(ch('f', 10.0, 14.0));
         assert_eq!(texts(&v), ["ab c", "d", "e f"]);
+    }
+
+    #[test]
+    fn issue_16_vertical_japanese_columns_are_lines() {
+        // Two columns drawn top to bottom, the right one first (PDFium's
+        // order is the content's), each character below the previous one.
+        let column = |text: &str, x: f32| -> Vec<TextChar> {
+            text.chars().enumerate().map(|(i, c)| ch(c, x, 11.0 * i as f32)).collect()
+        };
+        let mut v = column("日本語の文章は", 100.0);
+        v.extend(column("縦書きです。", 80.0));
+        assert_eq!(texts(&v), ["日本語の文章は", "縦書きです。"]);
+        // A column of a Latin word is no column: each letter its own line.
+        assert_eq!(texts(&column("ab", 0.0)), ["a", "b"]);
+        // Horizontal lines whose first characters stand one above the
+        // other, a line apart, stay lines.
+        let mut rows = Vec::new();
+        for (y, text) in [(0.0, "日本"), (14.0, "語の")] {
+            rows.extend(text.chars().enumerate().map(|(i, c)| ch(c, 6.0 * i as f32, y)));
+        }
+        assert_eq!(texts(&rows), ["日本", "語の"]);
     }
 
     #[test]
