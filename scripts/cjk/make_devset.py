@@ -13,7 +13,12 @@ ground truth beside each image: one rendered line per line.
 
 Writes `{set}-{condition}-{nn}.png` and `.txt` into `--out`, where set is
 `ko` (Korean sentences), `koen` (Korean sentences that carry Latin words:
-commands, names, versions) or `ja` (Japanese). Deterministic for a seed.
+commands, names, versions), `ja` (Japanese) or `javert` (Japanese written
+vertically, tategaki: columns read top to bottom, from the right, with
+the fonts' vertical forms of punctuation and the long vowel mark; the
+ground truth is one column per line, right to left; paragraphs without
+Latin letters or digits, which vertical text would set sideways).
+Deterministic for a seed.
 Needs Pillow and NumPy (a throwaway venv is enough) and `dpkg-deb`.
 
 TeX Live's CJK documentation, pdf.js's test PDFs and OmniDocBench are a
@@ -48,6 +53,7 @@ FONTS = {
     "ja": [(f"{NOTO}/NotoSansCJK-Regular.ttc", 0), (f"{NOTO}/NotoSerifCJK-Regular.ttc", 0)],
 }
 FONTS["koen"] = FONTS["ko"]
+FONTS["javert"] = FONTS["ja"]
 
 
 def is_hangul(c):
@@ -102,6 +108,10 @@ def select(text: str, kind: str):
         elif kind == "ja":
             if sum(map(is_kana, letters)) / len(letters) > 0.2:
                 out.append(p)
+        elif kind == "javert":
+            p = re.sub(r"\s+", "", p).lstrip("*")
+            if sum(map(is_kana, letters)) / len(letters) > 0.2 and not re.search(r"[ -~]", p):
+                out.append(p)
     return out
 
 
@@ -145,6 +155,47 @@ def render_page(paras, kind, rng):
     return img, truth, f"{Path(path).stem}#{index} {size_pt}pt"
 
 
+def render_vertical_page(paras, rng):
+    """Columns from the right, each read top to bottom (tategaki), drawn
+    by raqm with the fonts' vertical forms (`vert`)."""
+    path, index = rng.choice(FONTS["javert"])
+    size_pt = rng.choice([10, 11, 12])
+    px = round(size_pt / 72 * DPI)
+    font = ImageFont.truetype(path, px, index=index, layout_engine=ImageFont.Layout.RAQM)
+    img = Image.new("L", PAGE, 255)
+    draw = ImageDraw.Draw(img)
+    pitch = round(px * 1.7)
+    height = PAGE[1] - 2 * MARGIN
+    x = PAGE[0] - MARGIN - px // 2
+    truth = []
+
+    def length(text):
+        return font.getlength(text, direction="ttb", features=["vert"])
+
+    while paras and x - px // 2 > MARGIN:
+        para = paras.pop()
+        column = ""
+        for ch in para:
+            # Closing punctuation may hang below the column, as it does in print.
+            if length(column + ch) <= height or not column or ch in "、。」）":
+                column += ch
+                continue
+            draw.text((x, MARGIN), column, font=font, fill=0, direction="ttb", features=["vert"], anchor="mt")
+            truth.append(column)
+            x -= pitch
+            column = ch
+            if x - px // 2 <= MARGIN:
+                column = ""
+                break
+        if column:
+            draw.text((x, MARGIN), column, font=font, fill=0, direction="ttb", features=["vert"], anchor="mt")
+            truth.append(column)
+            x -= pitch
+        # A blank column between paragraphs.
+        x -= pitch // 2
+    return img, truth, f"{Path(path).stem}#{index} {size_pt}pt vertical"
+
+
 def degrade(img: Image.Image, rng) -> Image.Image:
     """A cheap office scan: skew, blur, uneven grey paper, noise, JPEG."""
     img = img.rotate(rng.uniform(-0.7, 0.7), resample=Image.BICUBIC, fillcolor=255)
@@ -176,6 +227,7 @@ def main():
         "ko": select(texts["debian-faq-ko"], "ko"),
         "koen": select(texts["debian-faq-ko"], "koen"),
         "ja": select(texts["debian-reference-ja"], "ja"),
+        "javert": select(texts["debian-reference-ja"], "javert"),
     }
     for kind, source in pool.items():
         print(f"{kind}: {len(source)} paragraphs")
@@ -187,7 +239,10 @@ def main():
                     more = list(source)
                     rng.shuffle(more)
                     paras = more + paras
-                img, truth, font = render_page(paras, kind, rng)
+                if kind == "javert":
+                    img, truth, font = render_vertical_page(paras, rng)
+                else:
+                    img, truth, font = render_page(paras, kind, rng)
                 if cond == "degraded":
                     img = degrade(img, rng)
                 stem = args.out / f"{kind}-{cond}-{n:02}"

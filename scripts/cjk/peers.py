@@ -11,8 +11,9 @@ crates/eval/src/peers.rs, keyed by the image's file name.
 
 - tesseract: Debian's tesseract-ocr 5.3 CLI, one process per page, default
   page segmentation (3), `-l kor+eng` for the Korean sets and `-l jpn`
-  for Japanese, with Debian's data packages (tesseract-ocr-kor,
-  tesseract-ocr-jpn: tessdata_fast), `OMP_THREAD_LIMIT=1` as Parasol runs
+  for Japanese, `-l jpn_vert` for vertical Japanese, with Debian's data
+  packages (tesseract-ocr-kor, tesseract-ocr-jpn, tesseract-ocr-jpn-vert:
+  tessdata_fast), `OMP_THREAD_LIMIT=1` as Parasol runs
   its Tesseract; the time includes loading the model.
 - rapidocr: RapidOCR 3.10 defaults (the PP-OCRv6 small models Parasol
   uses), 2 intra-op threads, loaded once and warmed up on the first page.
@@ -34,6 +35,8 @@ def pages(d: Path):
 
 
 def tesseract_lang(name: str) -> str:
+    if name.startswith("javert"):
+        return "jpn_vert"
     return "jpn" if name.startswith("ja") else "kor+eng"
 
 
@@ -52,7 +55,7 @@ def run_tesseract(files):
             out[f.name] = {"error": r.stderr.strip()[-300:], "seconds": dt, "pages": 1}
         print(f"  {f.name} {dt:.2f}s", flush=True)
     return {"peer": "tesseract", "version": version,
-            "command": "OMP_THREAD_LIMIT=1 tesseract PAGE stdout -l kor+eng (ko, koen) | jpn (ja)",
+            "command": "OMP_THREAD_LIMIT=1 tesseract PAGE stdout -l kor+eng (ko, koen) | jpn (ja) | jpn_vert (javert)",
             "files": out}
 
 

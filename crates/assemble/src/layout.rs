@@ -186,7 +186,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     }
     // Text outside every region is not lost: it becomes paragraphs.
     out.extend(crate::paragraphs::blocks(&loose));
-    order(out)
+    order(out, crate::text::is_vertical_text(&page.lines))
 }
 
 /// The kept regions of a page with their lines, for [`merge_value_columns`]:
@@ -261,12 +261,13 @@ fn is_caption_start(s: &str) -> bool {
 
 /// Headers first (in the script's direction), the body by XY-cut, then
 /// footnotes and footers; each caption moves next to the table or figure it
-/// describes.
-fn order(blocks: Vec<Block>) -> Vec<Block> {
+/// describes. On a page of `vertical` writing, as in right-to-left text,
+/// side-by-side blocks are read from the right.
+fn order(blocks: Vec<Block>, vertical: bool) -> Vec<Block> {
     let idx = |cat: &[Category]| -> Vec<usize> {
         (0..blocks.len()).filter(|&i| cat.contains(&blocks[i].category)).collect()
     };
-    let rtl = crate::text::is_rtl(blocks.iter().map(|b| b.text.as_str()));
+    let rtl = vertical || crate::text::is_rtl(blocks.iter().map(|b| b.text.as_str()));
     let mut headers = idx(&[Category::Header]);
     headers.sort_by(|&a, &b| blocks[a].bbox.x0.total_cmp(&blocks[b].bbox.x0));
     if rtl {

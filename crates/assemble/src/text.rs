@@ -62,10 +62,63 @@ pub(crate) fn is_rtl<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
     rtl > ltr
 }
 
+/// A line at least this many times as tall as it is wide, of two or more
+/// Chinese or Japanese characters, is a column of vertical writing.
+const VERTICAL_ASPECT: f32 = 1.5;
+
+/// Whether `line` is a column of vertical (top to bottom) Chinese or
+/// Japanese writing: tall, narrow, and of characters written without
+/// spaces (a single character's box is square, a Latin word's wide).
+pub(crate) fn is_vertical(line: &TextLine) -> bool {
+    let chars = line.text.chars().filter(|c| !c.is_whitespace());
+    let (n, unspaced) =
+        chars.fold((0, 0), |(n, u), c| (n + 1, u + usize::from(parasol_doc::script::is_unspaced(c))));
+    n >= 2 && unspaced * 2 > n && line.bbox.height() >= VERTICAL_ASPECT * line.bbox.width()
+}
+
+/// Whether most of `lines` are columns of vertical writing ([`is_vertical`]).
+pub(crate) fn is_vertical_text<'a>(lines: impl IntoIterator<Item = &'a TextLine>) -> bool {
+    let (n, vertical) = lines.into_iter().fold((0, 0), |(n, v), l| (n + 1, v + usize::from(is_vertical(l))));
+    vertical * 2 > n
+}
+
+/// Columns of vertical writing, read from the right, each top to bottom
+/// (pieces of one column, which overlap it horizontally, joined).
+fn columns(lines: &[&TextLine]) -> Vec<String> {
+    let mut sorted: Vec<&TextLine> = lines.to_vec();
+    sorted.sort_by(|a, b| b.bbox.center()[0].total_cmp(&a.bbox.center()[0]));
+    let mut columns: Vec<Vec<&TextLine>> = Vec::new();
+    for l in sorted {
+        match columns.last_mut() {
+            Some(col)
+                if col.iter().any(|c| {
+                    (c.bbox.center()[0] - l.bbox.center()[0]).abs()
+                        < ROW_TOLERANCE * l.bbox.width().min(c.bbox.width()).max(1.0)
+                }) =>
+            {
+                col.push(l)
+            }
+            _ => columns.push(vec![l]),
+        }
+    }
+    columns
+        .into_iter()
+        .map(|mut col| {
+            col.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+            join(col.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty()))
+        })
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
 /// Lines of one region arranged into visual rows, top to bottom; pieces of
 /// one row (OCR often splits a line at wide spaces) are joined in reading
-/// order: left to right, or right to left for right-to-left text.
+/// order: left to right, or right to left for right-to-left text. Vertical
+/// writing ([`is_vertical_text`]) is read in columns from the right.
 pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
+    if is_vertical_text(lines.iter().copied()) {
+        return columns(lines);
+    }
     let mut sorted: Vec<&TextLine> = lines.to_vec();
     sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
     let mut rows: Vec<Vec<&TextLine>> = Vec::new();

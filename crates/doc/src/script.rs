@@ -16,6 +16,24 @@ pub fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
+mod ksx1001;
+
+/// A Hangul syllable of KS X 1001's 2,350, the common ones: real Korean
+/// text is almost all written in them (all but one of the 34,823
+/// syllables of Debian's Korean FAQ), while a text layer whose font maps
+/// Latin letters or digits to Hangul code points produces syllables
+/// outside them (`줲줰줱줳` for `2013`).
+pub fn is_common_hangul(c: char) -> bool {
+    let Some(i) = (c as u32).checked_sub(0xAC00) else { return false };
+    let i = i as usize;
+    ksx1001::KS_X_1001.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
+/// A Hangul syllable outside KS X 1001's common ones ([`is_common_hangul`]).
+pub fn is_rare_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}') && !is_common_hangul(c)
+}
+
 /// Hiragana or katakana (full- or half-width).
 pub fn is_kana(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9D}')
@@ -145,6 +163,19 @@ mod tests {
         assert_eq!(close_gaps("한국어 문장"), "한국어 문장");
         assert_eq!(close_gaps("a  b"), "a  b");
         assert_eq!(close_gaps(" 漢 字 "), " 漢字 ");
+    }
+
+    #[test]
+    fn common_hangul_is_ks_x_1001() {
+        let all = '\u{AC00}'..='\u{D7A3}';
+        assert_eq!(all.clone().filter(|&c| is_common_hangul(c)).count(), 2350);
+        assert_eq!(all.filter(|&c| is_rare_hangul(c)).count(), 11172 - 2350);
+        assert!("데비안은 2013년에 새 버전을 냈습니다"
+            .chars()
+            .filter(|c| is_hangul(*c))
+            .all(is_common_hangul));
+        assert!("줲줰줱줳똠햏".chars().all(is_rare_hangul));
+        assert!(!"abc漢字ㄱ".chars().any(|c| is_common_hangul(c) || is_rare_hangul(c)));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use parasol_assemble::PageText;
-use parasol_doc::script::is_hangul;
+use parasol_doc::script::{is_hangul, is_rare_hangul};
 use parasol_doc::{BBox, Category, Image, PageInfo, Region, Table, TextLine, TextOrigin};
 use parasol_source::{NativeText, Page, RgbImage};
 use parasol_vision::orientation::Rotation;
@@ -25,9 +25,14 @@ const LAYER_MIN_LETTERS: usize = 20;
 
 /// Whether a page's text layer says it is Korean: `Some(true)` or
 /// `Some(false)` when its letters say so, `None` when it has too few.
+/// Words holding a rare Hangul syllable are not counted: a layer whose
+/// font sends Latin letters to Hangul code points (issue 16) writes them
+/// (with some common syllables among them), and they say nothing about
+/// the page's language.
 fn layer_is_korean(native: Option<&NativeText>) -> Option<bool> {
-    let letters = native?.chars.iter().filter(|c| c.ch.is_alphabetic());
-    let (n, hangul) = letters.fold((0, 0), |(n, h), c| (n + 1, h + usize::from(is_hangul(c.ch))));
+    let words = native?.words.iter().filter(|w| !w.text.chars().any(is_rare_hangul));
+    let letters = words.flat_map(|w| w.text.chars()).filter(|c| c.is_alphabetic());
+    let (n, hangul) = letters.fold((0, 0), |(n, h), c| (n + 1, h + usize::from(is_hangul(c))));
     let share = hangul as f64 / n.max(1) as f64;
     if n >= LAYER_MIN_LETTERS && share < NOT_KOREAN_LAYER_SHARE {
         Some(false)
@@ -121,8 +126,8 @@ impl Engine {
                     number,
                     DiagnosticKind::TextLayerUntrusted,
                     format!(
-                        "text layer not trusted ({} chars, {} invisible, {} garbled); using OCR",
-                        t.stats.chars, t.stats.invisible, t.stats.garbled
+                        "text layer not trusted ({} chars, {} invisible, {} garbled, {} implausible); using OCR",
+                        t.stats.chars, t.stats.invisible, t.stats.garbled, t.stats.implausible
                     ),
                 );
             }
@@ -399,17 +404,11 @@ mod tests {
     use super::*;
 
     fn layer(text: &str) -> NativeText {
-        let chars = text
-            .chars()
-            .map(|ch| parasol_source::TextChar {
-                ch,
-                bbox: BBox::default(),
-                font_size: 10.0,
-                generated: false,
-                invisible: false,
-            })
+        let words = text
+            .split_whitespace()
+            .map(|w| parasol_source::Word { text: w.to_string(), bbox: BBox::default(), font_size: 10.0 })
             .collect();
-        NativeText { chars, ..NativeText::default() }
+        NativeText { words, ..NativeText::default() }
     }
 
     #[test]
@@ -418,6 +417,25 @@ mod tests {
         assert_eq!(layer_is_korean(Some(&korean)), Some(true));
         let english = layer("Parasol reads scanned documents on the CPU, fully locally.");
         assert_eq!(layer_is_korean(Some(&english)), Some(false));
+        // A layer that turned Latin into rare Hangul is not Korean for it;
+        // the real Hangul beside such garbage still is.
+        let garbled_english = layer(
+            "Parasol reads scanned documents on the CPU."
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        char::from_u32(0xC900 + c as u32).unwrap_or(c)
+                    } else {
+                        c
+                    }
+                })
+                .collect::<String>()
+                .as_str(),
+        );
+        assert_eq!(layer_is_korean(Some(&garbled_english)), None);
+        let garbled_korean =
+            layer("데비안은 줲줰줱줳년에 새 버전을 냈습니다. 쥄쥥쥢쥩쥡쥮 쥇쥎쥕/쥌쥩쥮쥵쥸 줷");
+        assert_eq!(layer_is_korean(Some(&garbled_korean)), Some(true));
         // Too few letters to tell, or no layer: the first reading decides.
         assert_eq!(layer_is_korean(Some(&layer("Fig. 3"))), None);
         assert_eq!(layer_is_korean(None), None);

@@ -1,6 +1,7 @@
 //! Grouping a PDF page's characters into words and lines, and judging
 //! whether the text layer can be trusted.
 
+use parasol_doc::script::is_unspaced;
 use parasol_doc::{BBox, TextLine, TextOrigin};
 
 /// One character of the text layer as PDFium reports it (PDF points).
@@ -72,15 +73,56 @@ pub struct TextLayerStats {
     pub invisible: usize,
     /// Of those, unmappable: U+FFFD, controls, private-use code points.
     pub garbled: usize,
+    /// Of those, implausible: rare Hangul syllables (outside KS X 1001's
+    /// common 2,350) standing beside another rare one, which real Korean
+    /// text almost never has (none in the 34,823 syllables of Debian's
+    /// Korean FAQ, one rare syllable in all) but a font whose ToUnicode
+    /// map sends Latin letters and digits to Hangul code points writes in
+    /// every word (`줲줰줱줳년` for `2013년`).
+    pub implausible: usize,
 }
+
+/// A layer with at least this many implausible characters ...
+const MIN_IMPLAUSIBLE: usize = 4;
+/// ... making up at least this share of its characters is garbled: one
+/// four-digit number turned into rare syllables on a page of 800
+/// characters is enough, a stray pair of rare syllables (a name, a
+/// transliteration) is not.
+const IMPLAUSIBLE_SHARE: f64 = 0.005;
 
 impl TextLayerStats {
     /// A layer is trusted when it has text, most of it is visible and almost
     /// none of it is garbage. Invisible layers are usually some earlier OCR
     /// engine's output laid over a scan; we prefer our own.
     pub fn is_trustworthy(&self) -> bool {
-        self.chars > 0 && self.invisible * 2 < self.chars && self.garbled * 10 < self.chars
+        self.chars > 0
+            && self.invisible * 2 < self.chars
+            && self.garbled * 10 < self.chars
+            && !self.is_implausible()
     }
+
+    /// Whether the layer's characters are not what a page shows: enough
+    /// implausible ones ([`TextLayerStats::implausible`]) that its font
+    /// maps glyphs to the wrong characters.
+    pub fn is_implausible(&self) -> bool {
+        self.implausible >= MIN_IMPLAUSIBLE
+            && self.implausible as f64 >= IMPLAUSIBLE_SHARE * self.chars as f64
+    }
+}
+
+/// How many of `chars` (in text order) are rare Hangul syllables beside
+/// another rare one.
+fn count_implausible(chars: impl IntoIterator<Item = char>) -> usize {
+    let (mut total, mut run) = (0, 0);
+    for c in chars {
+        if parasol_doc::script::is_rare_hangul(c) {
+            run += 1;
+        } else {
+            total += if run >= 2 { run } else { 0 };
+            run = 0;
+        }
+    }
+    total + if run >= 2 { run } else { 0 }
 }
 
 fn is_garbled(c: char) -> bool {
@@ -130,6 +172,7 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
             invisible: r.invisible,
         });
     }
+    stats.implausible = count_implausible(raw.iter().map(|r| r.ch));
     drop_overprints(&mut chars);
     compose_accents(&mut chars);
     fix_lam_alef(&mut chars);
@@ -319,9 +362,24 @@ fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
             let gap = c.bbox.x0 - p.bbox.x1;
             let bidi = rtl_line || is_rtl(c.ch);
             let backwards = c.bbox.x1 < p.bbox.x0 - 0.5 * h;
-            let new_line = dy > 0.6 * h || (!bidi && (backwards || gap > 1.5 * h));
+            // Vertical writing (Chinese or Japanese set top to bottom):
+            // the next character right below this one, in the same column,
+            // continues the line; a gap down the column splits words as a
+            // gap along a row does.
+            let w = p.bbox.width().max(c.bbox.width()).max(1.0);
+            let down = c.bbox.y0 - p.bbox.y1;
+            let column = is_unspaced(p.ch)
+                && is_unspaced(c.ch)
+                && (c.bbox.center()[0] - p.bbox.center()[0]).abs() < 0.3 * w
+                && c.bbox.y0 >= p.bbox.center()[1]
+                && down < 0.5 * w;
+            let new_line = !column && (dy > 0.6 * h || (!bidi && (backwards || gap > 1.5 * h)));
             let turn = (is_rtl(p.ch) && is_ltr_letter(c.ch)) || (is_ltr_letter(p.ch) && is_rtl(c.ch));
-            if new_line {
+            if column {
+                if down > 0.25 * w {
+                    flush_word(&mut word, &mut line);
+                }
+            } else if new_line {
                 flush_word(&mut word, &mut line);
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
@@ -377,6 +435,27 @@ mod tests {
         // A gap of a third of the height is a word space even without a space char.
         v.push(ch('f', 10.0, 14.0));
         assert_eq!(texts(&v), ["ab c", "d", "e f"]);
+    }
+
+    #[test]
+    fn issue_16_vertical_japanese_columns_are_lines() {
+        // Two columns drawn top to bottom, the right one first (PDFium's
+        // order is the content's), each character below the previous one.
+        let column = |text: &str, x: f32| -> Vec<TextChar> {
+            text.chars().enumerate().map(|(i, c)| ch(c, x, 11.0 * i as f32)).collect()
+        };
+        let mut v = column("日本語の文章は", 100.0);
+        v.extend(column("縦書きです。", 80.0));
+        assert_eq!(texts(&v), ["日本語の文章は", "縦書きです。"]);
+        // A column of a Latin word is no column: each letter its own line.
+        assert_eq!(texts(&column("ab", 0.0)), ["a", "b"]);
+        // Horizontal lines whose first characters stand one above the
+        // other, a line apart, stay lines.
+        let mut rows = Vec::new();
+        for (y, text) in [(0.0, "日本"), (14.0, "語の")] {
+            rows.extend(text.chars().enumerate().map(|(i, c)| ch(c, 6.0 * i as f32, y)));
+        }
+        assert_eq!(texts(&rows), ["日本", "語の"]);
     }
 
     #[test]
@@ -490,10 +569,45 @@ mod tests {
 
     #[test]
     fn trust_needs_visible_clean_text() {
-        let s = |chars, invisible, garbled| TextLayerStats { chars, invisible, garbled };
+        let s = |chars, invisible, garbled| TextLayerStats { chars, invisible, garbled, implausible: 0 };
         assert!(s(100, 0, 0).is_trustworthy());
         assert!(!s(0, 0, 0).is_trustworthy());
         assert!(!s(100, 100, 0).is_trustworthy());
         assert!(!s(100, 0, 20).is_trustworthy());
+    }
+
+    #[track_caller]
+    fn check_plausible(text: &str, trusted: bool) {
+        let stats = build(&raw(text), &identity()).stats;
+        assert_eq!(stats.is_trustworthy(), trusted, "{text:?}: {stats:?}");
+    }
+
+    #[test]
+    fn issue_16_latin_and_digits_mapped_to_rare_hangul_are_not_trusted() {
+        // Digits and Latin letters sent to U+C900 + their code: 줲줰줱줳 is "2013".
+        let garble = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        char::from_u32(0xC900 + c as u32).unwrap_or(c)
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        };
+        let korean =
+            "데비안은 2013년 5월에 새 안정 버전 Debian 7을 냈습니다. 패키지는 apt-get으로 설치합니다.";
+        check_plausible(korean, true);
+        check_plausible(&garble(korean), false);
+        check_plausible(&garble("Parasol reads scanned documents on the CPU, fully locally."), false);
+        // Real Korean with its rare syllables, which stand alone: a name
+        // (똠), slang (햏), a transliteration (쌰).
+        check_plausible("똠양꿍을 먹었다. 햏 하고 웃었다. 쌰 하는 소리가 났다. 뷁 뷁.", true);
+        // A single garbled year in a long page is still a layer that lies.
+        let long = format!("{} 줲줰줱줳년", korean.repeat(8));
+        check_plausible(&long, false);
+        // Japanese, Chinese and Latin text never counts.
+        check_plausible("日本語の文章です。中文文本。Latin text 2013.", true);
     }
 }

@@ -50,12 +50,53 @@ pub fn pdf_string(s: &str) -> String {
 /// set in Helvetica from the top (the first 20 pt, the rest 11 pt): a real
 /// document that PDFium reads with its text layer.
 pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
-    // 1: catalog, 2: page tree, 3: font; then a page and its content per page.
+    pdf_with_font(pages, None)
+}
+
+/// [`text_pdf`] whose font lies about its characters: the page shows the
+/// lines in Helvetica, but the font's ToUnicode map sends each printable
+/// ASCII character `c` to `layer(c)`, so the text layer PDFium reads is
+/// the lines mapped through `layer` (issue 16: a layer that reads
+/// `줲줰줱줳` where the page shows `2013`).
+pub fn text_pdf_with_layer(pages: &[Vec<String>], layer: impl Fn(char) -> char) -> Vec<u8> {
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<00> <FF>\nendcodespacerange\n",
+    );
+    let codes: Vec<u8> = (0x20..=0x7E).collect();
+    for block in codes.chunks(100) {
+        cmap.push_str(&format!("{} beginbfchar\n", block.len()));
+        for &code in block {
+            let mut units = [0u16; 2];
+            let hex: String =
+                layer(char::from(code)).encode_utf16(&mut units).iter().map(|u| format!("{u:04X}")).collect();
+            cmap.push_str(&format!("<{code:02X}> <{hex}>\n"));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    pdf_with_font(pages, Some(cmap))
+}
+
+/// The document of [`text_pdf`], with `to_unicode` as its font's ToUnicode
+/// CMap when given (the last object).
+fn pdf_with_font(pages: &[Vec<String>], to_unicode: Option<String>) -> Vec<u8> {
+    // 1: catalog, 2: page tree, 3: font; then a page and its content per
+    // page; then the font's ToUnicode map.
     let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+    let cmap_object = 4 + 2 * pages.len();
+    let font = match &to_unicode {
+        Some(_) => {
+            format!("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode {cmap_object} 0 R >>")
+        }
+        None => "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    };
     let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()).into_bytes(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        font.into_bytes(),
     ];
     for (i, lines) in pages.iter().enumerate() {
         let mut text = String::new();
@@ -72,6 +113,9 @@ pub fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
             .into_bytes(),
         );
         objects.push(format!("<< /Length {} >>\nstream\n{text}endstream", text.len()).into_bytes());
+    }
+    if let Some(cmap) = to_unicode {
+        objects.push(format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()).into_bytes());
     }
     pdf(&objects)
 }

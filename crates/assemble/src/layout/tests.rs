@@ -144,3 +144,31 @@ fn a_region_of_amounts_beside_a_region_of_labels_reads_row_by_row() {
     );
     check(&p, &[(Category::Paragraph, "Subtotal 7.00 Tax 0.42 Total 7.42")]);
 }
+
+#[test]
+fn issue_16_vertical_japanese_reads_in_columns_from_the_right() {
+    // Two paragraphs side by side, each of columns 30 px wide, written top
+    // to bottom; the right-hand paragraph comes first, and inside each the
+    // right-hand column, whatever its length (the last one is short).
+    let p = page(
+        vec![
+            line(600.0, 100.0, 630.0, 700.0, "日本語の文章は"),
+            line(650.0, 100.0, 680.0, 700.0, "縦書きでは"),
+            line(700.0, 100.0, 730.0, 700.0, "右から左へ"),
+            line(550.0, 100.0, 580.0, 300.0, "読みます。"),
+            line(200.0, 100.0, 230.0, 700.0, "次の段落の"),
+            line(150.0, 100.0, 180.0, 400.0, "最後の行です。"),
+        ],
+        vec![
+            region(540.0, 90.0, 740.0, 710.0, Category::Paragraph),
+            region(140.0, 90.0, 240.0, 710.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Paragraph, "右から左へ縦書きでは日本語の文章は読みます。"),
+            (Category::Paragraph, "次の段落の最後の行です。"),
+        ],
+    );
+}

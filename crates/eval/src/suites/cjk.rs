@@ -33,7 +33,7 @@ pub fn cer_ignoring_spaces(reference: &str, prediction: &str) -> ErrorCount {
 struct Case {
     image: PathBuf,
     name: String,
-    /// `ko`, `koen` or `ja`.
+    /// `ko`, `koen`, `ja` or `javert` (vertical Japanese).
     set: String,
     /// `clean` or `degraded`.
     condition: String,
@@ -61,9 +61,9 @@ fn cases(dir: &Path) -> Result<Vec<Case>, EvalError> {
     Ok(out)
 }
 
-/// The language a set is written in.
+/// The language a set is written in (`ja` and `javert` Japanese).
 fn language(set: &str) -> Lang {
-    if set == "ja" {
+    if set.starts_with("ja") {
         Lang::Ja
     } else {
         Lang::Ko
@@ -148,7 +148,10 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
         ]);
     }
     report.notes.push(format!("development set: {}", dir.display()));
-    report.notes.push("sets: ko (Korean), koen (Korean with Latin words), ja (Japanese)".into());
+    report.notes.push(
+        "sets: ko (Korean), koen (Korean with Latin words), ja (Japanese), javert (Japanese written vertically)"
+            .into(),
+    );
     report.tables.push(per_page);
     report.tables.push(summary);
     Ok(report)

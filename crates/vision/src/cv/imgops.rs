@@ -71,6 +71,38 @@ impl<const C: usize> Image<C> {
     }
 }
 
+/// A Gaussian blur of standard deviation `sigma` pixels (kernel radius
+/// `ceil(3σ)`, edges replicated), separable: rows, then columns.
+pub(crate) fn gaussian_blur<const C: usize>(src: &Image<C>, sigma: f32) -> Image<C> {
+    let (w, h) = (src.width, src.height);
+    if sigma <= 0.0 || w == 0 || h == 0 {
+        return Image { width: w, height: h, data: src.data.clone() };
+    }
+    let radius = (3.0 * sigma).ceil() as isize;
+    let weights: Vec<f32> =
+        (-radius..=radius).map(|d| (-((d * d) as f32) / (2.0 * sigma * sigma)).exp()).collect();
+    let total: f32 = weights.iter().sum();
+    let pass = |data: &[u8], step: usize, len: usize, lines: usize, line_step: usize| -> Vec<u8> {
+        let mut out = vec![0u8; data.len()];
+        for l in 0..lines {
+            for i in 0..len {
+                for c in 0..C {
+                    let mut acc = 0.0;
+                    for (k, wgt) in weights.iter().enumerate() {
+                        let j = (i as isize + k as isize - radius).clamp(0, len as isize - 1) as usize;
+                        acc += wgt * f32::from(data[l * line_step + j * step + c]);
+                    }
+                    out[l * line_step + i * step + c] = (acc / total).round().clamp(0.0, 255.0) as u8;
+                }
+            }
+        }
+        out
+    };
+    let rows = pass(&src.data, C, w, h, w * C);
+    let data = pass(&rows, w * C, h, w, C);
+    Image { width: w, height: h, data }
+}
+
 /// Black rows above and below (`cv2.copyMakeBorder` with a zero constant).
 pub(crate) fn pad_vertical<const C: usize>(src: View<'_, C>, rows: usize) -> Image<C> {
     let stride = src.width * C;
@@ -384,6 +416,21 @@ pub(crate) fn warp_perspective_cubic<const C: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blur_keeps_flat_areas_and_softens_edges() {
+        let mut img = Image::<3>::new(9, 5);
+        for y in 0..5 {
+            for x in 5..9 {
+                img.data[(y * 9 + x) * 3..(y * 9 + x) * 3 + 3].fill(200);
+            }
+        }
+        let out = gaussian_blur(&img, 1.0);
+        let at = |x: usize, y: usize| out.data[(y * 9 + x) * 3];
+        assert_eq!((at(0, 2), at(8, 2)), (0, 200), "flat areas stay");
+        assert!(at(4, 2) > 0 && at(5, 2) < 200, "the edge softens: {} {}", at(4, 2), at(5, 2));
+        assert_eq!(at(4, 0), at(4, 4), "rows alike stay alike");
+    }
 
     // Expected pixels were produced with opencv-python-headless 5.0.0.
 

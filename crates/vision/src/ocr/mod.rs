@@ -103,6 +103,14 @@ const DRAFT_MAX_RIVAL: f32 = 0.1;
 /// characters; on clean printed pages (report-scan, old_newspaper) 28 % of
 /// the lines, 0.05 %. The measurements are in `docs/BENCHMARKS.md`.
 const DRAFT_MIN_CHAR: f32 = 0.3;
+/// The Gaussian blur of a vertical column's second reading, as a share of
+/// the column's width (1.6 px on a 26 px column of 10 pt text at 150 dpi):
+/// measured on the development set's clean vertical pages, 1/16 of the
+/// width recovers most dropped glyphs (CER 11.5 % → 3.3 %), half as much
+/// few (9.4 %).
+const VERTICAL_BLUR: f32 = 1.0 / 16.0;
+/// The least score of a softened column reading that replaces the first.
+const VERTICAL_MIN_SCORE: f64 = 0.8;
 /// Upper bound on parallel classifier and recogniser sessions.
 const MAX_SESSIONS: usize = 4;
 
@@ -165,12 +173,25 @@ impl OcrEngine {
         image: &RgbImage,
         route: HangulRoute<'_>,
     ) -> Result<Vec<TextLine>, VisionError> {
+        self.recognize_lines(image, route, false)
+    }
+
+    /// [`recognize_with`](OcrEngine::recognize_with); `columns` says that
+    /// the image is a page of vertical writing turned a quarter
+    /// counter-clockwise, so every line is a column (see
+    /// [`reread_vertical_cjk`](OcrEngine::reread_vertical_cjk)).
+    pub(crate) fn recognize_lines(
+        &self,
+        image: &RgbImage,
+        route: HangulRoute<'_>,
+        columns: bool,
+    ) -> Result<Vec<TextLine>, VisionError> {
         let Some(detected) = self.detect(image)? else {
             return Ok(Vec::new());
         };
         let mut crops = detected.crops(self.workers);
         let scores = self.line_orientation(&crops)?;
-        self.read(&detected, &mut crops, &scores, route)
+        self.read(&detected, &mut crops, &scores, route, columns)
     }
 
     /// The page pre-step and text detection. `None` when there is nothing to
@@ -250,6 +271,61 @@ impl OcrEngine {
         Ok(texts)
     }
 
+    /// Vertical Chinese or Japanese (tategaki): a tall box is a column,
+    /// whose crop is read turned a quarter counter-clockwise as RapidOCR
+    /// does, which PP-OCRv6 reads well, except that on sharp renders it
+    /// drops the glyphs that vertical writing sets differently (the long
+    /// vowel mark as a vertical bar, small kana and `、。` in the cell's
+    /// upper right): `ストレージ` reads `ストレジ`. The same crop softened
+    /// ([`VERTICAL_BLUR`]) keeps them, so a column whose reading holds
+    /// Han or kana is read again softened, and the softened reading kept
+    /// when it spells more characters and is confident
+    /// ([`VERTICAL_MIN_SCORE`]). On the development set's vertical
+    /// Japanese pages this takes CER from 11.5 % to 3.3 % clean and leaves
+    /// degraded scans where they were (0.7 % → 0.9 %); horizontal lines
+    /// and Latin pages are not touched. A page whose lines are mostly
+    /// columns is turned a quarter counter-clockwise by
+    /// [`recognize_upright`](OcrEngine::recognize_upright) (the line
+    /// classifier votes so, since PP-OCRv6 reads such columns turned), which
+    /// reads them in order from the right; there every line is a column
+    /// (`columns`).
+    fn reread_vertical_cjk(
+        &self,
+        boxes: &[Quad],
+        crops: &[Image3],
+        mut texts: Vec<LineRead>,
+        korean: &[bool],
+        columns: bool,
+    ) -> Result<Vec<LineRead>, VisionError> {
+        let unspaced =
+            |t: &str| t.chars().any(|c| parasol_doc::script::is_han(c) || parasol_doc::script::is_kana(c));
+        let which: Vec<usize> = (0..texts.len())
+            .filter(|&i| {
+                let (w, h) = crop_size(&boxes[i]);
+                (columns || is_tall(w, h)) && !korean[i] && unspaced(&texts[i].text)
+            })
+            .collect();
+        if which.is_empty() {
+            return Ok(texts);
+        }
+        // The crop is turned: its height is the column's width.
+        let soft: Vec<Image3> = which
+            .iter()
+            .map(|&i| crate::cv::imgops::gaussian_blur(&crops[i], crops[i].height as f32 * VERTICAL_BLUR))
+            .collect();
+        let again = self.rec.recognize(&soft)?;
+        let letters = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+        let mut kept = 0;
+        for (&i, read) in which.iter().zip(again) {
+            if read.score >= VERTICAL_MIN_SCORE && letters(&read.text) > letters(&texts[i].text) {
+                texts[i] = read;
+                kept += 1;
+            }
+        }
+        tracing::debug!(columns = which.len(), kept, "vertical columns read again softened");
+        Ok(texts)
+    }
+
     /// Turns the upside-down crops (by the classifier's `scores`), recognises
     /// them and maps the kept lines back to the original image.
     pub(crate) fn read(
@@ -258,6 +334,7 @@ impl OcrEngine {
         crops: &mut [Image3],
         scores: &[[f32; 2]],
         route: HangulRoute<'_>,
+        columns: bool,
     ) -> Result<Vec<TextLine>, VisionError> {
         // The line classifier was trained without Hangul and turns some
         // upright Korean lines over: Tesseract reads those both ways.
@@ -281,6 +358,7 @@ impl OcrEngine {
             },
         };
         let texts = self.reread_turned_cjk(crops, &turned, texts, &korean)?;
+        let texts = self.reread_vertical_cjk(&detected.boxes, crops, texts, &korean, columns)?;
         let texts = match route {
             HangulRoute::Doubtful(reader) => {
                 reread_doubtful(&self.rec, reader, crops, &turned, texts, &mut korean)?

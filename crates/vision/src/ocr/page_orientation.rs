@@ -87,12 +87,13 @@ impl OcrEngine {
         };
         if rotation == Rotation::Deg0 {
             let scores = self.line_orientation(&crops)?;
-            return Ok((self.read(&detected, &mut crops, &scores, route)?, rotation));
+            return Ok((self.read(&detected, &mut crops, &scores, route, false)?, rotation));
         }
         tracing::debug!(degrees = rotation.degrees(), "page turned upright from its text lines");
         drop((detected, crops));
         let upright = rotation.upright(image);
-        Ok((self.recognize_with(&upright, route)?, rotation))
+        // A page turned clockwise is what vertical writing looks like.
+        Ok((self.recognize_lines(&upright, route, rotation == Rotation::Deg90)?, rotation))
     }
 }
 

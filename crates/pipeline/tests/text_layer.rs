@@ -1,0 +1,61 @@
+//! A text layer that lies about its characters is read by OCR instead
+//! (issue 16): a PDF that shows English and digits in Helvetica, with a
+//! font whose ToUnicode map sends each letter and digit to an unrelated
+//! Hangul syllable (`줲줰줱줳` for `2013`), converted with the defaults
+//! (`--ocr auto --lang auto`), comes out as the English the page shows.
+//!
+//! Needs the models and PDFium (`python3 scripts/fetch_models.py`; override
+//! the folder with `PARASOL_MODELS`).
+
+use std::path::{Path, PathBuf};
+
+use parasol_doc::script::is_hangul;
+use parasol_doc::TextOrigin;
+use parasol_pipeline::{DiagnosticKind, Engine, EngineConfig, Options};
+
+fn models() -> PathBuf {
+    std::env::var_os("PARASOL_MODELS")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/files"), PathBuf::from)
+}
+
+fn lines() -> Vec<String> {
+    vec![
+        "Annual report 2013".to_string(),
+        "Debian 7 was released in May 2013.".to_string(),
+        "Debian 7 was released in May 2013 with many new packages.".to_string(),
+        "The installer reads its sources from the network mirror.".to_string(),
+    ]
+}
+
+#[test]
+fn issue_16_a_layer_that_maps_latin_and_digits_to_hangul_is_read_by_ocr() {
+    let engine = Engine::new(EngineConfig::from_models_dir(models())).unwrap_or_else(|e| panic!("{e}"));
+    let garble = |c: char| {
+        if c.is_ascii_alphanumeric() {
+            char::from_u32(0xC900 + c as u32).unwrap_or(c)
+        } else {
+            c
+        }
+    };
+    let pdf = parasol_testdata::text_pdf_with_layer(&[lines()], garble);
+    let converted =
+        engine.convert_bytes(pdf, &Options::default(), &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let text = converted.document.to_text();
+    assert_eq!(converted.text_origin, [Some(TextOrigin::Ocr)], "{text}");
+    assert!(
+        converted.diagnostics.iter().any(|d| d.kind == DiagnosticKind::TextLayerUntrusted),
+        "{:?}",
+        converted.diagnostics
+    );
+    assert!(!text.chars().any(is_hangul), "no Hangul from the layer (nor a Korean misreading): {text}");
+    for expected in ["Annual report 2013", "released in May 2013", "network mirror"] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+
+    // The same page with a font that tells the truth keeps its layer.
+    let honest = parasol_testdata::text_pdf_with_layer(&[lines()], |c| c);
+    let converted =
+        engine.convert_bytes(honest, &Options::default(), &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(converted.text_origin, [Some(TextOrigin::TextLayer)]);
+    assert!(converted.document.to_text().contains("released in May 2013"));
+}

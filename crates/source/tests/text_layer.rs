@@ -1,0 +1,45 @@
+//! Whether a PDF's text layer is trusted, on PDFs PDFium reads: issue 16's
+//! layer whose font maps Latin letters and digits to unrelated Hangul is
+//! not, the same page with an honest font is.
+
+#![allow(clippy::unwrap_used)] // Test code: a panic is the failure report.
+
+mod common;
+
+use parasol_source::{OpenOptions, Source, TextLayerStats};
+
+fn lines() -> Vec<String> {
+    vec![
+        "Annual report 2013".to_string(),
+        "Debian 7 was released in May 2013 with 36000 packages.".to_string(),
+        "The installer reads apt-get sources from the network mirror.".to_string(),
+    ]
+}
+
+fn layer(pdf: Vec<u8>) -> (String, TextLayerStats) {
+    common::pdfium();
+    let source = Source::open_bytes(pdf, &OpenOptions::default()).unwrap();
+    let page = source.page(0).unwrap();
+    let native = page.native_text.unwrap();
+    (native.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"), native.stats)
+}
+
+#[test]
+fn issue_16_a_font_that_maps_latin_and_digits_to_hangul_is_not_trusted() {
+    // U+C900 + the character's code: "2013" reads 줲줰줱줳, as in the issue.
+    let garble =
+        |c: char| if c.is_ascii_alphanumeric() { char::from_u32(0xC900 + c as u32).unwrap() } else { c };
+    let (text, stats) = layer(parasol_testdata::text_pdf_with_layer(&[lines()], garble));
+    assert!(text.contains("줲줰줱줳"), "the layer is the garbled one: {text}");
+    assert!(stats.is_implausible() && !stats.is_trustworthy(), "{stats:?}");
+
+    // The same page with an honest font, and with a ToUnicode map that
+    // tells the truth.
+    for pdf in
+        [parasol_testdata::text_pdf(&[lines()]), parasol_testdata::text_pdf_with_layer(&[lines()], |c| c)]
+    {
+        let (text, stats) = layer(pdf);
+        assert!(text.contains("released in May 2013"), "{text}");
+        assert!(stats.is_trustworthy() && stats.implausible == 0, "{stats:?}");
+    }
+}
