@@ -18,6 +18,7 @@
 
 mod options;
 mod page;
+mod stages;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ pub use options::{
 pub use parasol_models::{MissingModel, ModelStore};
 pub use parasol_source::{Kind, Limit, Limits, SourceError};
 pub use parasol_vision::layout::LayoutModelKind;
+pub use stages::{StageTime, Stages};
 
 /// The name outputs give as their producer (the `model` of Upstage's JSON).
 pub const PRODUCER: &str = concat!("parasol-", env!("CARGO_PKG_VERSION"));
@@ -121,6 +123,8 @@ pub struct Converted {
     /// Where each page's text came from (`None`: the page had no text).
     pub text_origin: Vec<Option<TextOrigin>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the time went and which stages ran.
+    pub stages: Stages,
     /// One PNG per converted page, in order, when
     /// [`Options::page_images`] asked for them (empty bytes for a page that
     /// could not be read); empty otherwise.
@@ -340,6 +344,7 @@ impl Engine {
         let mut origins = Vec::with_capacity(pages.len());
         let mut diagnostics = Vec::new();
         let mut page_images = Vec::new();
+        let mut stages = Stages::default();
         let concerns_part = |page: Option<usize>| match page {
             Some(n) => pages.contains(&(n - 1)),
             None => pages.start == 0,
@@ -360,7 +365,12 @@ impl Engine {
             tracing::debug!(page = number, render_ms = t0.elapsed().as_millis() as u64, "page source");
             let (text, origin) = match page {
                 Ok(page) => {
-                    let (text, origin, image) = self.read_page(page, options, &mut diagnostics)?;
+                    stages.render.add(t0.elapsed().saturating_sub(page.text_layer_time));
+                    if page.native_text.is_some() {
+                        stages.text_layer.add(page.text_layer_time);
+                    }
+                    let (text, origin, image) =
+                        self.read_page(page, options, &mut diagnostics, &mut stages)?;
                     if let Some(max_side) = options.page_images {
                         page_images.push(parasol_source::preview_png(&image, max_side));
                     }
@@ -387,11 +397,19 @@ impl Engine {
         check_cancel(options)?;
         let t0 = Instant::now();
         let mut document = parasol_assemble::assemble(&texts);
+        stages.assemble.add(t0.elapsed());
         tracing::debug!(assemble_ms = t0.elapsed().as_millis() as u64, "assembly");
         if options.drop_headers_footers {
             parasol_assemble::drop_headers_footers(&mut document);
         }
-        Ok(Converted { kind: source.kind(), document, text_origin: origins, diagnostics, page_images })
+        Ok(Converted {
+            kind: source.kind(),
+            document,
+            text_origin: origins,
+            diagnostics,
+            stages,
+            page_images,
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use parasol_vision::orientation::Rotation;
 use parasol_vision::HangulRoute;
 
 use crate::{
-    check_cancel, Diagnostic, DiagnosticKind, Engine, Lang, OcrMode, OcrModel, Options, PipelineError,
+    check_cancel, Diagnostic, DiagnosticKind, Engine, Lang, OcrMode, OcrModel, Options, PipelineError, Stages,
 };
 
 /// A text layer is Korean when at least this share of its letters are
@@ -98,6 +98,8 @@ struct Visuals {
     tables: Vec<(usize, Table)>,
     images: Vec<(usize, Image)>,
     table_problems: Vec<String>,
+    /// Layout, tables and figures.
+    stages: Stages,
 }
 
 impl Engine {
@@ -106,6 +108,7 @@ impl Engine {
         page: Page,
         options: &Options,
         diagnostics: &mut Vec<Diagnostic>,
+        stages: &mut Stages,
     ) -> Result<(PageText, Option<TextOrigin>, RgbImage), PipelineError> {
         check_cancel(options)?;
         let number = page.index + 1;
@@ -113,6 +116,7 @@ impl Engine {
             // Nothing to read: no model runs (a blank page cost a whole
             // detection pass, about a second, to find nothing).
             tracing::debug!(page = number, "blank page");
+            stages.blank_pages += 1;
             let (w, h) = (page.image.width() as f32, page.image.height() as f32);
             let info = PageInfo { number, width: w, height: h, dpi: page.dpi };
             return Ok((PageText::new(info, Vec::new()), None, page.image));
@@ -156,12 +160,19 @@ impl Engine {
                     })
                 });
                 tracing::debug!(page = number, ocr_ms = t0.elapsed().as_millis() as u64, "page ocr");
+                if read.as_ref().is_ok_and(Result::is_ok) {
+                    stages.ocr.add(t0.elapsed());
+                }
                 let visuals = visuals.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (read, visuals)
             });
             match read? {
                 Ok((lines, Rotation::Deg0)) => (lines, speculative?),
                 Ok((lines, rotation)) => {
+                    // The speculative pass ran and took its time.
+                    if let Ok(v) = &speculative {
+                        stages.merge(&v.stages);
+                    }
                     check_cancel(options)?;
                     let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
                     diag(diagnostics, number, DiagnosticKind::PageTurned, msg);
@@ -178,7 +189,9 @@ impl Engine {
         };
         let info =
             PageInfo { number, width: image.width() as f32, height: image.height() as f32, dpi: page.dpi };
-        let Visuals { regions, layout_problems, tables, images, table_problems } = visuals;
+        let Visuals { regions, layout_problems, tables, images, table_problems, stages: visual_stages } =
+            visuals;
+        stages.merge(&visual_stages);
         for message in layout_problems {
             diag(diagnostics, number, DiagnosticKind::LayoutFailed, message);
         }
@@ -198,8 +211,8 @@ impl Engine {
                     &regions,
                     &lines,
                     (options.ocr_model, route),
-                    number,
-                    diagnostics,
+                    (number, diagnostics),
+                    stages,
                 )?);
                 (lines, words, Some(TextOrigin::TextLayer))
             }
@@ -211,7 +224,7 @@ impl Engine {
         let mut text = PageText { info, lines, words, regions, tables, images };
         let mut table_problems = table_problems;
         check_cancel(options)?;
-        self.grid_tables(&image, &mut text, options, &mut table_problems)?;
+        self.grid_tables(&image, &mut text, options, &mut table_problems, stages)?;
         for message in table_problems {
             diag(diagnostics, number, DiagnosticKind::TableFailed, message);
         }
@@ -254,13 +267,14 @@ impl Engine {
     fn visuals(&self, image: &RgbImage, options: &Options) -> Result<Visuals, PipelineError> {
         let (width, height) = (image.width() as f32, image.height() as f32);
         let t0 = Instant::now();
+        let mut stages = Stages::default();
         let mut layout_problems = Vec::new();
         let layout = if options.page_is_table { None } else { self.layout(options.layout)? };
         let regions: Vec<Region> = if options.page_is_table {
             vec![Region { bbox: BBox::new(0.0, 0.0, width, height), category: Category::Table, score: 1.0 }]
         } else {
             match layout {
-                Some(detector) => match detector.detect(image) {
+                Some(detector) => match detector.detect(image).inspect(|_| stages.layout.add(t0.elapsed())) {
                     Ok(boxes) => boxes
                         .into_iter()
                         .map(|b| Region { bbox: b.bbox, category: b.class.category(), score: b.score })
@@ -282,14 +296,19 @@ impl Engine {
             check_cancel(options)?;
             match r.category {
                 Category::Table if options.tables && (layout.is_some() || options.page_is_table) => {
-                    match self.table_structure(image, &r.bbox)? {
+                    let t = Instant::now();
+                    let found = self.table_structure(image, &r.bbox)?;
+                    stages.tables.add(t.elapsed());
+                    match found {
                         Ok(Some(t)) => tables.push((i, t)),
                         Ok(None) => {}
                         Err(problem) => table_problems.push(problem),
                     }
                 }
                 Category::Figure | Category::Chart if options.figure_images() => {
+                    let t = Instant::now();
                     let png = parasol_source::png_bytes(&parasol_source::crop(image, &r.bbox));
+                    stages.figures.add(t.elapsed());
                     images.push((i, Image { png: Some(png), file: None, alt: String::new() }));
                 }
                 _ => {}
@@ -303,7 +322,7 @@ impl Engine {
             tables_figures_ms = t1.elapsed().as_millis() as u64,
             "layout, tables and figures"
         );
-        Ok(Visuals { regions, layout_problems, tables, images, table_problems })
+        Ok(Visuals { regions, layout_problems, tables, images, table_problems, stages })
     }
 
     /// The structure of the table in `bbox` (with [`TABLE_MARGIN`] pixels of
@@ -344,13 +363,17 @@ impl Engine {
         text: &mut PageText,
         options: &Options,
         problems: &mut Vec<String>,
+        stages: &mut Stages,
     ) -> Result<(), PipelineError> {
         if !options.tables || options.page_is_table || self.layout(options.layout)?.is_none() {
             return Ok(());
         }
         for area in parasol_assemble::grid_areas(text) {
             check_cancel(options)?;
-            match self.table_structure(image, &area)? {
+            let t0 = Instant::now();
+            let found = self.table_structure(image, &area)?;
+            stages.tables.add(t0.elapsed());
+            match found {
                 Ok(Some(t)) => {
                     tracing::debug!(?area, rows = t.rows, cols = t.cols, "table from a grid of words");
                     text.tables.push((text.regions.len(), t));
@@ -372,8 +395,8 @@ impl Engine {
         regions: &[Region],
         lines: &[TextLine],
         (model, route): (OcrModel, HangulRoute<'_>),
-        number: usize,
-        diagnostics: &mut Vec<Diagnostic>,
+        (number, diagnostics): (usize, &mut Vec<Diagnostic>),
+        stages: &mut Stages,
     ) -> Result<Vec<TextLine>, PipelineError> {
         let mut out = Vec::new();
         for r in regions.iter().filter(|r| is_text_region(r.category)) {
@@ -384,7 +407,11 @@ impl Engine {
                 continue;
             }
             let crop = parasol_source::crop(image, &r.bbox);
-            match self.ocr(model)?.recognize_with(&crop, route) {
+            let ocr = self.ocr(model)?;
+            let t0 = Instant::now();
+            let read = ocr.recognize_with(&crop, route);
+            stages.region_ocr.add(t0.elapsed());
+            match read {
                 Ok(found) => out
                     .extend(found.into_iter().map(|l| offset_line(l, r.bbox.x0.floor(), r.bbox.y0.floor()))),
                 Err(e) => diag(

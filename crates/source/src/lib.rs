@@ -43,6 +43,7 @@ mod raster;
 mod text;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use parasol_doc::{BBox, TextLine};
 
@@ -272,6 +273,9 @@ pub struct Page {
     pub dpi: f32,
     /// The PDF text layer in page pixels; `None` for images.
     pub native_text: Option<NativeText>,
+    /// The time reading the text layer took (part of [`Source::page`]'s;
+    /// zero for images), so that callers can tell it from rendering.
+    pub text_layer_time: Duration,
 }
 
 /// A PDF page's own text, in page pixels (origin top-left).
@@ -383,7 +387,13 @@ impl Source {
             Inner::Pdf(p) => p.page(index, &self.options),
             Inner::Raster(r) => {
                 let image = r.page(index, &self.options.limits)?;
-                Ok(Page { index, image, dpi: DEFAULT_DPI, native_text: None })
+                Ok(Page {
+                    index,
+                    image,
+                    dpi: DEFAULT_DPI,
+                    native_text: None,
+                    text_layer_time: Duration::ZERO,
+                })
             }
         }
     }

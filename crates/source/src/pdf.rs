@@ -106,6 +106,7 @@ impl PdfSource {
         let bitmap = page.render_with_config(&config).map_err(|e| err(format!("{e:?}")))?;
         let image: RgbImage = bitmap.as_image().map_err(|e| err(format!("{e:?}")))?.into_rgb8();
 
+        let t0 = std::time::Instant::now();
         let native_text = match page_text(&page, scale) {
             Ok(t) => Some(t),
             Err(e) => {
@@ -113,7 +114,7 @@ impl PdfSource {
                 None
             }
         };
-        Ok(Page { index, image, dpi, native_text })
+        Ok(Page { index, image, dpi, native_text, text_layer_time: t0.elapsed() })
     }
 }
 
