@@ -15,7 +15,12 @@ fn ask(file: &std::path::Path, question: &str, cache: &std::path::Path) -> std::
     ask_with(file, question, cache, &[])
 }
 
-fn ask_with(file: &std::path::Path, question: &str, cache: &std::path::Path, args: &[&str]) -> std::process::Output {
+fn ask_with(
+    file: &std::path::Path,
+    question: &str,
+    cache: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_parasol"))
         .args(["ask", "--json", "--max-tokens", "48"])
         .args(args)
@@ -69,7 +74,10 @@ fn the_judge_keeps_answers_the_passages_hold_and_stops_the_rest() {
     assert!(stderr.contains("judged not to answer the question"), "{stderr}");
     let none: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(none["text"], "The document does not say.", "{none}");
-    assert_eq!((none["abstained"].as_bool(), none["citations"].as_array().map(Vec::len)), (Some(true), Some(0)));
+    assert_eq!(
+        (none["abstained"].as_bool(), none["citations"].as_array().map(Vec::len)),
+        (Some(true), Some(0))
+    );
     assert!(none.get("withheld").is_none(), "nothing was generated to withhold: {none}");
 
     let out = ask_with(&file, "When is the final report expected?", &dir, &qwen);
