@@ -382,3 +382,34 @@ fn chat_refuses_what_it_cannot_answer_from() {
     assert_eq!(v["object"], "chat.completion");
     assert!(!v["choices"][0]["message"]["content"].as_str().unwrap().is_empty(), "{v}");
 }
+
+/// With Qwen (which has a judge threshold), a chat about a document whose
+/// passages do not hold the answer gets the abstention, never generated:
+/// no completion tokens, no citations; one they hold is answered and cited.
+#[test]
+fn chat_with_a_judge_abstains_when_the_passages_do_not_hold_the_answer() {
+    let dir = tempdir("serve-judge");
+    let server = Server::start(&dir, &["--workers", "1", "--chat-model", "qwen"]);
+    let pdf = std::fs::read(root().join("samples/report.pdf")).unwrap();
+    let id = post_form(&server.url(ASYNC), None, &[], Some(&pdf)).json()["request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(wait_for_job(&server, &id, None, Duration::from_secs(300))["status"], "completed");
+    let ask = |content: &str| {
+        let r = post_json(
+            &server.url("/v1/chat/completions"),
+            &serde_json::json!({"model": "solar-mini", "max_tokens": 48, "documents": [id],
+                                "messages": [{"role": "user", "content": content}]}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let none = ask("What is the capital of Peru?");
+    assert_eq!(none["choices"][0]["message"]["content"], "The document does not say.", "{none}");
+    assert_eq!(none["usage"]["completion_tokens"], 0, "{none}");
+    assert_eq!(none["citations"], serde_json::json!([]), "{none}");
+    let answered = ask("When is the final report expected?");
+    assert!(answered["usage"]["completion_tokens"].as_u64().unwrap() > 0, "{answered}");
+    assert!(!answered["citations"].as_array().unwrap().is_empty(), "{answered}\n{}", server.log());
+}
