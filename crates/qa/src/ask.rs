@@ -76,18 +76,14 @@ pub fn ask(
     let history_tokens: usize = history.iter().map(|m| count(generator, &m.content) + 8).sum();
     let budget = window.saturating_sub(settings.answer_tokens).saturating_sub(history_tokens);
     let p = prompt::build(question, &ranked, budget, &|s: &str| count(generator, s))?;
-    let support = match settings.judge {
-        Some(_) => Some(judge::support(generator, &p)?),
-        None => None,
-    };
-    if let (Some(s), Some(threshold)) = (support, settings.judge) {
-        if s < threshold {
-            let first_token = Some(start.elapsed());
-            on_piece(prompt::ABSTENTION);
-            let answer = Answer::abstention(None);
-            let total = start.elapsed();
-            return Ok(Asked { prompt: p, answer, support, generation: None, first_token, retrieval, total });
-        }
+    let verdict = judge::verdict(generator, &p, settings.judge)?;
+    let support = verdict.map(|v| v.support);
+    if verdict.is_some_and(|v| !v.holds) {
+        let first_token = Some(start.elapsed());
+        on_piece(prompt::ABSTENTION);
+        let answer = Answer::abstention(None);
+        let total = start.elapsed();
+        return Ok(Asked { prompt: p, answer, support, generation: None, first_token, retrieval, total });
     }
     let mut messages = vec![Message::system(p.system.clone())];
     messages.extend(history.iter().cloned());

@@ -19,6 +19,32 @@ use crate::{Prompt, QaError};
 pub const CHECK: &str =
     "Do the passages above say what the answer to this question is? Reply with yes or no.";
 
+/// The judge's word on a prompt: the log-odds and whether they clear the
+/// model's threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict {
+    /// [`support`]'s log-odds.
+    pub support: f32,
+    /// The passages hold the answer: `support` is at least the threshold.
+    pub holds: bool,
+}
+
+impl Verdict {
+    pub fn new(support: f32, threshold: f32) -> Verdict {
+        Verdict { support, holds: support >= threshold }
+    }
+}
+
+/// Asks the model about `prompt` if it has a `threshold`
+/// (`parasol_models::ChatModel::judge_threshold`); `None` when it has none.
+pub fn verdict(
+    generator: &mut Generator,
+    prompt: &Prompt,
+    threshold: Option<f32>,
+) -> Result<Option<Verdict>, QaError> {
+    threshold.map(|t| support(generator, prompt).map(|s| Verdict::new(s, t))).transpose()
+}
+
 /// First tokens of a yes and of a no, in the spellings a model starts a reply with.
 const YES: &[&str] = &["yes", "Yes", "YES", " yes", " Yes"];
 const NO: &[&str] = &["no", "No", "NO", " no", " No"];

@@ -209,9 +209,9 @@ fn run(g: &mut Generator, job: Job) {
         return;
     }
     if let Some((p, threshold)) = &job.judged {
-        match judge::support(g, p) {
-            Ok(support) if support < *threshold => {
-                tracing::debug!(support, "the passages were judged not to answer the question");
+        match judge::verdict(g, p, Some(*threshold)) {
+            Ok(Some(v)) if !v.holds => {
+                tracing::debug!(v.support, "the passages were judged not to answer the question");
                 let _ = job.out.send(Piece::Text(prompt::ABSTENTION.to_string()));
                 let _ = job.out.send(Piece::Done {
                     prompt_tokens: tokens,

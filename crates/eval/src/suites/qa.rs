@@ -404,7 +404,7 @@ fn rescore(
         }
         let passages: Vec<&str> = o.passages.iter().map(|p| p.text.as_str()).collect();
         let judged_no = match (judge, o.support) {
-            (Some(threshold), Some(s)) => s < threshold,
+            (Some(threshold), Some(s)) => !parasol_qa::judge::Verdict::new(s, threshold).holds,
             (Some(_), None) => {
                 unjudged += 1;
                 false
