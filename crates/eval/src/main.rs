@@ -23,6 +23,7 @@ use anyhow::{bail, Context as _};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use parasol_eval::report::{self, Machine};
+use parasol_eval::suites::qa::QaSet;
 use parasol_eval::{Context, Paths, PipelineConverter, Suite};
 use parasol_models::{ChatModel, ModelStore};
 use parasol_pipeline::{LayoutChoice, OcrModel};
@@ -88,6 +89,10 @@ struct Args {
     /// has finished).
     #[arg(long)]
     qa_rescore: bool,
+    /// The qa suite's question set: `main` (the development set) or
+    /// `heldout` (for measuring only; see crates/eval/data/qa/README.md).
+    #[arg(long, value_enum, default_value_t = QaSet::default())]
+    qa_set: QaSet,
     /// The qa suite measures retrieval only (hit@5), with no chat model.
     #[arg(long, conflicts_with = "chat_models")]
     retrieval_only: bool,
@@ -204,6 +209,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         qa_every: args.qa_every as usize,
         qa_offset: args.qa_offset as usize,
         qa_rescore: args.qa_rescore,
+        qa_set: args.qa_set,
     };
 
     let machine = Machine::detect();

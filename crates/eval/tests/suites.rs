@@ -49,6 +49,7 @@ fn suite_with(suite: Suite, quick: bool, layout: parasol_pipeline::LayoutChoice)
         qa_every: 1,
         qa_offset: 0,
         qa_rescore: false,
+        qa_set: parasol_eval::suites::qa::QaSet::Main,
     };
     let report = run(suite, &ctx).unwrap_or_else(|e| panic!("suite {}: {e}", suite.name()));
     eprintln!("{}", report.to_text());

@@ -1,25 +1,31 @@
 #!/usr/bin/env python3
-"""Check questions.jsonl against the documents' own text (not Parasol's parse).
+"""Check questions.jsonl (or heldout.jsonl) against the documents' own text (not Parasol's parse).
 
 For every answerable question:
   * each gold answer without CJK characters must occur, after NFKC + casefold +
     whitespace collapse, in the page's own text: `pdftotext -layout` or plain
     `pdftotext` of that page for PDFs with a text layer; for scanned PDFs and
     images the independent ground truth (Docling OCR ground truth, tesseract-test
-    gold .txt, SROIE box/*.csv + key/*.json, PubTabNet gt_html, or the hand
-    transcription in gold_text/ for the two images that have none);
+    gold .txt, SROIE box/*.csv + key/*.json, PubTabNet gt_html, FUNSD
+    annotations, Docling's ground-truth JSON for the TIFF's paper pages, the
+    Docling OCR ground truth of the WebP page, or the hand transcription in
+    gold_text/ for the two images that have none);
   * the evidence span must occur in the same text, or in Docling's ground-truth
     Markdown of the document (reading order fixed for two-column pages);
   * at least one answer (CJK included) must occur in the page text or evidence.
 Answers listed in ALLOWED_VARIANTS are format/paraphrase alternatives of an
 answer that does occur; they are reported separately, not as failures.
-Usage: python3 validate.py [questions.jsonl] [corpus_root]
+Usage: python3 validate.py [questions.jsonl|heldout.jsonl] [corpus_root]
 """
 import html, json, os, re, subprocess, sys, unicodedata
 
 CORPUS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../../shared/corpus")
 QFILE = sys.argv[1] if len(sys.argv) > 1 else "questions.jsonl"
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# docling/tiff/sources/2206.01062.tif holds two pages of the DocLayNet paper: its
+# page 1 is the paper's page 1, its page 2 the paper's page 3 (checked by eye).
+TIFF_PAGES = {"2206.01062": {1: 1, 2: 3}}
 
 # (id, answer) pairs that are deliberate format / paraphrase variants
 ALLOWED_VARIANTS = {
@@ -42,6 +48,10 @@ ALLOWED_VARIANTS = {
     ("pt3826-04", "thirteen"), ("pt4003-01", "Pilates"),
     ("mp-12", "Hyper Personalization"), ("ko-01", "9661"), ("euro-03", "12.5 %"), ("qr-01", "7.7%"),
     ("redp-35", "VARCHAR (7)"), ("redp-13", "VARCHAR (10)"), ("redp-14", "VARCHAR (30)"),
+    # heldout.jsonl
+    ("ho-dln-01", "80,863"), ("ho-dln-04", "10 %"), ("ho-dln-05", "2.5 %"), ("ho-dln-06", "21 %"), ("ho-dln-07", "95 %"),
+    ("ho-dln-08", "1025x1025"), ("ho-dln-08", "1025 x 1025"), ("ho-pt5679-01", "19.4 %"),
+    ("ho-un8071-02", "one hundred"), ("ho-un8087-01", "80%"), ("ho-un8087-01", "80 %"),
 }
 
 
@@ -95,6 +105,23 @@ def page_texts(doc, page):
             if os.path.exists(f):
                 out.append(open(f, encoding="utf-8").read())
                 break
+    elif doc.startswith("forms/funsd_testing/"):
+        # FUNSD: one line per annotated entity, plus one "question answer" line per link
+        form = json.load(open(os.path.join(CORPUS, "forms/funsd_testing/annotations", base + ".json"), encoding="utf-8"))["form"]
+        by_id = {e["id"]: e for e in form}
+        lines = [" ".join(w["text"] for w in e["words"]) for e in form]
+        for e in form:
+            for a, b in e["linking"]:
+                if a == e["id"] and e["label"] == "question" and by_id.get(b, {}).get("label") == "answer":
+                    lines.append(e["text"] + " " + by_id[b]["text"])
+        out.append("\n".join(lines))
+    elif doc.startswith("docling/tiff/"):
+        # the TIFF's pages are pages of a paper whose Docling ground truth is in docling/pdf/groundtruth
+        pdf_page = TIFF_PAGES[base][page]
+        gt = json.load(open(os.path.join(CORPUS, "docling/pdf/groundtruth", base + ".json"), encoding="utf-8"))
+        out.append("\n".join(t["text"] for t in gt["texts"] if any(p["page_no"] == pdf_page for p in t["prov"])))
+    elif doc.startswith("docling/webp/"):
+        out.append(open(os.path.join(CORPUS, "docling/webp/groundtruth/tesseract/full_page", base + ".tesseract.full_page.md"), encoding="utf-8").read())
     else:
         f = os.path.join(HERE, "gold_text", base + ".txt")
         if os.path.exists(f):

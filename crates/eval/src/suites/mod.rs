@@ -121,6 +121,8 @@ pub struct Context<'a> {
     /// The qa suite scores the outcomes a previous run left in the scratch
     /// directory instead of asking again.
     pub qa_rescore: bool,
+    /// The question set the qa suite asks.
+    pub qa_set: qa::QaSet,
 }
 
 impl std::fmt::Debug for Context<'_> {
@@ -304,6 +306,7 @@ pub(crate) mod fake {
             qa_every: 1,
             qa_offset: 0,
             qa_rescore: false,
+            qa_set: qa::QaSet::Main,
         }
     }
 }

@@ -33,8 +33,43 @@ use crate::report::{Cell, Report, Table};
 use crate::suites::{Context, Request};
 use crate::EvalError;
 
-/// The question set, compiled in so a run cannot pick up a stray copy.
-const QUESTIONS: &str = include_str!("../../data/qa/questions.jsonl");
+/// Which question set a run asks. Both are compiled in, so a run cannot
+/// pick up a stray copy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum QaSet {
+    /// `questions.jsonl`: the development set (the judge's threshold was
+    /// chosen on its unanswerable questions).
+    #[default]
+    Main,
+    /// `heldout.jsonl`: written after every setting was fixed, over other
+    /// documents; for measuring only, never for tuning.
+    Heldout,
+}
+
+impl QaSet {
+    fn file(self) -> &'static str {
+        match self {
+            QaSet::Main => "questions.jsonl",
+            QaSet::Heldout => "heldout.jsonl",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            QaSet::Main => include_str!("../../data/qa/questions.jsonl"),
+            QaSet::Heldout => include_str!("../../data/qa/heldout.jsonl"),
+        }
+    }
+
+    /// How the set's dumps are told apart in the scratch and peers
+    /// directories (the main set's names are unprefixed, as before).
+    fn prefix(self) -> &'static str {
+        match self {
+            QaSet::Main => "",
+            QaSet::Heldout => "heldout-",
+        }
+    }
+}
 
 /// One question with its gold answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -59,15 +94,15 @@ impl Question {
     }
 }
 
-/// The question set.
-pub fn questions() -> Result<Vec<Question>, EvalError> {
-    QUESTIONS
+/// The questions of a set.
+pub fn questions(set: QaSet) -> Result<Vec<Question>, EvalError> {
+    set.text()
         .lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
         .map(|(i, l)| {
             serde_json::from_str(l).map_err(|e| EvalError::Truth {
-                path: "crates/eval/data/qa/questions.jsonl".into(),
+                path: Path::new("crates/eval/data/qa").join(set.file()),
                 reason: format!("line {}: {e}", i + 1),
             })
         })
@@ -217,10 +252,10 @@ fn slices(q: &Question) -> Vec<String> {
     s
 }
 
-/// Where the baseline writes its outcomes with the chat model called
-/// `name` (`retrieval`: `--retrieval-only`, no model).
-pub fn baseline_path(peers: &Path, name: &str) -> std::path::PathBuf {
-    peers.join("qa").join(format!("baseline-{name}.jsonl"))
+/// Where the baseline writes its outcomes on `set` with the chat model
+/// called `name` (`retrieval`: `--retrieval-only`, no model).
+pub fn baseline_path(peers: &Path, set: QaSet, name: &str) -> std::path::PathBuf {
+    peers.join("qa").join(format!("{}baseline-{name}.jsonl", set.prefix()))
 }
 
 fn load_outcomes(path: &Path) -> Result<Option<BTreeMap<String, Outcome>>, EvalError> {
@@ -250,7 +285,7 @@ fn run_parasol(
 ) -> Result<BTreeMap<String, Outcome>, EvalError> {
     let mut out = BTreeMap::new();
     let name = model.map_or("retrieval", ChatModel::name);
-    let dump = ctx.paths.scratch.join("qa").join(format!("parasol-{name}.jsonl"));
+    let dump = ctx.paths.scratch.join("qa").join(format!("{}parasol-{name}.jsonl", ctx.qa_set.prefix()));
     let mut generator = match model.map(|m| ModelStore::new(&ctx.paths.models).require(m.file())) {
         None => None,
         Some(Err(missing)) => {
@@ -479,8 +514,11 @@ fn write_outcomes(path: &Path, outcomes: &BTreeMap<String, Outcome>) -> Result<(
 pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     let every = ctx.qa_every.max(1);
     let offset = ctx.qa_offset;
-    let questions: Vec<Question> = questions()?.into_iter().skip(offset).step_by(every).collect();
+    let questions: Vec<Question> = questions(ctx.qa_set)?.into_iter().skip(offset).step_by(every).collect();
     let mut report = Report::new("qa");
+    if ctx.qa_set != QaSet::Main {
+        report.notes.push(format!("question set: crates/eval/data/qa/{}", ctx.qa_set.file()));
+    }
     if every > 1 || offset > 0 {
         let nth = |n: usize| match (n % 10, n % 100) {
             (1, r) if r != 11 => format!("{n}st"),
@@ -525,7 +563,7 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
         if !ours.is_empty() {
             systems.push((format!("parasol-{name}"), ours));
         }
-        let path = baseline_path(&ctx.paths.peers, name);
+        let path = baseline_path(&ctx.paths.peers, ctx.qa_set, name);
         match load_outcomes(&path)? {
             Some(b) => systems.push((format!("baseline-{name}"), b)),
             None => report.notes.push(format!(
@@ -646,8 +684,25 @@ mod tests {
     }
 
     #[test]
+    fn the_heldout_set_parses_and_shares_no_document_with_the_main_set() {
+        let main = questions(QaSet::Main).unwrap();
+        let heldout = questions(QaSet::Heldout).unwrap();
+        assert!(heldout.len() >= 40, "{} held-out questions", heldout.len());
+        assert!(heldout.iter().filter(|q| !q.answerable()).count() >= 15);
+        for q in &heldout {
+            assert_eq!(q.answerable(), q.page.is_some(), "{}: gold page iff answerable", q.id);
+            assert!(
+                main.iter().all(|m| m.doc != q.doc && m.id != q.id),
+                "{}: {} is in the main set",
+                q.id,
+                q.doc
+            );
+        }
+    }
+
+    #[test]
     fn the_set_parses_and_meets_its_own_description() {
-        let qs = questions().unwrap();
+        let qs = questions(QaSet::Main).unwrap();
         assert!(qs.len() >= 80, "{} questions", qs.len());
         let docs: std::collections::BTreeSet<_> = qs.iter().map(|q| q.doc.as_str()).collect();
         assert!(docs.len() >= 12, "{} documents", docs.len());
