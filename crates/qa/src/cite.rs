@@ -211,16 +211,22 @@ fn new_terms(question: &str, answer: &str) -> Vec<String> {
         .collect()
 }
 
-/// `text` without its `[n]` markers.
+/// `text` without its `[n]` markers, including one the answer-token limit
+/// cut short at the very end (`… [4`).
 fn strip_markers(text: &str) -> String {
+    let marker = |s: &str| s.chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('[') {
         let after = &rest[open + 1..];
         match after.find(']') {
-            Some(close) if after[..close].chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ') => {
+            Some(close) if marker(&after[..close]) => {
                 out.push_str(&rest[..open]);
                 rest = &after[close + 1..];
+            }
+            None if marker(after) => {
+                out.push_str(&rest[..open]);
+                rest = "";
             }
             _ => {
                 out.push_str(&rest[..=open]);
@@ -620,6 +626,12 @@ mod tests {
             assert_eq!(abstains(text), says, "{text:?}");
         }
         assert_eq!(strip_markers("a [1] b [x] c [2, 3]"), "a  b [x] c ");
+        // The answer-token limit can cut the last marker short.
+        assert_eq!(strip_markers("a [1] [2] [4"), "a  ");
+        assert_eq!(strip_markers("see [fig"), "see [fig");
+        // An answer of the question's words and markers, cut short, adds nothing.
+        assert!(new_terms("이 보고서를 발간한 기관은 어디인가요?", "이 보고서를 발간한 기관은 [1] [2] [5")
+            .is_empty());
     }
 
     #[test]
