@@ -21,6 +21,17 @@ Latin letters or digits, which vertical text would set sideways).
 Deterministic for a seed.
 Needs Pillow and NumPy (a throwaway venv is enough) and `dpkg-deb`.
 
+With `--born-digital`, it also writes born-digital PDFs with a real text
+layer, `{set}-born-{nn}.pdf` and `.txt`, one per clean page and with that
+page's lines (reportlab, `invariant=1`; fonts with TrueType outlines, which
+reportlab can embed: NanumGothic for Korean, IPAGothic from
+`fonts-ipafont-gothic` for Japanese). Vertical pages are set glyph by glyph
+down columns from the right, so the layer holds the characters in reading
+order at their vertical positions; the long vowel mark is turned to run
+down the column and `、。` and small kana sit in the upper right of their
+cell, as vertical fonts set them. Their random choices come from a
+separate generator, so the scans are the same with or without the flag.
+
 TeX Live's CJK documentation, pdf.js's test PDFs and OmniDocBench are a
 held-out check and are deliberately not used here.
 """
@@ -196,6 +207,66 @@ def render_vertical_page(paras, rng):
     return img, truth, f"{Path(path).stem}#{index} {size_pt}pt vertical"
 
 
+PDF_FONTS = {
+    "ko": ("NanumGothic", f"{NANUM}/NanumGothic.ttf"),
+    "ja": ("IPAGothic", "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"),
+}
+PT_PER_PX = 72 / DPI
+# Set in the upper right of a vertical cell, as vertical fonts do.
+VERTICAL_SMALL = set("、。ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+
+
+def write_pdf(stem: Path, lines, kind: str, rng) -> str:
+    """A born-digital page holding `lines`: rows for horizontal sets,
+    columns from the right for `javert`."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    name, path = PDF_FONTS["ja" if kind.startswith("ja") else "ko"]
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, path))
+    width, height = PAGE[0] * PT_PER_PX, PAGE[1] * PT_PER_PX
+    margin = MARGIN * PT_PER_PX
+    c = canvas.Canvas(f"{stem}.pdf", pagesize=(width, height), invariant=1)
+    size = rng.choice([10, 11, 12])
+    if kind == "javert":
+        pitch = size * 1.7
+        x = width - margin - size
+        for column in lines:
+            y = height - margin - size
+            for ch in column:
+                if ch == "ー":
+                    # Turned a quarter to run down the column.
+                    c.saveState()
+                    c.translate(x + size / 2, y + size / 2)
+                    c.rotate(-90)
+                    c.setFont(name, size)
+                    c.drawCentredString(0, -size * 0.35, ch)
+                    c.restoreState()
+                elif ch in VERTICAL_SMALL:
+                    c.setFont(name, size)
+                    c.drawString(x + size * 0.55, y + size * 0.55, ch)
+                else:
+                    c.setFont(name, size)
+                    c.drawString(x, y, ch)
+                y -= size
+            x -= pitch
+    else:
+        # The clean page's lines, at a size at which the widest one fits.
+        widest = max((pdfmetrics.stringWidth(l, name, 1) for l in lines), default=1)
+        size = min(size, (width - 2 * margin) / widest)
+        leading = size * 1.7
+        c.setFont(name, size)
+        y = height - margin - size
+        for line in lines:
+            c.drawString(margin, y, line)
+            y -= leading
+    c.showPage()
+    c.save()
+    return f"{name} {size:.1f}pt{' vertical' if kind == 'javert' else ''}"
+
+
 def degrade(img: Image.Image, rng) -> Image.Image:
     """A cheap office scan: skew, blur, uneven grey paper, noise, JPEG."""
     img = img.rotate(rng.uniform(-0.7, 0.7), resample=Image.BICUBIC, fillcolor=255)
@@ -219,7 +290,10 @@ def main():
     ap.add_argument("--pages", type=int, default=3, help="pages per set and condition")
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--cache", type=Path, default=None, help="where the .deb contents go [OUT/.debs]")
+    ap.add_argument("--born-digital", action="store_true",
+                    help="also write born-digital PDFs of the clean pages (needs reportlab)")
     args = ap.parse_args()
+    born_rng = random.Random(args.seed + 1)
     args.out.mkdir(parents=True, exist_ok=True)
     texts = fetch_texts(args.cache or args.out / ".debs")
     rng = random.Random(args.seed)
@@ -249,6 +323,11 @@ def main():
                 img.convert("RGB").save(f"{stem}.png", dpi=(DPI, DPI))
                 Path(f"{stem}.txt").write_text("\n".join(truth) + "\n", encoding="utf-8")
                 print(f"  {stem.name}: {len(truth)} lines, {font}")
+                if args.born_digital and cond == "clean":
+                    born = args.out / f"{kind}-born-{n:02}"
+                    how = write_pdf(born, truth, kind, born_rng)
+                    Path(f"{born}.txt").write_text("\n".join(truth) + "\n", encoding="utf-8")
+                    print(f"  {born.name}: {len(truth)} lines, {how}")
 
 
 if __name__ == "__main__":
