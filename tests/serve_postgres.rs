@@ -212,6 +212,11 @@ fn a_postgres_restart_mid_run_loses_no_job() {
     assert_eq!(get(&a.url("/ready"), None).status, 200);
     assert_eq!(get(&b.url("/ready"), None).status, 200);
     assert_each_batch_converted_once(&pg, 20, 24);
+    // And they stop cleanly (their connections closed off the async threads).
+    for mut server in [a, b] {
+        let status = server.terminate(Duration::from_secs(60));
+        assert!(status.success(), "{status:?}\n{}", server.log());
+    }
 }
 
 #[test]

@@ -89,6 +89,18 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // A blocking client owns a small runtime of its own, which must not
+        // be dropped on an async worker thread (the server's last handle
+        // often goes there at shutdown): drop them on a thread of their own.
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|p| p.into_inner()));
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
 impl PgStore {
     /// Connects to `url` and migrates the schema to [`SCHEMA_VERSION`]
     /// (one server at a time, under an advisory lock); refuses a database
