@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use common::postgres::Postgres;
 use common::server::{get, post_form, Server};
 use common::{os, parasol, tempdir, text_pdf};
+use parasol_server::store::{BatchOutput, Completion, JobStore, NewJob, PgStore};
 use serde_json::Value;
 
 const KEY: &str = "replica-key-1";
@@ -245,4 +246,120 @@ fn a_replica_refuses_a_newer_schema_and_a_missing_secret() {
         "{}",
         run.stderr
     );
+}
+
+fn new_job(
+    dir: &std::path::Path,
+    id: &str,
+    created_at: i64,
+    expires_at: i64,
+) -> (NewJob, std::path::PathBuf) {
+    let doc = dir.join(id);
+    std::fs::write(&doc, b"%PDF-1.4 not converted here").unwrap();
+    let job = NewJob {
+        id: id.into(),
+        owner: "owner".into(),
+        model: "document-parse".into(),
+        request: "{}".into(),
+        created_at,
+        expires_at,
+    };
+    (job, doc)
+}
+
+fn output(index: usize) -> BatchOutput {
+    BatchOutput {
+        index,
+        elements: 1,
+        response: format!("{{\"batch\": {index}}}"),
+        page_images: vec![(1, vec![1, 2])],
+    }
+}
+
+/// The store itself, without servers: 16 threads claiming at once each get
+/// distinct jobs; a holder whose lease was taken writes nothing; a second
+/// completion is a no-op; one sweeper at a time.
+#[test]
+fn the_postgres_store_hands_each_job_to_one_claimer_and_fences_stale_holders() {
+    let pg = Postgres::start();
+    let store = std::sync::Arc::new(PgStore::open(&pg.url()).unwrap());
+    let dir = tempdir("pg-store");
+    for i in 0..200 {
+        let (job, doc) = new_job(&dir, &format!("job-{i:03}"), i, i64::MAX / 2);
+        store.insert(&job, &doc).unwrap();
+        assert!(!doc.exists(), "the document moved into the store");
+    }
+    let lease = Duration::from_secs(30);
+    let threads: Vec<_> = (0..16)
+        .map(|w| {
+            let store = std::sync::Arc::clone(&store);
+            std::thread::spawn(move || {
+                let mut mine = Vec::new();
+                loop {
+                    let token = format!("w{w}-{}", mine.len());
+                    let Some(claimed) = store.claim_next(&token, lease).unwrap() else { break };
+                    let id = claimed.job.id;
+                    assert!(!claimed.reclaimed);
+                    assert!(store.set_pages(&id, &token, 1, 10).unwrap());
+                    assert_eq!(store.complete_batch(&id, &token, &output(0)).unwrap(), Completion::Recorded);
+                    assert!(store.finish(&id, &token, None, 0).unwrap());
+                    mine.push(id);
+                }
+                mine
+            })
+        })
+        .collect();
+    let mut claimed: Vec<String> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    claimed.sort();
+    claimed.dedup();
+    assert_eq!(claimed.len(), 200, "every job claimed, none twice");
+    assert_each_batch_converted_once(&pg, 200, 200);
+    assert_eq!(pg.psql("SELECT count(*) FROM documents"), "0", "documents go when jobs finish");
+    assert_eq!(store.result("job-007", 0).unwrap().unwrap(), b"{\"batch\": 0}");
+    assert_eq!(store.page_image("job-007", 1).unwrap().unwrap(), [1, 2]);
+
+    // A stalled holder loses its job to the next claim and writes nothing.
+    let (job, doc) = new_job(&dir, "stalled", 1000, 0);
+    store.insert(&job, &doc).unwrap();
+    store.claim_next("old", Duration::ZERO).unwrap().unwrap();
+    assert!(store.set_pages("stalled", "old", 20, 10).unwrap());
+    std::thread::sleep(Duration::from_millis(20));
+    let again = store.claim_next("new", lease).unwrap().unwrap();
+    assert!(again.reclaimed);
+    assert!(!store.renew("stalled", "old", lease).unwrap());
+    assert_eq!(store.complete_batch("stalled", "old", &output(0)).unwrap(), Completion::NotHolder);
+    assert!(!store.finish("stalled", "old", Some("late"), 1).unwrap());
+    assert!(store.renew("stalled", "new", lease).unwrap());
+    assert_eq!(store.complete_batch("stalled", "new", &output(0)).unwrap(), Completion::Recorded);
+    assert_eq!(store.complete_batch("stalled", "new", &output(0)).unwrap(), Completion::Duplicate);
+    assert_eq!(store.complete_batch("stalled", "new", &output(1)).unwrap(), Completion::Recorded);
+    assert!(store.finish("stalled", "new", None, 2).unwrap());
+    let job = store.get("stalled").unwrap().unwrap();
+    assert_eq!((job.claims, job.completed_pages), (2, 20));
+    assert!(job.batches.iter().all(|b| b.conversions == 1), "{:?}", job.batches);
+
+    // Expired results go, one sweeper at a time: while another session
+    // holds the sweep's advisory lock, a sweep does nothing.
+    let mut holder = std::process::Command::new("/usr/lib/postgresql/15/bin/psql")
+        .args([
+            "-X",
+            "-At",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-p",
+            &pg.port.to_string(),
+        ])
+        .args(["-c", "SELECT pg_advisory_lock(8097879367862938626); SELECT pg_sleep(3);"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(store.purge_expired(10).unwrap(), None, "another session sweeps");
+    holder.wait().unwrap();
+    assert_eq!(store.purge_expired(10).unwrap(), Some(1), "the expired job goes");
+    assert!(store.get("stalled").unwrap().is_none());
+    assert_eq!(pg.psql("SELECT count(*) FROM page_images WHERE job_id = 'stalled'"), "0");
 }
