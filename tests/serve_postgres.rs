@@ -203,6 +203,9 @@ fn a_postgres_restart_mid_run_loses_no_job() {
     let r = get(&a.url("/ready"), None);
     assert_eq!(r.status, 503, "{}", r.body);
     assert!(r.body.contains("job store"), "{}", r.body);
+    // Every replica answers for the store with 503, which clients retry.
+    let r = status(&b, &ids[0], KEY);
+    assert_eq!((r.status, r.error_code()), (503, "not_ready".to_string()), "{}", r.body);
     std::thread::sleep(Duration::from_secs(3));
     pg.start_again();
     for (i, id) in ids.iter().enumerate() {

@@ -309,7 +309,7 @@ async fn parse_async(
     })
     .await
     .map_err(|_| ApiError::Internal)?
-    .map_err(internal)?;
+    .map_err(store_error)?;
     shared.jobs_added.notify_one();
     tracing::info!(job = %id, "job accepted");
     Ok(Json(AsyncAccepted { request_id: id }))
@@ -320,11 +320,22 @@ async fn queue_has_room(shared: &AppState) -> Result<(), ApiError> {
     let unfinished = tokio::task::spawn_blocking(move || store.unfinished())
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)?;
+        .map_err(store_error)?;
     if unfinished >= shared.config.max_queued_jobs {
         return Err(ApiError::Busy("the job queue is full", RETRY_AFTER_SECS));
     }
     Ok(())
+}
+
+/// A store call that failed: 503 while the store cannot be reached (a
+/// database restarting: the client may retry), else 500.
+fn store_error(e: crate::store::StoreError) -> ApiError {
+    tracing::error!(error = %e, "job store error");
+    if e.is_unavailable() {
+        ApiError::Unavailable("the job store does not answer")
+    } else {
+        ApiError::Internal
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -427,7 +438,7 @@ async fn load_job(shared: &AppState, id: String) -> Result<Option<Job>, ApiError
     tokio::task::spawn_blocking(move || store.get(&id))
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)
+        .map_err(store_error)
 }
 
 /// A completed batch's response, as the store keeps it.
@@ -436,7 +447,7 @@ pub(crate) async fn load_result(shared: &AppState, id: &str, batch: usize) -> Re
     tokio::task::spawn_blocking(move || store.result(&id, batch))
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)?
+        .map_err(store_error)?
         .ok_or_else(|| internal("a completed batch has no result"))
 }
 
@@ -471,7 +482,7 @@ async fn list_requests(
     let jobs = tokio::task::spawn_blocking(move || store.list(Some(&owner.0), 100))
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)?;
+        .map_err(store_error)?;
     let base = base_url(&shared, &headers);
     Ok(Json(RequestList { requests: jobs.iter().map(|j| status_of(&shared, j, &base)).collect() }))
 }
@@ -530,7 +541,7 @@ async fn page_image(
     let png = tokio::task::spawn_blocking(move || store.page_image(&id, page))
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)?
+        .map_err(store_error)?
         .ok_or(ApiError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")], png)
         .into_response())

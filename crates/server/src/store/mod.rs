@@ -183,6 +183,20 @@ pub enum StoreError {
     NewerSchema { found: i64, supported: i64 },
 }
 
+impl StoreError {
+    /// Whether the store could not be reached (rather than refusing the
+    /// call): a connection that failed or broke, or a database shutting
+    /// down or starting up.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Postgres(e) => e.as_db_error().is_none_or(|db| {
+                db.code().code().get(..2).is_some_and(|class| class == "57" || class == "08")
+            }),
+            _ => false,
+        }
+    }
+}
+
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> StoreError {
         StoreError::Postgres(e)
