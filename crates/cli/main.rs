@@ -8,6 +8,7 @@ mod ask;
 mod convert;
 mod dus;
 mod generate;
+mod jobs;
 mod model_arg;
 mod serve;
 
@@ -43,6 +44,8 @@ enum Command {
     Dus(dus::Args),
     /// Serve Upstage-compatible Document Parse over HTTP (sync and async, durable jobs).
     Serve(serve::Args),
+    /// List or purge the async jobs of a server's store (SQLite or PostgreSQL).
+    Jobs(jobs::Args),
     /// A conversion worker speaking the server's protocol on stdin/stdout (started by `serve`).
     #[command(hide = true)]
     Worker(serve::WorkerArgs),
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
         Command::Chat(args) => ask::chat(args, &models),
         Command::Dus(args) => dus::run(args, &models),
         Command::Serve(args) => serve::run(args, &models),
+        Command::Jobs(args) => jobs::run(args),
         Command::Worker(args) => serve::worker(args, &models),
     };
     match result {

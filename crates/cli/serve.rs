@@ -11,6 +11,7 @@ use anyhow::Context;
 use parasol_pipeline::{EngineConfig, ModelStore};
 
 use crate::model_arg::ModelArg;
+use parasol_server::store::StoreConfig;
 use parasol_server::{Config, PoolConfig, BATCH_PAGES, DEFAULT_MAX_UPLOAD_MIB, SYNC_MAX_PAGES};
 
 /// Serve Upstage-compatible Document Parse over HTTP.
@@ -19,9 +20,22 @@ pub struct Args {
     /// Address to listen on.
     #[arg(long, env = "PARASOL_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Where jobs, documents and results are kept.
+    /// Where jobs, documents and results are kept (with `--store postgres://…`,
+    /// only uploads in flight: one directory per server).
     #[arg(long, env = "PARASOL_DATA_DIR", default_value = "parasol-data")]
     pub data_dir: PathBuf,
+    /// The job store: `sqlite` (in the data directory, one server) or a
+    /// `postgres://user@host:port/database` address that replicas share.
+    #[arg(long, env = "PARASOL_STORE", default_value = "sqlite", value_parser = StoreConfig::parse, hide_env_values = true)]
+    pub store: StoreConfig,
+    /// The secret that signs download links; required with PostgreSQL, the
+    /// same on every replica [default with SQLite: made in the data directory].
+    #[arg(long, env = "PARASOL_SIGNING_SECRET", hide_env_values = true)]
+    pub signing_secret: Option<String>,
+    /// Seconds a claimed job stays this server's without a heartbeat; a job
+    /// whose server died is taken by another after this.
+    #[arg(long, env = "PARASOL_LEASE_SECS", default_value_t = 30)]
+    pub lease_secs: u64,
     /// Worker processes [default: half the cores, at least 1].
     #[arg(long, env = "PARASOL_WORKERS")]
     pub workers: Option<usize>,
@@ -87,7 +101,14 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
     if let Some(mib) = memory {
         command.extend(["--memory-mib".into(), mib.to_string().into()]);
     }
+    let lease = Duration::from_secs(args.lease_secs.max(1));
     let config = Config {
+        store: args.store,
+        signing_secret: args.signing_secret.filter(|s| !s.is_empty()),
+        lease,
+        // A shared store is polled (another replica's submissions wake no
+        // one here); often enough that an idle replica starts within a second.
+        poll_interval: Duration::from_millis(500).min(lease / 3),
         addr: args.addr,
         data_dir: args.data_dir,
         models: ModelStore::new(models),

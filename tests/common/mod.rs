@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod browser;
+pub mod postgres;
 pub mod server;
 
 pub use parasol_models::ModelFile;

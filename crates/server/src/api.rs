@@ -298,22 +298,18 @@ async fn parse_async(
         created_at,
         expires_at: created_at + shared.config.result_ttl.as_secs() as i64,
     };
-    let document = shared.dirs.document(&id);
     let store = Arc::clone(&shared.store);
     let upload = request.upload;
-    tokio::task::spawn_blocking(move || -> Result<(), String> {
-        // The document is on disk (synced) before the job that points at it.
-        std::fs::File::open(upload.path()).and_then(|f| f.sync_all()).map_err(|e| e.to_string())?;
-        upload.persist(&document).map_err(|e| e.to_string())?;
-        if let Err(e) = store.insert(&job) {
-            let _ = std::fs::remove_file(&document);
-            return Err(e.to_string());
-        }
-        Ok(())
+    tokio::task::spawn_blocking(move || {
+        // The store takes the document with the job (or neither); the
+        // upload's temporary file goes when `upload` is dropped.
+        let stored = store.insert(&job, upload.path());
+        drop(upload);
+        stored
     })
     .await
     .map_err(|_| ApiError::Internal)?
-    .map_err(internal)?;
+    .map_err(store_error)?;
     shared.jobs_added.notify_one();
     tracing::info!(job = %id, "job accepted");
     Ok(Json(AsyncAccepted { request_id: id }))
@@ -324,11 +320,22 @@ async fn queue_has_room(shared: &AppState) -> Result<(), ApiError> {
     let unfinished = tokio::task::spawn_blocking(move || store.unfinished())
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)?;
+        .map_err(store_error)?;
     if unfinished >= shared.config.max_queued_jobs {
         return Err(ApiError::Busy("the job queue is full", RETRY_AFTER_SECS));
     }
     Ok(())
+}
+
+/// A store call that failed: 503 while the store cannot be reached (a
+/// database restarting: the client may retry), else 500.
+fn store_error(e: crate::store::StoreError) -> ApiError {
+    tracing::error!(error = %e, "job store error");
+    if e.is_unavailable() {
+        ApiError::Unavailable("the job store does not answer")
+    } else {
+        ApiError::Internal
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -431,7 +438,17 @@ async fn load_job(shared: &AppState, id: String) -> Result<Option<Job>, ApiError
     tokio::task::spawn_blocking(move || store.get(&id))
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)
+        .map_err(store_error)
+}
+
+/// A completed batch's response, as the store keeps it.
+pub(crate) async fn load_result(shared: &AppState, id: &str, batch: usize) -> Result<Vec<u8>, ApiError> {
+    let (store, id) = (Arc::clone(&shared.store), id.to_string());
+    tokio::task::spawn_blocking(move || store.result(&id, batch))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(store_error)?
+        .ok_or_else(|| internal("a completed batch has no result"))
 }
 
 /// A job's status and its batches' download links.
@@ -462,10 +479,10 @@ async fn list_requests(
     headers: HeaderMap,
 ) -> Result<Json<RequestList>, ApiError> {
     let store = Arc::clone(&shared.store);
-    let jobs = tokio::task::spawn_blocking(move || store.list(&owner.0, 100))
+    let jobs = tokio::task::spawn_blocking(move || store.list(Some(&owner.0), 100))
         .await
         .map_err(|_| ApiError::Internal)?
-        .map_err(internal)?;
+        .map_err(store_error)?;
     let base = base_url(&shared, &headers);
     Ok(Json(RequestList { requests: jobs.iter().map(|j| status_of(&shared, j, &base)).collect() }))
 }
@@ -491,7 +508,7 @@ async fn request_result(
     let stored: StoredRequest = serde_json::from_str(&job.request).map_err(internal)?;
     let mut parts = Vec::with_capacity(job.batches.len());
     for b in &job.batches {
-        let bytes = tokio::fs::read(shared.dirs.result(&id, b.index)).await.map_err(internal)?;
+        let bytes = load_result(&shared, &id, b.index).await?;
         parts.push(serde_json::from_slice::<UpstageResponse>(&bytes).map_err(internal)?);
     }
     let mut whole = UpstageResponse::join(parts).ok_or(ApiError::Internal)?;
@@ -520,7 +537,12 @@ async fn page_image(
     if !done {
         return Err(ApiError::NotFound);
     }
-    let png = tokio::fs::read(shared.dirs.page_image(&id, page)).await.map_err(|_| ApiError::NotFound)?;
+    let store = Arc::clone(&shared.store);
+    let png = tokio::task::spawn_blocking(move || store.page_image(&id, page))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(store_error)?
+        .ok_or(ApiError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "private, max-age=3600")], png)
         .into_response())
 }
@@ -549,8 +571,7 @@ async fn download_batch(
         return Err(ApiError::NotFound);
     }
     let stored: StoredRequest = serde_json::from_str(&job.request).map_err(internal)?;
-    let path = shared.dirs.result(&id, batch);
-    let bytes = tokio::fs::read(&path).await.map_err(internal)?;
+    let bytes = load_result(&shared, &id, batch).await?;
     let mut response: UpstageResponse = serde_json::from_slice(&bytes).map_err(internal)?;
     stored.output.apply(&mut response);
     Ok(Json(response))
@@ -568,10 +589,22 @@ async fn health(State(shared): State<AppState>) -> Json<Health> {
     Json(Health { status: "ok", workers: shared.pool.live() })
 }
 
-/// Readiness: the core models are installed and a worker is up.
+/// Whether the job store answers, as the `store_up` metric keeps it.
+async fn store_answers(shared: &AppState) -> bool {
+    let store = Arc::clone(&shared.store);
+    let up = matches!(tokio::task::spawn_blocking(move || store.ping()).await, Ok(Ok(())));
+    shared.metrics.store_up.set(i64::from(up));
+    up
+}
+
+/// Readiness: the core models are installed, a worker is up and the job
+/// store answers.
 #[utoipa::path(get, path = "/ready", tag = "operations",
     responses((status = 200, description = "ready"), (status = 503, body = ErrorBody)))]
 async fn ready(State(shared): State<AppState>) -> Result<Json<Health>, ApiError> {
+    if !store_answers(&shared).await {
+        return Err(ApiError::Unavailable("the job store does not answer"));
+    }
     let models =
         [ModelFile::Pdfium, ModelFile::OnnxRuntime, ModelFile::OcrDetSmall, ModelFile::LayoutPicoDet];
     if models.iter().any(|&m| shared.config.models.require(m).is_err()) {
@@ -588,6 +621,7 @@ async fn ready(State(shared): State<AppState>) -> Result<Json<Health>, ApiError>
 async fn metrics(State(shared): State<AppState>) -> Response {
     let store = Arc::clone(&shared.store);
     let unfinished = tokio::task::spawn_blocking(move || store.unfinished()).await.ok().and_then(Result::ok);
+    shared.metrics.store_up.set(i64::from(unfinished.is_some()));
     let depth = unfinished.unwrap_or(0) + shared.pool.waiting();
     shared.metrics.queue_depth.set(depth as i64);
     shared.metrics.workers_live.set(shared.pool.live() as i64);

@@ -550,8 +550,7 @@ async fn ground(
         }
         let mut parts = Vec::new();
         for b in &job.batches {
-            let bytes =
-                tokio::fs::read(shared.dirs.result(id, b.index)).await.map_err(|_| ApiError::Internal)?;
+            let bytes = crate::api::load_result(shared, id, b.index).await?;
             parts.push(serde_json::from_slice::<UpstageResponse>(&bytes).map_err(|_| ApiError::Internal)?);
         }
         let whole = UpstageResponse::join(parts).ok_or(ApiError::Internal)?;

@@ -4,9 +4,10 @@
 //! never parsed in the server process: conversions run in a pool of
 //! `parasol worker` processes ([`pool`], [`worker`], [`protocol`]), so a
 //! document that crashes, hangs or exhausts memory costs only its own job.
-//! Async jobs are durable ([`store`]): accepted means recorded in the data
-//! directory's database with the document beside it, and a server killed
-//! mid-job resumes every job at start-up.
+//! Async jobs are durable ([`store`]): accepted means recorded with the
+//! document in the job store (SQLite in the data directory, or PostgreSQL
+//! shared by replicas), and a job whose server died is resumed, at the
+//! server's next start or, with replicas, by another once its lease ends.
 //!
 //! [`app`] builds the router, so tests can call it without a socket;
 //! [`serve`] binds, runs the queue and shuts down gracefully.
@@ -71,6 +72,16 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Chat about parsed documents (`/v1/chat/completions`); `None`: off.
     pub chat: Option<chat::ChatConfig>,
+    /// Where jobs live: SQLite in `data_dir`, or PostgreSQL shared by replicas.
+    pub store: store::StoreConfig,
+    /// How long a claimed job is held without a heartbeat before another
+    /// server may take it.
+    pub lease: Duration,
+    /// How often an idle queue looks for jobs (other replicas' submissions).
+    pub poll_interval: Duration,
+    /// The download links' secret, shared by replicas; without one, a
+    /// random secret kept in the data directory (SQLite only).
+    pub signing_secret: Option<String>,
 }
 
 /// The data directory's layout.
@@ -80,24 +91,9 @@ pub struct Dirs {
 }
 
 impl Dirs {
-    pub fn database(&self) -> PathBuf {
-        self.root.join("jobs.sqlite")
-    }
+    /// Uploads in flight and documents copied out of a remote store.
     pub fn tmp(&self) -> PathBuf {
         self.root.join("tmp")
-    }
-    pub fn document(&self, id: &str) -> PathBuf {
-        self.root.join("documents").join(id)
-    }
-    pub fn results(&self, id: &str) -> PathBuf {
-        self.root.join("results").join(id)
-    }
-    pub fn result(&self, id: &str, batch: usize) -> PathBuf {
-        self.results(id).join(format!("{batch}.json"))
-    }
-    /// The preview of page `page` (1-based) of job `id`, beside its results.
-    pub fn page_image(&self, id: &str, page: usize) -> PathBuf {
-        self.results(id).join(format!("page-{page}.png"))
     }
     fn secret(&self) -> PathBuf {
         self.root.join("secret")
@@ -138,6 +134,11 @@ pub enum ServeError {
     Locked(PathBuf),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(
+        "replicas sharing a PostgreSQL store must share the download links' secret: \
+         set --signing-secret (or PARASOL_SIGNING_SECRET) to the same value on every replica"
+    )]
+    SecretRequired,
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("workers cannot start: {0}")]
@@ -152,12 +153,14 @@ pub fn now() -> i64 {
 }
 
 impl Shared {
-    /// Opens the data directory (creating it), its lock, secret and
-    /// database; puts jobs a previous server left started back in the queue.
+    /// Opens the data directory (creating it), its lock and secret, and the
+    /// job store; with SQLite, puts jobs a previous server left started
+    /// back in the queue. Blocks (a PostgreSQL store is reached with a
+    /// blocking client): async callers run it on a blocking thread.
     pub fn open(config: Config) -> Result<Arc<Shared>, ServeError> {
         let dirs = Dirs { root: config.data_dir.clone() };
         let data_err = |source| ServeError::DataDir { path: dirs.root.clone(), source };
-        for d in [dirs.root.clone(), dirs.tmp(), dirs.root.join("documents"), dirs.root.join("results")] {
+        for d in [dirs.root.clone(), dirs.tmp()] {
             std::fs::create_dir_all(&d).map_err(data_err)?;
         }
         let lock = std::fs::OpenOptions::new()
@@ -173,9 +176,14 @@ impl Shared {
         for entry in std::fs::read_dir(dirs.tmp()).map_err(data_err)?.flatten() {
             let _ = std::fs::remove_file(entry.path());
         }
-        let signer = sign::Signer::new(secret(&dirs.secret()).map_err(data_err)?);
-        let store = store::SqliteStore::open(&dirs.database())?;
-        let requeued = store::JobStore::requeue_started(&store)?;
+        let key = match (&config.signing_secret, &config.store) {
+            (Some(shared_secret), _) => sign::Signer::key_from(shared_secret),
+            (None, store::StoreConfig::Postgres(_)) => return Err(ServeError::SecretRequired),
+            (None, store::StoreConfig::Sqlite) => secret(&dirs.secret()).map_err(data_err)?,
+        };
+        let signer = sign::Signer::new(key);
+        let store: Arc<dyn store::JobStore> = Arc::from(config.store.open(&dirs.root)?);
+        let requeued = store.requeue_started()?;
         if requeued > 0 {
             tracing::info!(jobs = requeued, "jobs interrupted by the last shutdown are back in the queue");
         }
@@ -185,7 +193,7 @@ impl Shared {
         Ok(Arc::new(Shared {
             config,
             dirs,
-            store: Arc::new(store),
+            store,
             pool,
             metrics,
             signer,
@@ -219,7 +227,9 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let addr = config.addr;
     let grace = config.shutdown_grace;
-    let shared = Shared::open(config)?;
+    let shared = tokio::task::spawn_blocking(move || Shared::open(config))
+        .await
+        .map_err(|e| ServeError::Io(std::io::Error::other(e)))??;
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     let local = listener.local_addr()?;

@@ -24,6 +24,11 @@ pub struct Metrics {
     pub queue_depth: Gauge,
     pub workers_live: Gauge,
     pub worker_restarts: Counter,
+    pub claims: Counter,
+    pub reclaims: Counter,
+    pub leases_lost: Counter,
+    pub stale_completions: Counter,
+    pub store_up: Gauge,
 }
 
 impl Metrics {
@@ -54,7 +59,46 @@ impl Metrics {
             "Worker processes replaced after a crash, a timeout or a cancellation that did not stop",
             worker_restarts.clone(),
         );
-        Metrics { registry, requests, pages, conversion_seconds, queue_depth, workers_live, worker_restarts }
+        let claims = Counter::default();
+        registry.register("job_claims", "Jobs this server took from the store", claims.clone());
+        let reclaims = Counter::default();
+        registry.register(
+            "job_reclaims",
+            "Claims of a job whose last lease had run out (its server died or stalled)",
+            reclaims.clone(),
+        );
+        let leases_lost = Counter::default();
+        registry.register(
+            "job_leases_lost",
+            "Jobs this server stopped converting because another took them after their lease ran out",
+            leases_lost.clone(),
+        );
+        let stale_completions = Counter::default();
+        registry.register(
+            "stale_completions",
+            "Batch completions the store refused: the lease was gone or the batch completed already",
+            stale_completions.clone(),
+        );
+        let store_up = Gauge::default();
+        registry.register(
+            "store_up",
+            "1 when the job store answered the last check, else 0",
+            store_up.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            pages,
+            conversion_seconds,
+            queue_depth,
+            workers_live,
+            worker_restarts,
+            claims,
+            reclaims,
+            leases_lost,
+            stale_completions,
+            store_up,
+        }
     }
 
     pub fn encode(&self) -> String {

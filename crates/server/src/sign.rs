@@ -4,7 +4,9 @@
 //! of the job id, batch index and expiry under the server's secret, so a
 //! client fetches a result without an `Authorization` header (as Upstage's
 //! clients do) and nobody can forge or extend a link. The secret is made
-//! once per data directory and kept in it, so links outlive a restart.
+//! once per data directory and kept in it, so links outlive a restart; or
+//! it comes from the configuration, the same on every replica, so a link
+//! one replica made verifies on all of them.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -25,6 +27,11 @@ impl std::fmt::Debug for Signer {
 impl Signer {
     pub fn new(key: [u8; 32]) -> Signer {
         Signer { key }
+    }
+
+    /// The key a configured secret (any length) stands for.
+    pub fn key_from(secret: &str) -> [u8; 32] {
+        Sha256::digest(secret.as_bytes()).into()
     }
 
     fn mac(&self, job: &str, batch: usize, expires: i64) -> Hmac<Sha256> {
