@@ -627,7 +627,7 @@ mod tests {
         }
         assert_eq!(strip_markers("a [1] b [x] c [2, 3]"), "a  b [x] c ");
         // The answer-token limit can cut the last marker short.
-        assert_eq!(strip_markers("a [1] [2] [4"), "a  ");
+        assert_eq!(strip_markers("a [1] [2] [4"), "a   ");
         assert_eq!(strip_markers("see [fig"), "see [fig");
         // An answer of the question's words and markers, cut short, adds nothing.
         assert!(new_terms("이 보고서를 발간한 기관은 어디인가요?", "이 보고서를 발간한 기관은 [1] [2] [5")
