@@ -48,6 +48,10 @@ summed in a saturating int16. The derived model's weights are therefore
 7-bit (scripts/quantize_rec.py, `reduce_range`): a pair is at most
 255 * 64 * 2 = 32,640 < 32,767, so both kernels compute the same integers.
 (With 8-bit weights, 255 * 127 * 2 overflowed, and the sets differed by CPU.)
+CPUs with AMX (`amx_int8` in /proc/cpuinfo: Intel Sapphire Rapids and later)
+still read a few lines otherwise, RapidOCR included, so they have their own
+set: on such a machine run `--int8 --out crates/vision/tests/data/ocr_expected_int8_amx`
+(the Rust test picks the set by the same flag).
 
 --bench times `engine(img)` on phototest.tif and on a 150-dpi page (the
 300-dpi scan 8071_093.3B.tif halved by a 2x2 box average, which
