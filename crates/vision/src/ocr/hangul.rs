@@ -281,9 +281,44 @@ pub(crate) fn prefer_korean(korean: &str, conf: f32, ppocr_score: f64) -> bool {
     korean.chars().any(is_hangul) && f64::from(conf) >= ppocr_score - MARGIN
 }
 
+/// Whether a page is Korean, from how many of its `lines` the doubtful
+/// pass took Tesseract's Korean reading for (`kept`): at least two, and
+/// at least a quarter of the page. On such a page PP-OCRv6, which has no
+/// Hangul, can still read a mixed line as confident Latin (`파일은` as
+/// `THUS`), which looks nothing like a misread; so every line is read by
+/// the Korean recogniser too (see [`korean_page_prefers`]).
+pub(crate) fn is_korean_page(kept: usize, lines: usize) -> bool {
+    kept >= 2 && kept * 4 >= lines
+}
+
+/// On a Korean page, whether Tesseract's reading of a line replaces
+/// PP-OCRv6's: when it holds a Hangul syllable, which PP-OCRv6 cannot
+/// read at all. A line Tesseract reads without Hangul (an English line)
+/// keeps PP-OCRv6's reading.
+pub(crate) fn korean_page_prefers(korean: &str) -> bool {
+    korean.chars().any(is_hangul_syllable)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_is_korean_from_two_lines_and_a_quarter_of_them() {
+        assert!(!is_korean_page(1, 2));
+        assert!(is_korean_page(2, 8));
+        assert!(!is_korean_page(2, 9));
+        assert!(is_korean_page(10, 30));
+        assert!(!is_korean_page(0, 0));
+    }
+
+    #[test]
+    fn on_a_korean_page_a_reading_with_hangul_wins() {
+        assert!(korean_page_prefers("구성 파일은 /etc"));
+        assert!(!korean_page_prefers("apt-get install"));
+        // A lone jamo is a stroke Tesseract could not place, not Korean.
+        assert!(!korean_page_prefers("30ㄴ96"));
+    }
 
     #[test]
     fn han_without_kana_or_a_low_score_is_doubtful() {

@@ -503,7 +503,9 @@ fn column_slice(crop: &Image3, x0: f32, x1: f32, before: f32, after: f32) -> Opt
 
 /// Reads the lines whose PP-OCRv6 reading looks like a misread Korean line
 /// again with Tesseract, and keeps Tesseract's reading where it is Korean
-/// and confident enough ([`hangul::prefer_korean`]).
+/// and confident enough ([`hangul::prefer_korean`]). When that makes the
+/// page Korean ([`hangul::is_korean_page`]), the other lines are read by
+/// Tesseract too, and its reading kept where it holds Hangul.
 fn reread_doubtful(
     rec: &Recognizer,
     reader: &HangulReader,
@@ -531,6 +533,22 @@ fn reread_doubtful(
         }
     }
     tracing::debug!(doubtful = doubtful.len(), kept, "korean re-reading");
+    if !hangul::is_korean_page(kept, texts.len()) {
+        return Ok(texts);
+    }
+    // A Korean page: the lines PP-OCRv6 read without doubt are read too,
+    // and a reading with Hangul replaces PP-OCRv6's.
+    let rest: Vec<usize> = (0..texts.len()).filter(|&i| !korean[i]).collect();
+    let again = read_korean(rec, reader, crops, turned, &rest)?;
+    let mut taken = 0;
+    for (i, read) in rest.iter().zip(again) {
+        if let Some(k) = read.filter(|k| hangul::korean_page_prefers(&k.text)) {
+            texts[*i] = k;
+            korean[*i] = true;
+            taken += 1;
+        }
+    }
+    tracing::debug!(rest = rest.len(), taken, "korean page: the other lines read as Korean");
     Ok(texts)
 }
 
