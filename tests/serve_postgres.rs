@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::postgres::Postgres;
 use common::server::{get, post_form, Server};
 use common::{os, parasol, tempdir, text_pdf};
-use parasol_server::store::{BatchOutput, Completion, JobStore, NewJob, PgStore};
+use parasol_server::store::{BatchOutput, Completion, JobStore, NewJob, PgStore, SWEEP_LOCK};
 use serde_json::Value;
 
 const KEY: &str = "replica-key-1";
@@ -343,20 +343,8 @@ fn the_postgres_store_hands_each_job_to_one_claimer_and_fences_stale_holders() {
 
     // Expired results go, one sweeper at a time: while another session
     // holds the sweep's advisory lock, a sweep does nothing.
-    let mut holder = std::process::Command::new("/usr/lib/postgresql/15/bin/psql")
-        .args([
-            "-X",
-            "-At",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-p",
-            &pg.port.to_string(),
-        ])
-        .args(["-c", "SELECT pg_advisory_lock(8097879367862938626); SELECT pg_sleep(3);"])
+    let mut holder = pg
+        .psql_command(&format!("SELECT pg_advisory_lock({SWEEP_LOCK}); SELECT pg_sleep(3);"))
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1000));

@@ -137,9 +137,11 @@ impl Postgres {
     }
 
     /// Runs SQL with `psql`; its unaligned, tuples-only output.
-    #[track_caller]
-    pub fn psql(&self, sql: &str) -> String {
-        let out = Command::new(bin("psql"))
+    /// `psql` connected to this cluster, running `sql` (stopping at the
+    /// first error), not yet started.
+    pub fn psql_command(&self, sql: &str) -> Command {
+        let mut command = Command::new(bin("psql"));
+        command
             .args([
                 "-X",
                 "-At",
@@ -152,9 +154,13 @@ impl Postgres {
                 "-d",
                 "postgres",
             ])
-            .args(["-p", &self.port.to_string(), "-c", sql])
-            .output()
-            .unwrap();
+            .args(["-p", &self.port.to_string(), "-c", sql]);
+        command
+    }
+
+    #[track_caller]
+    pub fn psql(&self, sql: &str) -> String {
+        let out = self.psql_command(sql).output().unwrap();
         assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }

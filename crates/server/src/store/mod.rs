@@ -38,7 +38,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use self::pg::PgStore;
+pub use self::pg::{PgStore, SWEEP_LOCK};
 pub use self::sqlite::SqliteStore;
 
 /// A job's state, with Upstage's names.

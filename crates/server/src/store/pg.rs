@@ -69,7 +69,8 @@ CREATE TABLE page_images (
 
 /// Advisory lock keys: migrations at start-up, the expiry sweep.
 const MIGRATION_LOCK: i64 = 0x7061_7261_736f_6c01;
-const SWEEP_LOCK: i64 = 0x7061_7261_736f_6c02;
+/// (Public so that a test can hold it from another session.)
+pub const SWEEP_LOCK: i64 = 0x7061_7261_736f_6c02;
 
 /// The database's clock in milliseconds.
 const NOW_MS: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
