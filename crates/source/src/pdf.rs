@@ -155,6 +155,15 @@ fn clamp_dpi(dpi: f32, w_pt: f32, h_pt: f32, max_pixels: u64) -> f32 {
     if side > MAX_RENDER_SIDE {
         s *= MAX_RENDER_SIDE / side;
     }
+    // The page is rendered at whole pixels, rounded: a page scaled to just
+    // under the limit can round to just over it (found by `fuzz/source_pdf`).
+    let rendered = |s: f32| ((w_pt * s).round().max(1.0) as f64) * ((h_pt * s).round().max(1.0) as f64);
+    for _ in 0..64 {
+        if pixels <= max_pixels as f64 || rendered(s) <= max_pixels as f64 {
+            break;
+        }
+        s *= 0.999;
+    }
     s * 72.0
 }
 
@@ -227,5 +236,14 @@ mod tests {
         // A sliver page keeps its long side within bounds.
         let dpi = clamp_dpi(150.0, 0.01, 400_000.0, 100_000_000);
         assert!(400_000.0 * dpi / 72.0 <= MAX_RENDER_SIDE + 1.0, "{dpi}");
+        // Rounded to whole pixels, a shrunk page stays within the limit
+        // (the page `fuzz/source_pdf` found: 2435 × 1723 against 4 Mpx).
+        for (w, h, max) in
+            [(2435.0 * 72.0 / 100.0, 1723.0 * 72.0 / 100.0, 4u64 << 20), (1000.3, 707.7, 1_000_003)]
+        {
+            let s = clamp_dpi(200.0, w, h, max) / 72.0;
+            let pixels = (w * s).round() * (h * s).round();
+            assert!(pixels as u64 <= max, "{pixels} > {max}");
+        }
     }
 }
