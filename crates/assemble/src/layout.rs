@@ -97,20 +97,32 @@ pub(crate) fn is_page_photo(r: &Region, page: &PageText) -> bool {
             || text_area > PAGE_PHOTO_TEXT_DENSITY * r.bbox.area())
 }
 
-/// The text a table region's cells are filled from: the page's words inside
-/// it when the page has words, else `lines` with those that straddle the
-/// table's columns split into words.
-fn table_words<'a>(
-    page: &'a PageText,
-    region: &BBox,
-    table: &Table,
-    lines: &[&'a TextLine],
-) -> Vec<TextLine> {
+/// The text a table region's cells are filled from: the words of its
+/// `lines` when the page has words, else `lines` with those that straddle
+/// the table's columns split into words. A word belongs to the page line it
+/// lies on that holds its text (of several, the one it overlaps most), so
+/// the words of a line read outside the table (one that only reaches into
+/// it, or overlaps a table line) stay with that line: no word is read twice
+/// (found by `fuzz/assemble_geometry`).
+fn table_words(page: &PageText, table: &Table, lines: &[&TextLine]) -> Vec<TextLine> {
     if page.words.is_empty() {
-        crate::tables::split_straddling(table, lines)
-    } else {
-        page.words.iter().filter(|w| contained(&w.bbox, region) >= LINE_IN_REGION).cloned().collect()
+        return crate::tables::split_straddling(table, lines);
     }
+    let Some(area) = lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b)) else { return Vec::new() };
+    let owner = |w: &TextLine| {
+        let overlap = |l: &TextLine| l.bbox.intersection(&w.bbox).map_or(0.0, |x| x.area());
+        let holds = |l: &TextLine| l.text.split_whitespace().any(|t| t == w.text);
+        page.lines
+            .iter()
+            .filter(|l| overlap(l) > 0.0)
+            .max_by(|a, b| holds(a).cmp(&holds(b)).then(overlap(a).total_cmp(&overlap(b))))
+    };
+    page.words
+        .iter()
+        .filter(|w| w.bbox.intersection(&area).is_some())
+        .filter(|w| owner(w).is_some_and(|o| lines.iter().any(|l| std::ptr::eq(*l, o))))
+        .cloned()
+        .collect()
 }
 
 /// Whether table region `i` is a table: one without a recognised structure
@@ -122,7 +134,7 @@ fn is_table(page: &PageText, i: usize) -> bool {
     let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) else { return true };
     let lines: Vec<&TextLine> =
         page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).collect();
-    let words = table_words(page, &r.bbox, t, &lines);
+    let words = table_words(page, t, &lines);
     let words: Vec<&TextLine> = words.iter().collect();
     let mut filled = t.clone();
     crate::fill_table(&mut filled, &words);
@@ -143,7 +155,13 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             None => loose.push(l.clone()),
         }
     }
-    merge_value_columns(&mut KeptRegions { regions, kept: &mut kept, lines_in: &mut lines_in });
+    let mut records = vec![false; regions.len()];
+    merge_value_columns(&mut KeptRegions {
+        regions,
+        kept: &mut kept,
+        lines_in: &mut lines_in,
+        records: &mut records,
+    });
     let body_font = median(page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect());
 
     let mut out: Vec<Block> = Vec::new();
@@ -155,7 +173,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             Category::Table => {
                 if let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) {
                     let mut t = t.clone();
-                    let words = table_words(page, &r.bbox, &t, lines);
+                    let words = table_words(page, &t, lines);
                     crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
                     block.text = parasol_doc::script::join(
                         t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
@@ -178,6 +196,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 refine(&mut block, &rs, lines, body_font, page.info.height);
                 block.text = match block.category {
                     Category::List => list_text(&rs),
+                    _ if records[i] => rs.join("\n"),
                     _ => join_lines(rs.iter().map(String::as_str)),
                 };
             }
@@ -195,6 +214,8 @@ struct KeptRegions<'p, 'l> {
     regions: &'p [Region],
     kept: &'p mut Vec<usize>,
     lines_in: &'p mut [Vec<&'l TextLine>],
+    /// Regions whose rows are records, a label and its value each: one line each.
+    records: &'p mut [bool],
 }
 
 impl TextBlocks for KeptRegions<'_, '_> {
@@ -212,6 +233,7 @@ impl TextBlocks for KeptRegions<'_, '_> {
     fn merge(&mut self, labels: usize, values: usize) {
         let moved = std::mem::take(&mut self.lines_in[self.kept[values]]);
         self.lines_in[self.kept[labels]].extend(moved);
+        self.records[self.kept[labels]] = true;
         self.kept.remove(values);
     }
 }
@@ -239,7 +261,7 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
     {
         block.category = Category::Footnote;
-    } else if is_heading(rows.len(), font, body_font) {
+    } else if is_heading(rows.len(), font, body_font, crate::text::is_ocr(lines.iter().copied())) {
         block.category = Category::Heading1;
     }
 }

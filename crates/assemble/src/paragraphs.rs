@@ -5,7 +5,9 @@
 
 use parasol_doc::{BBox, Category, TextLine};
 
-use crate::text::{is_heading, is_list_item, join_lines, median, rows, ROW_TOLERANCE};
+use crate::text::{
+    is_heading, is_list_item, is_ocr, join_lines, median, rows, OCR_SAME_FONT_RATIO, ROW_TOLERANCE,
+};
 use crate::Block;
 
 /// Share of the narrower width two lines must share to be one above the
@@ -27,8 +29,14 @@ const PARAGRAPH_BREAK_SLACK: f32 = 0.35;
 /// ...and so does any gap of this many line heights.
 const PARAGRAPH_BREAK_MAX: f32 = 1.0;
 
-/// Lines whose font sizes differ by a factor under this are set in one size.
+/// Lines whose font sizes differ by a factor under this are set in one size
+/// (OCR lines: [`OCR_SAME_FONT_RATIO`]).
 const SAME_FONT_RATIO: f32 = 1.15;
+
+/// A line level with the last line of a paragraph and this close after it
+/// (in line heights) is the rest of that line's row: OCR splits a row at
+/// wide spaces ("Visa contactless", "****", "4821").
+const ROW_PIECE_GAP: f32 = 1.0;
 
 // A column of values beside labels ([`is_value_column`]); the rule as a
 // whole took SROIE receipts' CER from 0.380 to 0.366 with YOLO regions and
@@ -41,8 +49,13 @@ const VALUES_BESIDE_SLACK: f32 = 2.0;
 /// Share of the values' height that must lie within the labels' height.
 const VALUES_WITHIN: f32 = 0.8;
 
-/// A column of values is narrower than this share of its labels' width.
+/// A column of values is narrower than this share of its labels' width,
+/// or, when every value is a short number ("16.30" beside "SUBTOTAL"), no
+/// wider than its labels.
 const VALUES_MAX_WIDTH: f32 = 0.5;
+
+/// The most words a value of a column of numbers holds.
+const NUMBER_MAX_WORDS: usize = 2;
 
 /// Fewest lines in each of the labels and the values.
 const VALUES_MIN_LINES: usize = 2;
@@ -52,11 +65,17 @@ const VALUES_LEVEL_TENTHS: usize = 7;
 
 struct Open<'a> {
     bbox: BBox,
+    /// The last row: its line, with the pieces of its row after it.
     last: BBox,
+    /// The mean font size of its lines.
     font: f32,
     lines: Vec<&'a TextLine>,
-    /// Holds a column of values read row by row with it ([`is_value_column`]).
+    /// Has rows of several pieces ([`row_pieces`]) or a column of values
+    /// ([`is_value_column`]): read row by row.
     by_rows: bool,
+    /// Its rows are records, a label and its value each ("Total 7.42"),
+    /// not running text: one line each.
+    records: bool,
 }
 
 /// The median vertical gap between a line and the nearest line below it
@@ -138,6 +157,7 @@ impl TextBlocks for Vec<Open<'_>> {
         p.bbox = p.bbox.union(&moved.bbox);
         p.lines.extend(moved.lines);
         p.by_rows = true;
+        p.records = true;
     }
 }
 
@@ -148,12 +168,9 @@ impl TextBlocks for Vec<Open<'_>> {
 fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
     let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK || b.x1 <= a.x0 + VALUES_BESIDE_SLACK;
     let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= VALUES_WITHIN * b.height();
-    if !side_by_side
-        || !within
-        || b.width() >= VALUES_MAX_WIDTH * a.width()
-        || lb.len() < VALUES_MIN_LINES
-        || la.len() < VALUES_MIN_LINES
-    {
+    let numbers = lb.iter().all(|l| is_number(&l.text));
+    let narrow = b.width() < VALUES_MAX_WIDTH * a.width() || (numbers && b.width() <= a.width());
+    if !side_by_side || !within || !narrow || lb.len() < VALUES_MIN_LINES || la.len() < VALUES_MIN_LINES {
         return false;
     }
     let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();
@@ -169,10 +186,74 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     2 * numeric >= lb.len() && 10 * level >= VALUES_LEVEL_TENTHS * lb.len()
 }
 
+/// A short number: at most [`NUMBER_MAX_WORDS`] words, more digits than
+/// letters ("16.30", "$ 4.20", "2 pcs" is not).
+fn is_number(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    text.split_whitespace().count() <= NUMBER_MAX_WORDS && digits > letters
+}
+
 pub(crate) fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
     let inter = (a.x1.min(b.x1) - a.x0.max(b.x0)).max(0.0);
     let narrower = a.width().min(b.width()).max(1.0);
     inter / narrower
+}
+
+/// `sorted` (top to bottom) in units of one line each, except that OCR lines
+/// level with each other and closer than [`ROW_PIECE_GAP`] heights side by
+/// side are one unit: the pieces of one row, which OCR splits at wide
+/// spaces ("Visa contactless", "****", "4821"). A text layer's lines are
+/// whole rows already.
+fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
+    let mut units: Vec<(BBox, Vec<&TextLine>)> = Vec::new();
+    for line in sorted {
+        let h = line.bbox.height().max(1.0);
+        let piece = (line.origin == parasol_doc::TextOrigin::Ocr)
+            .then(|| {
+                units.iter().position(|(b, unit)| {
+                    let level = (b.center()[1] - line.bbox.center()[1]).abs()
+                        < ROW_TOLERANCE * h.min(b.height().max(1.0));
+                    let gap = (line.bbox.x0 - b.x1).max(b.x0 - line.bbox.x1);
+                    is_ocr(unit.iter().copied())
+                        && level
+                        && gap > -LINE_OVERLAP * h
+                        && gap < ROW_PIECE_GAP * h
+                })
+            })
+            .flatten();
+        let mut i = match piece {
+            Some(i) => {
+                units[i].0 = units[i].0.union(&line.bbox);
+                units[i].1.push(line);
+                i
+            }
+            None => {
+                units.push((line.bbox, vec![line]));
+                continue;
+            }
+        };
+        // The grown row may now reach a piece met before it ("Visa
+        // contactless" left of "****", after "4821" opened the row).
+        while let Some(j) = (0..units.len()).find(|&j| {
+            let (a, b) = (&units[i].0, &units[j].0);
+            let h = a.height().min(b.height()).max(1.0);
+            let gap = (a.x0 - b.x1).max(b.x0 - a.x1);
+            j != i
+                && is_ocr(units[j].1.iter().copied())
+                && (a.center()[1] - b.center()[1]).abs() < ROW_TOLERANCE * h
+                && gap > -LINE_OVERLAP * h
+                && gap < ROW_PIECE_GAP * h
+        }) {
+            let (bbox, lines) = units.remove(j);
+            if j < i {
+                i -= 1;
+            }
+            units[i].0 = units[i].0.union(&bbox);
+            units[i].1.extend(lines);
+        }
+    }
+    units.into_iter().map(|(_, unit)| unit).collect()
 }
 
 /// Greedy grouping: a line joins the open paragraph right above it when the
@@ -184,32 +265,38 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
 
     let leading = typical_leading(&sorted);
     let mut open: Vec<Open> = Vec::new();
-    for line in sorted {
+    for unit in row_pieces(sorted) {
+        let line = unit[0];
+        let bbox = unit.iter().fold(line.bbox, |b, l| b.union(&l.bbox));
         let h = line.bbox.height().max(1.0);
-        let font = line.font_size.max(1.0);
+        let font = unit.iter().map(|l| l.font_size.max(1.0)).sum::<f32>() / unit.len() as f32;
+        let ocr = line.origin == parasol_doc::TextOrigin::Ocr;
         // A paragraph break is a gap clearly wider than the page's usual
         // space between lines.
         let max_gap = (leading + PARAGRAPH_BREAK_SLACK * h).min(PARAGRAPH_BREAK_MAX * h);
+        let same_font = if ocr { OCR_SAME_FONT_RATIO } else { SAME_FONT_RATIO };
         let best = open
             .iter_mut()
             .filter(|p| {
-                let gap = line.bbox.y0 - p.last.y1;
+                let gap = bbox.y0 - p.last.y1;
                 let ratio = font.max(p.font) / font.min(p.font);
                 gap > -LINE_OVERLAP * h
                     && gap < max_gap
-                    && ratio < SAME_FONT_RATIO
-                    && horizontal_overlap(&p.last, &line.bbox) > COLUMN_OVERLAP
+                    && ratio < same_font
+                    && horizontal_overlap(&p.last, &bbox) > COLUMN_OVERLAP
             })
-            .min_by(|a, b| (line.bbox.y0 - a.last.y1).total_cmp(&(line.bbox.y0 - b.last.y1)));
+            .min_by(|a, b| (bbox.y0 - a.last.y1).total_cmp(&(bbox.y0 - b.last.y1)));
+        let pieces = unit.len() > 1;
         match best {
             Some(p) => {
-                p.bbox = p.bbox.union(&line.bbox);
-                p.last = line.bbox;
-                p.lines.push(line);
+                p.bbox = p.bbox.union(&bbox);
+                p.last = bbox;
+                p.font = (p.font * p.lines.len() as f32 + font * unit.len() as f32)
+                    / (p.lines.len() + unit.len()) as f32;
+                p.lines.extend(unit);
+                p.by_rows |= pieces;
             }
-            None => {
-                open.push(Open { bbox: line.bbox, last: line.bbox, font, lines: vec![line], by_rows: false })
-            }
+            None => open.push(Open { bbox, last: bbox, font, lines: unit, by_rows: pieces, records: false }),
         }
     }
     merge_value_columns(&mut open);
@@ -221,7 +308,7 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
         .map(|p| {
             let lines: Vec<String> =
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
-            let category = if is_heading(lines.len(), p.font, body_font) {
+            let category = if is_heading(lines.len(), p.font, body_font, is_ocr(p.lines.iter().copied())) {
                 Category::Heading1
             } else if lines.first().is_some_and(|l| is_list_item(l)) {
                 Category::List
@@ -230,6 +317,8 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
             };
             let text = if category == Category::List {
                 list_text(&lines)
+            } else if p.records {
+                lines.join("\n")
             } else {
                 join_lines(lines.iter().map(String::as_str))
             };
@@ -295,6 +384,63 @@ mod tests {
         );
     }
 
+    fn ocr(x: f32, y: f32, w: f32, h: f32, text: &str) -> TextLine {
+        TextLine::from_bbox(BBox::new(x, y, x + w, y + h), text, TextOrigin::Ocr)
+    }
+
+    /// The receipt sample's lines once straightened (`samples/receipt-photo.jpg`):
+    /// OCR box heights of 25–37 px for one type size, rows split into pieces.
+    #[test]
+    fn a_receipt_reads_records_row_by_row_without_headings() {
+        check(
+            &[
+                ocr(389.0, 303.0, 190.0, 30.0, "2 x Flat white"),
+                ocr(740.0, 305.0, 60.0, 31.0, "6.40"),
+                ocr(389.0, 336.0, 200.0, 33.0, "1 x Tomato soup"),
+                ocr(741.0, 338.0, 61.0, 33.0, "5.20"),
+                ocr(389.0, 369.0, 212.0, 31.0, "1 x Cheese scone"),
+                ocr(742.0, 372.0, 60.0, 30.0, "2.90"),
+                ocr(388.0, 402.0, 251.0, 35.0, "1 x Sparkling water"),
+                ocr(742.0, 403.0, 62.0, 34.0, "1.80"),
+                ocr(386.0, 472.0, 127.0, 36.0, "SUBTOTAL"),
+                ocr(733.0, 473.0, 83.0, 37.0, "16.30"),
+                ocr(386.0, 514.0, 62.0, 33.0, "CARD"),
+                ocr(742.0, 515.0, 76.0, 33.0, "16.30"),
+                // The third piece of the row starts it (a pixel higher).
+                ocr(654.0, 557.0, 59.0, 30.0, "4821"),
+                ocr(386.0, 558.0, 201.0, 31.0, "Visa contactless"),
+                ocr(596.0, 558.0, 61.0, 25.0, "****"),
+                ocr(386.0, 589.0, 107.0, 31.0, "Items: 5"),
+            ],
+            &[
+                (
+                    Category::Paragraph,
+                    "2 x Flat white 6.40\n1 x Tomato soup 5.20\n1 x Cheese scone 2.90\n1 x Sparkling water 1.80",
+                ),
+                (Category::Paragraph, "SUBTOTAL 16.30\nCARD 16.30\nVisa contactless **** 4821\nItems: 5"),
+            ],
+        );
+    }
+
+    #[test]
+    fn ocr_box_heights_make_a_heading_only_when_much_larger() {
+        check(
+            &[
+                ocr(100.0, 50.0, 500.0, 60.0, "Big Title"),
+                ocr(100.0, 150.0, 500.0, 36.0, "BOLD LINE"),
+                ocr(100.0, 240.0, 500.0, 30.0, "body one"),
+                ocr(100.0, 274.0, 500.0, 32.0, "body two"),
+                ocr(100.0, 360.0, 500.0, 31.0, "body three"),
+            ],
+            &[
+                (Category::Heading1, "Big Title"),
+                (Category::Paragraph, "BOLD LINE"),
+                (Category::Paragraph, "body one body two"),
+                (Category::Paragraph, "body three"),
+            ],
+        );
+    }
+
     #[test]
     fn side_by_side_columns_stay_apart() {
         check(
@@ -319,7 +465,7 @@ mod tests {
                 line(100.0, 148.0, 150.0, 20.0, "CASH :"),
                 line(700.0, 149.0, 60.0, 20.0, "7.42"),
             ],
-            &[(Category::Paragraph, "Total Sales (Excluding GST) 7.00 Total GST 0.42 CASH : 7.42")],
+            &[(Category::Paragraph, "Total Sales (Excluding GST) 7.00\nTotal GST 0.42\nCASH : 7.42")],
         );
     }
 
@@ -346,7 +492,7 @@ mod tests {
                 .map(|(i, &(y, x))| line(x, y, 100.0, 12.0, &format!("w{i}")))
                 .collect();
             let out = blocks(&lines);
-            let mut words: Vec<String> = out.iter().flat_map(|b| b.text.split(' ').map(str::to_string)).collect();
+            let mut words: Vec<String> = out.iter().flat_map(|b| b.text.split_whitespace().map(str::to_string)).collect();
             words.sort();
             let mut expect: Vec<String> = (0..lines.len()).map(|i| format!("w{i}")).collect();
             expect.sort();

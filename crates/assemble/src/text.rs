@@ -13,6 +13,15 @@ pub(crate) const ROW_TOLERANCE: f32 = 0.5;
 /// a heading.
 const HEADING_FONT_RATIO: f32 = 1.15;
 
+/// OCR knows no font size: an OCR line's is the height of its detected box,
+/// which the detector's margins, capitals against descenders and bold type
+/// move by a tenth or more (a photographed receipt's lines of one size:
+/// 27–37 px). An OCR heading must be this much larger than the body...
+const OCR_HEADING_FONT_RATIO: f32 = 1.3;
+
+/// ...and OCR lines under this ratio apart are set in one size.
+pub(crate) const OCR_SAME_FONT_RATIO: f32 = 1.25;
+
 /// The most rows a heading has; longer large text is a paragraph.
 const HEADING_MAX_ROWS: usize = 2;
 
@@ -149,9 +158,16 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
 }
 
 /// Whether a block of `rows` rows set in `font` is a heading on a page whose
-/// body text is set in `body_font` (0 when unknown): short and clearly larger.
-pub(crate) fn is_heading(rows: usize, font: f32, body_font: f32) -> bool {
-    rows <= HEADING_MAX_ROWS && body_font > 0.0 && font >= HEADING_FONT_RATIO * body_font
+/// body text is set in `body_font` (0 when unknown): short and clearly
+/// larger, by more when the sizes are `ocr` box heights.
+pub(crate) fn is_heading(rows: usize, font: f32, body_font: f32, ocr: bool) -> bool {
+    let ratio = if ocr { OCR_HEADING_FONT_RATIO } else { HEADING_FONT_RATIO };
+    rows <= HEADING_MAX_ROWS && body_font > 0.0 && font >= ratio * body_font
+}
+
+/// Whether the font sizes of `lines` are OCR box heights (any of them is).
+pub(crate) fn is_ocr<'a>(lines: impl IntoIterator<Item = &'a TextLine>) -> bool {
+    lines.into_iter().any(|l| l.origin == parasol_doc::TextOrigin::Ocr)
 }
 
 /// The middle value of `values` (the upper one of an even count), 0 when
@@ -203,20 +219,25 @@ mod tests {
             rows: usize,
             font: f32,
             body_font: f32,
+            ocr: bool,
             heading: bool,
         }
         let cases = [
-            Case { rows: 1, font: 24.0, body_font: 12.0, heading: true },
-            Case { rows: 2, font: 14.0, body_font: 12.0, heading: true },
-            Case { rows: 2, font: 13.5, body_font: 12.0, heading: false },
-            Case { rows: 3, font: 24.0, body_font: 12.0, heading: false },
-            Case { rows: 1, font: 12.0, body_font: 12.0, heading: false },
+            Case { rows: 1, font: 24.0, body_font: 12.0, ocr: false, heading: true },
+            Case { rows: 2, font: 14.0, body_font: 12.0, ocr: false, heading: true },
+            Case { rows: 2, font: 13.5, body_font: 12.0, ocr: false, heading: false },
+            Case { rows: 3, font: 24.0, body_font: 12.0, ocr: false, heading: false },
+            Case { rows: 1, font: 12.0, body_font: 12.0, ocr: false, heading: false },
             // Without a body font size nothing is larger than it.
-            Case { rows: 1, font: 24.0, body_font: 0.0, heading: false },
+            Case { rows: 1, font: 24.0, body_font: 0.0, ocr: false, heading: false },
+            // OCR box heights: a bold total on a receipt is not a heading,
+            // a title twice the body's size is.
+            Case { rows: 1, font: 36.1, body_font: 31.0, ocr: true, heading: false },
+            Case { rows: 1, font: 62.0, body_font: 31.0, ocr: true, heading: true },
         ];
         for c in cases {
             assert_eq!(
-                is_heading(c.rows, c.font, c.body_font),
+                is_heading(c.rows, c.font, c.body_font, c.ocr),
                 c.heading,
                 "{} rows at {} on {}",
                 c.rows,

@@ -84,7 +84,8 @@ pub enum DiagnosticKind {
     PageUnreadable,
     /// A text layer was found but not trusted (invisible or garbled text); OCR read the page.
     TextLayerUntrusted,
-    /// A scanned page was turned upright before it was read.
+    /// A scanned page was turned upright before it was read, or
+    /// straightened after (a tilt of a few degrees).
     PageTurned,
     /// OCR of a page failed; the page has no text.
     OcrFailed,

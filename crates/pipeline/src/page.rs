@@ -167,7 +167,17 @@ impl Engine {
                 (read, visuals)
             });
             match read? {
-                Ok((lines, Rotation::Deg0)) => (lines, speculative?),
+                Ok((lines, Rotation::Deg0)) => match parasol_vision::skew::skew_of(&lines) {
+                    None => (lines, speculative?),
+                    Some(angle) => {
+                        if let Ok(v) = &speculative {
+                            stages.merge(&v.stages);
+                        }
+                        check_cancel(options)?;
+                        let lines = self.straighten(&mut image, lines, angle, number, diagnostics);
+                        (lines, self.visuals(&image, options)?)
+                    }
+                },
                 Ok((lines, rotation)) => {
                     // The speculative pass ran and took its time.
                     if let Ok(v) = &speculative {
@@ -177,6 +187,10 @@ impl Engine {
                     let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
                     diag(diagnostics, number, DiagnosticKind::PageTurned, msg);
                     image = rotation.upright(&image);
+                    let lines = match parasol_vision::skew::skew_of(&lines) {
+                        Some(angle) => self.straighten(&mut image, lines, angle, number, diagnostics),
+                        None => lines,
+                    };
                     (lines, self.visuals(&image, options)?)
                 }
                 Err(e) => {
@@ -230,6 +244,25 @@ impl Engine {
         }
         // The image the elements' boxes refer to (turned upright if it was).
         Ok((text, origin, image))
+    }
+
+    /// Turns a tilted scan straight ([`parasol_vision::skew`]) and moves its
+    /// lines, already read, with it: layout, tables and assembly then see
+    /// level rows (a receipt's prices beside their items).
+    fn straighten(
+        &self,
+        image: &mut RgbImage,
+        lines: Vec<TextLine>,
+        angle: f32,
+        number: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<TextLine> {
+        use parasol_vision::skew::{straighten, straighten_line};
+        let msg = format!("page straightened ({:.1}° tilt found)", angle.to_degrees());
+        diag(diagnostics, number, DiagnosticKind::PageTurned, msg);
+        *image = straighten(image, angle);
+        let (w, h) = (image.width() as f32, image.height() as f32);
+        lines.iter().map(|l| straighten_line(l, angle, w, h)).collect()
     }
 
     /// Which lines of a page the Korean recogniser reads, by

@@ -27,7 +27,8 @@
 //! Inside: `session` (ONNX Runtime and the session type), `ocr` (the OCR
 //! stage: `det`, `cls`, `rec`, the batch `pool` and `page_orientation`),
 //! the public stage modules `layout`, `orientation` and `table`,
-//! `rotation` ([`Rotation`]) and `cv` (the ports).
+//! `rotation` ([`Rotation`]), `skew` (small tilts: measured from the OCR
+//! quads, straightened) and `cv` (the ports).
 //!
 //! ```no_run
 //! use parasol_models::{ModelFile, ModelStore};
@@ -56,6 +57,7 @@ mod ocr;
 pub mod orientation;
 mod rotation;
 mod session;
+pub mod skew;
 pub mod table;
 
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 use super::*;
-use parasol_doc::{Image, PageInfo, TextOrigin};
+use parasol_doc::{Image, PageInfo, TableCell, TextOrigin};
 
 fn line(x0: f32, y0: f32, x1: f32, y1: f32, text: &str) -> TextLine {
     TextLine::from_bbox(BBox::new(x0, y0, x1, y1), text, TextOrigin::TextLayer)
@@ -142,7 +142,7 @@ fn a_region_of_amounts_beside_a_region_of_labels_reads_row_by_row() {
             region(690.0, 190.0, 770.0, 275.0, Category::Paragraph),
         ],
     );
-    check(&p, &[(Category::Paragraph, "Subtotal 7.00 Tax 0.42 Total 7.42")]);
+    check(&p, &[(Category::Paragraph, "Subtotal 7.00\nTax 0.42\nTotal 7.42")]);
 }
 
 #[test]
@@ -171,4 +171,65 @@ fn issue_16_vertical_japanese_reads_in_columns_from_the_right() {
             (Category::Paragraph, "次の段落の最後の行です。"),
         ],
     );
+}
+
+/// A text line that only reaches into a table region (its words partly
+/// inside) is read once, as text; the table's cells hold its own lines'
+/// words, not that line's (found by `fuzz/assemble_geometry`).
+#[test]
+fn a_line_reaching_into_a_table_is_read_once() {
+    let words = |l: &TextLine| {
+        let n = l.text.split(' ').count() as f32;
+        let step = l.bbox.width() / n;
+        l.text
+            .split(' ')
+            .enumerate()
+            .map(|(k, w)| {
+                let x = l.bbox.x0 + step * k as f32;
+                TextLine::from_bbox(
+                    BBox::new(x, l.bbox.y0, x + step * 0.9, l.bbox.y1),
+                    w,
+                    TextOrigin::TextLayer,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let lines = vec![
+        line(100.0, 100.0, 300.0, 120.0, "alpha beta"),
+        line(100.0, 130.0, 300.0, 150.0, "gamma delta"),
+        // Two thirds of it lie left of the table: it is text.
+        line(-200.0, 160.0, 250.0, 180.0, "one two three"),
+    ];
+    let mut p = page(lines.clone(), vec![region(90.0, 90.0, 310.0, 190.0, Category::Table)]);
+    p.words = lines.iter().flat_map(words).collect();
+    let cell = |row, col, x0, y0, x1, y1| TableCell {
+        row,
+        col,
+        rowspan: 1,
+        colspan: 1,
+        header: false,
+        text: String::new(),
+        bbox: Some(BBox::new(x0, y0, x1, y1)),
+    };
+    p.tables.push((
+        0,
+        Table {
+            rows: 2,
+            cols: 2,
+            cells: vec![
+                cell(0, 0, 90.0, 95.0, 200.0, 125.0),
+                cell(0, 1, 200.0, 95.0, 310.0, 125.0),
+                cell(1, 0, 90.0, 125.0, 200.0, 190.0),
+                cell(1, 1, 200.0, 125.0, 310.0, 190.0),
+            ],
+        },
+    ));
+    let out = blocks(&p);
+    let all: Vec<&str> = out.iter().flat_map(|b| b.text.split_whitespace()).collect();
+    for w in ["alpha", "beta", "gamma", "delta", "one", "two", "three"] {
+        assert_eq!(all.iter().filter(|&&x| x == w).count(), 1, "{w} in {out:?}");
+    }
+    let table = out.iter().find_map(|b| b.table.as_ref()).expect("the table stays");
+    let cells: Vec<&str> = table.cells.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(cells, ["alpha", "beta", "gamma", "delta"]);
 }
