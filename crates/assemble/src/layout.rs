@@ -168,7 +168,10 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     for &i in &kept {
         let r = &regions[i];
         let lines = &lines_in[i];
-        let mut block = Block { category: r.category, bbox: r.bbox, ..Block::default() };
+        // A heading given values is a label of a record ("SUBTOTAL 16.30").
+        let category =
+            if records[i] && r.category == Category::Heading1 { Category::Paragraph } else { r.category };
+        let mut block = Block { category, bbox: r.bbox, ..Block::default() };
         match r.category {
             Category::Table => {
                 if let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) {
@@ -194,6 +197,9 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 }
                 block.bbox = lines.iter().map(|l| l.bbox).fold(r.bbox, |a, b| a.union(&b));
                 refine(&mut block, &rs, lines, body_font, page.info.height);
+                if records[i] && block.category == Category::Heading1 {
+                    block.category = Category::Paragraph;
+                }
                 block.text = match block.category {
                     Category::List => list_text(&rs),
                     _ if records[i] => rs.join("\n"),
@@ -234,6 +240,22 @@ impl TextBlocks for KeptRegions<'_, '_> {
         let moved = std::mem::take(&mut self.lines_in[self.kept[values]]);
         self.lines_in[self.kept[labels]].extend(moved);
         self.records[self.kept[labels]] = true;
+        self.kept.remove(values);
+    }
+
+    fn label_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+        let k = self.kept[i];
+        let r = &self.regions[k];
+        matches!(r.category, Category::Paragraph | Category::List | Category::Heading1)
+            .then(|| (&r.bbox, self.lines_in[k].as_slice()))
+    }
+
+    fn distribute(&mut self, values: usize, targets: &[usize]) {
+        let moved = std::mem::take(&mut self.lines_in[self.kept[values]]);
+        for (line, &t) in moved.into_iter().zip(targets) {
+            self.lines_in[self.kept[t]].push(line);
+            self.records[self.kept[t]] = true;
+        }
         self.kept.remove(values);
     }
 }

@@ -118,6 +118,14 @@ pub(crate) trait TextBlocks {
     /// Moves block `values` into block `labels`, whose rows then read
     /// label and value together.
     fn merge(&mut self, labels: usize, values: usize);
+    /// Block `i`'s box and lines when it may hold labels: running text, and
+    /// (in a layout) a heading, which values then make a record.
+    fn label_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+        self.text_block(i)
+    }
+    /// Moves line `k` of block `values` into block `targets[k]`, for every
+    /// line, and drops the emptied block; each target's rows are records.
+    fn distribute(&mut self, values: usize, targets: &[usize]);
 }
 
 /// A narrow column of values (amounts, quantities, dates) beside a block of
@@ -135,9 +143,50 @@ pub(crate) fn merge_value_columns(blocks: &mut impl TextBlocks) {
                     _ => false,
                 }
         });
-        let Some((labels, values)) = pair else { return };
-        blocks.merge(labels, values);
+        if let Some((labels, values)) = pair {
+            blocks.merge(labels, values);
+            continue;
+        }
+        let split = (0..n).find_map(|b| split_labels(blocks, b).map(|targets| (b, targets)));
+        let Some((values, targets)) = split else { return };
+        blocks.distribute(values, &targets);
     }
+}
+
+/// The label block of each line of block `b`, when `b` is a column of short
+/// numbers whose every line is level with a label to its left in one of two
+/// or more blocks (a layout model's regions cut a receipt's labels apart:
+/// "SUBTOTAL" a heading, "CARD" the first line of the next region, their
+/// amounts a third region).
+fn split_labels(blocks: &impl TextBlocks, b: usize) -> Option<Vec<usize>> {
+    let (bb, lb) = blocks.text_block(b)?;
+    if lb.len() < VALUES_MIN_LINES || !lb.iter().all(|l| is_number(&l.text)) {
+        return None;
+    }
+    let mut targets = Vec::with_capacity(lb.len());
+    let mut widest: f32 = 0.0;
+    for l in lb {
+        let h = l.bbox.height().max(1.0);
+        let label = (0..blocks.count())
+            .filter(|&a| a != b)
+            .filter_map(|a| blocks.label_block(a).map(|(ba, la)| (a, ba, la)))
+            .filter(|(_, ba, _)| ba.x1 <= bb.x0 + VALUES_BESIDE_SLACK)
+            .filter_map(|(a, ba, la)| {
+                la.iter()
+                    .filter(|m| {
+                        (m.bbox.center()[1] - l.bbox.center()[1]).abs()
+                            < ROW_TOLERANCE * h.min(m.bbox.height().max(1.0))
+                    })
+                    .map(|m| (a, ba.width(), l.bbox.x0 - m.bbox.x1))
+                    .min_by(|x, y| x.2.total_cmp(&y.2))
+            })
+            .min_by(|x, y| x.2.total_cmp(&y.2));
+        let (a, width, _) = label?;
+        widest = widest.max(width);
+        targets.push(a);
+    }
+    let blocks_used = targets.iter().collect::<std::collections::BTreeSet<_>>().len();
+    (blocks_used >= 2 && bb.width() <= widest).then_some(targets)
 }
 
 impl TextBlocks for Vec<Open<'_>> {
@@ -158,6 +207,17 @@ impl TextBlocks for Vec<Open<'_>> {
         p.lines.extend(moved.lines);
         p.by_rows = true;
         p.records = true;
+    }
+
+    fn distribute(&mut self, values: usize, targets: &[usize]) {
+        let moved = self.remove(values);
+        for (line, &t) in moved.lines.into_iter().zip(targets) {
+            let p = &mut self[if t > values { t - 1 } else { t }];
+            p.bbox = p.bbox.union(&line.bbox);
+            p.lines.push(line);
+            p.by_rows = true;
+            p.records = true;
+        }
     }
 }
 
@@ -308,7 +368,9 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
         .map(|p| {
             let lines: Vec<String> =
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
-            let category = if is_heading(lines.len(), p.font, body_font, is_ocr(p.lines.iter().copied())) {
+            let heading =
+                !p.records && is_heading(lines.len(), p.font, body_font, is_ocr(p.lines.iter().copied()));
+            let category = if heading {
                 Category::Heading1
             } else if lines.first().is_some_and(|l| is_list_item(l)) {
                 Category::List

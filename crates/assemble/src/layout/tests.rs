@@ -233,3 +233,36 @@ fn a_line_reaching_into_a_table_is_read_once() {
     let cells: Vec<&str> = table.cells.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(cells, ["alpha", "beta", "gamma", "delta"]);
 }
+
+/// A layout model's regions cut a receipt's totals apart: "SUBTOTAL" a
+/// heading, "CARD" the first line of the next region, both amounts a third.
+/// Each amount joins the label level with it, and the heading becomes a
+/// record (the receipt sample with YOLO's regions).
+#[test]
+fn amounts_beside_labels_of_two_regions_join_each_its_own() {
+    let ocr = |x0: f32, y0: f32, x1: f32, y1: f32, t: &str| {
+        TextLine::from_bbox(BBox::new(x0, y0, x1, y1), t, TextOrigin::Ocr)
+    };
+    let p = page(
+        vec![
+            ocr(386.0, 472.0, 513.0, 508.0, "SUBTOTAL"),
+            ocr(733.0, 473.0, 816.0, 510.0, "16.30"),
+            ocr(386.0, 514.0, 448.0, 547.0, "CARD"),
+            ocr(742.0, 515.0, 818.0, 548.0, "16.30"),
+            ocr(386.0, 558.0, 713.0, 589.0, "Visa contactless **** 4821"),
+            ocr(386.0, 589.0, 493.0, 620.0, "Items: 5"),
+        ],
+        vec![
+            region(386.0, 472.0, 513.0, 509.0, Category::Heading1),
+            region(386.0, 514.0, 713.0, 620.0, Category::Paragraph),
+            region(733.0, 472.0, 820.0, 549.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Paragraph, "SUBTOTAL 16.30"),
+            (Category::Paragraph, "CARD 16.30\nVisa contactless **** 4821\nItems: 5"),
+        ],
+    );
+}
