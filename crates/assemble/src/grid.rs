@@ -11,7 +11,7 @@ use parasol_doc::{BBox, Category, Region, Table, TextLine};
 
 use crate::PageText;
 
-use crate::text::{median, ROW_TOLERANCE};
+use crate::text::{level, median};
 
 /// Pieces of text on one row closer than this many text heights are one
 /// cell's text (a word space is about a third of a height); wider gaps
@@ -100,12 +100,8 @@ fn visual_rows<'a>(texts: &[&'a TextLine]) -> Vec<Vec<&'a TextLine>> {
     sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
     let mut rows: Vec<Vec<&TextLine>> = Vec::new();
     for t in sorted {
-        let h = t.bbox.height().max(1.0);
-        let level = |r: &&TextLine| {
-            (r.bbox.center()[1] - t.bbox.center()[1]).abs() < ROW_TOLERANCE * h.min(r.bbox.height().max(1.0))
-        };
         match rows.last_mut() {
-            Some(row) if row.iter().any(level) => row.push(t),
+            Some(row) if row.iter().any(|r| level(&r.bbox, &t.bbox)) => row.push(t),
             _ => rows.push(vec![t]),
         }
     }

@@ -5,9 +5,7 @@
 
 use parasol_doc::{BBox, Category, TextLine};
 
-use crate::text::{
-    is_heading, is_list_item, is_ocr, join_lines, median, rows, OCR_SAME_FONT_RATIO, ROW_TOLERANCE,
-};
+use crate::text::{is_heading, is_list_item, is_ocr, join_lines, level, median, rows, OCR_SAME_FONT_RATIO};
 use crate::Block;
 
 /// Share of the narrower width two lines must share to be one above the
@@ -166,17 +164,13 @@ fn split_labels(blocks: &impl TextBlocks, b: usize) -> Option<Vec<usize>> {
     let mut targets = Vec::with_capacity(lb.len());
     let mut widest: f32 = 0.0;
     for l in lb {
-        let h = l.bbox.height().max(1.0);
         let label = (0..blocks.count())
             .filter(|&a| a != b)
             .filter_map(|a| blocks.label_block(a).map(|(ba, la)| (a, ba, la)))
             .filter(|(_, ba, _)| ba.x1 <= bb.x0 + VALUES_BESIDE_SLACK)
             .filter_map(|(a, ba, la)| {
                 la.iter()
-                    .filter(|m| {
-                        (m.bbox.center()[1] - l.bbox.center()[1]).abs()
-                            < ROW_TOLERANCE * h.min(m.bbox.height().max(1.0))
-                    })
+                    .filter(|m| level(&m.bbox, &l.bbox))
                     .map(|m| (a, ba.width(), l.bbox.x0 - m.bbox.x1))
                     .min_by(|x, y| x.2.total_cmp(&y.2))
             })
@@ -234,16 +228,8 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
         return false;
     }
     let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();
-    let level = lb
-        .iter()
-        .filter(|l| {
-            la.iter().any(|m| {
-                let h = l.bbox.height().min(m.bbox.height()).max(1.0);
-                (l.bbox.center()[1] - m.bbox.center()[1]).abs() < ROW_TOLERANCE * h
-            })
-        })
-        .count();
-    2 * numeric >= lb.len() && 10 * level >= VALUES_LEVEL_TENTHS * lb.len()
+    let levelled = lb.iter().filter(|l| la.iter().any(|m| level(&l.bbox, &m.bbox))).count();
+    2 * numeric >= lb.len() && 10 * levelled >= VALUES_LEVEL_TENTHS * lb.len()
 }
 
 /// A short number: at most [`NUMBER_MAX_WORDS`] words, more digits than
@@ -272,11 +258,9 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
         let piece = (line.origin == parasol_doc::TextOrigin::Ocr)
             .then(|| {
                 units.iter().position(|(b, unit)| {
-                    let level = (b.center()[1] - line.bbox.center()[1]).abs()
-                        < ROW_TOLERANCE * h.min(b.height().max(1.0));
                     let gap = (line.bbox.x0 - b.x1).max(b.x0 - line.bbox.x1);
                     is_ocr(unit.iter().copied())
-                        && level
+                        && level(b, &line.bbox)
                         && gap > -LINE_OVERLAP * h
                         && gap < ROW_PIECE_GAP * h
                 })
@@ -301,7 +285,7 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
             let gap = (a.x0 - b.x1).max(b.x0 - a.x1);
             j != i
                 && is_ocr(units[j].1.iter().copied())
-                && (a.center()[1] - b.center()[1]).abs() < ROW_TOLERANCE * h
+                && level(a, b)
                 && gap > -LINE_OVERLAP * h
                 && gap < ROW_PIECE_GAP * h
         }) {

@@ -3,11 +3,17 @@
 //! medians of font sizes and gaps.
 
 use parasol_doc::script::{join, push_joined};
-use parasol_doc::TextLine;
+use parasol_doc::{BBox, TextLine};
 
 /// Two lines are level (in one row) when their centres are less than this
-/// share of the smaller line height apart.
+/// share of the smaller line height apart ([`level`]).
 pub(crate) const ROW_TOLERANCE: f32 = 0.5;
+
+/// Whether boxes `a` and `b` are level: in one row ([`ROW_TOLERANCE`]).
+pub(crate) fn level(a: &BBox, b: &BBox) -> bool {
+    let h = a.height().max(1.0).min(b.height().max(1.0));
+    (a.center()[1] - b.center()[1]).abs() < ROW_TOLERANCE * h
+}
 
 /// A short block set at least this many times the body text's font size is
 /// a heading.
@@ -132,16 +138,8 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
     sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
     let mut rows: Vec<Vec<&TextLine>> = Vec::new();
     for l in sorted {
-        let h = l.bbox.height().max(1.0);
         match rows.last_mut() {
-            Some(row)
-                if row.iter().any(|r| {
-                    (r.bbox.center()[1] - l.bbox.center()[1]).abs()
-                        < ROW_TOLERANCE * h.min(r.bbox.height().max(1.0))
-                }) =>
-            {
-                row.push(l)
-            }
+            Some(row) if row.iter().any(|r| level(&r.bbox, &l.bbox)) => row.push(l),
             _ => rows.push(vec![l]),
         }
     }
