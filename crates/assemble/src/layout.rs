@@ -4,7 +4,7 @@
 
 use parasol_doc::{BBox, Category, Region, Table, TextLine};
 
-use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, TextBlocks};
+use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, Both, TextBlocks};
 use crate::text::{is_heading, is_list_item, join_lines, median, rows};
 use crate::{Block, PageText};
 
@@ -148,20 +148,22 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     let mut kept = keep_regions(regions, &live);
     kept.retain(|&i| !is_page_photo(&regions[i], page));
     let mut lines_in: Vec<Vec<&TextLine>> = vec![Vec::new(); regions.len()];
-    let mut loose: Vec<TextLine> = Vec::new();
+    let mut loose: Vec<&TextLine> = Vec::new();
     for l in page.lines.iter().filter(|l| !l.text.trim().is_empty()) {
         match region_of(&l.bbox, regions, &kept) {
             Some(i) => lines_in[i].push(l),
-            None => loose.push(l.clone()),
+            None => loose.push(l),
         }
     }
     let mut records = vec![false; regions.len()];
-    merge_value_columns(&mut KeptRegions {
-        regions,
-        kept: &mut kept,
-        lines_in: &mut lines_in,
-        records: &mut records,
-    });
+    // Text outside every region is not lost: it becomes paragraphs, which
+    // take part in the value columns with the regions (a receipt's amounts
+    // outside every region, level with a label inside one).
+    let mut loose_paragraphs = crate::paragraphs::groups(&loose);
+    merge_value_columns(&mut Both(
+        &mut KeptRegions { regions, kept: &mut kept, lines_in: &mut lines_in, records: &mut records },
+        &mut loose_paragraphs,
+    ));
     let body_font = median(page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect());
 
     let mut out: Vec<Block> = Vec::new();
@@ -209,8 +211,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         }
         out.push(block);
     }
-    // Text outside every region is not lost: it becomes paragraphs.
-    out.extend(crate::paragraphs::blocks(&loose));
+    out.extend(crate::paragraphs::finish(loose_paragraphs));
     order(out, crate::text::is_vertical_text(&page.lines))
 }
 
@@ -224,39 +225,34 @@ struct KeptRegions<'p, 'l> {
     records: &'p mut [bool],
 }
 
-impl TextBlocks for KeptRegions<'_, '_> {
+impl<'l> TextBlocks<'l> for KeptRegions<'_, 'l> {
     fn count(&self) -> usize {
         self.kept.len()
     }
 
-    fn text_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
         let k = self.kept[i];
         let r = &self.regions[k];
         matches!(r.category, Category::Paragraph | Category::List)
             .then(|| (&r.bbox, self.lines_in[k].as_slice()))
     }
 
-    fn merge(&mut self, labels: usize, values: usize) {
-        let moved = std::mem::take(&mut self.lines_in[self.kept[values]]);
-        self.lines_in[self.kept[labels]].extend(moved);
-        self.records[self.kept[labels]] = true;
-        self.kept.remove(values);
-    }
-
-    fn label_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+    fn label_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
         let k = self.kept[i];
         let r = &self.regions[k];
         matches!(r.category, Category::Paragraph | Category::List | Category::Heading1)
             .then(|| (&r.bbox, self.lines_in[k].as_slice()))
     }
 
-    fn distribute(&mut self, values: usize, targets: &[usize]) {
-        let moved = std::mem::take(&mut self.lines_in[self.kept[values]]);
-        for (line, &t) in moved.into_iter().zip(targets) {
-            self.lines_in[self.kept[t]].push(line);
-            self.records[self.kept[t]] = true;
-        }
-        self.kept.remove(values);
+    fn take(&mut self, i: usize) -> Vec<&'l TextLine> {
+        let lines = std::mem::take(&mut self.lines_in[self.kept[i]]);
+        self.kept.remove(i);
+        lines
+    }
+
+    fn push_record(&mut self, i: usize, line: &'l TextLine) {
+        self.lines_in[self.kept[i]].push(line);
+        self.records[self.kept[i]] = true;
     }
 }
 

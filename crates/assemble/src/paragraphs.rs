@@ -61,7 +61,7 @@ const VALUES_MIN_LINES: usize = 2;
 /// Tenths of the values' lines, at least, that are level with a label.
 const VALUES_LEVEL_TENTHS: usize = 7;
 
-struct Open<'a> {
+pub(crate) struct Open<'a> {
     bbox: BBox,
     /// The last row: its line, with the pieces of its row after it.
     last: BBox,
@@ -107,23 +107,85 @@ pub(crate) fn list_text(lines: &[String]) -> String {
 
 /// Blocks of text among which [`merge_value_columns`] looks for columns of
 /// values: the open paragraphs of a page without regions, or the kept
-/// regions of a page with them.
-pub(crate) trait TextBlocks {
+/// regions of a page with them and the paragraphs of its loose lines
+/// ([`Both`]).
+pub(crate) trait TextBlocks<'l> {
     /// How many blocks there are.
     fn count(&self) -> usize;
     /// Block `i`'s box and lines, or `None` when it is not running text.
-    fn text_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])>;
-    /// Moves block `values` into block `labels`, whose rows then read
-    /// label and value together.
-    fn merge(&mut self, labels: usize, values: usize);
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])>;
     /// Block `i`'s box and lines when it may hold labels: running text, and
     /// (in a layout) a heading, which values then make a record.
-    fn label_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+    fn label_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
         self.text_block(i)
     }
-    /// Moves line `k` of block `values` into block `targets[k]`, for every
-    /// line, and drops the emptied block; each target's rows are records.
-    fn distribute(&mut self, values: usize, targets: &[usize]);
+    /// Removes block `i` and gives its lines; later blocks move down by one.
+    fn take(&mut self, i: usize) -> Vec<&'l TextLine>;
+    /// Adds `line` to block `i`, whose rows are then records (a label and
+    /// its value each).
+    fn push_record(&mut self, i: usize, line: &'l TextLine);
+}
+
+/// Moves block `values` into block `labels`, whose rows then read label and
+/// value together.
+fn merge<'l>(blocks: &mut impl TextBlocks<'l>, labels: usize, values: usize) {
+    distribute(blocks, values, &vec![labels; blocks.text_block(values).map_or(0, |(_, l)| l.len())]);
+}
+
+/// Moves line `k` of block `values` into block `targets[k]`, for every line,
+/// and drops the emptied block.
+fn distribute<'l>(blocks: &mut impl TextBlocks<'l>, values: usize, targets: &[usize]) {
+    let lines = blocks.take(values);
+    for (line, &t) in lines.into_iter().zip(targets) {
+        blocks.push_record(if t > values { t - 1 } else { t }, line);
+    }
+}
+
+/// Two sets of blocks as one, `A`'s first: a layout's kept regions and the
+/// paragraphs of the lines outside them, so that a column of amounts in one
+/// can join labels in the other.
+pub(crate) struct Both<'a, A, B>(pub &'a mut A, pub &'a mut B);
+
+impl<'l, A: TextBlocks<'l>, B: TextBlocks<'l>> TextBlocks<'l> for Both<'_, A, B> {
+    fn count(&self) -> usize {
+        self.0.count() + self.1.count()
+    }
+
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
+        let n = self.0.count();
+        if i < n {
+            self.0.text_block(i)
+        } else {
+            self.1.text_block(i - n)
+        }
+    }
+
+    fn label_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
+        let n = self.0.count();
+        if i < n {
+            self.0.label_block(i)
+        } else {
+            self.1.label_block(i - n)
+        }
+    }
+
+    fn take(&mut self, i: usize) -> Vec<&'l TextLine> {
+        let n = self.0.count();
+        if i < n {
+            self.0.take(i)
+        } else {
+            self.1.take(i - n)
+        }
+    }
+
+    fn push_record(&mut self, i: usize, line: &'l TextLine) {
+        let n = self.0.count();
+        if i < n {
+            self.0.push_record(i, line)
+        } else {
+            self.1.push_record(i - n, line)
+        }
+    }
 }
 
 /// A narrow column of values (amounts, quantities, dates) beside a block of
@@ -131,7 +193,7 @@ pub(crate) trait TextBlocks {
 /// as a receipt or an invoice is read, not all labels and then all values.
 /// The first pair found (labels before values, in the blocks' order) merges
 /// first, until no pair is left.
-pub(crate) fn merge_value_columns(blocks: &mut impl TextBlocks) {
+pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
     loop {
         let n = blocks.count();
         let pair = (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).find(|&(a, b)| {
@@ -142,12 +204,12 @@ pub(crate) fn merge_value_columns(blocks: &mut impl TextBlocks) {
                 }
         });
         if let Some((labels, values)) = pair {
-            blocks.merge(labels, values);
+            merge(blocks, labels, values);
             continue;
         }
         let split = (0..n).find_map(|b| split_labels(blocks, b).map(|targets| (b, targets)));
         let Some((values, targets)) = split else { return };
-        blocks.distribute(values, &targets);
+        distribute(blocks, values, &targets);
     }
 }
 
@@ -156,7 +218,7 @@ pub(crate) fn merge_value_columns(blocks: &mut impl TextBlocks) {
 /// or more blocks (a layout model's regions cut a receipt's labels apart:
 /// "SUBTOTAL" a heading, "CARD" the first line of the next region, their
 /// amounts a third region).
-fn split_labels(blocks: &impl TextBlocks, b: usize) -> Option<Vec<usize>> {
+fn split_labels<'l>(blocks: &impl TextBlocks<'l>, b: usize) -> Option<Vec<usize>> {
     let (bb, lb) = blocks.text_block(b)?;
     if lb.len() < VALUES_MIN_LINES || !lb.iter().all(|l| is_number(&l.text)) {
         return None;
@@ -183,35 +245,26 @@ fn split_labels(blocks: &impl TextBlocks, b: usize) -> Option<Vec<usize>> {
     (blocks_used >= 2 && bb.width() <= widest).then_some(targets)
 }
 
-impl TextBlocks for Vec<Open<'_>> {
+impl<'l> TextBlocks<'l> for Vec<Open<'l>> {
     fn count(&self) -> usize {
         self.len()
     }
 
-    fn text_block(&self, i: usize) -> Option<(&BBox, &[&TextLine])> {
+    fn text_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
         let p = &self[i];
         Some((&p.bbox, &p.lines))
     }
 
-    fn merge(&mut self, labels: usize, values: usize) {
-        let moved = self.remove(values);
-        let labels = if values < labels { labels - 1 } else { labels };
-        let p = &mut self[labels];
-        p.bbox = p.bbox.union(&moved.bbox);
-        p.lines.extend(moved.lines);
-        p.by_rows = true;
-        p.records = true;
+    fn take(&mut self, i: usize) -> Vec<&'l TextLine> {
+        self.remove(i).lines
     }
 
-    fn distribute(&mut self, values: usize, targets: &[usize]) {
-        let moved = self.remove(values);
-        for (line, &t) in moved.lines.into_iter().zip(targets) {
-            let p = &mut self[if t > values { t - 1 } else { t }];
-            p.bbox = p.bbox.union(&line.bbox);
-            p.lines.push(line);
-            p.by_rows = true;
-            p.records = true;
-        }
+    fn push_record(&mut self, i: usize, line: &'l TextLine) {
+        let p = &mut self[i];
+        p.bbox = p.bbox.union(&line.bbox);
+        p.lines.push(line);
+        p.by_rows = true;
+        p.records = true;
     }
 }
 
@@ -302,9 +355,22 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
 
 /// Greedy grouping: a line joins the open paragraph right above it when the
 /// vertical gap is under one line height, the two overlap horizontally and
-/// their font sizes agree.
+/// their font sizes agree; columns of values then join their labels.
 pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
-    let mut sorted: Vec<&TextLine> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
+    let lines: Vec<&TextLine> = lines.iter().collect();
+    let mut open = groups(&lines);
+    merge_value_columns(&mut open);
+    let out = finish(open);
+    let boxes: Vec<BBox> = out.iter().map(|b| b.bbox).collect();
+    let order = crate::order::xy_cut_dir(&boxes, crate::text::is_rtl(out.iter().map(|b| b.text.as_str())));
+    let mut slots: Vec<Option<Block>> = out.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// The paragraphs of `lines`, as [`blocks`] groups them, before columns of
+/// values join their labels.
+pub(crate) fn groups<'l>(lines: &[&'l TextLine]) -> Vec<Open<'l>> {
+    let mut sorted: Vec<&'l TextLine> = lines.iter().copied().filter(|l| !l.text.trim().is_empty()).collect();
     sorted.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0).then(a.bbox.x0.total_cmp(&b.bbox.x0)));
 
     let leading = typical_leading(&sorted);
@@ -343,12 +409,15 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
             None => open.push(Open { bbox, last: bbox, font, lines: unit, by_rows: pieces, records: false }),
         }
     }
-    merge_value_columns(&mut open);
+    open
+}
 
+/// Paragraphs into blocks: headings (large and short, not records), lists,
+/// paragraphs; records one row per line. In no particular order.
+pub(crate) fn finish(open: Vec<Open<'_>>) -> Vec<Block> {
     let body_font = median(open.iter().map(|p| p.font).collect());
 
-    let out: Vec<Block> = open
-        .into_iter()
+    open.into_iter()
         .map(|p| {
             let lines: Vec<String> =
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
@@ -370,11 +439,7 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
             };
             Block { category, bbox: p.bbox, text, ..Block::default() }
         })
-        .collect();
-    let boxes: Vec<BBox> = out.iter().map(|b| b.bbox).collect();
-    let order = crate::order::xy_cut_dir(&boxes, crate::text::is_rtl(out.iter().map(|b| b.text.as_str())));
-    let mut slots: Vec<Option<Block>> = out.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+        .collect()
 }
 
 #[cfg(test)]

@@ -266,3 +266,23 @@ fn amounts_beside_labels_of_two_regions_join_each_its_own() {
         ],
     );
 }
+
+/// The receipt sample with YOLO's regions: "SUBTOTAL" is a heading region,
+/// and "CARD" and both amounts lie outside every region. The loose lines'
+/// paragraphs take part in the value columns with the regions.
+#[test]
+fn amounts_outside_every_region_join_labels_inside_and_outside() {
+    let ocr = |x0: f32, y0: f32, x1: f32, y1: f32, t: &str| {
+        TextLine::from_bbox(BBox::new(x0, y0, x1, y1), t, TextOrigin::Ocr)
+    };
+    let p = page(
+        vec![
+            ocr(386.0, 472.0, 513.0, 508.0, "SUBTOTAL"),
+            ocr(733.0, 473.0, 816.0, 510.0, "16.30"),
+            ocr(386.0, 514.0, 448.0, 547.0, "CARD"),
+            ocr(742.0, 515.0, 818.0, 548.0, "16.30"),
+        ],
+        vec![region(386.0, 472.0, 513.0, 509.0, Category::Heading1)],
+    );
+    check(&p, &[(Category::Paragraph, "SUBTOTAL 16.30"), (Category::Paragraph, "CARD 16.30")]);
+}
