@@ -184,6 +184,20 @@ fn the_receipt_reads_items_with_their_prices_and_no_headings() {
         let allowed: &[&str] = if layout == "yolo" { &["# HARROW BAY CAFE"] } else { &[] };
         assert!(headings.iter().all(|h| allowed.contains(h)), "{layout}: headings {headings:?} in\n{md}");
     }
+    // `--no-orientation` leaves the page as given: boxes on the input's pixels.
+    let out = tempdir("receipt-as-given");
+    let run = parasol(
+        &[
+            os("convert"),
+            path_os(&root().join("samples/receipt-photo.jpg")),
+            os("--out"),
+            path_os(&out),
+            os("--no-orientation"),
+        ],
+        LIMIT,
+    );
+    assert_eq!(run.code(), Some(0), "stderr: {}", run.stderr);
+    assert!(!run.stderr.contains("straightened"), "{}", run.stderr);
 }
 
 /// A two-column magazine scan with a picture set into both columns reads

@@ -62,7 +62,7 @@ pub struct Args {
     /// Skip table structure recognition (tables become plain text).
     #[arg(long)]
     no_tables: bool,
-    /// Do not turn scanned pages upright.
+    /// Do not turn scanned pages upright or straighten tilted ones.
     #[arg(long)]
     no_orientation: bool,
     /// Figure images: embedded as base64 PNG, written as PNG files beside

@@ -285,7 +285,9 @@ pub struct Options {
     /// Recognise table structure (rows, columns, spans) in table regions.
     pub tables: bool,
     /// Turn scanned pages upright (0/90/180/270) before reading them, judged
-    /// from the detected text lines' shapes and the line classifier's votes.
+    /// from the detected text lines' shapes and the line classifier's votes,
+    /// and straighten a tilt of 1–10° (`parasol_vision::skew`); off, the
+    /// elements' boxes refer to the page exactly as given.
     pub orientation: bool,
     /// Figure and chart images: the pipeline crops them unless `None`.
     pub figures: Figures,

@@ -8,6 +8,7 @@ use parasol_doc::script::{is_hangul, is_rare_hangul};
 use parasol_doc::{BBox, Category, Image, PageInfo, Region, Table, TextLine, TextOrigin};
 use parasol_source::{NativeText, Page, RgbImage};
 use parasol_vision::orientation::Rotation;
+use parasol_vision::skew::skew_of;
 use parasol_vision::HangulRoute;
 
 use crate::{
@@ -167,7 +168,7 @@ impl Engine {
                 (read, visuals)
             });
             match read? {
-                Ok((lines, Rotation::Deg0)) => match parasol_vision::skew::skew_of(&lines) {
+                Ok((lines, Rotation::Deg0)) => match options.orientation.then(|| skew_of(&lines)).flatten() {
                     None => (lines, speculative?),
                     Some(angle) => {
                         if let Ok(v) = &speculative {
@@ -187,7 +188,7 @@ impl Engine {
                     let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
                     diag(diagnostics, number, DiagnosticKind::PageTurned, msg);
                     image = rotation.upright(&image);
-                    let lines = match parasol_vision::skew::skew_of(&lines) {
+                    let lines = match skew_of(&lines) {
                         Some(angle) => self.straighten(&mut image, lines, angle, number, diagnostics),
                         None => lines,
                     };
