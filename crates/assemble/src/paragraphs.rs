@@ -310,13 +310,9 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
         let h = line.bbox.height().max(1.0);
         let piece = (line.origin == parasol_doc::TextOrigin::Ocr)
             .then(|| {
-                units.iter().position(|(b, unit)| {
-                    let gap = (line.bbox.x0 - b.x1).max(b.x0 - line.bbox.x1);
-                    is_ocr(unit.iter().copied())
-                        && level(b, &line.bbox)
-                        && gap > -LINE_OVERLAP * h
-                        && gap < ROW_PIECE_GAP * h
-                })
+                units
+                    .iter()
+                    .position(|(b, unit)| is_ocr(unit.iter().copied()) && row_neighbours(b, &line.bbox, h))
             })
             .flatten();
         let mut i = match piece {
@@ -334,13 +330,9 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
         // contactless" left of "****", after "4821" opened the row).
         while let Some(j) = (0..units.len()).find(|&j| {
             let (a, b) = (&units[i].0, &units[j].0);
-            let h = a.height().min(b.height()).max(1.0);
-            let gap = (a.x0 - b.x1).max(b.x0 - a.x1);
             j != i
                 && is_ocr(units[j].1.iter().copied())
-                && level(a, b)
-                && gap > -LINE_OVERLAP * h
-                && gap < ROW_PIECE_GAP * h
+                && row_neighbours(a, b, a.height().min(b.height()).max(1.0))
         }) {
             let (bbox, lines) = units.remove(j);
             if j < i {
@@ -351,6 +343,14 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
         }
     }
     units.into_iter().map(|(_, unit)| unit).collect()
+}
+
+/// Whether `a` and `b` are pieces of one row: level, and less than
+/// [`ROW_PIECE_GAP`] heights `h` apart side by side (overlapping by less
+/// than [`LINE_OVERLAP`] of `h`).
+fn row_neighbours(a: &BBox, b: &BBox, h: f32) -> bool {
+    let gap = (a.x0 - b.x1).max(b.x0 - a.x1);
+    level(a, b) && gap > -LINE_OVERLAP * h && gap < ROW_PIECE_GAP * h
 }
 
 /// Greedy grouping: a line joins the open paragraph right above it when the

@@ -168,31 +168,29 @@ impl Engine {
                 (read, visuals)
             });
             match read? {
-                Ok((lines, Rotation::Deg0)) => match options.orientation.then(|| skew_of(&lines)).flatten() {
-                    None => (lines, speculative?),
-                    Some(angle) => {
+                Ok((lines, rotation)) => {
+                    let skew = if options.orientation { skew_of(&lines) } else { None };
+                    if rotation == Rotation::Deg0 && skew.is_none() {
+                        (lines, speculative?)
+                    } else {
+                        // The page the speculative pass saw is not the one
+                        // read: it ran and took its time, and runs again.
                         if let Ok(v) = &speculative {
                             stages.merge(&v.stages);
                         }
                         check_cancel(options)?;
-                        let lines = self.straighten(&mut image, lines, angle, number, diagnostics);
+                        if rotation != Rotation::Deg0 {
+                            let msg =
+                                format!("page turned upright ({}° clockwise found)", rotation.degrees());
+                            diag(diagnostics, number, DiagnosticKind::PageTurned, msg);
+                            image = rotation.upright(&image);
+                        }
+                        let lines = match skew {
+                            Some(angle) => self.straighten(&mut image, lines, angle, number, diagnostics),
+                            None => lines,
+                        };
                         (lines, self.visuals(&image, options)?)
                     }
-                },
-                Ok((lines, rotation)) => {
-                    // The speculative pass ran and took its time.
-                    if let Ok(v) = &speculative {
-                        stages.merge(&v.stages);
-                    }
-                    check_cancel(options)?;
-                    let msg = format!("page turned upright ({}° clockwise found)", rotation.degrees());
-                    diag(diagnostics, number, DiagnosticKind::PageTurned, msg);
-                    image = rotation.upright(&image);
-                    let lines = match skew_of(&lines) {
-                        Some(angle) => self.straighten(&mut image, lines, angle, number, diagnostics),
-                        None => lines,
-                    };
-                    (lines, self.visuals(&image, options)?)
                 }
                 Err(e) => {
                     diag(diagnostics, number, DiagnosticKind::OcrFailed, format!("OCR failed: {e}"));
