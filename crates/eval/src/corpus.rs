@@ -135,6 +135,84 @@ fn first_block(doc: &Value, item: &Value) -> Option<Block> {
     Some(Block { page, bbox: BBox::new((l / w) as f32, y0 as f32, (r / w) as f32, y1 as f32) })
 }
 
+/// One table of a DoclingDocument ground truth: where it is and its
+/// structure as PubTabNet-style HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TruthTable {
+    /// Page and box normalised to the page; `None` without provenance.
+    pub block: Option<Block>,
+    /// Every cell a `td` with its spans, header rows (all cells column
+    /// headers) inside `<thead>`, as [`crate::teds::pubtabnet_html`] writes
+    /// Parasol's tables, so TEDS compares structure and text, not tags.
+    pub html: String,
+}
+
+/// The tables of a DoclingDocument JSON, in document order.
+pub fn docling_tables(path: &Path) -> Result<Vec<TruthTable>, EvalError> {
+    let doc: Value = read_json(path)?;
+    let mut out = Vec::new();
+    for t in doc.get("tables").and_then(Value::as_array).into_iter().flatten() {
+        let cells =
+            t.pointer("/data/table_cells").and_then(Value::as_array).map_or(&[][..], |c| c.as_slice());
+        out.push(TruthTable { block: first_block(&doc, t), html: cells_html(cells) });
+    }
+    Ok(out)
+}
+
+/// PubTabNet-style HTML of Docling's `table_cells` (start/end row and
+/// column offsets, `column_header`).
+fn cells_html(cells: &[Value]) -> String {
+    let idx = |c: &Value, k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0) as usize;
+    let mut grid: Vec<(usize, usize, usize, usize, bool, String)> = cells
+        .iter()
+        .map(|c| {
+            let (r0, c0) = (idx(c, "start_row_offset_idx"), idx(c, "start_col_offset_idx"));
+            let (r1, c1) =
+                (idx(c, "end_row_offset_idx").max(r0 + 1), idx(c, "end_col_offset_idx").max(c0 + 1));
+            let header = c.get("column_header").and_then(Value::as_bool).unwrap_or(false);
+            let text = c.get("text").and_then(Value::as_str).unwrap_or("").to_owned();
+            (r0, c0, r1 - r0, c1 - c0, header, text)
+        })
+        .collect();
+    grid.sort_by_key(|c| (c.0, c.1));
+    grid.dedup_by_key(|c| (c.0, c.1));
+    let rows = grid.iter().map(|c| c.0 + 1).max().unwrap_or(0);
+    let header_rows = (0..rows)
+        .take_while(|&r| grid.iter().filter(|c| c.0 == r).all(|c| c.4) && grid.iter().any(|c| c.0 == r))
+        .count();
+    let mut out = String::from("<html><body><table>");
+    for r in 0..rows {
+        if r == 0 && header_rows > 0 {
+            out.push_str("<thead>");
+        }
+        if r == header_rows {
+            out.push_str("<tbody>");
+        }
+        out.push_str("<tr>");
+        for c in grid.iter().filter(|c| c.0 == r) {
+            out.push_str("<td");
+            if c.3 > 1 {
+                out.push_str(&format!(" colspan=\"{}\"", c.3));
+            }
+            if c.2 > 1 {
+                out.push_str(&format!(" rowspan=\"{}\"", c.2));
+            }
+            out.push('>');
+            out.push_str(&parasol_doc::escape_html(&c.5));
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>");
+        if header_rows > 0 && r + 1 == header_rows {
+            out.push_str("</thead>");
+        }
+    }
+    if rows > header_rows {
+        out.push_str("</tbody>");
+    }
+    out.push_str("</table></body></html>");
+    out
+}
+
 /// Reading-order text of a Docling ground truth: its text items, one per line.
 pub fn docling_text(texts: &[TruthText]) -> String {
     texts.iter().map(|t| t.text.as_str()).filter(|t| !t.trim().is_empty()).collect::<Vec<_>>().join("\n")
@@ -420,5 +498,24 @@ mod tests {
         let text =
             lines_text(vec![w(50.0, 31.0, "d"), w(0.0, 0.0, "a"), w(20.0, 2.0, "b"), w(0.0, 30.0, "c")]);
         assert_eq!(text, "a b\nc d");
+    }
+
+    #[test]
+    fn docling_tables_become_pubtabnet_html_on_their_page() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let tables = docling_tables(&root.join("docling/pdf/groundtruth/normal_4pages.json")).unwrap();
+        assert_eq!(tables.len(), 1);
+        let t = &tables[0];
+        let block = t.block.expect("the table has a box");
+        assert_eq!(block.page, 2);
+        // Bottom-left origin turned top-left: the table sits in the page's lower half.
+        assert!(block.bbox.y0 > 0.3 && block.bbox.y1 < 1.0 && block.bbox.y0 < block.bbox.y1, "{block:?}");
+        assert!(
+            t.html.starts_with("<html><body><table><thead><tr><td>구분</td><td>개정전</td>"),
+            "{}",
+            t.html
+        );
+        assert_eq!(t.html.matches("<tr>").count(), 5);
+        assert_eq!(crate::teds::teds(&t.html, &t.html).score, 1.0);
     }
 }

@@ -37,7 +37,9 @@ struct Args {
     /// layout (mAP), ocr (CER/WER), hostile (a result or a typed error within
     /// 30 s), speed (pages/s and peak memory), qa (questions answered with
     /// citations, beside a pdftotext + BM25 + llama.cpp baseline), cjk
-    /// (Korean and Japanese scans of the development set, CER), or all.
+    /// (Korean and Japanese scans of the development set, CER), varied (the
+    /// mix of pages a user brings, by kind: text edit, reading order, TEDS
+    /// on pages, false and missed tables, beside peers), or all.
     #[arg(value_parser = Suite::select)]
     suite: ::std::vec::Vec<Suite>,
     /// Also write the reports (with the machine) as JSON.

@@ -17,6 +17,7 @@ pub mod qa;
 mod speed;
 mod table_detection;
 mod tables;
+mod varied;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -146,10 +147,11 @@ pub enum Suite {
     Speed,
     Qa,
     Cjk,
+    Varied,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 9] = [
+    pub const ALL: [Suite; 10] = [
         Suite::DoclingPdf,
         Suite::Tables,
         Suite::TableDetection,
@@ -159,6 +161,7 @@ impl Suite {
         Suite::Speed,
         Suite::Qa,
         Suite::Cjk,
+        Suite::Varied,
     ];
 
     /// The suites a command-line name selects: one suite by its name, or
@@ -184,6 +187,7 @@ impl Suite {
             Suite::Speed => "speed",
             Suite::Qa => "qa",
             Suite::Cjk => "cjk",
+            Suite::Varied => "varied",
         }
     }
 }
@@ -206,6 +210,7 @@ pub fn run(suite: Suite, ctx: &Context<'_>) -> Result<Report, EvalError> {
         Suite::Speed => speed::run(ctx),
         Suite::Qa => qa::run(ctx),
         Suite::Cjk => cjk::run(ctx),
+        Suite::Varied => varied::run(ctx),
     }
 }
 

@@ -48,18 +48,18 @@ pub(crate) fn docling_tables(path: &Path) -> Result<(usize, HashMap<usize, usize
 
 /// False and missed tables over a set of pages.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
-struct Counts {
-    pages: usize,
-    text_pages: usize,
-    false_tables: usize,
-    table_pages: usize,
-    truth_tables: usize,
-    missed_tables: usize,
+pub(crate) struct Counts {
+    pub(crate) pages: usize,
+    pub(crate) text_pages: usize,
+    pub(crate) false_tables: usize,
+    pub(crate) table_pages: usize,
+    pub(crate) truth_tables: usize,
+    pub(crate) missed_tables: usize,
 }
 
 impl Counts {
     /// Adds one page: `truth` tables in the ground truth, `found` predicted.
-    fn page(&mut self, truth: usize, found: usize) {
+    pub(crate) fn page(&mut self, truth: usize, found: usize) {
         self.pages += 1;
         if truth == 0 {
             self.text_pages += 1;
@@ -69,6 +69,16 @@ impl Counts {
             self.truth_tables += truth;
             self.missed_tables += truth.saturating_sub(found);
         }
+    }
+
+    /// Adds another set's counts.
+    pub(crate) fn add(&mut self, other: &Counts) {
+        self.pages += other.pages;
+        self.text_pages += other.text_pages;
+        self.false_tables += other.false_tables;
+        self.table_pages += other.table_pages;
+        self.truth_tables += other.truth_tables;
+        self.missed_tables += other.missed_tables;
     }
 
     fn row(&self, set: &str) -> Vec<Cell> {
@@ -100,7 +110,7 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     Ok(report)
 }
 
-fn whole_images(ctx: &Context<'_>, report: &mut Report) -> Result<(), EvalError> {
+pub(crate) fn whole_images(ctx: &Context<'_>, report: &mut Report) -> Result<(), EvalError> {
     let cases = corpus::table_cases(&ctx.paths.corpus)?;
     let mut per_image = Table::new(
         "whole-image tables, no hint (first predicted table; none found scores 0)",
@@ -215,16 +225,7 @@ fn pages(ctx: &Context<'_>, report: &mut Report) -> Result<(), EvalError> {
         }
     }
     let mut all = docling;
-    for (a, b) in [
-        (&mut all.pages, publaynet.pages),
-        (&mut all.text_pages, publaynet.text_pages),
-        (&mut all.false_tables, publaynet.false_tables),
-        (&mut all.table_pages, publaynet.table_pages),
-        (&mut all.truth_tables, publaynet.truth_tables),
-        (&mut all.missed_tables, publaynet.missed_tables),
-    ] {
-        *a += b;
-    }
+    all.add(&publaynet);
     summary.push(docling.row("docling"));
     summary.push(publaynet.row("publaynet"));
     summary.push(all.row("all"));
