@@ -285,12 +285,15 @@ fn grid_areas_of(texts: &[&TextLine]) -> Vec<BBox> {
 }
 
 /// The coefficient of variation of the advance per character over words of
-/// at least [`MONO_MIN_CHARS`] characters from the text layer; `None` with
+/// at least [`MONO_MIN_CHARS`] letters from the text layer; `None` with
 /// fewer than [`MONO_MIN_WORDS`] such words.
 fn advance_variation(words: &[&TextLine]) -> Option<f32> {
     let per_char: Vec<f32> = words
         .iter()
         .filter(|w| w.origin == parasol_doc::TextOrigin::TextLayer)
+        // Digits take one width in nearly every font (tabular figures), so
+        // only words of letters tell a monospaced font from a proportional one.
+        .filter(|w| w.text.chars().all(char::is_alphabetic))
         .filter_map(|w| {
             let n = w.text.chars().count();
             (n >= MONO_MIN_CHARS).then(|| w.bbox.width() / n as f32)

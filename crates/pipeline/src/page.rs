@@ -92,6 +92,28 @@ fn is_text_region(c: Category) -> bool {
     !matches!(c, Category::Table | Category::Figure | Category::Chart)
 }
 
+/// A born-digital page printed sideways (a landscape table on a portrait
+/// page) turned upright, its image and its trusted text layer together, so
+/// that layout, tables and reading order see rows that run left to right,
+/// as on a scan turned upright. The text layer says which way its text
+/// runs ([`parasol_source::NativeText::sideways`]); no model is asked.
+fn turn_sideways(page: &mut Page, diagnostics: &mut Vec<Diagnostic>) {
+    use parasol_source::Direction;
+    let Some(native) = page.native_text.as_mut().filter(|t| t.stats.is_trustworthy()) else { return };
+    let Some(direction) = native.sideways() else { return };
+    let rotation = match direction {
+        Direction::Down => Rotation::Deg90,
+        Direction::Up => Rotation::Deg270,
+        Direction::Left => Rotation::Deg180,
+        Direction::Right => return,
+    };
+    let (w, h) = (page.image.width() as f32, page.image.height() as f32);
+    *native = native.turned(direction, w, h);
+    page.image = rotation.upright(&page.image);
+    let msg = format!("page turned upright ({}° clockwise found in its text layer)", rotation.degrees());
+    diag(diagnostics, page.index + 1, DiagnosticKind::PageTurned, msg);
+}
+
 /// What [`Engine::visuals`] finds on a page image.
 struct Visuals {
     regions: Vec<Region>,
@@ -121,6 +143,10 @@ impl Engine {
             let (w, h) = (page.image.width() as f32, page.image.height() as f32);
             let info = PageInfo { number, width: w, height: h, dpi: page.dpi };
             return Ok((PageText::new(info, Vec::new()), None, page.image));
+        }
+        let mut page = page;
+        if options.orientation && options.ocr == OcrMode::Auto {
+            turn_sideways(&mut page, diagnostics);
         }
         let trusted =
             page.native_text.as_ref().filter(|t| t.stats.is_trustworthy() && options.ocr == OcrMode::Auto);

@@ -49,7 +49,7 @@ use parasol_doc::{BBox, TextLine};
 
 pub use image::RgbImage;
 pub use pdf::init_pdfium;
-pub use text::{TextChar, TextLayerStats, Word};
+pub use text::{Direction, TextChar, TextLayerStats, Word};
 
 /// The render resolution for PDF pages unless the caller asks for another,
 /// and the resolution assumed for images, whose own is not trusted.
@@ -292,7 +292,61 @@ impl NativeText {
     pub fn bbox(&self) -> Option<BBox> {
         self.lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))
     }
+
+    /// The way most of the page's text runs when that is not left to right:
+    /// a page printed sideways (a landscape table on a portrait page) has
+    /// [`SIDEWAYS_SHARE`] of its visible characters turned one way. `None`
+    /// for upright pages, pages with a few turned labels and pages with
+    /// too little text to tell.
+    pub fn sideways(&self) -> Option<Direction> {
+        let mut counts = [0usize; 4];
+        let mut total = 0;
+        for c in self.chars.iter().filter(|c| !c.ch.is_whitespace() && !c.invisible) {
+            total += 1;
+            counts[c.direction as usize] += 1;
+        }
+        let (best, n) = [Direction::Up, Direction::Down, Direction::Left]
+            .into_iter()
+            .map(|d| (d, counts[d as usize]))
+            .max_by_key(|&(_, n)| n)?;
+        (n >= MIN_SIDEWAYS_CHARS && n as f64 >= SIDEWAYS_SHARE * total as f64).then_some(best)
+    }
+
+    /// The same text on the page turned so that text running `direction`
+    /// reads left to right: every box moved onto the turned page (`width`
+    /// × `height` are the page's before turning), every character's
+    /// direction turned with it.
+    pub fn turned(&self, direction: Direction, width: f32, height: f32) -> NativeText {
+        let bbox = |b: BBox| direction.turn_page(b, width, height);
+        NativeText {
+            chars: self
+                .chars
+                .iter()
+                .map(|c| TextChar {
+                    bbox: bbox(c.bbox),
+                    direction: c.direction.seen_from(direction),
+                    ..c.clone()
+                })
+                .collect(),
+            words: self.words.iter().map(|w| Word { bbox: bbox(w.bbox), ..w.clone() }).collect(),
+            lines: self
+                .lines
+                .iter()
+                .map(|l| {
+                    let b = bbox(l.bbox);
+                    TextLine { quad: b.to_quad(), bbox: b, ..l.clone() }
+                })
+                .collect(),
+            stats: self.stats,
+        }
+    }
 }
+
+/// Share of a page's visible characters that must run one way for the page
+/// to count as printed sideways ([`NativeText::sideways`]).
+pub const SIDEWAYS_SHARE: f64 = 0.6;
+/// ... and how many at least.
+const MIN_SIDEWAYS_CHARS: usize = 20;
 
 /// Something lost or doubtful in an input that still opened.
 #[derive(Debug, Clone, PartialEq, Eq)]

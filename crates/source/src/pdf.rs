@@ -186,6 +186,7 @@ fn page_text(page: &PdfPage<'_>, scale: f32) -> Result<NativeText, PdfiumError> 
             font_size: c.scaled_font_size().value,
             generated,
             invisible,
+            angle: c.angle_radians().unwrap_or(0.0),
         });
     }
     Ok(text::build(&raw, &affine))

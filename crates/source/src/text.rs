@@ -13,12 +13,16 @@ pub(crate) struct RawChar {
     pub font_size: f32,
     pub generated: bool,
     pub invisible: bool,
+    /// The glyph's rotation in PDF user space, radians clockwise (PDFium's
+    /// char angle: 3π/2 for text turned a quarter counterclockwise, to run
+    /// up the page; 0 for upright text).
+    pub angle: f32,
 }
 
 impl RawChar {
     /// A character PDFium could not map to Unicode.
     pub(crate) fn garbled() -> RawChar {
-        RawChar { ch: '\u{FFFD}', rect: None, font_size: 0.0, generated: false, invisible: false }
+        RawChar { ch: '\u{FFFD}', rect: None, font_size: 0.0, generated: false, invisible: false, angle: 0.0 }
     }
 }
 
@@ -41,6 +45,99 @@ impl Affine {
     fn scale(&self) -> f32 {
         (self.a * self.e - self.b * self.d).abs().sqrt()
     }
+
+    /// Which way text drawn at `angle` (PDF user space, clockwise) runs on
+    /// the page: the angle's direction through the map's linear
+    /// part, snapped to the nearest axis when within 20° of it. Text at
+    /// other angles counts as running right, as before.
+    fn direction(&self, angle: f32) -> Direction {
+        if !angle.is_finite() || angle == 0.0 {
+            return Direction::Right;
+        }
+        let (ux, uy) = (angle.cos(), -angle.sin());
+        let (dx, dy) = (self.a * ux + self.b * uy, self.d * ux + self.e * uy);
+        let len = dx.hypot(dy);
+        if len <= 0.0 {
+            return Direction::Right;
+        }
+        let near = 20f32.to_radians().cos() * len;
+        if dx >= near {
+            Direction::Right
+        } else if -dx >= near {
+            Direction::Left
+        } else if -dy >= near {
+            Direction::Up
+        } else if dy >= near {
+            Direction::Down
+        } else {
+            Direction::Right
+        }
+    }
+}
+
+/// Which way a line of text runs on the page (page pixels, y down).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Direction {
+    /// Left to right along a row: upright text (and right-to-left scripts,
+    /// whose glyphs are upright too).
+    #[default]
+    Right,
+    /// Bottom to top: text turned a quarter counterclockwise, as the
+    /// labels down a form's or a table's side usually are.
+    Up,
+    /// Top to bottom: text turned a quarter clockwise.
+    Down,
+    /// Upside down.
+    Left,
+}
+
+impl Direction {
+    /// `b` (page pixels) in the frame where this direction's text runs
+    /// right and its lines follow downwards.
+    fn to_reading(self, b: BBox) -> BBox {
+        match self {
+            Direction::Right => b,
+            Direction::Up => BBox::new(-b.y1, b.x0, -b.y0, b.x1),
+            Direction::Down => BBox::new(b.y0, -b.x1, b.y1, -b.x0),
+            Direction::Left => BBox::new(-b.x1, -b.y1, -b.x0, -b.y0),
+        }
+    }
+
+    /// `b` on a `width` × `height` page turned so that this direction's
+    /// text reads left to right (the turned page is `height` × `width` for
+    /// [`Direction::Up`] and [`Direction::Down`]).
+    pub fn turn_page(self, b: BBox, width: f32, height: f32) -> BBox {
+        let r = self.to_reading(b);
+        match self {
+            Direction::Right => r,
+            Direction::Up => BBox::new(r.x0 + height, r.y0, r.x1 + height, r.y1),
+            Direction::Down => BBox::new(r.x0, r.y0 + width, r.x1, r.y1 + width),
+            Direction::Left => BBox::new(r.x0 + width, r.y0 + height, r.x1 + width, r.y1 + height),
+        }
+    }
+
+    /// This direction as seen on a page turned so that `turn`'s text reads
+    /// left to right.
+    pub fn seen_from(self, turn: Direction) -> Direction {
+        // Quarter turns counterclockwise from Right: Right 0, Up 1, Left 2, Down 3.
+        let q = |d: Direction| match d {
+            Direction::Right => 0,
+            Direction::Up => 1,
+            Direction::Left => 2,
+            Direction::Down => 3,
+        };
+        [Direction::Right, Direction::Up, Direction::Left, Direction::Down][(q(self) + 4 - q(turn)) % 4]
+    }
+
+    /// The inverse of [`Direction::to_reading`].
+    fn to_page(self, b: BBox) -> BBox {
+        match self {
+            Direction::Right => b,
+            Direction::Up => BBox::new(b.y0, -b.x1, b.y1, -b.x0),
+            Direction::Down => BBox::new(-b.y1, b.x0, -b.y0, b.x1),
+            Direction::Left => BBox::new(-b.x1, -b.y1, -b.x0, -b.y0),
+        }
+    }
 }
 
 /// One character in page pixels.
@@ -54,6 +151,8 @@ pub struct TextChar {
     pub generated: bool,
     /// Drawn with text render mode 3 (invisible), as OCR layers are.
     pub invisible: bool,
+    /// Which way its text runs.
+    pub direction: Direction,
 }
 
 /// A run of characters without spaces.
@@ -170,13 +269,14 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
             font_size: r.font_size * scale,
             generated: r.generated,
             invisible: r.invisible,
+            direction: affine.direction(r.angle),
         });
     }
     stats.implausible = count_implausible(raw.iter().map(|r| r.ch));
     drop_overprints(&mut chars);
     compose_accents(&mut chars);
     fix_lam_alef(&mut chars);
-    let words_by_line = group(&chars);
+    let words_by_line = group_turned(&chars);
     let mut words = Vec::new();
     let mut lines = Vec::new();
     for line_words in words_by_line {
@@ -321,6 +421,40 @@ fn fix_lam_alef(chars: &mut [TextChar]) {
     }
 }
 
+/// [`group`] for text that may run in any of the four [`Direction`]s: each
+/// run of characters turned the same way is grouped in the frame where it
+/// reads left to right, and its words are put back on the page, so a label
+/// set bottom to top down a form's side reads "Form", not "m r o F".
+/// Whitespace goes with the run it is in.
+fn group_turned(chars: &[TextChar]) -> Vec<Vec<Word>> {
+    if chars.iter().all(|c| c.direction == Direction::Right) {
+        return group(chars);
+    }
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let turned = |c: &TextChar| (!c.ch.is_whitespace()).then_some(c.direction);
+    let mut run_dir = chars.iter().find_map(turned).unwrap_or_default();
+    for i in 0..=chars.len() {
+        let next = chars.get(i).and_then(turned);
+        if i < chars.len() && next.is_none_or(|d| d == run_dir) {
+            continue;
+        }
+        let run: Vec<TextChar> = chars[start..i]
+            .iter()
+            .map(|c| TextChar { bbox: run_dir.to_reading(c.bbox), ..c.clone() })
+            .collect();
+        for mut line in group(&run) {
+            for w in &mut line {
+                w.bbox = run_dir.to_page(w.bbox);
+            }
+            lines.push(line);
+        }
+        start = i;
+        run_dir = next.unwrap_or_default();
+    }
+    lines
+}
+
 /// Splits characters (in PDFium's text order) into lines of words. A line
 /// ends at a line break, when the baseline jumps, when text runs backwards,
 /// or at a gap wide enough to be a column gutter. In a line with
@@ -418,6 +552,7 @@ mod tests {
             font_size: 10.0,
             generated: false,
             invisible: false,
+            direction: Direction::Right,
         }
     }
 
@@ -503,6 +638,7 @@ mod tests {
                 font_size: 10.0,
                 generated: c == ' ' || c == '\n',
                 invisible: false,
+                angle: 0.0,
             })
             .collect()
     }
@@ -513,6 +649,72 @@ mod tests {
 
     fn line_texts(raw: &[RawChar]) -> Vec<String> {
         build(raw, &identity()).lines.into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn issue_15_text_turned_a_quarter_reads_in_its_direction() {
+        // PDF user space has y up; the page's pixels have y down.
+        let flip = Affine { a: 1.0, b: 0.0, c: 0.0, d: 0.0, e: -1.0, f: 200.0 };
+        // PDFium's angles are clockwise: a quarter counterclockwise is 3π/2.
+        let quarter = std::f32::consts::FRAC_PI_2;
+        // "Name" upright along the top; "Form" set bottom to top down the
+        // left side (each glyph 6 pt further up); "Date" set top to bottom
+        // on the right; "Total" upright at the bottom.
+        let mut r = raw("Name\n");
+        for c in &mut r {
+            c.rect = c.rect.map(|[l, _, rr, _]| [l + 20.0, 180.0, rr + 20.0, 190.0]);
+        }
+        let turned = |text: &str, angle: f32, x: f32, y0: f32, step: f32| -> Vec<RawChar> {
+            text.chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    let y = y0 + step * i as f32;
+                    RawChar {
+                        ch: c,
+                        rect: Some([x, y.min(y + step), x + 10.0, y.max(y + step)]),
+                        font_size: 10.0,
+                        generated: false,
+                        invisible: false,
+                        angle,
+                    }
+                })
+                .collect()
+        };
+        r.extend(turned("Form", 3.0 * quarter, 0.0, 100.0, 6.0));
+        r.extend(turned("Date", quarter, 100.0, 150.0, -6.0));
+        let mut total = raw("Total");
+        for c in &mut total {
+            c.rect = c.rect.map(|[l, _, rr, _]| [l + 20.0, 10.0, rr + 20.0, 20.0]);
+        }
+        r.extend(total);
+        let built = build(&r, &flip);
+        let lines: Vec<(String, BBox)> = built.lines.iter().map(|l| (l.text.clone(), l.bbox)).collect();
+        let texts: Vec<&str> = lines.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["Name", "Form", "Date", "Total"]);
+        // The turned words keep their place on the page: a tall, narrow box.
+        let form = lines[1].1;
+        assert!((form.x0 - 0.0).abs() < 1e-3 && (form.x1 - 10.0).abs() < 1e-3, "{form:?}");
+        assert!((form.y0 - 76.0).abs() < 1e-3 && (form.y1 - 100.0).abs() < 1e-3, "{form:?}");
+        assert_eq!(built.chars[5].direction, Direction::Up);
+        assert_eq!(built.chars[9].direction, Direction::Down);
+        assert_eq!(built.chars[0].direction, Direction::Right);
+    }
+
+    #[test]
+    fn directions_turn_boxes_into_their_reading_frame_and_back() {
+        let b = BBox::new(3.0, 5.0, 7.0, 20.0);
+        for d in [Direction::Right, Direction::Up, Direction::Down, Direction::Left] {
+            assert_eq!(d.to_page(d.to_reading(b)), b, "{d:?}");
+        }
+        // Text running up: further up the page is further along the line.
+        let (low, high) = (BBox::new(0.0, 50.0, 10.0, 56.0), BBox::new(0.0, 40.0, 10.0, 46.0));
+        assert!(Direction::Up.to_reading(high).x0 > Direction::Up.to_reading(low).x0);
+        // ... and its next line lies to the right.
+        let right = BBox::new(12.0, 50.0, 22.0, 56.0);
+        assert!(Direction::Up.to_reading(right).y0 > Direction::Up.to_reading(low).y0);
+        // Text running down: its next line lies to the left.
+        let left = BBox::new(-12.0, 50.0, -2.0, 56.0);
+        assert!(Direction::Down.to_reading(left).y0 > Direction::Down.to_reading(low).y0);
     }
 
     #[test]
@@ -527,7 +729,14 @@ mod tests {
         let at = next[8].rect.map(|[l, b, _, t]| [l, b, l, t]);
         next.insert(
             8,
-            RawChar { ch: '\u{AD}', rect: at, font_size: 10.0, generated: false, invisible: false },
+            RawChar {
+                ch: '\u{AD}',
+                rect: at,
+                font_size: 10.0,
+                generated: false,
+                invisible: false,
+                angle: 0.0,
+            },
         );
         r.extend(next);
         let built = build(&r, &identity());

@@ -120,6 +120,31 @@ fn pdf_with_font(pages: &[Vec<String>], to_unicode: Option<String>) -> Vec<u8> {
     pdf(&objects)
 }
 
+/// A born-digital PDF with one Letter page (612 × 792 pt) per content
+/// stream of `pages`, drawn as given: fonts `/F1` (Helvetica) and `/F2`
+/// (Helvetica-Bold), so a test can turn text with `cm` or rule lines.
+pub fn content_pdf(pages: &[String]) -> Vec<u8> {
+    // 1: catalog, 2: page tree, 3 and 4: fonts; then a page and its content per page.
+    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 5 + 2 * i)).collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), pages.len()).into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>".to_vec(),
+    ];
+    for (i, content) in pages.iter().enumerate() {
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {} 0 R >>",
+                6 + 2 * i
+            )
+            .into_bytes(),
+        );
+        objects.push(format!("<< /Length {} >>\nstream\n{content}endstream", content.len()).into_bytes());
+    }
+    pdf(&objects)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
