@@ -59,3 +59,27 @@ fn issue_16_a_layer_that_maps_latin_and_digits_to_hangul_is_read_by_ocr() {
     assert_eq!(converted.text_origin, [Some(TextOrigin::TextLayer)]);
     assert!(converted.document.to_text().contains("released in May 2013"));
 }
+
+/// A scan whose invisible text layer (an earlier OCR engine's, here wrong)
+/// is set aside is read by OCR, not left empty (issue 15).
+#[test]
+fn issue_15_a_scan_under_an_invisible_layer_is_read_by_ocr() {
+    let engine = Engine::new(EngineConfig::from_models_dir(models())).unwrap_or_else(|e| panic!("{e}"));
+    let jpeg =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/receipt-photo.jpg")).unwrap();
+    let stale = ["HARR0W BAV CAFF", "SUBT0TAL 1G.3O", "an older engine's reading"];
+    let pdf = parasol_testdata::scan_pdf(&jpeg, (1200, 900), &stale);
+    let converted =
+        engine.convert_bytes(pdf, &Options::default(), &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    let text = converted.document.to_text();
+    assert_eq!(converted.text_origin, [Some(TextOrigin::Ocr)], "{text}");
+    assert!(
+        converted.diagnostics.iter().any(|d| d.kind == DiagnosticKind::TextLayerUntrusted),
+        "{:?}",
+        converted.diagnostics
+    );
+    for expected in ["SUBTOTAL 16.30", "Flat white"] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+    assert!(!text.contains("older engine"), "{text}");
+}

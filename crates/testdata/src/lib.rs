@@ -145,6 +145,42 @@ pub fn content_pdf(pages: &[String]) -> Vec<u8> {
     pdf(&objects)
 }
 
+/// A one-page PDF as a scanner with OCR writes it: `jpeg` (a baseline RGB
+/// JPEG of `width` × `height` pixels) over the whole page at 150 dpi, and
+/// `lines` laid over it in Helvetica as an invisible text layer (render
+/// mode 3), which is what an earlier OCR engine leaves.
+pub fn scan_pdf(jpeg: &[u8], (width, height): (u32, u32), lines: &[&str]) -> Vec<u8> {
+    let (w, h) = (width as f32 * 72.0 / 150.0, height as f32 * 72.0 / 150.0);
+    let mut content = format!("q {w} 0 0 {h} 0 0 cm /Im1 Do Q\nBT 3 Tr /F1 11 Tf\n");
+    for (i, line) in lines.iter().enumerate() {
+        content.push_str(&format!(
+            "1 0 0 1 36 {} Tm ({}) Tj\n",
+            h - 36.0 - 14.0 * i as f32,
+            pdf_string(line)
+        ));
+    }
+    content.push_str("ET\n");
+    let mut image = format!(
+        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB \
+         /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+        jpeg.len()
+    )
+    .into_bytes();
+    image.extend_from_slice(jpeg);
+    image.extend_from_slice(b"\nendstream");
+    pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        image,
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> /Contents 6 0 R >>"
+        )
+        .into_bytes(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()).into_bytes(),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
