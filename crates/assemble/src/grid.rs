@@ -5,7 +5,7 @@
 //!
 //! The thresholds were set on the PubTabNet crops (`tables/pubtabnet`, 40
 //! tables) against the text-only pages of Docling's PDFs and PubLayNet's
-//! examples (`parasol-eval table-detection`); see `docs/BENCHMARKS.md`.
+//! examples (`parasol-eval varied`); see `docs/BENCHMARKS.md`.
 
 use parasol_doc::{BBox, Category, Region, Table, TextLine};
 
@@ -62,6 +62,14 @@ const MONOSPACED_VARIATION: f32 = 0.05;
 /// median second-column cell is one word (a code, a name: PubTabNet's
 /// primer table).
 const TWO_COLUMN_NUMERIC_SHARE: f32 = 0.5;
+
+/// A recognised table of two columns needs one of numbers or of short
+/// terms: at most this many words in its median cell (a manual's "Special
+/// register | Corresponding value" table: 2; the label column of a
+/// Persian form read as one page-wide table: 4). Words alone, with no
+/// structure recognised, are held to single words (see
+/// [`TWO_COLUMN_NUMERIC_SHARE`]).
+const TERM_MAX_WORDS: usize = 2;
 
 /// When a grid spans at least this share of a page's rows of text, the page
 /// is one table (a table photographed or cropped on its own), and its area is
@@ -187,6 +195,21 @@ fn gutters(rows: &[&Vec<Cell>], height: f32) -> Vec<(f32, f32)> {
     out
 }
 
+/// Whether a column of cells, each `(is a number, words)`, holds a
+/// table's values or terms: [`TWO_COLUMN_NUMERIC_SHARE`] of them numbers,
+/// or at most `max_words` words in the median cell. Two columns of which
+/// neither does are a form's labels and answers, a list or prose, not a
+/// table.
+fn holds_values(cells: impl Iterator<Item = (bool, usize)>, max_words: usize) -> bool {
+    let (mut numeric, mut words) = (0, Vec::new());
+    for (is_number, n) in cells {
+        numeric += usize::from(is_number);
+        words.push(n as f32);
+    }
+    let n = words.len();
+    numeric as f32 >= TWO_COLUMN_NUMERIC_SHARE * n.max(1) as f32 || median(words) <= max_words as f32
+}
+
 /// The evidence a block of rows gives for being a table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Grid {
@@ -219,10 +242,8 @@ fn grid_of(rows: &[Vec<Cell>]) -> Option<Grid> {
     }
     if columns == 2 {
         let split = gutters[0].1;
-        let values: Vec<&&Cell> = cells.iter().filter(|c| c.bbox.x0 >= split).collect();
-        let numeric = values.iter().filter(|c| c.numeric).count();
-        let one_word = median(values.iter().map(|c| c.words as f32).collect()) <= 1.0;
-        if (numeric as f32) < TWO_COLUMN_NUMERIC_SHARE * values.len().max(1) as f32 && !one_word {
+        let values = cells.iter().filter(|c| c.bbox.x0 >= split).map(|c| (c.numeric, c.words));
+        if !holds_values(values, 1) {
             return None;
         }
     }
@@ -315,7 +336,8 @@ const MONO_MIN_WORDS: usize = 8;
 
 /// Whether a recognised table's structure agrees with the words filled into
 /// it: most cells hold text, few words straddle two cells, cells are
-/// short, and the words are not code set in a monospaced font. `words` are the pieces of text the table was filled from, in page
+/// short, a table of two columns has a column of values
+/// ([`holds_values`]), and the words are not code set in a monospaced font. `words` are the pieces of text the table was filled from, in page
 /// pixels, as its cells' boxes.
 pub fn structure_agrees(table: &Table, words: &[&TextLine]) -> bool {
     if table.rows < 2 || table.cols < 2 || table.cells.is_empty() {
@@ -331,6 +353,19 @@ pub fn structure_agrees(table: &Table, words: &[&TextLine]) -> bool {
     }
     if median(filled.iter().map(|t| t.split_whitespace().count() as f32).collect()) > MAX_CELL_WORDS as f32 {
         return false;
+    }
+    if table.cols == 2 {
+        // Either column may hold the values (the left one in right-to-left text).
+        let column = move |col: usize| {
+            table
+                .cells
+                .iter()
+                .filter(move |c| c.col == col && c.colspan == 1 && !c.text.trim().is_empty())
+                .map(|c| (is_numeric(&c.text), c.text.split_whitespace().count()))
+        };
+        if !holds_values(column(0), TERM_MAX_WORDS) && !holds_values(column(1), TERM_MAX_WORDS) {
+            return false;
+        }
     }
     let straddling = words.iter().filter(|w| crate::tables::columns_straddled(table, &w.bbox) >= 2).count();
     (straddling as f32) <= MAX_STRADDLING_SHARE * words.len().max(1) as f32

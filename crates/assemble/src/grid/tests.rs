@@ -153,3 +153,40 @@ fn a_structure_disagrees_with_straddling_words_empty_cells_or_long_cells() {
     let t = two_by_two([prose; 4]);
     assert!(!structure_agrees(&t, &[]));
 }
+
+#[test]
+fn two_columns_without_a_column_of_values_are_a_form_not_a_table() {
+    let agrees = |texts: [&str; 4]| {
+        let t = two_by_two(texts);
+        let words: Vec<TextLine> = t
+            .cells
+            .iter()
+            .flat_map(|c| {
+                let b = c.bbox.unwrap_or_default();
+                c.text.split(' ').enumerate().map(move |(i, w)| {
+                    let x = b.x0 + 5.0 + 25.0 * i as f32;
+                    TextLine::from_bbox(
+                        BBox::new(x, b.y0 + 4.0, x + 20.0, b.y0 + 16.0),
+                        w,
+                        TextOrigin::TextLayer,
+                    )
+                })
+            })
+            .collect();
+        structure_agrees(&t, &words.iter().collect::<Vec<_>>())
+    };
+    // Labels and answers of a form (issue 15: a Persian form read as one
+    // table): neither column numbers nor single words.
+    assert!(!agrees(["Date of request", "as agreed by post", "Name of adviser", "the broker on file"]));
+    // A column of values on the right, or on the left (right-to-left text).
+    assert!(agrees(["Date of request", "1403/09/19", "Session number", "436"]));
+    assert!(agrees(["1403/09/19", "Date of request", "436", "Session number"]));
+    // A column of single words, or of short terms beside their definitions.
+    assert!(agrees(["Primer name", "ACTB", "Target gene", "GAPDH"]));
+    assert!(agrees([
+        "Special register",
+        "Corresponding value",
+        "CURRENT_USER",
+        "The effective user of the thread including adopted authority.",
+    ]));
+}
