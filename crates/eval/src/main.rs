@@ -33,7 +33,6 @@ use parasol_pipeline::{LayoutChoice, OcrModel};
 #[command(name = "parasol-eval", version, about)]
 struct Args {
     /// Suite to run: docling-pdf (NID and reading order), tables (TEDS),
-    /// table-detection (tables found with no hint; false and missed tables),
     /// layout (mAP), ocr (CER/WER), hostile (a result or a typed error within
     /// 30 s), speed (pages/s and peak memory), qa (questions answered with
     /// citations, beside a pdftotext + BM25 + llama.cpp baseline), cjk

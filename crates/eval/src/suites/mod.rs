@@ -15,7 +15,6 @@ mod layout;
 mod ocr;
 pub mod qa;
 mod speed;
-mod table_detection;
 mod tables;
 mod varied;
 
@@ -140,7 +139,6 @@ impl std::fmt::Debug for Context<'_> {
 pub enum Suite {
     DoclingPdf,
     Tables,
-    TableDetection,
     Layout,
     Ocr,
     Hostile,
@@ -151,10 +149,9 @@ pub enum Suite {
 }
 
 impl Suite {
-    pub const ALL: [Suite; 10] = [
+    pub const ALL: [Suite; 9] = [
         Suite::DoclingPdf,
         Suite::Tables,
-        Suite::TableDetection,
         Suite::Layout,
         Suite::Ocr,
         Suite::Hostile,
@@ -180,7 +177,6 @@ impl Suite {
         match self {
             Suite::DoclingPdf => "docling-pdf",
             Suite::Tables => "tables",
-            Suite::TableDetection => "table-detection",
             Suite::Layout => "layout",
             Suite::Ocr => "ocr",
             Suite::Hostile => "hostile",
@@ -203,7 +199,6 @@ pub fn run(suite: Suite, ctx: &Context<'_>) -> Result<Report, EvalError> {
     match suite {
         Suite::DoclingPdf => docling::run(ctx),
         Suite::Tables => tables::run(ctx),
-        Suite::TableDetection => table_detection::run(ctx),
         Suite::Layout => layout::run(ctx),
         Suite::Ocr => ocr::run(ctx),
         Suite::Hostile => hostile::run(ctx),

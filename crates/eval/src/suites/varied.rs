@@ -12,26 +12,31 @@
 //!   truth has boxes in order (Docling's PDFs).
 //! - **Table TEDS on pages**: each ground-truth table scored against the
 //!   predicted table on its page that overlaps it most (IoU ≥ 0.1, each
-//!   used once); a table with none scores 0. Whole-image tables (the
-//!   PubTabNet crops) as in `table-detection`.
+//!   used once); a table with none scores 0.
+//! - **Whole-image tables**: each PubTabNet crop (the 20 examples and the
+//!   competition's 20 validation tables) converted as a plain image, never
+//!   declared a table (the `tables` suite declares it, to score structure
+//!   alone): images that give a table, and mean TEDS of the first table
+//!   over all images (an image without a table scores 0).
 //! - **False and missed tables** on pages whose ground truth lists tables
 //!   (Docling's PDFs, PubLayNet), and the tables found on forms, receipts
 //!   and scans, whose ground truth says nothing about tables.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use parasol_doc::{BBox, Category, Document};
+use serde_json::Value;
 
 use crate::corpus::{self, OcrCase, TruthTable};
 use crate::order::reading_order;
 use crate::peers::{self, OCR_PEERS, TEXT_LAYER_PEERS};
 use crate::report::{Cell, Report, Table};
 use crate::suites::docling::{prediction_blocks, prediction_text};
-use crate::suites::table_detection::{self, docling_tables as docling_table_counts, tables_per_page, Counts};
 use crate::suites::{convert_timed, mean, peer_output, Availability, Context, Request};
 use crate::teds::{pubtabnet_html, teds};
 use crate::text::{levenshtein, normalize_whitespace};
-use crate::EvalError;
+use crate::{read_json, EvalError};
 
 /// Docling's born-digital PDFs by kind of document.
 const DOCLING_KINDS: &[(&str, &str)] = &[
@@ -123,6 +128,113 @@ fn page_teds(truth: &[TruthTable], predicted: &[Predicted]) -> Vec<f64> {
         .collect()
 }
 
+/// Tables per page (1-based page number) of a converted document.
+pub(crate) fn tables_per_page(doc: &Document) -> HashMap<usize, usize> {
+    let mut out = HashMap::new();
+    for e in doc.elements.iter().filter(|e| e.category == Category::Table) {
+        *out.entry(e.page).or_insert(0) += 1;
+    }
+    out
+}
+
+/// Page count and ground-truth tables per page of a DoclingDocument JSON.
+pub(crate) fn docling_table_counts(path: &Path) -> Result<(usize, HashMap<usize, usize>), EvalError> {
+    let doc: Value = read_json(path)?;
+    let pages = doc.get("pages").and_then(Value::as_object).map_or(0, |p| p.len());
+    let mut per_page = HashMap::new();
+    for t in doc.get("tables").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(page) = t.pointer("/prov/0/page_no").and_then(Value::as_u64) {
+            *per_page.entry(page as usize).or_insert(0) += 1;
+        }
+    }
+    Ok((pages, per_page))
+}
+
+/// False and missed tables over a set of pages.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct Counts {
+    pub(crate) pages: usize,
+    pub(crate) text_pages: usize,
+    pub(crate) false_tables: usize,
+    pub(crate) table_pages: usize,
+    pub(crate) truth_tables: usize,
+    pub(crate) missed_tables: usize,
+}
+
+impl Counts {
+    /// Adds one page: `truth` tables in the ground truth, `found` predicted.
+    pub(crate) fn page(&mut self, truth: usize, found: usize) {
+        self.pages += 1;
+        if truth == 0 {
+            self.text_pages += 1;
+            self.false_tables += found;
+        } else {
+            self.table_pages += 1;
+            self.truth_tables += truth;
+            self.missed_tables += truth.saturating_sub(found);
+        }
+    }
+
+    /// Adds another set's counts.
+    pub(crate) fn add(&mut self, other: &Counts) {
+        self.pages += other.pages;
+        self.text_pages += other.text_pages;
+        self.false_tables += other.false_tables;
+        self.table_pages += other.table_pages;
+        self.truth_tables += other.truth_tables;
+        self.missed_tables += other.missed_tables;
+    }
+}
+
+pub(crate) fn whole_images(ctx: &Context<'_>, report: &mut Report) -> Result<(), EvalError> {
+    let cases = corpus::table_cases(&ctx.paths.corpus)?;
+    let mut per_image = Table::new(
+        "whole-image tables, no hint (first predicted table; none found scores 0)",
+        &["set", "file", "tables", "TEDS"],
+    );
+    let mut by_set: Vec<(&str, usize, Vec<f64>)> = Vec::new();
+    for case in &cases {
+        let (out, conversion) = convert_timed(ctx, &case.image, &Request::default());
+        if let Some(e) = &out.error {
+            report.notes.push(format!("parasol failed on {}: {e} (scored 0)", case.rel));
+        }
+        let found = conversion.as_ref().map_or(0, |c| c.tables.len());
+        let score = conversion
+            .as_ref()
+            .and_then(|c| c.tables.first())
+            .map_or(0.0, |html| teds(html, &case.truth_html).score);
+        let file = case.rel.rsplit('/').next().unwrap_or(&case.rel);
+        per_image.push(vec![
+            Cell::text(case.set),
+            Cell::text(file),
+            Cell::num(found as f64, 0),
+            Cell::num(score, 4),
+        ]);
+        match by_set.iter_mut().find(|(s, _, _)| *s == case.set) {
+            Some((_, n, scores)) => {
+                *n += usize::from(found > 0);
+                scores.push(score);
+            }
+            None => by_set.push((case.set, usize::from(found > 0), vec![score])),
+        }
+    }
+    let mut summary = Table::new(
+        "whole-image tables, no hint: summary (TEDS over all images)",
+        &["set", "images", "with a table", "mean TEDS"],
+    );
+    for (set, with_table, scores) in &by_set {
+        summary.push(vec![
+            Cell::text(*set),
+            Cell::num(scores.len() as f64, 0),
+            Cell::num(*with_table as f64, 0),
+            Cell::opt(mean(scores), 4),
+        ]);
+    }
+    report.tables.push(per_image);
+    report.tables.push(summary);
+    Ok(())
+}
+
 /// Scores of one kind of document.
 #[derive(Default)]
 struct Kind {
@@ -202,7 +314,7 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     report.tables.push(per_file);
     report.tables.push(summary);
     if !ctx.quick {
-        table_detection::whole_images(ctx, &mut report)?;
+        whole_images(ctx, &mut report)?;
     }
     report.notes.push(
         "born-digital ground truth is Docling's own output (tables and figures' content excluded from text): \
@@ -446,5 +558,34 @@ mod tests {
         // A table used once is not used again.
         let twice = [truth(1, 0.1, "<td>a</td>"), truth(1, 0.1, "<td>a</td>")];
         assert_eq!(page_teds(&twice, &[predicted(1, 0.1, "<td>a</td>")]), vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn false_and_missed_tables_are_counted_per_page() {
+        let mut c = Counts::default();
+        c.page(0, 0);
+        c.page(0, 2); // two false tables
+        c.page(3, 1); // two missed
+        c.page(1, 2); // an extra table on a table page is neither
+        assert_eq!(
+            c,
+            Counts {
+                pages: 4,
+                text_pages: 2,
+                false_tables: 2,
+                table_pages: 2,
+                truth_tables: 4,
+                missed_tables: 2
+            }
+        );
+    }
+
+    #[test]
+    fn docling_truth_tables_are_read_per_page() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let (pages, per_page) =
+            docling_table_counts(&root.join("docling/pdf/groundtruth/normal_4pages.json")).unwrap();
+        assert_eq!(pages, 4);
+        assert_eq!(per_page, HashMap::from([(2, 1)]));
     }
 }
