@@ -156,9 +156,12 @@ fn varied_pages_meet_their_thresholds() {
     let rtl = value(&r, 1, "right-to-left", "text edit");
     assert!(rtl <= 0.15, "right-to-left text edit {rtl:.4}");
     // Table TEDS on the pages' 9 truth tables (a missed one scores 0):
-    // 0.549 before digits stopped making a table look monospaced, 0.579 after.
+    // 0.549 before digits stopped making a table look monospaced, 0.579
+    // after. The margin is for the table model's float arithmetic on
+    // another CPU (a cell boundary may move); losing the table found again
+    // would fall below it.
     let page_teds = value(&r, 1, "all", "TEDS (pages)");
-    assert!(page_teds >= 0.57, "TEDS on pages {page_teds:.4}");
+    assert!(page_teds >= 0.56, "TEDS on pages {page_teds:.4}");
     // Text edit distance (0 is perfect) where the text layer is clean.
     for (kind, max) in
         [("paper page with a table", 0.01), ("article, five pages", 0.02), ("Korean report", 0.07)]
