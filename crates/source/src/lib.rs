@@ -35,6 +35,7 @@
 //! Inputs that open but lose content (a truncated JPEG, an animation of
 //! which only the first frame is read) are reported by [`Source::warnings`].
 
+mod direction;
 mod file;
 mod filters;
 mod pdf;
@@ -47,9 +48,10 @@ use std::time::Duration;
 
 use parasol_doc::{BBox, TextLine};
 
+pub use direction::Direction;
 pub use image::RgbImage;
 pub use pdf::init_pdfium;
-pub use text::{Direction, TextChar, TextLayerStats, Word};
+pub use text::{TextChar, TextLayerStats, Word};
 
 /// The render resolution for PDF pages unless the caller asks for another,
 /// and the resolution assumed for images, whose own is not trusted.

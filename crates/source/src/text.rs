@@ -4,6 +4,8 @@
 use parasol_doc::script::is_unspaced;
 use parasol_doc::{BBox, TextLine, TextOrigin};
 
+use crate::direction::Direction;
+
 /// One character of the text layer as PDFium reports it (PDF points).
 #[derive(Debug, Clone)]
 pub(crate) struct RawChar {
@@ -46,97 +48,15 @@ impl Affine {
         (self.a * self.e - self.b * self.d).abs().sqrt()
     }
 
-    /// Which way text drawn at `angle` (PDF user space, clockwise) runs on
-    /// the page: the angle's direction through the map's linear
-    /// part, snapped to the nearest axis when within 20° of it. Text at
-    /// other angles counts as running right, as before.
+    /// Which way text drawn at `angle` (PDF user space, radians clockwise,
+    /// as PDFium reports it) runs on the page: the angle's direction
+    /// through the map's linear part ([`Direction::of`]).
     fn direction(&self, angle: f32) -> Direction {
         if !angle.is_finite() || angle == 0.0 {
             return Direction::Right;
         }
         let (ux, uy) = (angle.cos(), -angle.sin());
-        let (dx, dy) = (self.a * ux + self.b * uy, self.d * ux + self.e * uy);
-        let len = dx.hypot(dy);
-        if len <= 0.0 {
-            return Direction::Right;
-        }
-        let near = 20f32.to_radians().cos() * len;
-        if dx >= near {
-            Direction::Right
-        } else if -dx >= near {
-            Direction::Left
-        } else if -dy >= near {
-            Direction::Up
-        } else if dy >= near {
-            Direction::Down
-        } else {
-            Direction::Right
-        }
-    }
-}
-
-/// Which way a line of text runs on the page (page pixels, y down).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Direction {
-    /// Left to right along a row: upright text (and right-to-left scripts,
-    /// whose glyphs are upright too).
-    #[default]
-    Right,
-    /// Bottom to top: text turned a quarter counterclockwise, as the
-    /// labels down a form's or a table's side usually are.
-    Up,
-    /// Top to bottom: text turned a quarter clockwise.
-    Down,
-    /// Upside down.
-    Left,
-}
-
-impl Direction {
-    /// `b` (page pixels) in the frame where this direction's text runs
-    /// right and its lines follow downwards.
-    fn to_reading(self, b: BBox) -> BBox {
-        match self {
-            Direction::Right => b,
-            Direction::Up => BBox::new(-b.y1, b.x0, -b.y0, b.x1),
-            Direction::Down => BBox::new(b.y0, -b.x1, b.y1, -b.x0),
-            Direction::Left => BBox::new(-b.x1, -b.y1, -b.x0, -b.y0),
-        }
-    }
-
-    /// `b` on a `width` × `height` page turned so that this direction's
-    /// text reads left to right (the turned page is `height` × `width` for
-    /// [`Direction::Up`] and [`Direction::Down`]).
-    pub fn turn_page(self, b: BBox, width: f32, height: f32) -> BBox {
-        let r = self.to_reading(b);
-        match self {
-            Direction::Right => r,
-            Direction::Up => BBox::new(r.x0 + height, r.y0, r.x1 + height, r.y1),
-            Direction::Down => BBox::new(r.x0, r.y0 + width, r.x1, r.y1 + width),
-            Direction::Left => BBox::new(r.x0 + width, r.y0 + height, r.x1 + width, r.y1 + height),
-        }
-    }
-
-    /// This direction as seen on a page turned so that `turn`'s text reads
-    /// left to right.
-    pub fn seen_from(self, turn: Direction) -> Direction {
-        // Quarter turns counterclockwise from Right: Right 0, Up 1, Left 2, Down 3.
-        let q = |d: Direction| match d {
-            Direction::Right => 0,
-            Direction::Up => 1,
-            Direction::Left => 2,
-            Direction::Down => 3,
-        };
-        [Direction::Right, Direction::Up, Direction::Left, Direction::Down][(q(self) + 4 - q(turn)) % 4]
-    }
-
-    /// The inverse of [`Direction::to_reading`].
-    fn to_page(self, b: BBox) -> BBox {
-        match self {
-            Direction::Right => b,
-            Direction::Up => BBox::new(b.y0, -b.x1, b.y1, -b.x0),
-            Direction::Down => BBox::new(-b.y1, b.x0, -b.y0, b.x1),
-            Direction::Left => BBox::new(-b.x1, -b.y1, -b.x0, -b.y0),
-        }
+        Direction::of(self.a * ux + self.b * uy, self.d * ux + self.e * uy)
     }
 }
 
@@ -698,23 +618,6 @@ mod tests {
         assert_eq!(built.chars[5].direction, Direction::Up);
         assert_eq!(built.chars[9].direction, Direction::Down);
         assert_eq!(built.chars[0].direction, Direction::Right);
-    }
-
-    #[test]
-    fn directions_turn_boxes_into_their_reading_frame_and_back() {
-        let b = BBox::new(3.0, 5.0, 7.0, 20.0);
-        for d in [Direction::Right, Direction::Up, Direction::Down, Direction::Left] {
-            assert_eq!(d.to_page(d.to_reading(b)), b, "{d:?}");
-        }
-        // Text running up: further up the page is further along the line.
-        let (low, high) = (BBox::new(0.0, 50.0, 10.0, 56.0), BBox::new(0.0, 40.0, 10.0, 46.0));
-        assert!(Direction::Up.to_reading(high).x0 > Direction::Up.to_reading(low).x0);
-        // ... and its next line lies to the right.
-        let right = BBox::new(12.0, 50.0, 22.0, 56.0);
-        assert!(Direction::Up.to_reading(right).y0 > Direction::Up.to_reading(low).y0);
-        // Text running down: its next line lies to the left.
-        let left = BBox::new(-12.0, 50.0, -2.0, 56.0);
-        assert!(Direction::Down.to_reading(left).y0 > Direction::Down.to_reading(low).y0);
     }
 
     #[test]

@@ -251,6 +251,20 @@ struct Kind {
     seconds: f64,
 }
 
+impl Kind {
+    /// The text edit of each peer among `peers` that has output for `rel`.
+    fn add_peers(&mut self, peer_runs: &PeerRuns, peers: &[&str], rel: &str, truth: &str) {
+        for (i, (name, run)) in peer_runs.iter().enumerate() {
+            if !peers.contains(&name.as_str()) {
+                continue;
+            }
+            if let Some(p) = peer_output(run.as_ref(), rel) {
+                self.peer_edit.entry(i).or_default().push(text_edit(truth, p.text.as_deref().unwrap_or("")));
+            }
+        }
+    }
+}
+
 pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
     if let Availability::NotAvailable(reason) = ctx.converter.capabilities().tables {
         return Ok(Report::not_available("varied", reason));
@@ -387,15 +401,8 @@ fn born_digital(
         k.files += 1;
         k.pages += n_pages;
         k.seconds += out.seconds;
-        for (i, (_, run)) in peer_runs.iter().enumerate() {
-            if !TEXT_LAYER_PEERS.contains(&peer_runs[i].0.as_str()) {
-                continue;
-            }
-            if let Some(p) = peer_output(run.as_ref(), &rel) {
-                let truth = corpus::docling_text(&texts);
-                k.peer_edit.entry(i).or_default().push(text_edit(&truth, p.text.as_deref().unwrap_or("")));
-            }
-        }
+        let truth = corpus::docling_text(&texts);
+        k.add_peers(peer_runs, TEXT_LAYER_PEERS, &rel, &truth);
         let Some(conv) = conversion else {
             report.failures.push(format!("parasol failed on {rel}: {}", out.error.unwrap_or_default()));
             k.edit.push(1.0);
@@ -403,7 +410,7 @@ fn born_digital(
             continue;
         };
         let doc = &conv.document;
-        let edit = text_edit(&corpus::docling_text(&texts), &prediction_text(doc));
+        let edit = text_edit(&truth, &prediction_text(doc));
         let truth_blocks: Vec<_> =
             texts.iter().filter(|t| !t.text.trim().is_empty()).filter_map(|t| t.block).collect();
         let order = reading_order(&truth_blocks, &prediction_blocks(doc)).distance;
@@ -446,17 +453,7 @@ fn scans(
         k.files += 1;
         k.pages += out.pages;
         k.seconds += out.seconds;
-        for (i, (name, run)) in peer_runs.iter().enumerate() {
-            if !OCR_PEERS.contains(&name.as_str()) {
-                continue;
-            }
-            if let Some(p) = peer_output(run.as_ref(), &case.rel) {
-                k.peer_edit
-                    .entry(i)
-                    .or_default()
-                    .push(text_edit(&case.truth, p.text.as_deref().unwrap_or("")));
-            }
-        }
+        k.add_peers(peer_runs, OCR_PEERS, &case.rel, &case.truth);
         if let Some(e) = &out.error {
             report.failures.push(format!("parasol failed on {}: {e}", case.rel));
         }
