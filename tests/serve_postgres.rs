@@ -344,13 +344,29 @@ fn the_postgres_store_hands_each_job_to_one_claimer_and_fences_stale_holders() {
     // Expired results go, one sweeper at a time: while another session
     // holds the sweep's advisory lock, a sweep does nothing.
     let mut holder = pg
-        .psql_command(&format!("SELECT pg_advisory_lock({SWEEP_LOCK}); SELECT pg_sleep(3);"))
+        .psql_command(&format!("SELECT pg_advisory_lock({SWEEP_LOCK}); SELECT pg_sleep(60);"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1000));
+    let advisory_locks = || pg.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+    wait_until(|| advisory_locks() == "1", "the other session takes the lock");
     assert_eq!(store.purge_expired(10).unwrap(), None, "another session sweeps");
+    // Its session ends; the lock goes with it (waited for, as a backend
+    // ends a moment after it is told to).
+    pg.psql("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'");
+    wait_until(|| advisory_locks() == "0", "the lock goes with its session");
     holder.wait().unwrap();
     assert_eq!(store.purge_expired(10).unwrap(), Some(1), "the expired job goes");
     assert!(store.get("stalled").unwrap().is_none());
     assert_eq!(pg.psql("SELECT count(*) FROM page_images WHERE job_id = 'stalled'"), "0");
+}
+
+/// Polls `done` for up to 10 s.
+fn wait_until(done: impl Fn() -> bool, what: &str) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
