@@ -61,6 +61,28 @@ const VALUES_MIN_LINES: usize = 2;
 /// Tenths of the values' lines, at least, that are level with a label.
 const VALUES_LEVEL_TENTHS: usize = 7;
 
+// A form's column of entries beside its column of labels ([`is_entry_column`]).
+
+/// Fewest lines in each of a form's labels and entries, and fewest rows in
+/// which a label and an entry stand level.
+const ENTRIES_MIN_LINES: usize = 3;
+
+/// The most words in the median line of a form's labels and of its entries
+/// ("Original Request Made By", "J. H. Bell"); running text has more.
+const ENTRIES_MAX_WORDS: usize = 4;
+
+/// Share of the shorter of a form's labels and entries that lies level with
+/// the other (either may run on past the other).
+const ENTRIES_OVERLAP: f32 = 0.5;
+
+/// Share of the lines of one of a form's labels and entries, at least,
+/// level with a line of the other...
+const ENTRIES_LEVEL_MOST: f32 = 0.7;
+
+/// ...and of the other's (labels may run on past their entries, hold a
+/// heading, or two columns of entries already be one block).
+const ENTRIES_LEVEL_LEAST: f32 = 0.4;
+
 pub(crate) struct Open<'a> {
     bbox: BBox,
     /// The last row: its line, with the pieces of its row after it.
@@ -196,12 +218,21 @@ impl<'l, A: TextBlocks<'l>, B: TextBlocks<'l>> TextBlocks<'l> for Both<'_, A, B>
 pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
     loop {
         let n = blocks.count();
-        let pair = (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).find(|&(a, b)| {
-            a != b
-                && match (blocks.text_block(a), blocks.text_block(b)) {
-                    (Some((ba, la)), Some((bb, lb))) => is_value_column(ba, la, bb, lb),
-                    _ => false,
-                }
+        let pairs = || (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).filter(|&(a, b)| a != b);
+        let found = |test: fn(&BBox, &[&TextLine], &BBox, &[&TextLine]) -> bool, a: usize, b: usize| match (
+            blocks.text_block(a),
+            blocks.text_block(b),
+        ) {
+            (Some((ba, la)), Some((bb, lb))) => test(ba, la, bb, lb).then(|| bb.x0 - ba.x1),
+            _ => None,
+        };
+        // Entries join their nearest labels first, so that a form's columns
+        // join left to right.
+        let pair = pairs().find(|&(a, b)| found(is_value_column, a, b).is_some()).or_else(|| {
+            pairs()
+                .filter_map(|(a, b)| found(is_entry_column, a, b).map(|gap| ((a, b), gap)))
+                .min_by(|x, y| x.1.total_cmp(&y.1))
+                .map(|(pair, _)| pair)
         });
         if let Some((labels, values)) = pair {
             merge(blocks, labels, values);
@@ -283,6 +314,36 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();
     let levelled = lb.iter().filter(|l| la.iter().any(|m| level(&l.bbox, &m.bbox))).count();
     2 * numeric >= lb.len() && 10 * levelled >= VALUES_LEVEL_TENTHS * lb.len()
+}
+
+/// Whether `b` (lines `lb`) is a form's column of entries for `a` (lines
+/// `la`): side by side, within its height, both of short lines (median at
+/// most [`ENTRIES_MAX_WORDS`] words, at least [`ENTRIES_MIN_LINES`] each),
+/// most of `b`'s lines level with a line of `a` and half of `a`'s with one
+/// of `b`. A form reads "Maker MK 8", "Length 99.0 mm" row by row, not its
+/// labels and then its entries; two columns of running text have longer
+/// lines.
+fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
+    let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK;
+    let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= ENTRIES_OVERLAP * a.height().min(b.height());
+    let short = |lines: &[&TextLine]| {
+        median(lines.iter().map(|l| l.text.split_whitespace().count() as f32).collect())
+            <= ENTRIES_MAX_WORDS as f32
+    };
+    if !side_by_side || !within || la.len() < ENTRIES_MIN_LINES || lb.len() < ENTRIES_MIN_LINES {
+        return false;
+    }
+    if !short(la) || !short(lb) {
+        return false;
+    }
+    let levelled = |from: &[&TextLine], to: &[&TextLine]| {
+        from.iter().filter(|l| to.iter().any(|m| level(&l.bbox, &m.bbox))).count()
+    };
+    let (of_b, of_a) = (levelled(lb, la), levelled(la, lb));
+    let (share_b, share_a) = (of_b as f32 / lb.len() as f32, of_a as f32 / la.len() as f32);
+    of_b.min(of_a) >= ENTRIES_MIN_LINES
+        && share_a.max(share_b) >= ENTRIES_LEVEL_MOST
+        && share_a.min(share_b) >= ENTRIES_LEVEL_LEAST
 }
 
 /// A short number: at most [`NUMBER_MAX_WORDS`] words, more digits than
@@ -577,6 +638,57 @@ mod tests {
                 line(700.0, 149.0, 60.0, 20.0, "7.42"),
             ],
             &[(Category::Paragraph, "Total Sales (Excluding GST) 7.00\nTotal GST 0.42\nCASH : 7.42")],
+        );
+    }
+
+    #[test]
+    fn a_forms_entries_read_row_by_row_with_their_labels() {
+        check(
+            &[
+                line(100.0, 100.0, 90.0, 20.0, "Labels"),
+                line(300.0, 101.0, 180.0, 20.0, "Tobacco Blend"),
+                line(100.0, 124.0, 90.0, 20.0, "Closures"),
+                line(300.0, 125.0, 200.0, 20.0, "Filter Production"),
+                line(100.0, 148.0, 90.0, 20.0, "Tear Tape"),
+                line(300.0, 149.0, 210.0, 20.0, "Making & Packing"),
+                line(100.0, 172.0, 90.0, 20.0, "Cartons"),
+                line(300.0, 173.0, 120.0, 20.0, "Shipping"),
+            ],
+            &[(
+                Category::Paragraph,
+                "Labels Tobacco Blend\nClosures Filter Production\nTear Tape Making & Packing\nCartons Shipping",
+            )],
+        );
+    }
+
+    #[test]
+    fn two_columns_of_running_text_stay_apart_though_their_lines_are_level() {
+        let mut lines = Vec::new();
+        for (k, (left, right)) in [
+            ("the first column reads on here", "while the second column holds"),
+            ("through several lines of text", "other words of its own story"),
+            ("each of them level with one", "that a reader takes after the"),
+            ("beside it in the next column", "first column has come to an end"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let y = 100.0 + 24.0 * k as f32;
+            lines.push(line(100.0, y, 300.0, 20.0, left));
+            lines.push(line(450.0, y, 300.0, 20.0, right));
+        }
+        check(
+            &lines,
+            &[
+                (
+                    Category::Paragraph,
+                    "the first column reads on here through several lines of text each of them level with one beside it in the next column",
+                ),
+                (
+                    Category::Paragraph,
+                    "while the second column holds other words of its own story that a reader takes after the first column has come to an end",
+                ),
+            ],
         );
     }
 
