@@ -223,7 +223,7 @@ pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
             blocks.text_block(a),
             blocks.text_block(b),
         ) {
-            (Some((ba, la)), Some((bb, lb))) => test(ba, la, bb, lb).then(|| bb.x0 - ba.x1),
+            (Some((ba, la)), Some((bb, lb))) => test(ba, la, bb, lb).then_some(bb.x0 - ba.x1),
             _ => None,
         };
         // Entries join their nearest labels first, so that a form's columns
