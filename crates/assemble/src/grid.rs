@@ -7,7 +7,7 @@
 //! tables) against the text-only pages of Docling's PDFs and PubLayNet's
 //! examples (`parasol-eval varied`); see `docs/BENCHMARKS.md`.
 
-use parasol_doc::{BBox, Category, Region, Table, TextLine};
+use parasol_doc::{BBox, Category, Region, Table, TableCell, TextLine};
 
 use crate::PageText;
 
@@ -251,6 +251,65 @@ fn grid_of(rows: &[Vec<Cell>]) -> Option<Grid> {
     Some(Grid { bbox, span: last + 1 - first })
 }
 
+/// The table that `words` (a table region's, the layout model's table
+/// structure having failed [`structure_agrees`]) form by their alignment
+/// alone, and its box: one row per visual row from the first to the last
+/// of two or more cells (text above or below is no part of it: a
+/// receipt's shop name over its items), columns split at the gaps shared
+/// by the rows ([`gutters`]), a piece of text across a gap spanning the
+/// columns on both sides. `None` when the words hold no grid
+/// ([`grid_of`]). A table model trained on ruled journal tables reads an
+/// unruled receipt's items as a single column; the words still line up.
+pub(crate) fn word_table(words: &[&TextLine]) -> Option<(Table, BBox)> {
+    let texts: Vec<&TextLine> = words.iter().copied().filter(|t| !t.text.trim().is_empty()).collect();
+    let rows = cell_rows(&texts);
+    let grid = grid_of(&rows)?;
+    let first = rows.iter().position(|r| r.len() >= 2)?;
+    let rows = &rows[first..first + grid.span];
+    let multi: Vec<&Vec<Cell>> = rows.iter().filter(|r| r.len() >= 2).collect();
+    let height = median(multi.iter().flat_map(|r| r.iter().map(|c| c.bbox.height())).collect()).max(1.0);
+    let splits: Vec<f32> = gutters(&multi, height).iter().map(|(a, b)| (a + b) / 2.0).collect();
+    let column = |x: f32| splits.iter().filter(|&&s| s < x).count();
+    let cols = splits.len() + 1;
+    let mut cells = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        // (first column, last column, box) of each piece, pieces in one
+        // column joined.
+        let mut slots: Vec<(usize, usize, BBox)> = Vec::new();
+        for c in row {
+            let (first, last) = (column(c.bbox.x0), column(c.bbox.x1).max(column(c.bbox.x0)));
+            match slots.last_mut() {
+                Some((_, end, b)) if *end >= first => {
+                    *end = (*end).max(last);
+                    *b = b.union(&c.bbox);
+                }
+                _ => slots.push((first, last, c.bbox)),
+            }
+        }
+        let mut next = 0;
+        for (first, last, bbox) in slots {
+            cells.extend((next..first).map(|col| empty_cell(r, col)));
+            cells.push(TableCell {
+                row: r,
+                col: first,
+                rowspan: 1,
+                colspan: last + 1 - first,
+                header: false,
+                text: String::new(),
+                bbox: Some(bbox),
+            });
+            next = last + 1;
+        }
+        cells.extend((next..cols).map(|col| empty_cell(r, col)));
+    }
+    let bbox = rows.iter().map(|r| row_box(r)).reduce(|a, b| a.union(&b))?;
+    Some((Table { rows: rows.len(), cols, cells }, bbox))
+}
+
+fn empty_cell(row: usize, col: usize) -> TableCell {
+    TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: String::new(), bbox: None }
+}
+
 /// Areas of `page` whose text forms a grid (see the module's constants):
 /// tables the layout model did not mark. The text is the page's words when
 /// it has them, else its lines, leaving out what lies in table regions
@@ -335,11 +394,24 @@ const MONO_MIN_CHARS: usize = 4;
 const MONO_MIN_WORDS: usize = 8;
 
 /// Whether a recognised table's structure agrees with the words filled into
-/// it: most cells hold text, few words straddle two cells, cells are
-/// short, a table of two columns has a column of values
-/// ([`holds_values`]), and the words are not code set in a monospaced font. `words` are the pieces of text the table was filled from, in page
-/// pixels, as its cells' boxes.
+/// it: its cells agree with their text ([`cells_agree`]) and few words
+/// straddle two cells. `words` are the pieces of text the table was filled
+/// from, in page pixels, as its cells' boxes.
 pub fn structure_agrees(table: &Table, words: &[&TextLine]) -> bool {
+    if !cells_agree(table, words) {
+        return false;
+    }
+    let straddling = words.iter().filter(|w| crate::tables::columns_straddled(table, &w.bbox) >= 2).count();
+    (straddling as f32) <= MAX_STRADDLING_SHARE * words.len().max(1) as f32
+}
+
+/// Whether a filled table's cells read as a table's: two rows and two
+/// columns at least, most cells hold text, cells are short, a table of two
+/// columns has a column of values ([`holds_values`]), and the words are not
+/// code set in a monospaced font. A table the words form themselves
+/// ([`word_table`]) is held to this alone: its columns are where its words
+/// leave gaps, so none straddles them but by spanning.
+pub(crate) fn cells_agree(table: &Table, words: &[&TextLine]) -> bool {
     if table.rows < 2 || table.cols < 2 || table.cells.is_empty() {
         return false;
     }
@@ -367,8 +439,7 @@ pub fn structure_agrees(table: &Table, words: &[&TextLine]) -> bool {
             return false;
         }
     }
-    let straddling = words.iter().filter(|w| crate::tables::columns_straddled(table, &w.bbox) >= 2).count();
-    (straddling as f32) <= MAX_STRADDLING_SHARE * words.len().max(1) as f32
+    true
 }
 
 #[cfg(test)]

@@ -108,6 +108,11 @@ fn table_words(page: &PageText, table: &Table, lines: &[&TextLine]) -> Vec<TextL
     if page.words.is_empty() {
         return crate::tables::split_straddling(table, lines);
     }
+    owned_words(page, lines)
+}
+
+/// The page's words that belong to `lines` (see [`table_words`]).
+fn owned_words(page: &PageText, lines: &[&TextLine]) -> Vec<TextLine> {
     let Some(area) = lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b)) else { return Vec::new() };
     let owner = |w: &TextLine| {
         let overlap = |l: &TextLine| l.bbox.intersection(&w.bbox).map_or(0.0, |x| x.area());
@@ -125,32 +130,67 @@ fn table_words(page: &PageText, table: &Table, lines: &[&TextLine]) -> Vec<TextL
         .collect()
 }
 
-/// Whether table region `i` is a table: one without a recognised structure
-/// stays as the layout model says; one with a structure must agree with the
-/// words in it ([`crate::grid::structure_agrees`]), else its text is read as
-/// text, in order.
-fn is_table(page: &PageText, i: usize) -> bool {
+/// What a table region reads as.
+enum TableRead {
+    /// No structure was recognised: a table, as the layout model says,
+    /// whose text is read in rows.
+    Unrecognised,
+    /// The table model's structure, which agrees with the words in it
+    /// ([`crate::grid::structure_agrees`]).
+    Structure(Table),
+    /// Else the table the words form by their alignment
+    /// ([`crate::grid::word_table`]), in this box: the region's text above
+    /// or below it is read as text.
+    Aligned(Table, BBox),
+    /// Neither agrees: its text is read as text, in order.
+    Text,
+}
+
+fn read_table(page: &PageText, i: usize) -> TableRead {
     let r = &page.regions[i];
-    let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) else { return true };
+    let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) else { return TableRead::Unrecognised };
     let lines: Vec<&TextLine> =
         page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).collect();
-    let words = table_words(page, t, &lines);
-    let words: Vec<&TextLine> = words.iter().collect();
-    let mut filled = t.clone();
-    crate::fill_table(&mut filled, &words);
-    crate::grid::structure_agrees(&filled, &words)
+    let filled = |t: &Table| {
+        let words = table_words(page, t, &lines);
+        let mut filled = t.clone();
+        crate::fill_table(&mut filled, &words.iter().collect::<Vec<_>>());
+        (filled, words)
+    };
+    let (model, words) = filled(t);
+    if crate::grid::structure_agrees(&model, &words.iter().collect::<Vec<_>>()) {
+        return TableRead::Structure(t.clone());
+    }
+    // Only read by OCR: on a text layer's pages every table whose structure
+    // disagreed and whose words formed a grid was code or columns of prose
+    // (a manual's SQL listing, a back cover; `parasol-eval varied`).
+    if !lines.iter().all(|l| l.origin == parasol_doc::TextOrigin::Ocr) {
+        return TableRead::Text;
+    }
+    match crate::grid::word_table(&lines) {
+        Some((grid, bbox)) if crate::grid::cells_agree(&filled(&grid).0, &lines) => {
+            TableRead::Aligned(grid, bbox)
+        }
+        _ => TableRead::Text,
+    }
 }
 
 pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     let regions = &page.regions;
-    let live: Vec<bool> =
-        (0..regions.len()).map(|i| regions[i].category != Category::Table || is_table(page, i)).collect();
+    let reads: Vec<Option<TableRead>> = (0..regions.len())
+        .map(|i| (regions[i].category == Category::Table).then(|| read_table(page, i)))
+        .collect();
+    let live: Vec<bool> = reads.iter().map(|r| !matches!(r, Some(TableRead::Text))).collect();
     let mut kept = keep_regions(regions, &live);
     kept.retain(|&i| !is_page_photo(&regions[i], page));
     let mut lines_in: Vec<Vec<&TextLine>> = vec![Vec::new(); regions.len()];
     let mut loose: Vec<&TextLine> = Vec::new();
     for l in page.lines.iter().filter(|l| !l.text.trim().is_empty()) {
         match region_of(&l.bbox, regions, &kept) {
+            // Text above or below a table of aligned words is no part of it.
+            Some(i) if matches!(&reads[i], Some(TableRead::Aligned(_, b)) if !level_within(&l.bbox, b)) => {
+                loose.push(l)
+            }
             Some(i) => lines_in[i].push(l),
             None => loose.push(l),
         }
@@ -176,7 +216,15 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         let mut block = Block { category, bbox: r.bbox, ..Block::default() };
         match r.category {
             Category::Table => {
-                if let Some((_, t)) = page.tables.iter().find(|(k, _)| *k == i) {
+                let structure = match &reads[i] {
+                    Some(TableRead::Structure(t)) => Some(t),
+                    Some(TableRead::Aligned(t, bbox)) => {
+                        block.bbox = *bbox;
+                        Some(t)
+                    }
+                    _ => None,
+                };
+                if let Some(t) = structure {
                     let mut t = t.clone();
                     let words = table_words(page, &t, lines);
                     crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
@@ -213,6 +261,12 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     }
     out.extend(crate::paragraphs::finish(loose_paragraphs));
     order(out, crate::text::is_vertical_text(&page.lines))
+}
+
+/// Whether `line`'s vertical centre lies within `area`'s height.
+fn level_within(line: &BBox, area: &BBox) -> bool {
+    let y = line.center()[1];
+    area.y0 <= y && y <= area.y1
 }
 
 /// The kept regions of a page with their lines, for [`merge_value_columns`]:

@@ -190,3 +190,56 @@ fn two_columns_without_a_column_of_values_are_a_form_not_a_table() {
         "The effective user of the thread including adopted authority.",
     ]));
 }
+
+#[test]
+fn an_unruled_table_is_read_from_its_words_alignment() {
+    // A receipt's items: a header of two labels, three rows of four cells,
+    // a spanning note, then a line of text below the table.
+    let mut words = table_words(
+        &[0.0, 200.0, 300.0, 400.0],
+        &[
+            &["Designation", "Price"],
+            &["Cafe creme", "12.00", "2", "24.00"],
+            &["Cafe expresso", "10.00", "2", "20.00"],
+            &["Chocolat chaud", "12.00", "1", "12.00"],
+        ],
+    );
+    words.push(word(0.0, 4, "Paid in cash, thank you for your visit today!"));
+    words.push(word(400.0, 4, "56.00"));
+    words.push(word(0.0, 5, "Please keep this receipt"));
+    // Read by OCR (a text layer's words of one advance per character would
+    // be code in a monospaced font).
+    for w in &mut words {
+        w.origin = TextOrigin::Ocr;
+    }
+    let refs: Vec<&TextLine> = words.iter().collect();
+    let (table, bbox) = word_table(&refs).expect("a grid");
+    assert_eq!((table.rows, table.cols), (5, 4));
+    // The line below the last row of cells is no part of the table.
+    assert_eq!(bbox, BBox::new(0.0, 0.0, 435.0, 92.0));
+    let mut filled = table.clone();
+    crate::fill_table(&mut filled, &refs[..refs.len() - 1]);
+    let slots: Vec<(usize, usize, usize, &str)> =
+        filled.cells.iter().map(|c| (c.row, c.col, c.colspan, c.text.as_str())).collect();
+    assert_eq!(&slots[..4], [(0, 0, 1, "Designation"), (0, 1, 1, "Price"), (0, 2, 1, ""), (0, 3, 1, "")]);
+    assert_eq!(
+        &slots[4..8],
+        [(1, 0, 1, "Cafe creme"), (1, 1, 1, "12.00"), (1, 2, 1, "2"), (1, 3, 1, "24.00")]
+    );
+    // The note's words cross two gaps: one cell over three columns.
+    assert_eq!(
+        &slots[16..],
+        [(4, 0, 3, "Paid in cash, thank you for your visit today!"), (4, 3, 1, "56.00")]
+    );
+    assert!(cells_agree(&filled, &refs));
+}
+
+#[test]
+fn running_text_forms_no_word_table() {
+    let left = "the quick brown fox jumps over the lazy dog again";
+    let right = "and so the story goes on and on for many lines";
+    let rows: Vec<[&str; 2]> = (0..8).map(|_| [left, right]).collect();
+    let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    let words = table_words(&[0.0, 400.0], &rows);
+    assert!(word_table(&words.iter().collect::<Vec<_>>()).is_none());
+}
