@@ -211,12 +211,16 @@ fn holds_values(cells: impl Iterator<Item = (bool, usize)>, max_words: usize) ->
 }
 
 /// The evidence a block of rows gives for being a table.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Grid {
     /// The box of its rows with two or more cells.
     bbox: BBox,
-    /// Rows from the first to the last of them.
+    /// The first of them, in the block's rows...
+    first: usize,
+    /// ...and the rows from it to the last of them.
     span: usize,
+    /// The x at the middle of each column gap ([`gutters`]), left to right.
+    splits: Vec<f32>,
 }
 
 /// Whether `rows` (one block, top to bottom) hold a grid: at least
@@ -248,7 +252,8 @@ fn grid_of(rows: &[Vec<Cell>]) -> Option<Grid> {
         }
     }
     let bbox = multi.iter().skip(1).fold(row_box(multi[0]), |a, r| a.union(&row_box(r)));
-    Some(Grid { bbox, span: last + 1 - first })
+    let splits = gutters.iter().map(|(a, b)| (a + b) / 2.0).collect();
+    Some(Grid { bbox, first, span: last + 1 - first, splits })
 }
 
 /// The table that `words` (a table region's, the layout model's table
@@ -264,13 +269,9 @@ pub(crate) fn word_table(words: &[&TextLine]) -> Option<(Table, BBox)> {
     let texts: Vec<&TextLine> = words.iter().copied().filter(|t| !t.text.trim().is_empty()).collect();
     let rows = cell_rows(&texts);
     let grid = grid_of(&rows)?;
-    let first = rows.iter().position(|r| r.len() >= 2)?;
-    let rows = &rows[first..first + grid.span];
-    let multi: Vec<&Vec<Cell>> = rows.iter().filter(|r| r.len() >= 2).collect();
-    let height = median(multi.iter().flat_map(|r| r.iter().map(|c| c.bbox.height())).collect()).max(1.0);
-    let splits: Vec<f32> = gutters(&multi, height).iter().map(|(a, b)| (a + b) / 2.0).collect();
-    let column = |x: f32| splits.iter().filter(|&&s| s < x).count();
-    let cols = splits.len() + 1;
+    let rows = &rows[grid.first..grid.first + grid.span];
+    let column = |x: f32| grid.splits.iter().filter(|&&s| s < x).count();
+    let cols = grid.splits.len() + 1;
     let mut cells = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         // (first column, last column, box) of each piece, pieces in one

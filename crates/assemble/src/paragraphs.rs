@@ -317,10 +317,11 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
 }
 
 /// Whether `b` (lines `lb`) is a form's column of entries for `a` (lines
-/// `la`): side by side, within its height, both of short lines (median at
-/// most [`ENTRIES_MAX_WORDS`] words, at least [`ENTRIES_MIN_LINES`] each),
-/// most of `b`'s lines level with a line of `a` and half of `a`'s with one
-/// of `b`. A form reads "Maker MK 8", "Length 99.0 mm" row by row, not its
+/// `la`): to its right, overlapping [`ENTRIES_OVERLAP`] of the shorter's
+/// height, both of short lines (median at most [`ENTRIES_MAX_WORDS`] words,
+/// at least [`ENTRIES_MIN_LINES`] each), [`ENTRIES_LEVEL_MOST`] of one's
+/// lines level with a line of the other and [`ENTRIES_LEVEL_LEAST`] of the
+/// other's (at least [`ENTRIES_MIN_LINES`] each way). A form reads "Maker MK 8", "Length 99.0 mm" row by row, not its
 /// labels and then its entries; two columns of running text have longer
 /// lines.
 fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
