@@ -83,6 +83,15 @@ const ENTRIES_LEVEL_MOST: f32 = 0.7;
 /// heading, or two columns of entries already be one block).
 const ENTRIES_LEVEL_LEAST: f32 = 0.4;
 
+/// Share of a column of labels, at least, that are keys, a colon after them
+/// ("TO:", "DATE FILED:"): a form's, whose entries beside them may be of any
+/// length and as few as one ([`is_keyed_entries`]).
+const KEYS_COLON_SHARE: f32 = 0.6;
+
+/// Share of the lines of a key's entries, at least, beside a label (the
+/// rest wrap: an address of four lines beside "COUNSEL:").
+const KEYS_ENTRIES_LEVEL: f32 = 0.5;
+
 pub(crate) struct Open<'a> {
     bbox: BBox,
     /// The last row: its line, with the pieces of its row after it.
@@ -230,7 +239,11 @@ pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
         // join left to right.
         let pair = pairs().find(|&(a, b)| found(is_value_column, a, b).is_some()).or_else(|| {
             pairs()
-                .filter_map(|(a, b)| found(is_entry_column, a, b).map(|gap| ((a, b), gap)))
+                .filter_map(|(a, b)| {
+                    found(is_entry_column, a, b)
+                        .or_else(|| found(is_keyed_entries, a, b))
+                        .map(|gap| ((a, b), gap))
+                })
                 .min_by(|x, y| x.1.total_cmp(&y.1))
                 .map(|(pair, _)| pair)
         });
@@ -327,14 +340,10 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
 fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
     let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK;
     let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= ENTRIES_OVERLAP * a.height().min(b.height());
-    let short = |lines: &[&TextLine]| {
-        median(lines.iter().map(|l| l.text.split_whitespace().count() as f32).collect())
-            <= ENTRIES_MAX_WORDS as f32
-    };
     if !side_by_side || !within || la.len() < ENTRIES_MIN_LINES || lb.len() < ENTRIES_MIN_LINES {
         return false;
     }
-    if !short(la) || !short(lb) {
+    if !short_lines(la) || !short_lines(lb) {
         return false;
     }
     let levelled = |from: &[&TextLine], to: &[&TextLine]| {
@@ -345,6 +354,48 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     of_b.min(of_a) >= ENTRIES_MIN_LINES
         && share_a.max(share_b) >= ENTRIES_LEVEL_MOST
         && share_a.min(share_b) >= ENTRIES_LEVEL_LEAST
+}
+
+/// Whether `b` (lines `lb`) holds the entries of a column of keys `a`
+/// (lines `la`): `a`'s labels (its lines but the entries already beside
+/// them) short, [`KEYS_COLON_SHARE`] of them keys ([`is_key`]); `b`'s first
+/// line beside a key and [`KEYS_ENTRIES_LEVEL`] of its lines beside a label.
+/// A form reads "TO: K. A. Sparrow", "CASE NAME: Donald D. Sellers v. …"
+/// row by row, however long or few its entries.
+fn is_keyed_entries(_: &BBox, la: &[&TextLine], _: &BBox, lb: &[&TextLine]) -> bool {
+    let beside =
+        |l: &TextLine, m: &TextLine| level(&l.bbox, &m.bbox) && l.bbox.x0 >= m.bbox.x1 - VALUES_BESIDE_SLACK;
+    let labels: Vec<&TextLine> =
+        la.iter().copied().filter(|l| !la.iter().any(|m| is_key(&m.text) && beside(l, m))).collect();
+    let keys: Vec<&TextLine> = labels.iter().copied().filter(|m| is_key(&m.text)).collect();
+    let Some(first) = lb.iter().min_by(|x, y| x.bbox.y0.total_cmp(&y.bbox.y0)) else { return false };
+    if keys.is_empty()
+        || (keys.len() as f32) < KEYS_COLON_SHARE * labels.len() as f32
+        || !short_lines(&labels)
+    {
+        return false;
+    }
+    let levelled = lb.iter().filter(|l| labels.iter().any(|m| beside(l, m))).count();
+    keys.iter().any(|m| beside(first, m)) && levelled as f32 >= KEYS_ENTRIES_LEVEL * lb.len() as f32
+}
+
+/// Whether `text` opens with a form's key: at most [`ENTRIES_MAX_WORDS`]
+/// words and a colon, then the end or a space ("TO:", "DATE FILED:",
+/// "From: Lynnette Stevens"; not "10:55"), or a full-width colon, which
+/// CJK text follows with no space ("住所：東京都").
+fn is_key(text: &str) -> bool {
+    let text = text.trim();
+    text.char_indices()
+        .find(|&(i, c)| {
+            c == '：' || (c == ':' && text[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace))
+        })
+        .is_some_and(|(i, _)| i > 0 && text[..i].split_whitespace().count() <= ENTRIES_MAX_WORDS)
+}
+
+/// Whether the median of `lines` holds at most [`ENTRIES_MAX_WORDS`] words.
+fn short_lines(lines: &[&TextLine]) -> bool {
+    median(lines.iter().map(|l| l.text.split_whitespace().count() as f32).collect())
+        <= ENTRIES_MAX_WORDS as f32
 }
 
 /// A short number: at most [`NUMBER_MAX_WORDS`] words, more digits than
@@ -691,6 +742,55 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn a_forms_keys_take_their_entries_however_long_or_few() {
+        check(
+            &[
+                line(100.0, 100.0, 110.0, 20.0, "CASE NAME:"),
+                line(300.0, 101.0, 520.0, 20.0, "Donald D. Sellers and Robin J. Sellers v. Raybestos et al."),
+                line(100.0, 124.0, 70.0, 20.0, "COURT:"),
+                line(300.0, 125.0, 400.0, 20.0, "San Francisco Superior Court"),
+                line(100.0, 148.0, 110.0, 20.0, "DATE FILED:"),
+                line(100.0, 172.0, 90.0, 20.0, "JUDGE:"),
+            ],
+            &[(
+                Category::Paragraph,
+                "CASE NAME: Donald D. Sellers and Robin J. Sellers v. Raybestos et al.\nCOURT: San Francisco Superior Court\nDATE FILED:\nJUDGE:",
+            )],
+        );
+    }
+
+    #[test]
+    fn text_beside_lines_that_are_no_keys_stays_apart() {
+        // The same rows without colons: labels and entries cannot be told
+        // from two columns of short text.
+        check(
+            &[
+                line(100.0, 100.0, 110.0, 20.0, "CASE NAME"),
+                line(300.0, 101.0, 520.0, 20.0, "Donald D. Sellers and Robin J. Sellers v. Raybestos et al."),
+                line(100.0, 124.0, 70.0, 20.0, "COURT"),
+                line(300.0, 125.0, 400.0, 20.0, "San Francisco Superior Court"),
+            ],
+            &[
+                (Category::Paragraph, "CASE NAME COURT"),
+                (
+                    Category::Paragraph,
+                    "Donald D. Sellers and Robin J. Sellers v. Raybestos et al. San Francisco Superior Court",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_key_is_a_few_words_and_a_colon_not_a_time() {
+        for key in ["TO:", "DATE FILED:", "From: Lynnette Stevens", "住所：東京都"] {
+            assert!(is_key(key), "{key}");
+        }
+        for not in ["09/17/97 10:55", ":01", "The following is a list of five things:", "Ratio 3:1"] {
+            assert!(!is_key(not), "{not}");
+        }
     }
 
     #[test]
