@@ -355,7 +355,7 @@ fn is_caption_start(s: &str) -> bool {
 
 /// Headers first (in the script's direction), the body by XY-cut, then
 /// footnotes and footers; each caption moves next to the table or figure it
-/// describes. On a page of `vertical` writing, as in right-to-left text,
+/// describes, before it when above it. On a page of `vertical` writing, as in right-to-left text,
 /// side-by-side blocks are read from the right.
 fn order(blocks: Vec<Block>, vertical: bool) -> Vec<Block> {
     let idx = |cat: &[Category]| -> Vec<usize> {
@@ -403,10 +403,12 @@ fn order(blocks: Vec<Block>, vertical: bool) -> Vec<Block> {
             links.push((c, t));
         }
     }
+    // A caption above its table or figure is read before it, one below after.
     for &(c, t) in &links {
         body_order.retain(|&i| i != c);
         if let Some(pos) = body_order.iter().position(|&i| i == t) {
-            body_order.insert(pos + 1, c);
+            let above = blocks[c].bbox.center()[1] < blocks[t].bbox.y0;
+            body_order.insert(if above { pos } else { pos + 1 }, c);
         }
     }
 

@@ -165,8 +165,9 @@ pub struct Element {
     pub table: Option<Table>,
     /// Image of a `figure` or `chart` element.
     pub image: Option<Image>,
-    /// For a table or figure: the id of its caption element, which follows
-    /// it in reading order and is rendered inside it in HTML.
+    /// For a table or figure: the id of its caption element, next to it in
+    /// reading order (before it when the caption stands above, after it
+    /// otherwise) and rendered inside it in HTML.
     pub caption: Option<usize>,
 }
 

@@ -89,6 +89,35 @@ fn captions_follow_their_figure_and_lists_are_detected() {
 }
 
 #[test]
+fn a_caption_above_its_figure_is_read_before_it() {
+    let mut p = page(
+        vec![
+            line(100.0, 160.0, 500.0, 180.0, "Figure 2: Rainfall by month."),
+            line(120.0, 300.0, 200.0, 320.0, "80"),
+            line(100.0, 700.0, 500.0, 720.0, "The text after the figure."),
+        ],
+        vec![
+            region(90.0, 150.0, 510.0, 190.0, Category::Caption),
+            region(90.0, 200.0, 510.0, 600.0, Category::Figure),
+            region(90.0, 690.0, 510.0, 730.0, Category::Paragraph),
+        ],
+    );
+    p.images.push((1, Image { png: None, file: Some("f.png".into()), alt: String::new() }));
+    let out = blocks(&p);
+    let got: Vec<(Category, &str)> = out.iter().map(|b| (b.category, b.text.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (Category::Caption, "Figure 2: Rainfall by month."),
+            (Category::Figure, "80"),
+            (Category::Paragraph, "The text after the figure."),
+        ]
+    );
+    assert_eq!(out[1].caption, Some(0));
+    assert_eq!(out[1].image.as_ref().map(|i| i.alt.as_str()), Some("Figure 2: Rainfall by month."));
+}
+
+#[test]
 fn caption_starts() {
     for s in ["Table 1: Plots", "Figure 3. Results", "Fig. 2 cover", "TABLE IV: x", "Table A. y"] {
         assert!(is_caption_start(s), "{s}");
