@@ -125,6 +125,10 @@ pub struct OcrEngine {
     draft: Option<Recognizer>,
     /// Threads for the work that is split by lines (crops, batches).
     pub(crate) workers: usize,
+    /// Whether lines the classifier turned over are read again as detected
+    /// on pages that are not Chinese or Japanese ([`OcrEngine::reread_turned`]);
+    /// off only to compare with RapidOCR.
+    reread_turned: bool,
 }
 
 /// How the page was scaled and padded before detection.
@@ -156,7 +160,15 @@ impl OcrEngine {
                     .with_doubts())
             })
             .transpose()?;
-        Ok(OcrEngine { det, cls, rec, draft, workers })
+        Ok(OcrEngine { det, cls, rec, draft, workers, reread_turned: true })
+    }
+
+    /// The engine reading as RapidOCR does, for parity checks: a line the
+    /// classifier turned over on a page that is not Chinese or Japanese is
+    /// not read again as detected ([`OcrEngine::reread_turned`], which
+    /// takes FUNSD forms' text edit from 0.189 to 0.171).
+    pub fn rapidocr_exact(self) -> OcrEngine {
+        OcrEngine { reread_turned: false, ..self }
     }
 
     /// Full RapidOCR-equivalent pipeline on an RGB image: detection, crops,
@@ -245,12 +257,13 @@ impl OcrEngine {
         Ok(texts)
     }
 
-    /// On a Chinese or Japanese page, the line classifier (trained mostly
-    /// on Latin and Chinese) turns some upright lines over, which then
-    /// read as garbage (`b -/ . dkb` for a line of kana and Latin): a
-    /// turned line is read again as detected and the better-scored reading
-    /// kept. Latin pages are left exactly as RapidOCR reads them.
-    fn reread_turned_cjk(
+    /// The line classifier turns some upright lines over: on a Chinese or
+    /// Japanese page lines of kana and Latin (`b -/ . dkb`), on a form short
+    /// lines such as "TO:", which then read ":01". A turned line is read
+    /// again as detected and the better-scored reading kept; a line truly
+    /// upside down reads as garbage, with a low score, as detected. Lines
+    /// Tesseract read (`korean`) are left as they are.
+    fn reread_turned(
         &self,
         crops: &[Image3],
         turned: &[bool],
@@ -258,7 +271,7 @@ impl OcrEngine {
         korean: &[bool],
     ) -> Result<Vec<LineRead>, VisionError> {
         let which: Vec<usize> = (0..texts.len()).filter(|&i| turned[i] && !korean[i]).collect();
-        if which.is_empty() || !is_cjk_page(texts.iter().map(|t| t.text.as_str())) {
+        if which.is_empty() {
             return Ok(texts);
         }
         let unturned: Vec<Image3> = which.iter().map(|&i| crops[i].rot180()).collect();
@@ -357,13 +370,22 @@ impl OcrEngine {
                 Some(draft) => self.cascade(draft, crops)?,
             },
         };
-        let texts = self.reread_turned_cjk(crops, &turned, texts, &korean)?;
+        // On a Chinese or Japanese page turned lines are read again before
+        // the vertical columns; elsewhere after the Korean lines are routed,
+        // whose turned garbage is what sends them to Tesseract.
+        let cjk = is_cjk_page(texts.iter().map(|t| t.text.as_str()));
+        let texts = if cjk { self.reread_turned(crops, &turned, texts, &korean)? } else { texts };
         let texts = self.reread_vertical_cjk(&detected.boxes, crops, texts, &korean, columns)?;
         let texts = match route {
             HangulRoute::Doubtful(reader) => {
                 reread_doubtful(&self.rec, reader, crops, &turned, texts, &mut korean)?
             }
             _ => texts,
+        };
+        let texts = if cjk || !self.reread_turned {
+            texts
+        } else {
+            self.reread_turned(crops, &turned, texts, &korean)?
         };
         tracing::debug!(lines = crops.len(), rec_ms = t0.elapsed().as_millis() as u64, "text recognition");
 

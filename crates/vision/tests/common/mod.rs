@@ -96,9 +96,10 @@ pub fn cascade_engine() -> &'static OcrEngine {
     ENGINE.get_or_init(|| load(cascade_models()))
 }
 
+/// Read as RapidOCR reads, which the parity tests compare with.
 fn load(models: OcrModels) -> OcrEngine {
     init();
-    OcrEngine::new(&models, 2).expect("ocr models load")
+    OcrEngine::new(&models, 2).expect("ocr models load").rapidocr_exact()
 }
 
 /// Levenshtein distance over characters.
