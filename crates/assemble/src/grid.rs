@@ -406,6 +406,32 @@ pub fn structure_agrees(table: &Table, words: &[&TextLine]) -> bool {
     (straddling as f32) <= MAX_STRADDLING_SHARE * words.len().max(1) as f32
 }
 
+/// Whether a table's structure merges records that its words keep apart:
+/// a cell stacks two or more amounts on rows of their own, each level with
+/// a label (text, not a number) in another cell of its row (a receipt's
+/// "RM134.80" and "RM2.35" beside "KNORR CHICKEN STOCK" and "GARDENIA
+/// WHITE" in one row of two cells). A value over its deviation ("38507",
+/// "(24.0)") has one label level with it, not one each.
+pub(crate) fn merges_records(table: &Table, words: &[&TextLine]) -> bool {
+    let per_cell = crate::tables::cell_lines(table, words);
+    table.cells.iter().zip(&per_cell).any(|(cell, lines)| {
+        let beside = |l: &TextLine| {
+            table.cells.iter().zip(&per_cell).any(|(other, others)| {
+                other.row == cell.row
+                    && other.col != cell.col
+                    && others
+                        .iter()
+                        .any(|m| level(&m.bbox, &l.bbox) && !crate::paragraphs::is_number(&m.text))
+            })
+        };
+        let mut amounts: Vec<&TextLine> =
+            lines.iter().copied().filter(|l| crate::paragraphs::is_number(&l.text) && beside(l)).collect();
+        amounts.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
+        amounts.dedup_by(|a, b| level(&a.bbox, &b.bbox));
+        amounts.len() >= 2
+    })
+}
+
 /// Whether a filled table's cells read as a table's: two rows and two
 /// columns at least, most cells hold text, cells are short, a table of two
 /// columns has a column of values ([`holds_values`]), and the words are not

@@ -158,13 +158,16 @@ fn read_table(page: &PageText, i: usize) -> TableRead {
         (filled, words)
     };
     let (model, words) = filled(t);
-    if crate::grid::structure_agrees(&model, &words.iter().collect::<Vec<_>>()) {
-        return TableRead::Structure(t.clone());
-    }
+    let words: Vec<&TextLine> = words.iter().collect();
     // Only read by OCR: on a text layer's pages every table whose structure
     // disagreed and whose words formed a grid was code or columns of prose
     // (a manual's SQL listing, a back cover; `parasol-eval varied`).
-    if !lines.iter().all(|l| l.origin == parasol_doc::TextOrigin::Ocr) {
+    let ocr = lines.iter().all(|l| l.origin == parasol_doc::TextOrigin::Ocr);
+    if crate::grid::structure_agrees(&model, &words) && !(ocr && crate::grid::merges_records(&model, &words))
+    {
+        return TableRead::Structure(t.clone());
+    }
+    if !ocr {
         return TableRead::Text;
     }
     match crate::grid::word_table(&lines) {

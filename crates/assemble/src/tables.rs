@@ -11,6 +11,16 @@ const STRADDLE_SHARE: f32 = 0.25;
 /// cell whose centre is nearest, so no text inside a table is lost. Text in
 /// one cell is ordered top to bottom, left to right.
 pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
+    let per_cell = cell_lines(table, texts);
+    for (cell, texts) in table.cells.iter_mut().zip(per_cell) {
+        let rows = crate::text::rows(&texts);
+        cell.text = crate::text::join_lines(rows.iter().map(String::as_str));
+    }
+}
+
+/// The pieces of text of each cell of `table`, by index: each piece in the
+/// cell it overlaps most, or the nearest.
+pub(crate) fn cell_lines<'l>(table: &Table, texts: &[&'l TextLine]) -> Vec<Vec<&'l TextLine>> {
     let mut per_cell: Vec<Vec<&TextLine>> = vec![Vec::new(); table.cells.len()];
     for t in texts {
         let area = t.bbox.area().max(1e-3);
@@ -35,10 +45,7 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
             per_cell[i].push(t);
         }
     }
-    for (cell, texts) in table.cells.iter_mut().zip(per_cell) {
-        let rows = crate::text::rows(&texts);
-        cell.text = crate::text::join_lines(rows.iter().map(String::as_str));
-    }
+    per_cell
 }
 
 /// Lines that overlap cells of one column only stay whole; lines that

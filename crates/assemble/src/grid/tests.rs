@@ -243,3 +243,46 @@ fn running_text_forms_no_word_table() {
     let words = table_words(&[0.0, 400.0], &rows);
     assert!(word_table(&words.iter().collect::<Vec<_>>()).is_none());
 }
+
+/// A structure of one header row and one tall row over two columns, and the
+/// lines in it, one per text row: `(column, text)`.
+fn tall_row(lines: &[(usize, usize, &str)]) -> (Table, Vec<TextLine>) {
+    let table = Table {
+        rows: 2,
+        cols: 2,
+        cells: vec![
+            cell(0, 0, BBox::new(0.0, 0.0, 200.0, 20.0), "Item"),
+            cell(0, 1, BBox::new(200.0, 0.0, 300.0, 20.0), "Price"),
+            cell(1, 0, BBox::new(0.0, 20.0, 200.0, 100.0), ""),
+            cell(1, 1, BBox::new(200.0, 20.0, 300.0, 100.0), ""),
+        ],
+    };
+    let words = [(0, 0, "Item"), (1, 0, "Price")]
+        .iter()
+        .chain(lines)
+        .map(|&(col, row, text)| word(if col == 0 { 5.0 } else { 205.0 }, row, text))
+        .collect();
+    (table, words)
+}
+
+#[test]
+fn a_cell_stacking_amounts_each_beside_its_label_merges_records() {
+    let (table, words) = tall_row(&[
+        (0, 1, "KNORR STOCK"),
+        (1, 1, "RM134.80"),
+        (0, 2, "@8 X RM 16.85"),
+        (0, 3, "GARDENIA"),
+        (1, 3, "RM2.35"),
+    ]);
+    assert!(merges_records(&table, &words.iter().collect::<Vec<_>>()));
+}
+
+#[test]
+fn a_value_over_its_deviation_or_one_amount_merges_nothing() {
+    // "Total 38507 / (24.0)": the second line is level with numbers only.
+    let (table, words) = tall_row(&[(0, 1, "Total"), (1, 1, "38507"), (0, 2, "160744"), (1, 2, "(24.0)")]);
+    assert!(!merges_records(&table, &words.iter().collect::<Vec<_>>()));
+    // One amount beside a label of two lines.
+    let (table, words) = tall_row(&[(0, 1, "Cheese scone"), (1, 1, "2.90"), (0, 2, "with butter")]);
+    assert!(!merges_records(&table, &words.iter().collect::<Vec<_>>()));
+}
