@@ -164,10 +164,15 @@ fn varied_pages_meet_their_thresholds() {
     assert!(page_teds >= 0.56, "TEDS on pages {page_teds:.4}");
     // Forms read a label with its entry, row by row ("Maker MK 8"): form
     // scans' text edit 0.309 while labels and entries were read as two
-    // columns, 0.275 after (RapidOCR, reading each row across the page,
-    // 0.165). The margin is for OCR's floats on another CPU.
+    // columns, 0.218 after, then 0.171 with keys taking their entries
+    // ("TO: K. A. Sparrow"), captions above tables read first and lines the
+    // classifier turned over read again (RapidOCR, reading each row across
+    // the page, 0.165). Receipts: 0.296, then 0.283. The margin is for OCR's
+    // floats on another CPU.
     let forms = value(&r, 1, "form scans", "text edit");
-    assert!(forms <= 0.29, "form scans: text edit {forms:.4}");
+    assert!(forms <= 0.19, "form scans: text edit {forms:.4}");
+    let receipts = value(&r, 1, "receipt scans", "text edit");
+    assert!(receipts <= 0.30, "receipt scans: text edit {receipts:.4}");
     // Text edit distance (0 is perfect) where the text layer is clean.
     for (kind, max) in
         [("paper page with a table", 0.01), ("article, five pages", 0.02), ("Korean report", 0.07)]
