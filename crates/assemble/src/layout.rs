@@ -366,6 +366,22 @@ fn order(blocks: Vec<Block>, vertical: bool) -> Vec<Block> {
     };
     let rtl = vertical || crate::text::is_rtl(blocks.iter().map(|b| b.text.as_str()));
     let mut headers = idx(&[Category::Header]);
+    // A body block level with a header and above the rest of the body is
+    // read in the header's row (a fax line split into regions, one of them
+    // a header: "09/17/97 10:55", "LORILLARD PTLD", "001").
+    let header_row: Vec<usize> = (0..blocks.len())
+        .filter(|&i| !matches!(blocks[i].category, Category::Header | Category::Footer | Category::Footnote))
+        .filter(|&i| headers.iter().any(|&h| crate::text::level(&blocks[h].bbox, &blocks[i].bbox)))
+        .filter(|&i| {
+            (0..blocks.len()).all(|j| {
+                j == i
+                    || matches!(blocks[j].category, Category::Header | Category::Footer | Category::Footnote)
+                    || blocks[j].bbox.y0 >= blocks[i].bbox.y1
+                    || headers.iter().any(|&h| crate::text::level(&blocks[h].bbox, &blocks[j].bbox))
+            })
+        })
+        .collect();
+    headers.extend(header_row);
     headers.sort_by(|&a, &b| blocks[a].bbox.x0.total_cmp(&blocks[b].bbox.x0));
     if rtl {
         headers.reverse();

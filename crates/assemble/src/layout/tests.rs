@@ -56,6 +56,52 @@ fn two_columns_with_header_footer_and_a_stray_line() {
 }
 
 #[test]
+fn body_text_level_with_a_header_at_the_top_is_read_in_the_headers_row() {
+    let p = page(
+        vec![
+            line(100.0, 30.0, 300.0, 50.0, "09/17/97 10:55"),
+            line(450.0, 32.0, 650.0, 52.0, "LORILLARD PTLD"),
+            line(850.0, 30.0, 900.0, 50.0, "001"),
+            line(100.0, 200.0, 900.0, 220.0, "TO: K. A. Sparrow"),
+        ],
+        vec![
+            region(440.0, 25.0, 660.0, 58.0, Category::Header),
+            region(90.0, 190.0, 910.0, 230.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Paragraph, "09/17/97 10:55"),
+            (Category::Header, "LORILLARD PTLD"),
+            (Category::Paragraph, "001"),
+            (Category::Paragraph, "TO: K. A. Sparrow"),
+        ],
+    );
+    // Level with a header, but with body text above it: read in the body.
+    let p = page(
+        vec![
+            line(100.0, 10.0, 900.0, 25.0, "A line of body text across the top"),
+            line(450.0, 32.0, 650.0, 52.0, "Running head"),
+            line(100.0, 34.0, 300.0, 50.0, "aside"),
+        ],
+        vec![
+            region(440.0, 28.0, 660.0, 58.0, Category::Header),
+            region(90.0, 5.0, 910.0, 27.0, Category::Paragraph),
+            region(90.0, 31.0, 310.0, 53.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Header, "Running head"),
+            (Category::Paragraph, "A line of body text across the top"),
+            (Category::Paragraph, "aside"),
+        ],
+    );
+}
+
+#[test]
 fn captions_follow_their_figure_and_lists_are_detected() {
     let mut p = page(
         vec![
