@@ -109,11 +109,17 @@ pub enum ModelFile {
     TesseractKor,
     /// Tesseract 5's English LSTM model, for the Latin words of Korean lines.
     TesseractEng,
+    /// pix2tex (LaTeX-OCR) formula recogniser weights: a PyTorch
+    /// `state_dict` (ResNetV2 + ViT encoder, transformer decoder), read by
+    /// `crates/formula`.
+    FormulaWeights,
+    /// pix2tex's byte-level BPE `tokenizer.json` for LaTeX.
+    FormulaTokenizer,
 }
 
 impl ModelFile {
     /// Every file, in manifest order.
-    pub const ALL: [ModelFile; 20] = [
+    pub const ALL: [ModelFile; 22] = [
         ModelFile::OnnxRuntime,
         ModelFile::Pdfium,
         ModelFile::OcrDetSmall,
@@ -132,6 +138,8 @@ impl ModelFile {
         ModelFile::E5Small,
         ModelFile::TesseractKor,
         ModelFile::TesseractEng,
+        ModelFile::FormulaWeights,
+        ModelFile::FormulaTokenizer,
         ModelFile::OcrRecSmallInt8,
         ModelFile::Qwen25Coder,
     ];
@@ -160,6 +168,8 @@ impl ModelFile {
             // Tesseract finds a language's data as `<datapath>/<lang>.traineddata`.
             ModelFile::TesseractKor => "kor.traineddata",
             ModelFile::TesseractEng => "eng.traineddata",
+            ModelFile::FormulaWeights => "pix2tex-weights.pth",
+            ModelFile::FormulaTokenizer => "pix2tex-tokenizer.json",
         }
     }
 
@@ -180,7 +190,10 @@ impl ModelFile {
     /// starts with it).
     pub fn licence(self) -> &'static str {
         match self {
-            ModelFile::OnnxRuntime | ModelFile::E5Small => "MIT",
+            ModelFile::OnnxRuntime
+            | ModelFile::E5Small
+            | ModelFile::FormulaWeights
+            | ModelFile::FormulaTokenizer => "MIT",
             ModelFile::Pdfium => "Apache-2.0 OR BSD-3-Clause",
             ModelFile::LayoutYolo => "AGPL-3.0",
             _ => "Apache-2.0",
