@@ -38,15 +38,25 @@
 //! # Input
 //!
 //! A tight or loose crop of **one** formula, dark on light or light on
-//! dark, as 8-bit grey. pix2tex was trained on formulas rendered at
-//! 160 dpi (im2latex-style renders: 12 pt body text ≈ 27 px from ascender
-//! to descender, a lower-case x ≈ 9–10 px tall). Our measurement on the
-//! test images (`tests/parity.rs`, `scale_is_what_the_model_was_trained_on`)
-//! reads them right with x-height of about 8–14 px; much larger text reads
-//! worse, so crops from pages rendered at higher DPI should be scaled to
-//! that size first. Formulas wider than 672 px or taller than 192 px (after
-//! cropping) are shrunk to fit, which makes long formulas' characters
-//! small. Inline text around the formula will be read as part of it.
+//! dark, as 8-bit grey; anything else in the crop (inline text, an equation
+//! number, a rule) is read as part of the formula.
+//!
+//! **Scale matters.** pix2tex's renderer (`dataset/render.py`) draws its
+//! training formulas with XeLaTeX at 10 pt and 110–170 dpi by default,
+//! where a lower-case x is about 7–10 px tall. Measured with
+//! `scripts/formula/reference.py scales` (three formulas, 12 pt mathtext,
+//! pix2tex's own model, greedy; "right" allows redundant braces and spacing):
+//!
+//! | x-height | 4 px | 6 px | 7 px | 10 px | 12 px | 15 px | 18 px | 22 px |
+//! |---|---|---|---|---|---|---|---|---|
+//! | read right | 0 of 3 | 2 of 3 | 3 of 3 | 3 of 3 | 3 of 3 | 1 of 3 | 0 of 3 | 0 of 3 |
+//!
+//! So give it crops whose x-height is about **7–12 px** (body text of
+//! 10–12 pt rendered at 100–160 dpi); larger text turns to nonsense rather
+//! than degrading gently, so a crop from a page rendered at 300 dpi should
+//! be shrunk by about half first. Formulas wider than 672 px or taller
+//! than 192 px (after cropping to the ink) are shrunk to fit, which makes a
+//! long formula's characters small.
 //!
 //! Work is bounded: images beyond [`Limits`] are refused before any work,
 //! and decoding stops after [`Limits::max_tokens`] tokens (at most 512, the
