@@ -5,7 +5,7 @@
 use parasol_doc::{BBox, Category, Region, Table, TextLine};
 
 use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, Both, TextBlocks};
-use crate::text::{is_heading, is_list_item, join_lines, median, rows};
+use crate::text::{is_heading, is_index, is_list_item, join_lines, median, rows};
 use crate::{Block, PageText};
 
 /// Share of a line's area that must lie in a region for it to belong there.
@@ -255,6 +255,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 }
                 block.text = match block.category {
                     Category::List => list_text(&rs),
+                    Category::Index => rs.join("\n"),
                     _ if records[i] => rs.join("\n"),
                     _ => join_lines(rs.iter().map(String::as_str)),
                 };
@@ -314,12 +315,17 @@ impl<'l> TextBlocks<'l> for KeptRegions<'_, 'l> {
 }
 
 /// Text cues the layout model cannot see: bullets make lists, small
-/// numbered notes at the page bottom are footnotes, short large text is a heading.
+/// numbered notes at the page bottom are footnotes, short large text is a
+/// heading, entries with leaders and page numbers a table of contents.
 fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f32, page_h: f32) {
     let font = median(lines.iter().map(|l| l.font_size).collect());
     let first = rows.first().map(String::as_str).unwrap_or("");
     if matches!(block.category, Category::Paragraph | Category::List) && is_caption_start(first) {
         block.category = Category::Caption;
+        return;
+    }
+    if matches!(block.category, Category::Paragraph | Category::List | Category::Heading1) && is_index(rows) {
+        block.category = Category::Index;
         return;
     }
     if block.category != Category::Paragraph {

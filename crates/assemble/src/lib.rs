@@ -73,8 +73,9 @@ pub fn assemble(pages: &[PageText]) -> Document {
     let mut doc = Document::default();
     for page in pages {
         doc.pages.push(page.info);
-        let blocks =
+        let mut blocks =
             if page.regions.is_empty() { paragraphs::blocks(&page.lines) } else { layout::blocks(page) };
+        index_entries_join_their_contents(&mut blocks);
         let base = doc.elements.len();
         for block in blocks {
             let id = doc.elements.len();
@@ -91,6 +92,23 @@ pub fn assemble(pages: &[PageText]) -> Document {
         }
     }
     doc
+}
+
+/// On a page with a table of contents, a paragraph or list that is one entry
+/// or a few, every line an entry ("Notices . . . vii" set apart by the
+/// layout model), is part of it.
+fn index_entries_join_their_contents(blocks: &mut [Block]) {
+    if !blocks.iter().any(|b| b.category == Category::Index) {
+        return;
+    }
+    for b in blocks.iter_mut() {
+        if matches!(b.category, Category::Paragraph | Category::List)
+            && !b.text.trim().is_empty()
+            && b.text.lines().all(text::is_index_entry)
+        {
+            b.category = Category::Index;
+        }
+    }
 }
 
 /// Removes running headers and footers, then numbers the remaining elements
@@ -148,5 +166,52 @@ mod tests {
             ]
         );
         assert_eq!(doc.pages.len(), 2);
+    }
+
+    #[test]
+    fn a_table_of_contents_is_an_index_one_entry_per_line() {
+        use parasol_doc::TextOrigin;
+        let line = |y: f32, t: &str| {
+            TextLine::from_bbox(BBox::new(100.0, y, 800.0, y + 14.0), t, TextOrigin::TextLayer)
+        };
+        let region = |y0: f32, y1: f32, category: Category| Region {
+            bbox: BBox::new(90.0, y0, 810.0, y1),
+            category,
+            score: 0.9,
+        };
+        let info = PageInfo { number: 1, width: 1000.0, height: 1400.0, dpi: 150.0 };
+        let lines = vec![
+            line(200.0, "Notices . . . . . . . . . . . . . . . . vii"),
+            line(240.0, "Chapter 1. Securing and protecting data"),
+            line(260.0, "1.1 Security fundamentals. . . . . . . . . . 2"),
+            line(280.0, "1.2 Current state of security . . . . . . . 2"),
+            line(400.0, "A paragraph of running text after the contents, which ends in a figure of 12"),
+        ];
+        let regions = vec![
+            region(190.0, 220.0, Category::Paragraph),
+            region(235.0, 300.0, Category::List),
+            region(395.0, 420.0, Category::Paragraph),
+        ];
+        let page = PageText { info, lines: lines.clone(), regions, ..PageText::default() };
+        let without_layout = PageText::new(info, lines);
+        for page in [page, without_layout] {
+            let doc = assemble(&[page]);
+            let got: Vec<(Category, &str)> =
+                doc.elements.iter().map(|e| (e.category, e.text.as_str())).collect();
+            let index: Vec<&str> =
+                got.iter().filter(|(c, _)| *c == Category::Index).map(|(_, t)| *t).collect();
+            assert!(
+                index.concat().contains("Chapter 1. Securing and protecting data\n1.1 Security fundamentals"),
+                "{got:?}"
+            );
+            assert!(index.iter().any(|t| t.starts_with("Notices")), "{got:?}");
+            assert!(
+                got.contains(&(
+                    Category::Paragraph,
+                    "A paragraph of running text after the contents, which ends in a figure of 12"
+                )),
+                "{got:?}"
+            );
+        }
     }
 }

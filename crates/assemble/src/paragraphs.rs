@@ -5,7 +5,9 @@
 
 use parasol_doc::{BBox, Category, TextLine};
 
-use crate::text::{is_heading, is_list_item, is_ocr, join_lines, level, median, rows, OCR_SAME_FONT_RATIO};
+use crate::text::{
+    is_heading, is_index, is_list_item, is_ocr, join_lines, level, median, rows, OCR_SAME_FONT_RATIO,
+};
 use crate::Block;
 
 /// Share of the narrower width two lines must share to be one above the
@@ -536,7 +538,9 @@ pub(crate) fn finish(open: Vec<Open<'_>>) -> Vec<Block> {
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
             let heading =
                 !p.records && is_heading(lines.len(), p.font, body_font, is_ocr(p.lines.iter().copied()));
-            let category = if heading {
+            let category = if is_index(&lines) {
+                Category::Index
+            } else if heading {
                 Category::Heading1
             } else if lines.first().is_some_and(|l| is_list_item(l)) {
                 Category::List
@@ -545,7 +549,7 @@ pub(crate) fn finish(open: Vec<Open<'_>>) -> Vec<Block> {
             };
             let text = if category == Category::List {
                 list_text(&lines)
-            } else if p.records {
+            } else if p.records || category == Category::Index {
                 lines.join("\n")
             } else {
                 join_lines(lines.iter().map(String::as_str))

@@ -175,6 +175,52 @@ pub(crate) fn median(mut values: Vec<f32>) -> f32 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// Share of a block's rows that must be contents entries for the block to
+/// be a table of contents ([`is_index`]).
+const INDEX_ENTRY_SHARE: f32 = 0.6;
+
+/// Fewest leader characters (`.`, `·`; `…` counts three) between an entry's
+/// title and its page number: one ellipsis is punctuation, not a leader.
+const INDEX_LEADER_MIN: usize = 4;
+
+/// An entry of a table of contents or of an index: a title, a leader of dots
+/// (spaced or not: "Notices . . . . vii", "Preface........3", "Scope ……… 12")
+/// and a page number, arabic (at most four digits) or roman, at the end.
+/// A price list's "Coffee ........ 3.50" ends in no page number.
+pub(crate) fn is_index_entry(s: &str) -> bool {
+    let s = s.trim_end();
+    let number_start = s.trim_end_matches(|c: char| c.is_alphanumeric()).len();
+    let number = &s[number_start..];
+    let page = (1..=4).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+        || !number.is_empty()
+            && number.len() <= 8
+            && (number.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l' | 'c'))
+                || number.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')));
+    if !page {
+        return false;
+    }
+    let mut leader = 0;
+    for c in s[..number_start].chars().rev() {
+        match c {
+            '.' | '·' | '∙' => leader += 1,
+            '…' => leader += 3,
+            c if c.is_whitespace() => {}
+            _ => break,
+        }
+    }
+    let title =
+        s[..number_start].trim_end_matches(|c: char| matches!(c, '.' | '·' | '∙' | '…') || c.is_whitespace());
+    leader >= INDEX_LEADER_MIN && title.chars().any(char::is_alphabetic)
+}
+
+/// A table of contents: two or more rows, most of them entries
+/// ([`is_index_entry`]); its other rows are chapter lines without leaders
+/// or titles that wrap.
+pub(crate) fn is_index(rows: &[String]) -> bool {
+    let entries = rows.iter().filter(|r| is_index_entry(r)).count();
+    entries >= 2 && entries as f32 >= INDEX_ENTRY_SHARE * rows.len() as f32
+}
+
 /// Starts with a bullet or an enumerator such as `1.`, `2)`, `(a)`, `iv.`.
 pub(crate) fn is_list_item(s: &str) -> bool {
     let s = s.trim_start();
@@ -200,6 +246,46 @@ pub(crate) fn is_list_item(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contents_entries_end_in_a_leader_and_a_page_number() {
+        for entry in [
+            "Notices . . . . . . . . . . . vii",
+            "1.3.2 New controls: Row and Column Access Control. . . . . . . 5",
+            "Preface........3",
+            "Scope ……… 12",
+            "Appendix A ·········· 104",
+            "INTRODUCTION . . . . . . XII",
+        ] {
+            assert!(is_index_entry(entry), "{entry}");
+        }
+        for other in [
+            "Coffee ........ 3.50",
+            "See page 12.",
+            "Total amount due . . . . . 12345",
+            ". . . . 12",
+            "The value is 3...5",
+            "Scope … 12",
+            "Signed ............",
+        ] {
+            assert!(!is_index_entry(other), "{other}");
+        }
+        let rows = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(is_index(&rows(&[
+            "Chapter 1. Securing data",
+            "1.1 Fundamentals . . . . 2",
+            "1.2 State . . . . 2"
+        ])));
+        assert!(!is_index(&rows(&["Preface . . . . 3"])), "one entry alone is no table of contents");
+        assert!(!is_index(&rows(&[
+            "a line",
+            "another",
+            "Preface . . . . 3",
+            "Scope . . . 4",
+            "more",
+            "text"
+        ])));
+    }
 
     #[test]
     fn list_items_are_recognised() {
