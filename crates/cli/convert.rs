@@ -62,6 +62,9 @@ pub struct Args {
     /// Skip table structure recognition (tables become plain text).
     #[arg(long)]
     no_tables: bool,
+    /// Keep display equations as their text instead of reading them as LaTeX.
+    #[arg(long)]
+    no_formulas: bool,
     /// Do not turn scanned pages upright or straighten tilted ones.
     #[arg(long)]
     no_orientation: bool,
@@ -152,6 +155,7 @@ pub fn run(args: Args, models: &Path) -> anyhow::Result<ExitCode> {
         lang: args.lang,
         layout: args.layout,
         tables: !args.no_tables,
+        formulas: !args.no_formulas,
         orientation: !args.no_orientation,
         figures: args.figures,
         drop_headers_footers: args.drop_headers_footers,

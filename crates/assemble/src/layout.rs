@@ -239,6 +239,15 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     block.text = rows(lines).join("\n");
                 }
             }
+            Category::Equation if !lines.is_empty() && page.formulas.iter().any(|(k, _)| *k == i) => {
+                // Read as LaTeX: the recogniser saw the whole region, the
+                // lines in it are the same formula as text. A region whose
+                // lines all went to another (a box inside a running head)
+                // is no equation of its own.
+                block.bbox = lines.iter().map(|l| l.bbox).fold(r.bbox, |a, b| a.union(&b));
+                block.text =
+                    page.formulas.iter().find(|(k, _)| *k == i).map(|(_, t)| t.clone()).unwrap_or_default();
+            }
             Category::Figure | Category::Chart => {
                 block.image = page.images.iter().find(|(k, _)| *k == i).map(|(_, img)| img.clone());
                 block.text = parasol_doc::script::join(rows(lines).iter().map(String::as_str));
@@ -249,6 +258,12 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     continue;
                 }
                 block.bbox = lines.iter().map(|l| l.bbox).fold(r.bbox, |a, b| a.union(&b));
+                if block.category == Category::Equation
+                    && crate::reads_as_prose(rs.iter().map(String::as_str))
+                {
+                    // A caption or a line of text taken for an equation.
+                    block.category = Category::Paragraph;
+                }
                 refine(&mut block, &rs, lines, body_font, page.info.height);
                 if records[i] && block.category == Category::Heading1 {
                     block.category = Category::Paragraph;

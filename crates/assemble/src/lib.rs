@@ -32,6 +32,7 @@ use parasol_doc::{BBox, Category, Document, Element, Image, PageInfo, Region, Ta
 pub use grid::{grid_areas, structure_agrees};
 pub use order::{xy_cut, xy_cut_dir};
 pub use tables::fill_table;
+pub use text::reads_as_prose;
 
 /// Everything known about one page before assembly.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +49,9 @@ pub struct PageText {
     pub tables: Vec<(usize, Table)>,
     /// Cropped pictures by region index.
     pub images: Vec<(usize, Image)>,
+    /// Equations read as LaTeX by region index; an equation region without
+    /// one is read from its lines.
+    pub formulas: Vec<(usize, String)>,
 }
 
 impl PageText {

@@ -175,6 +175,25 @@ pub(crate) fn median(mut values: Vec<f32>) -> f32 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// Fewest words of four letters or more that make a region's text prose.
+const PROSE_MIN_WORDS: usize = 3;
+
+/// Whether the text read in a region is words, not a formula: at least
+/// [`PROSE_MIN_WORDS`] words of four letters or more, and they are half its
+/// words or more ("Listing 1: Simple JavaScript Program", not "where x is
+/// the width and y the height of the box", nor "sin x + cos y = 1").
+pub fn reads_as_prose<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    let (mut words, mut long) = (0, 0);
+    for word in texts.flat_map(str::split_whitespace) {
+        words += 1;
+        let w = word.trim_end_matches([',', '.', ':', ';']);
+        if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
+            long += 1;
+        }
+    }
+    long >= PROSE_MIN_WORDS && 2 * long >= words
+}
+
 /// Share of a block's rows that must be contents entries for the block to
 /// be a table of contents ([`is_index`]).
 const INDEX_ENTRY_SHARE: f32 = 0.6;
@@ -246,6 +265,18 @@ pub(crate) fn is_list_item(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn captions_and_text_taken_for_equations_are_prose() {
+        for prose in ["Listing 1: Simple JavaScript Program", "Table of the results, with their errors"] {
+            assert!(reads_as_prose([prose].into_iter()), "{prose}");
+        }
+        for formula in
+            ["a 2 + 8 = 12", "sin x + cos y = 1", "where x is the width and y the height of the box", ""]
+        {
+            assert!(!reads_as_prose([formula].into_iter()), "{formula}");
+        }
+    }
 
     #[test]
     fn contents_entries_end_in_a_leader_and_a_page_number() {

@@ -162,6 +162,30 @@ pub fn escape_markdown(s: &str) -> String {
     escape(s, false)
 }
 
+/// A formula for Markdown, as LaTeX reads it: [`clean_text`], `<` and `>`
+/// as LaTeX's `\lt` and `\gt`, and an `&` (an array's column separator)
+/// never the start of a character reference, so that no formula becomes
+/// live HTML under a CommonMark renderer and none reads `&amp;`.
+fn latex_markdown(s: &str) -> String {
+    let clean = clean_text(s);
+    let mut out = String::with_capacity(clean.len());
+    let mut chars = clean.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => out.push_str("\\lt "),
+            '>' => out.push_str("\\gt "),
+            '&' => {
+                out.push('&');
+                if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') {
+                    out.push(' ');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A link target for Markdown: every byte outside a conservative set
 /// percent-encoded, so a file name cannot close the link or add a title.
 fn markdown_url(s: &str) -> String {
@@ -220,7 +244,7 @@ pub fn element_markdown(e: &Element) -> String {
                 None => format!("![{alt}]()"),
             }
         }
-        Category::Equation => format!("$$\n{}\n$$", escape_markdown(&e.text)),
+        Category::Equation => format!("$$\n{}\n$$", latex_markdown(&e.text)),
         _ => escape_markdown(&e.text),
     }
 }

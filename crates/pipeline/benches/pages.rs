@@ -196,6 +196,7 @@ fn born_digital(engine: &Engine, corpus: &Path, list: Option<&Path>) {
         ("page OCR", stages.ocr),
         ("tables", stages.tables),
         ("figures", stages.figures),
+        ("formulas", stages.formulas),
         ("assembly", stages.assemble),
     ];
     let total: Duration = rows.iter().map(|(_, s)| s.time).sum::<Duration>() + output;

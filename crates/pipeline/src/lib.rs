@@ -71,6 +71,8 @@ pub enum PipelineError {
     Source(#[from] SourceError),
     #[error("cannot start a model")]
     Vision(#[from] parasol_vision::VisionError),
+    #[error("cannot start the formula recogniser")]
+    Formula(#[from] parasol_formula::FormulaError),
     /// The caller's [`CancelToken`] was cancelled; nothing was produced.
     #[error("the conversion was cancelled")]
     Cancelled,
@@ -95,6 +97,8 @@ pub enum DiagnosticKind {
     LayoutFailed,
     /// Table structure recognition failed on a table; it is read as text.
     TableFailed,
+    /// An equation could not be read as LaTeX; it keeps its text.
+    FormulaFailed,
     /// Something of the input was lost while decoding it (a truncated image,
     /// the frames of an animation after the first).
     InputWarning,
@@ -144,6 +148,7 @@ pub struct Engine {
     /// Tesseract `kor+eng` for Korean lines ([`Lang`]).
     hangul: OnceLock<HangulReader>,
     table: OnceLock<TableStructure>,
+    formula: OnceLock<parasol_formula::Recogniser>,
     picodet: OnceLock<Box<dyn LayoutDetector>>,
     yolo: OnceLock<Box<dyn LayoutDetector>>,
 }
@@ -223,6 +228,7 @@ impl Engine {
             ocr: Default::default(),
             hangul: OnceLock::new(),
             table: OnceLock::new(),
+            formula: OnceLock::new(),
             picodet: OnceLock::new(),
             yolo: OnceLock::new(),
         })
@@ -267,6 +273,14 @@ impl Engine {
             self.runtime()?;
             let path = self.config.models.require(ModelFile::TableStructure)?;
             Ok(TableStructure::new(&path, self.config.threads)?)
+        })
+    }
+
+    fn formula(&self) -> Result<&parasol_formula::Recogniser, PipelineError> {
+        get_or_load(&self.formula, || {
+            let weights = self.config.models.require(ModelFile::FormulaWeights)?;
+            let tokenizer = self.config.models.require(ModelFile::FormulaTokenizer)?;
+            Ok(parasol_formula::Recogniser::load(weights, tokenizer)?)
         })
     }
 

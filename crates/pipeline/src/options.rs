@@ -284,6 +284,10 @@ pub struct Options {
     pub layout: LayoutChoice,
     /// Recognise table structure (rows, columns, spans) in table regions.
     pub tables: bool,
+    /// Read display equations (the layout model's equation regions) as
+    /// LaTeX with the formula recogniser (`parasol_formula`); off, they
+    /// keep the text layer's or OCR's text.
+    pub formulas: bool,
     /// Turn scanned pages upright (0/90/180/270) before reading them, judged
     /// from the detected text lines' shapes and the line classifier's votes,
     /// and straighten a tilt of 1–10° (`parasol_vision::skew`); off, the
@@ -323,6 +327,7 @@ impl Default for Options {
             lang: Lang::default(),
             layout: LayoutChoice::default(),
             tables: true,
+            formulas: true,
             orientation: true,
             figures: Figures::default(),
             drop_headers_footers: false,

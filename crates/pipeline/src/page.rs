@@ -88,6 +88,34 @@ fn offset_line(mut l: TextLine, dx: f32, dy: f32) -> TextLine {
     l
 }
 
+/// Pixels of page around an equation region given to the recogniser: the
+/// layout model's boxes are tight, and a cut stroke misreads.
+const FORMULA_MARGIN: f32 = 4.0;
+
+/// The font size, in pixels, at which the formula recogniser reads best:
+/// pix2tex was trained on 10-point formulas at 110–170 dpi (an x-height of
+/// 7–12 pixels reads right, `parasol_formula`'s measurements), about a
+/// 20-pixel em. A text layer's font size is the em; an OCR box is taller
+/// than the em by about a fifth.
+const FORMULA_EM: f32 = 20.0;
+const OCR_BOX_PER_EM: f32 = 1.2;
+
+/// How much to scale a page's equations for the recogniser: the page's
+/// median font size brought to [`FORMULA_EM`] (1 when the page has no text
+/// to tell), within 1/4–2.
+fn formula_scale(lines: &[TextLine]) -> f32 {
+    let mut sizes: Vec<f32> = lines
+        .iter()
+        .filter(|l| l.font_size > 0.0)
+        .map(|l| if l.origin == TextOrigin::Ocr { l.font_size / OCR_BOX_PER_EM } else { l.font_size })
+        .collect();
+    if sizes.is_empty() {
+        return 1.0;
+    }
+    sizes.sort_by(f32::total_cmp);
+    (FORMULA_EM / sizes[sizes.len() / 2]).clamp(0.25, 2.0)
+}
+
 fn is_text_region(c: Category) -> bool {
     !matches!(c, Category::Table | Category::Figure | Category::Chart)
 }
@@ -260,13 +288,14 @@ impl Engine {
                 (ocr_lines, Vec::new(), origin)
             }
         };
-        let mut text = PageText { info, lines, words, regions, tables, images };
+        let mut text = PageText { info, lines, words, regions, tables, images, formulas: Vec::new() };
         let mut table_problems = table_problems;
         check_cancel(options)?;
         self.grid_tables(&image, &mut text, options, &mut table_problems, stages)?;
         for message in table_problems {
             diag(diagnostics, number, DiagnosticKind::TableFailed, message);
         }
+        self.read_formulas(&image, &mut text, options, (number, diagnostics), stages)?;
         // The image the elements' boxes refer to (turned upright if it was).
         Ok((text, origin, image))
     }
@@ -445,6 +474,77 @@ impl Engine {
         Ok(())
     }
 
+    /// Display equations read as LaTeX ([`parasol_formula`]): each equation
+    /// region's crop, scaled so that the page's text has the size the
+    /// recogniser reads best ([`formula_scale`]). A formula the recogniser
+    /// cannot finish keeps its text.
+    fn read_formulas(
+        &self,
+        image: &RgbImage,
+        text: &mut PageText,
+        options: &Options,
+        (number, diagnostics): (usize, &mut Vec<Diagnostic>),
+        stages: &mut Stages,
+    ) -> Result<(), PipelineError> {
+        let equations: Vec<usize> =
+            (0..text.regions.len()).filter(|&i| text.regions[i].category == Category::Equation).collect();
+        if !options.formulas || equations.is_empty() {
+            return Ok(());
+        }
+        let recogniser = self.formula()?;
+        let scale = formula_scale(&text.lines);
+        for i in equations {
+            check_cancel(options)?;
+            let bbox = text.regions[i].bbox;
+            let inside: Vec<&str> = text
+                .lines
+                .iter()
+                .filter(|l| l.bbox.intersection(&bbox).is_some_and(|x| x.area() > 0.5 * l.bbox.area()))
+                .map(|l| l.text.as_str())
+                .collect();
+            if inside.is_empty() || parasol_assemble::reads_as_prose(inside.iter().copied()) {
+                // No text there (a rule, a decoration), or a caption or a
+                // line of text the layout model took for an equation: LaTeX
+                // of it would be `\mathrm{...}` of its words.
+                continue;
+            }
+            let (width, height) = (image.width() as f32, image.height() as f32);
+            let area = BBox::new(
+                (bbox.x0 - FORMULA_MARGIN).max(0.0),
+                (bbox.y0 - FORMULA_MARGIN).max(0.0),
+                (bbox.x1 + FORMULA_MARGIN).min(width),
+                (bbox.y1 + FORMULA_MARGIN).min(height),
+            );
+            let crop = image::DynamicImage::ImageRgb8(parasol_source::crop(image, &area)).to_luma8();
+            let (w, h) = (crop.width() as f32 * scale, crop.height() as f32 * scale);
+            let crop = if (scale - 1.0).abs() < 0.05 || w < 8.0 || h < 8.0 {
+                crop
+            } else {
+                image::imageops::resize(&crop, w.round() as u32, h.round() as u32, image::imageops::Triangle)
+            };
+            let t0 = Instant::now();
+            let read = recogniser.recognise(&crop);
+            stages.formulas.add(t0.elapsed());
+            match read {
+                Ok(r) if !r.truncated && !r.latex.trim().is_empty() => text.formulas.push((i, r.latex)),
+                Ok(_) => diag(
+                    diagnostics,
+                    number,
+                    DiagnosticKind::FormulaFailed,
+                    "an equation was not read to its end; it keeps its text".to_string(),
+                ),
+                Err(parasol_formula::FormulaError::Blank) => {}
+                Err(e) => diag(
+                    diagnostics,
+                    number,
+                    DiagnosticKind::FormulaFailed,
+                    format!("an equation could not be read as LaTeX: {e}"),
+                ),
+            }
+        }
+        Ok(())
+    }
+
     /// OCR for text regions the text layer leaves empty (text drawn as
     /// images or vector outlines inside an otherwise born-digital page).
     fn ocr_empty_regions(
@@ -539,5 +639,23 @@ mod tests {
         // So is a pure colour, even a bright one.
         let blue = RgbImage::from_pixel(10, 10, [0, 0, 255].into());
         assert!(!is_blank(&blue));
+    }
+
+    #[test]
+    fn equations_are_scaled_to_the_size_the_recogniser_reads() {
+        let line = |h: f32, origin: TextOrigin| {
+            let mut l = TextLine::from_bbox(BBox::new(0.0, 0.0, 100.0, h), "x", origin);
+            l.font_size = h;
+            l
+        };
+        // A 10-point text layer at 150 dpi is read as it is.
+        let at_150 = vec![line(20.0, TextOrigin::TextLayer); 3];
+        assert!((formula_scale(&at_150) - 1.0).abs() < 0.01);
+        // At 300 dpi, halved; OCR boxes are taller than the em.
+        assert!((formula_scale(&[line(40.0, TextOrigin::TextLayer)]) - 0.5).abs() < 0.01);
+        assert!((formula_scale(&[line(48.0, TextOrigin::Ocr)]) - 0.5).abs() < 0.01);
+        // No text: as it is; never beyond the bounds.
+        assert_eq!(formula_scale(&[]), 1.0);
+        assert_eq!(formula_scale(&[line(400.0, TextOrigin::TextLayer)]), 0.25);
     }
 }

@@ -43,6 +43,8 @@ pub struct Stages {
     pub tables: StageTime,
     /// Figure crops encoded as PNG, one run a figure.
     pub figures: StageTime,
+    /// Display equations read as LaTeX, one run an equation.
+    pub formulas: StageTime,
     /// Assembly: text into regions, tables filled, reading order.
     pub assemble: StageTime,
     /// Pages with no ink and no text layer, on which no model ran.
@@ -50,9 +52,9 @@ pub struct Stages {
 }
 
 impl Stages {
-    /// Runs of the models (layout, OCR, table structure), whichever ran.
+    /// Runs of the models (layout, OCR, table structure, formulas), whichever ran.
     pub fn model_runs(&self) -> usize {
-        self.ocr.runs + self.region_ocr.runs + self.layout.runs + self.tables.runs
+        self.ocr.runs + self.region_ocr.runs + self.layout.runs + self.tables.runs + self.formulas.runs
     }
 
     /// Adds `other`'s runs and times to these.
@@ -63,7 +65,7 @@ impl Stages {
         self.blank_pages += other.blank_pages;
     }
 
-    fn each(&self) -> [StageTime; 8] {
+    fn each(&self) -> [StageTime; 9] {
         [
             self.render,
             self.text_layer,
@@ -72,11 +74,12 @@ impl Stages {
             self.layout,
             self.tables,
             self.figures,
+            self.formulas,
             self.assemble,
         ]
     }
 
-    fn each_mut(&mut self) -> [&mut StageTime; 8] {
+    fn each_mut(&mut self) -> [&mut StageTime; 9] {
         [
             &mut self.render,
             &mut self.text_layer,
@@ -85,6 +88,7 @@ impl Stages {
             &mut self.layout,
             &mut self.tables,
             &mut self.figures,
+            &mut self.formulas,
             &mut self.assemble,
         ]
     }

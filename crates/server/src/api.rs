@@ -156,7 +156,7 @@ fn form_limits(shared: &Shared) -> FormLimits {
 /// `ocr` (`auto`|`force`), `output_formats` (`["html", "markdown", "text"]`),
 /// `coordinates`, `base64_encoding` (categories), `chart_recognition`, and
 /// Parasol's `layout`, `ocr_model`, `lang`, `dpi`, `password`, `tables`,
-/// `orientation`, `figures`, `drop_headers_footers`. At most 100 pages;
+/// `formulas`, `orientation`, `figures`, `drop_headers_footers`. At most 100 pages;
 /// longer documents go through the async endpoint. A client that hangs up
 /// cancels the conversion.
 #[utoipa::path(post, path = "/v1/document-digitization", tag = "document parse",

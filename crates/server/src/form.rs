@@ -7,7 +7,8 @@
 //! (`["html", "markdown"]`), as the Python repr langchain-upstage sends
 //! (`"['html', 'markdown']"`) or comma-separated. Parasol's own options have
 //! the names of [`Options`]' fields (`layout`, `ocr_model`, `lang`, `dpi`,
-//! `password`, `tables`, `orientation`, `figures`, `drop_headers_footers`)
+//! `password`, `tables`, `formulas`, `orientation`, `figures`,
+//! `drop_headers_footers`)
 //! and the values the CLI takes. An unknown field is refused by name.
 
 use std::path::{Path, PathBuf};
@@ -256,6 +257,7 @@ pub async fn read(mut form: Multipart, limits: &FormLimits) -> Result<ParseReque
             "dpi" => options.dpi = choice("dpi", v)?,
             "password" => options.password = Some(value.clone()),
             "tables" => options.tables = parse_bool("tables", v)?,
+            "formulas" => options.formulas = parse_bool("formulas", v)?,
             "orientation" => options.orientation = parse_bool("orientation", v)?,
             "drop_headers_footers" => options.drop_headers_footers = parse_bool("drop_headers_footers", v)?,
             other => {

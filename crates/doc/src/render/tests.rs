@@ -185,3 +185,13 @@ proptest! {
         prop_assert_eq!(clean_text(&once).into_owned(), once.clone());
     }
 }
+
+#[test]
+fn a_formula_in_markdown_stays_latex_and_never_html() {
+    let eq = |t: &str| Element::text(0, Category::Equation, 1, BBox::new(0.0, 0.0, 1.0, 1.0), t);
+    let md = element_markdown(&eq(r"\begin{array}{cc}a&b\\c&#1\end{array}"));
+    assert_eq!(md, "$$\n\\begin{array}{cc}a& b\\\\c& #1\\end{array}\n$$");
+    assert_eq!(element_markdown(&eq("a<b>c")), "$$\na\\lt b\\gt c\n$$");
+    assert!(!element_markdown(&eq("<script>")).contains('<'));
+    assert_eq!(element_markdown(&eq("a & b")), "$$\na & b\n$$");
+}
