@@ -217,6 +217,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         let category =
             if records[i] && r.category == Category::Heading1 { Category::Paragraph } else { r.category };
         let mut block = Block { category, bbox: r.bbox, ..Block::default() };
+        let formula = page.formulas.iter().find(|(k, _)| *k == i).map(|(_, latex)| latex);
         match r.category {
             Category::Table => {
                 let structure = match &reads[i] {
@@ -239,14 +240,13 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     block.text = rows(lines).join("\n");
                 }
             }
-            Category::Equation if !lines.is_empty() && page.formulas.iter().any(|(k, _)| *k == i) => {
+            Category::Equation if !lines.is_empty() && formula.is_some() => {
                 // Read as LaTeX: the recogniser saw the whole region, the
                 // lines in it are the same formula as text. A region whose
                 // lines all went to another (a box inside a running head)
                 // is no equation of its own.
                 block.bbox = lines.iter().map(|l| l.bbox).fold(r.bbox, |a, b| a.union(&b));
-                block.text =
-                    page.formulas.iter().find(|(k, _)| *k == i).map(|(_, t)| t.clone()).unwrap_or_default();
+                block.text = formula.cloned().unwrap_or_default();
             }
             Category::Figure | Category::Chart => {
                 block.image = page.images.iter().find(|(k, _)| *k == i).map(|(_, img)| img.clone());

@@ -75,6 +75,16 @@ fn is_blank(image: &RgbImage) -> bool {
     })
 }
 
+/// `bbox` grown by `margin` pixels on every side, within `image`.
+fn with_margin(bbox: &BBox, margin: f32, image: &RgbImage) -> BBox {
+    BBox::new(
+        (bbox.x0 - margin).max(0.0),
+        (bbox.y0 - margin).max(0.0),
+        (bbox.x1 + margin).min(image.width() as f32),
+        (bbox.y1 + margin).min(image.height() as f32),
+    )
+}
+
 fn offset(b: &BBox, dx: f32, dy: f32) -> BBox {
     BBox { x0: b.x0 + dx, y0: b.y0 + dy, x1: b.x1 + dx, y1: b.y1 + dy }
 }
@@ -420,13 +430,7 @@ impl Engine {
         image: &RgbImage,
         bbox: &BBox,
     ) -> Result<Result<Option<Table>, String>, PipelineError> {
-        let (width, height) = (image.width() as f32, image.height() as f32);
-        let area = BBox::new(
-            (bbox.x0 - TABLE_MARGIN).max(0.0),
-            (bbox.y0 - TABLE_MARGIN).max(0.0),
-            (bbox.x1 + TABLE_MARGIN).min(width),
-            (bbox.y1 + TABLE_MARGIN).min(height),
-        );
+        let area = with_margin(bbox, TABLE_MARGIN, image);
         let crop = parasol_source::crop(image, &area);
         Ok(match self.table()?.recognize(&crop) {
             Ok(mut t) if !t.cells.is_empty() => {
@@ -508,13 +512,7 @@ impl Engine {
                 // of it would be `\mathrm{...}` of its words.
                 continue;
             }
-            let (width, height) = (image.width() as f32, image.height() as f32);
-            let area = BBox::new(
-                (bbox.x0 - FORMULA_MARGIN).max(0.0),
-                (bbox.y0 - FORMULA_MARGIN).max(0.0),
-                (bbox.x1 + FORMULA_MARGIN).min(width),
-                (bbox.y1 + FORMULA_MARGIN).min(height),
-            );
+            let area = with_margin(&bbox, FORMULA_MARGIN, image);
             let crop = image::DynamicImage::ImageRgb8(parasol_source::crop(image, &area)).to_luma8();
             let (w, h) = (crop.width() as f32 * scale, crop.height() as f32 * scale);
             let crop = if (scale - 1.0).abs() < 0.05 || w < 8.0 || h < 8.0 {
