@@ -513,13 +513,7 @@ impl Engine {
                 continue;
             }
             let area = with_margin(&bbox, FORMULA_MARGIN, image);
-            let crop = image::DynamicImage::ImageRgb8(parasol_source::crop(image, &area)).to_luma8();
-            let (w, h) = (crop.width() as f32 * scale, crop.height() as f32 * scale);
-            let crop = if (scale - 1.0).abs() < 0.05 || w < 8.0 || h < 8.0 {
-                crop
-            } else {
-                image::imageops::resize(&crop, w.round() as u32, h.round() as u32, image::imageops::Triangle)
-            };
+            let crop = parasol_source::grey_crop(image, &area, scale);
             let t0 = Instant::now();
             let read = recogniser.recognise(&crop);
             stages.formulas.add(t0.elapsed());

@@ -49,7 +49,7 @@ use std::time::Duration;
 use parasol_doc::{BBox, TextLine};
 
 pub use direction::Direction;
-pub use image::RgbImage;
+pub use image::{GrayImage, RgbImage};
 pub use pdf::init_pdfium;
 pub use text::{TextChar, TextLayerStats, Word};
 
@@ -463,6 +463,19 @@ pub fn crop(image: &RgbImage, bbox: &BBox) -> RgbImage {
     let x1 = (bbox.x1.max(0.0).ceil() as u32).clamp(x0 + 1, w.max(x0 + 1));
     let y1 = (bbox.y1.max(0.0).ceil() as u32).clamp(y0 + 1, h.max(y0 + 1));
     image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image()
+}
+
+/// The part of `image` inside `bbox` in grey, scaled by `scale` (a
+/// triangle filter; as cropped when `scale` is within 5 % of 1 or the
+/// result would be under 8 pixels a side): a formula's crop at the size
+/// its recogniser reads.
+pub fn grey_crop(image: &RgbImage, bbox: &BBox, scale: f32) -> GrayImage {
+    let crop = image::DynamicImage::ImageRgb8(crop(image, bbox)).to_luma8();
+    let (w, h) = (crop.width() as f32 * scale, crop.height() as f32 * scale);
+    if (scale - 1.0).abs() < 0.05 || w < 8.0 || h < 8.0 {
+        return crop;
+    }
+    image::imageops::resize(&crop, w.round() as u32, h.round() as u32, image::imageops::Triangle)
 }
 
 /// `image` encoded as PNG.
