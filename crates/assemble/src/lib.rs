@@ -32,7 +32,7 @@ use parasol_doc::{BBox, Category, Document, Element, Image, PageInfo, Region, Ta
 pub use grid::{grid_areas, structure_agrees};
 pub use order::{xy_cut, xy_cut_dir};
 pub use tables::fill_table;
-pub use text::reads_as_prose;
+pub use text::{reads_as_math, reads_as_prose};
 
 /// Everything known about one page before assembly.
 #[derive(Debug, Clone, Default)]
@@ -80,6 +80,7 @@ pub fn assemble(pages: &[PageText]) -> Document {
         let mut blocks =
             if page.regions.is_empty() { paragraphs::blocks(&page.lines) } else { layout::blocks(page) };
         index_entries_join_their_contents(&mut blocks);
+        page_numbers_are_furniture(&mut blocks, &page.info);
         let base = doc.elements.len();
         for block in blocks {
             let id = doc.elements.len();
@@ -112,6 +113,40 @@ fn index_entries_join_their_contents(blocks: &mut [Block]) {
         {
             b.category = Category::Index;
         }
+    }
+}
+
+/// Share of the page's height at its top and at its bottom where a page
+/// number is printed.
+const PAGE_NUMBER_BAND: f32 = 0.15;
+
+/// A page number read as text (a layout model that left it unlabelled, or
+/// none) is the page's footer, or header at the top: it stands alone
+/// ([`text::is_page_number`]) in the page's top or bottom band, with no text
+/// beyond it but other furniture.
+fn page_numbers_are_furniture(blocks: &mut [Block], page: &PageInfo) {
+    let furniture = |c: Category| matches!(c, Category::Header | Category::Footer | Category::Footnote);
+    let body = |b: &Block| !furniture(b.category) && !b.text.trim().is_empty();
+    for i in 0..blocks.len() {
+        let b = &blocks[i];
+        if !matches!(b.category, Category::Paragraph | Category::Heading1 | Category::List)
+            || !text::is_page_number(&b.text)
+        {
+            continue;
+        }
+        let (top, bottom) = (b.bbox.y0, b.bbox.y1);
+        let category = if top >= (1.0 - PAGE_NUMBER_BAND) * page.height
+            && !blocks.iter().enumerate().any(|(j, o)| j != i && body(o) && o.bbox.y0 >= bottom)
+        {
+            Category::Footer
+        } else if bottom <= PAGE_NUMBER_BAND * page.height
+            && !blocks.iter().enumerate().any(|(j, o)| j != i && body(o) && o.bbox.y1 <= top)
+        {
+            Category::Header
+        } else {
+            continue;
+        };
+        blocks[i].category = category;
     }
 }
 
@@ -216,6 +251,40 @@ mod tests {
                 )),
                 "{got:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_page_number_alone_at_the_top_or_bottom_is_furniture() {
+        use parasol_doc::TextOrigin;
+        let line = |x: f32, y: f32, t: &str| {
+            TextLine::from_bbox(
+                BBox::new(x, y, x + 10.0 * t.len() as f32, y + 14.0),
+                t,
+                TextOrigin::TextLayer,
+            )
+        };
+        let info = PageInfo { number: 1, width: 1000.0, height: 1400.0, dpi: 150.0 };
+        let body = "A paragraph of running text that fills the page's body and goes on";
+        let lines = vec![
+            line(480.0, 60.0, "iv"),
+            line(100.0, 300.0, body),
+            line(480.0, 700.0, "12"),
+            line(100.0, 740.0, body),
+            line(480.0, 1320.0, "- 13 -"),
+        ];
+        let regions: Vec<Region> = lines
+            .iter()
+            .map(|l| Region { bbox: l.bbox, category: Category::Paragraph, score: 0.9 })
+            .collect();
+        let page = PageText { info, lines: lines.clone(), regions, ..PageText::default() };
+        for page in [page, PageText::new(info, lines)] {
+            let doc = assemble(&[page]);
+            let got: Vec<(Category, &str)> =
+                doc.elements.iter().map(|e| (e.category, e.text.as_str())).collect();
+            assert!(got.contains(&(Category::Header, "iv")), "{got:?}");
+            assert!(got.contains(&(Category::Footer, "- 13 -")), "{got:?}");
+            assert!(got.contains(&(Category::Paragraph, "12")), "a number amid the body stays text: {got:?}");
         }
     }
 }

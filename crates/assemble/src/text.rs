@@ -194,6 +194,75 @@ pub fn reads_as_prose<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
     long >= PROSE_MIN_WORDS && 2 * long >= words
 }
 
+/// A page number as it is printed alone at a page's top or bottom: `12`,
+/// `xii`, `- 12 -`, `Page 12`, `Page 12 of 30`, `12 / 30`, `p. 12`.
+pub(crate) fn is_page_number(s: &str) -> bool {
+    let s = s.trim().trim_matches(|c: char| matches!(c, '-' | '–' | '—' | ' ' | '|'));
+    let lower = s.to_lowercase();
+    let prefix = ["page ", "p. ", "p "].iter().find(|p| lower.starts_with(**p)).map_or(0, |p| p.len());
+    let s = s[prefix..].trim();
+    match s.split_once(" of ").or_else(|| s.split_once('/')) {
+        Some((a, b)) => is_page_label(a.trim()) && is_page_label(b.trim()),
+        None => is_page_label(s),
+    }
+}
+
+/// A page's number: arabic (at most four digits) or roman (below 400, in
+/// one case: `xii`, `XII`).
+fn is_page_label(n: &str) -> bool {
+    let lower = n.to_lowercase();
+    (1..=4).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+        || (1..=8).contains(&n.len())
+            && (n == lower || n == n.to_uppercase())
+            && (1..400).any(|k| roman(k) == lower)
+}
+
+/// `n` (below 400) in lower-case roman numerals.
+fn roman(mut n: u32) -> String {
+    const DIGITS: [(u32, &str); 9] =
+        [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// Math functions written as words in a formula.
+const MATH_WORDS: &[&str] =
+    &["sin", "cos", "tan", "log", "exp", "lim", "max", "min", "det", "sup", "inf", "arg"];
+
+/// Longest text, in characters, read as a formula by [`reads_as_math`].
+const MATH_MAX_CHARS: usize = 120;
+
+/// Whether the text of a short block is a formula and nothing else: an
+/// equation or relation (`=`, `≤`, `≈`, `∈`, …, or a sum, integral or root
+/// sign), no word of four letters or more but math functions ("sin", "lim"),
+/// letters at most 75 % of its characters, and nothing of code or prose
+/// (`;`, braces, a colon). "a 2 + 8 = 12" (a text layer's `a² + 8 = 12`) is
+/// one; "Total = 12.00", "x = 3;" and "Step 2: a = b" are not.
+pub fn reads_as_math<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    const RELATIONS: &[char] = &['=', '≤', '≥', '≠', '≈', '≡', '∈', '∑', '∫', '√', '∏', '∝', '⇒', '→'];
+    let text: String = texts.collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.len() < 3 || chars.len() > MATH_MAX_CHARS || !chars.iter().any(|c| RELATIONS.contains(c)) {
+        return false;
+    }
+    if chars.iter().any(|c| matches!(c, ';' | '{' | '}' | ':')) {
+        return false;
+    }
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+    let words = text.split(|c: char| !c.is_alphabetic()).filter(|w| {
+        w.chars().count() >= 4 || {
+            w.chars().count() == 3 && !MATH_WORDS.contains(&w.to_lowercase().as_str())
+        }
+    });
+    words.count() == 0 && 4 * letters <= 3 * chars.len()
+}
+
 /// Share of a block's rows that must be contents entries for the block to
 /// be a table of contents ([`is_index`]).
 const INDEX_ENTRY_SHARE: f32 = 0.6;
@@ -210,12 +279,7 @@ pub(crate) fn is_index_entry(s: &str) -> bool {
     let s = s.trim_end();
     let number_start = s.trim_end_matches(|c: char| c.is_alphanumeric()).len();
     let number = &s[number_start..];
-    let page = (1..=4).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
-        || !number.is_empty()
-            && number.len() <= 8
-            && (number.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l' | 'c'))
-                || number.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C')));
-    if !page {
+    if !is_page_label(number) {
         return false;
     }
     let mut leader = 0;
@@ -275,6 +339,40 @@ mod tests {
             ["a 2 + 8 = 12", "sin x + cos y = 1", "where x is the width and y the height of the box", ""]
         {
             assert!(!reads_as_prose([formula].into_iter()), "{formula}");
+        }
+    }
+
+    #[test]
+    fn page_numbers_in_their_usual_spellings() {
+        for n in
+            ["1", "12", " 345 ", "xii", "IV", "- 7 -", "– 7 –", "Page 3", "page 3 of 12", "3 / 12", "p. 9"]
+        {
+            assert!(is_page_number(n), "{n}");
+        }
+        for not in ["12345", "1.5", "Page", "Civic", "Chapter 3", "3 apples", "12.00", "vixen", "-", ""] {
+            assert!(!is_page_number(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn a_short_block_of_symbols_with_a_relation_is_math() {
+        for math in
+            ["a 2 + 8 = 12", "E = mc 2", "sin x + cos y = 1", "x ≤ 2 n", "f ( x ) = ∑ i a i x i", "lim n → ∞"]
+        {
+            assert!(reads_as_math(std::iter::once(math)), "{math}");
+        }
+        assert!(reads_as_math(["y = a x", "+ b"].into_iter()), "two lines of one formula");
+        for not in [
+            "Total = 12.00",
+            "x = 3;",
+            "Step 2: a = b",
+            "Formula",
+            "8 + 12",
+            "function add(a, b) { return a + b; }",
+            "The area is A = w h",
+            "1",
+        ] {
+            assert!(!reads_as_math(std::iter::once(not)), "{not}");
         }
     }
 

@@ -126,6 +126,39 @@ fn formula_scale(lines: &[TextLine]) -> f32 {
     (FORMULA_EM / sizes[sizes.len() / 2]).clamp(0.25, 2.0)
 }
 
+/// Most lines of a heading or paragraph region read as a display equation
+/// by [`relabel_formulas`].
+const FORMULA_MAX_LINES: usize = 3;
+
+/// The text lines mostly inside `bbox`.
+fn lines_inside<'a>(lines: &'a [TextLine], bbox: &BBox) -> Vec<&'a TextLine> {
+    lines
+        .iter()
+        .filter(|l| l.bbox.intersection(bbox).is_some_and(|x| x.area() > 0.5 * l.bbox.area()))
+        .collect()
+}
+
+/// Heading and paragraph regions of a text layer whose words are a formula
+/// and nothing else ([`parasol_assemble::reads_as_math`]) become equations:
+/// a layout model may take a display equation set apart in a larger font
+/// for a heading (PicoDet reads "a² + 8 = 12" as one). Only on a text
+/// layer, whose symbols are exact; an OCR'd receipt's "2 x 3.50 = 7.00"
+/// stays text.
+fn relabel_formulas(text: &mut PageText) {
+    for region in &mut text.regions {
+        if !matches!(region.category, Category::Heading1 | Category::Paragraph) {
+            continue;
+        }
+        let inside = lines_inside(&text.lines, &region.bbox);
+        if (1..=FORMULA_MAX_LINES).contains(&inside.len())
+            && inside.iter().all(|l| l.origin == TextOrigin::TextLayer)
+            && parasol_assemble::reads_as_math(inside.iter().map(|l| l.text.as_str()))
+        {
+            region.category = Category::Equation;
+        }
+    }
+}
+
 fn is_text_region(c: Category) -> bool {
     !matches!(c, Category::Table | Category::Figure | Category::Chart)
 }
@@ -490,6 +523,7 @@ impl Engine {
         (number, diagnostics): (usize, &mut Vec<Diagnostic>),
         stages: &mut Stages,
     ) -> Result<(), PipelineError> {
+        relabel_formulas(text);
         let equations: Vec<usize> =
             (0..text.regions.len()).filter(|&i| text.regions[i].category == Category::Equation).collect();
         if !options.formulas || equations.is_empty() {
@@ -500,12 +534,8 @@ impl Engine {
         for i in equations {
             check_cancel(options)?;
             let bbox = text.regions[i].bbox;
-            let inside: Vec<&str> = text
-                .lines
-                .iter()
-                .filter(|l| l.bbox.intersection(&bbox).is_some_and(|x| x.area() > 0.5 * l.bbox.area()))
-                .map(|l| l.text.as_str())
-                .collect();
+            let inside: Vec<&str> =
+                lines_inside(&text.lines, &bbox).into_iter().map(|l| l.text.as_str()).collect();
             if inside.is_empty() || parasol_assemble::reads_as_prose(inside.iter().copied()) {
                 // No text there (a rule, a decoration), or a caption or a
                 // line of text the layout model took for an equation: LaTeX
