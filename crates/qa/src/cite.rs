@@ -55,7 +55,7 @@ impl Answer {
 const QUOTE_CHARS: usize = 160;
 
 /// The numbers in `[n]` markers of `text` (also `[1, 2]` and `[1][2]`), in order, once each.
-fn markers(text: &str) -> Vec<usize> {
+pub fn markers(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find('[') {
@@ -265,10 +265,25 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     let mut text = answer.to_string();
     let mut numbers: Vec<usize> =
         markers(answer).into_iter().filter(|n| (1..=prompt.given.len()).contains(n)).collect();
+    let holds = |n: usize| {
+        let have: std::collections::HashSet<String> =
+            tokenize(&normalise(&prompt.given[n - 1].text)).into_iter().collect();
+        new.iter().any(|t| have.contains(t))
+    };
     if numbers.is_empty() {
         if let Some(n) = trace(&new, prompt) {
             text = format!("{} [{n}]", text.trim_end());
             numbers.push(n);
+        }
+    } else if !numbers.iter().any(|&n| holds(n)) {
+        // A small model often numbers its source wrong: none of the
+        // passages it cites holds a word of its answer. The passage that
+        // holds most of them (half or more) is cited instead, in the text too.
+        if let Some(m) = trace(&new, prompt) {
+            for n in &numbers {
+                text = text.replace(&format!("[{n}]"), &format!("[{m}]"));
+            }
+            numbers = vec![m];
         }
     }
     let mut citations = Vec::new();
@@ -311,7 +326,9 @@ const BLANK: &str = "___";
 /// capitalised word that does not start a sentence) which are neither in the
 /// question nor in any passage; a blank left to fill; and, for a question
 /// that asks for an e-mail address, a phone number, a date or a year
-/// ([`Kind`]), an answer that gives none. Numbers compare by
+/// ([`Kind`]), an answer that gives none; for a question about a form's
+/// field that the form leaves blank ([`crate::fields::blank_field`]), any
+/// answer. Numbers compare by
 /// value, whatever their separators (`1,000,000`, `3'360`, `1M`, `395k`,
 /// `1 million`); names compare without case. An answer with such a claim
 /// asserts what the document does not say: the usual shape of a small
@@ -328,6 +345,9 @@ pub fn unsupported(question: &str, answer: &str, passages: &[&str]) -> Vec<Strin
         .flat_map(|t| tokenize(&normalise(t)))
         .collect();
     let mut out = Vec::new();
+    if let Some(label) = crate::fields::blank_field(question, passages) {
+        out.push(format!("blank field {label}"));
+    }
     if let Some(kind) = Kind::asked(question) {
         if !kind.given_in(&answer) {
             out.push(format!("no {}", kind.name()));
@@ -605,6 +625,35 @@ mod tests {
         let unrelated = cite("Sales fell sharply.", &prompt, &doc);
         assert!(unrelated.uncited && unrelated.citations.is_empty() && !unrelated.abstained);
         assert_eq!(markers("[1][2] [x] [10]"), [1, 2, 10]);
+    }
+
+    #[test]
+    fn a_marker_whose_passage_holds_nothing_of_the_answer_moves_to_the_one_that_does() {
+        let (mut doc, mut prompt) = setup();
+        doc.elements.push(Element::text(
+            9,
+            Category::Paragraph,
+            2,
+            BBox::new(20.0, 40.0, 100.0, 60.0),
+            "Rent is due monthly.",
+        ));
+        prompt.given.push(Passage {
+            index: 1,
+            text: "Rent is due monthly.".into(),
+            elements: vec![9],
+            page: 2,
+            heading: None,
+            table: false,
+        });
+        let moved = cite("The cover rose [2].", &prompt, &doc);
+        assert_eq!(moved.text, "The cover rose [1].");
+        assert_eq!(moved.citations.iter().map(|c| (c.marker, c.element_id)).collect::<Vec<_>>(), [(1, 7)]);
+        // A cited passage holding any of the answer's words keeps its marker.
+        let kept = cite("The cover rose monthly [2].", &prompt, &doc);
+        assert_eq!(kept.citations.iter().map(|c| c.element_id).collect::<Vec<_>>(), [9]);
+        // With no passage holding half of them, the marker stays.
+        let stays = cite("It fell sharply [2].", &prompt, &doc);
+        assert_eq!(stays.citations.iter().map(|c| c.element_id).collect::<Vec<_>>(), [9]);
     }
 
     #[test]
