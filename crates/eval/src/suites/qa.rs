@@ -12,6 +12,8 @@
 //!   holds a gold answer or the evidence span;
 //! - answer accuracy: a gold answer is contained in the answer;
 //! - citation accuracy: a cited passage is on the gold page;
+//! - cited evidence: a passage the answer cites holds a gold answer (the
+//!   box a viewer highlights is the evidence, not only on its page);
 //! - abstention: on questions the document cannot answer, the answer says so;
 //! - time to first token and total time per question.
 //!
@@ -138,7 +140,7 @@ pub struct Outcome {
     pub support: Option<f32>,
 }
 
-pub use parasol_qa::cite::{abstains, normalise, unsupported};
+pub use parasol_qa::cite::{abstains, markers, normalise, unsupported};
 use parasol_qa::prompt::ABSTENTION;
 
 fn squeezed(s: &str) -> String {
@@ -151,6 +153,9 @@ pub struct Scores {
     pub hit: Option<bool>,
     pub correct: Option<bool>,
     pub cited: Option<bool>,
+    /// A passage the answer cites (its `[n]`) holds a gold answer: the
+    /// citation points at the evidence, not only at its page.
+    pub evidence: Option<bool>,
     pub abstained: Option<bool>,
 }
 
@@ -172,7 +177,18 @@ pub fn score(q: &Question, o: &Outcome) -> Scores {
     let answer = normalise(&o.answer);
     let correct = !abstains(&o.answer) && answers.iter().any(|a| answer.contains(a.as_str()));
     let cited = page.is_some_and(|g| o.cited_pages.contains(&g));
-    Scores { hit: Some(hit), correct: Some(correct), cited: Some(cited), abstained: None }
+    let evidence =
+        markers(&o.answer).into_iter().filter_map(|n| o.passages.get(n.checked_sub(1)?)).any(|p| {
+            let text = normalise(&p.text);
+            answers.iter().any(|a| text.contains(a.as_str()))
+        });
+    Scores {
+        hit: Some(hit),
+        correct: Some(correct),
+        cited: Some(cited),
+        evidence: Some(evidence),
+        abstained: None,
+    }
 }
 
 /// Sums over a slice of the questions.
@@ -182,6 +198,7 @@ struct Totals {
     hits: usize,
     correct: usize,
     cited: usize,
+    evidence: usize,
     unanswerable: usize,
     abstained: usize,
     ttft: Vec<f64>,
@@ -196,6 +213,7 @@ impl Totals {
             self.hits += usize::from(hit);
             self.correct += usize::from(s.correct == Some(true));
             self.cited += usize::from(s.cited == Some(true));
+            self.evidence += usize::from(s.evidence == Some(true));
         }
         if let Some(a) = s.abstained {
             self.unanswerable += 1;
@@ -222,6 +240,7 @@ impl Totals {
             Totals::rate(self.hits, self.answerable),
             Totals::rate(self.correct, self.answerable),
             Totals::rate(self.cited, self.answerable),
+            Totals::rate(self.evidence, self.answerable),
             Totals::rate(self.abstained, self.unanswerable),
             Cell::opt(median(&self.ttft), 2),
             Cell::opt(mean(&self.total), 2),
@@ -610,8 +629,8 @@ pub(crate) fn run(ctx: &Context<'_>) -> Result<Report, EvalError> {
         per_question.push(row);
     }
     let mut summary = Table::new(
-        "summary (n = answerable/unanswerable; hit@5, accuracy and citation over answerable, abstention over unanswerable; TTFT median, total mean, seconds)",
-        &["system", "slice", "n", "hit@5", "accuracy", "citation", "abstention", "TTFT s", "total s", "errors"],
+        "summary (n = answerable/unanswerable; hit@5, accuracy, citation (a cited passage on the gold page) and cited evidence (a cited passage holds the gold answer) over answerable, abstention over unanswerable; TTFT median, total mean, seconds)",
+        &["system", "slice", "n", "hit@5", "accuracy", "citation", "cited evidence", "abstention", "TTFT s", "total s", "errors"],
     );
     let order = |s: &str| match s {
         "all" => 0,
