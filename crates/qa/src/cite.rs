@@ -242,8 +242,10 @@ fn strip_markers(text: &str) -> String {
 /// gave; markers naming no given passage are dropped, and each passage's
 /// elements come best-supporting first. An answer without a
 /// valid marker is traced to the given passage that holds most of its new
-/// terms (at least half of them), and that passage's marker is added. An
-/// answer that adds nothing to the question (only its words and function
+/// terms (at least half of them), and that passage's marker is added; an
+/// answer whose cited passages hold none of its new terms has its first
+/// marker stand for that passage instead (a small model often numbers its
+/// source wrong). An answer that adds nothing to the question (only its words and function
 /// words) is no answer, nor is one that states a number or a name no given
 /// passage holds ([`unsupported`]): either becomes [`ABSTENTION`], the
 /// model's text kept in [`Answer::withheld`].
@@ -263,8 +265,12 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
         return Answer::abstention(Some(answer.to_string()));
     }
     let mut text = answer.to_string();
-    let mut numbers: Vec<usize> =
-        markers(answer).into_iter().filter(|n| (1..=prompt.given.len()).contains(n)).collect();
+    // Each marker and the passage it stands for.
+    let mut numbers: Vec<(usize, usize)> = markers(answer)
+        .into_iter()
+        .filter(|n| (1..=prompt.given.len()).contains(n))
+        .map(|n| (n, n))
+        .collect();
     let holds = |n: usize| {
         let have: std::collections::HashSet<String> =
             tokenize(&normalise(&prompt.given[n - 1].text)).into_iter().collect();
@@ -273,22 +279,21 @@ pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     if numbers.is_empty() {
         if let Some(n) = trace(&new, prompt) {
             text = format!("{} [{n}]", text.trim_end());
-            numbers.push(n);
+            numbers.push((n, n));
         }
-    } else if !numbers.iter().any(|&n| holds(n)) {
+    } else if !numbers.iter().any(|&(n, _)| holds(n)) {
         // A small model often numbers its source wrong: none of the
-        // passages it cites holds a word of its answer. The passage that
-        // holds most of them (half or more) is cited instead, in the text too.
+        // passages it cites holds a word of its answer. Its first marker
+        // then stands for the passage that holds most of them (half or
+        // more): the text stays as it was written (and streamed), and the
+        // citation points at the evidence.
         if let Some(m) = trace(&new, prompt) {
-            for n in &numbers {
-                text = text.replace(&format!("[{n}]"), &format!("[{m}]"));
-            }
-            numbers = vec![m];
+            numbers = vec![(numbers[0].0, m)];
         }
     }
     let mut citations = Vec::new();
-    for n in numbers {
-        let passage = &prompt.given[n - 1];
+    for (n, p) in numbers {
+        let passage = &prompt.given[p - 1];
         let first = citations.len();
         for &id in &passage.elements {
             let Some(e) = doc.elements.iter().find(|e| e.id == id) else { continue };
@@ -628,7 +633,7 @@ mod tests {
     }
 
     #[test]
-    fn a_marker_whose_passage_holds_nothing_of_the_answer_moves_to_the_one_that_does() {
+    fn a_marker_whose_passage_holds_nothing_of_the_answer_points_at_the_one_that_does() {
         let (mut doc, mut prompt) = setup();
         doc.elements.push(Element::text(
             9,
@@ -646,8 +651,8 @@ mod tests {
             table: false,
         });
         let moved = cite("The cover rose [2].", &prompt, &doc);
-        assert_eq!(moved.text, "The cover rose [1].");
-        assert_eq!(moved.citations.iter().map(|c| (c.marker, c.element_id)).collect::<Vec<_>>(), [(1, 7)]);
+        assert_eq!(moved.text, "The cover rose [2].", "the text is what was streamed");
+        assert_eq!(moved.citations.iter().map(|c| (c.marker, c.element_id)).collect::<Vec<_>>(), [(2, 7)]);
         // A cited passage holding any of the answer's words keeps its marker.
         let kept = cite("The cover rose monthly [2].", &prompt, &doc);
         assert_eq!(kept.citations.iter().map(|c| c.element_id).collect::<Vec<_>>(), [9]);

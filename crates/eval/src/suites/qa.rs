@@ -128,6 +128,10 @@ pub struct Outcome {
     pub passages: Vec<GivenPassage>,
     /// Pages of the passages the answer cites.
     pub cited_pages: Vec<usize>,
+    /// The passages its citations point at (1-based, in `passages`); when
+    /// empty (the baseline, older runs), its `[n]` markers stand for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cited_passages: Vec<usize>,
     #[serde(default)]
     pub ttft_s: Option<f64>,
     #[serde(default)]
@@ -177,11 +181,11 @@ pub fn score(q: &Question, o: &Outcome) -> Scores {
     let answer = normalise(&o.answer);
     let correct = !abstains(&o.answer) && answers.iter().any(|a| answer.contains(a.as_str()));
     let cited = page.is_some_and(|g| o.cited_pages.contains(&g));
-    let evidence =
-        markers(&o.answer).into_iter().filter_map(|n| o.passages.get(n.checked_sub(1)?)).any(|p| {
-            let text = normalise(&p.text);
-            answers.iter().any(|a| text.contains(a.as_str()))
-        });
+    let pointed = if o.cited_passages.is_empty() { markers(&o.answer) } else { o.cited_passages.clone() };
+    let evidence = pointed.into_iter().filter_map(|n| o.passages.get(n.checked_sub(1)?)).any(|p| {
+        let text = normalise(&p.text);
+        answers.iter().any(|a| text.contains(a.as_str()))
+    });
     Scores {
         hit: Some(hit),
         correct: Some(correct),
@@ -379,6 +383,7 @@ fn run_parasol(
                         .map(|p| GivenPassage { page: p.page, text: p.text.clone() })
                         .collect(),
                     cited_pages: a.answer.citations.iter().map(|c| c.page).collect(),
+                    cited_passages: cited_passages(&a),
                     ttft_s: a.first_token.map(|d| d.as_secs_f64()),
                     total_s: Some(a.total.as_secs_f64()),
                     error: None,
@@ -399,6 +404,19 @@ fn run_parasol(
     write_outcomes(&dump, &out)?;
     report.notes.push(format!("parasol-{name}: per-question outcomes in {}", dump.display()));
     Ok(out)
+}
+
+/// The given passages (1-based) that `asked`'s citations point at.
+fn cited_passages(asked: &parasol_qa::Asked) -> Vec<usize> {
+    let mut out = Vec::new();
+    for c in &asked.answer.citations {
+        if let Some(i) = asked.prompt.given.iter().position(|p| p.elements.contains(&c.element_id)) {
+            if !out.contains(&(i + 1)) {
+                out.push(i + 1);
+            }
+        }
+    }
+    out
 }
 
 /// The passages a question's prompt would give (a token is taken as four
@@ -497,6 +515,7 @@ fn retrieved(q: &Question, index: &Index, settings: &Settings) -> Outcome {
         answer: String::new(),
         passages,
         cited_pages: Vec::new(),
+        cited_passages: Vec::new(),
         ttft_s: None,
         total_s: Some(start.elapsed().as_secs_f64()),
         error: None,
@@ -510,6 +529,7 @@ fn failed(q: &Question, error: String) -> Outcome {
         answer: String::new(),
         passages: Vec::new(),
         cited_pages: Vec::new(),
+        cited_passages: Vec::new(),
         ttft_s: None,
         total_s: None,
         error: Some(error),
@@ -695,6 +715,7 @@ mod tests {
             answer: answer.into(),
             passages: passages.iter().map(|(p, t)| GivenPassage { page: *p, text: t.to_string() }).collect(),
             cited_pages: cited.to_vec(),
+            cited_passages: Vec::new(),
             ttft_s: Some(1.0),
             total_s: Some(2.0),
             error: None,
