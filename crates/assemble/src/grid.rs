@@ -419,13 +419,11 @@ pub(crate) fn merges_records(table: &Table, words: &[&TextLine]) -> bool {
             table.cells.iter().zip(&per_cell).any(|(other, others)| {
                 other.row == cell.row
                     && other.col != cell.col
-                    && others
-                        .iter()
-                        .any(|m| level(&m.bbox, &l.bbox) && !crate::paragraphs::is_number(&m.text))
+                    && others.iter().any(|m| level(&m.bbox, &l.bbox) && !crate::columns::is_number(&m.text))
             })
         };
         let mut amounts: Vec<&TextLine> =
-            lines.iter().copied().filter(|l| crate::paragraphs::is_number(&l.text) && beside(l)).collect();
+            lines.iter().copied().filter(|l| crate::columns::is_number(&l.text) && beside(l)).collect();
         amounts.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
         amounts.dedup_by(|a, b| level(&a.bbox, &b.bbox));
         amounts.len() >= 2

@@ -4,7 +4,8 @@
 
 use parasol_doc::{BBox, Category, Region, Table, TextLine};
 
-use crate::paragraphs::{horizontal_overlap, list_text, merge_value_columns, Both, TextBlocks};
+use crate::columns::{merge_value_columns, Both, TextBlocks};
+use crate::paragraphs::{horizontal_overlap, list_text};
 use crate::text::{is_heading, is_index, is_list_item, join_lines, median, rows};
 use crate::{Block, PageText};
 

@@ -20,6 +20,7 @@
 //! assert_eq!(doc.elements[0].text, "first line second line");
 //! ```
 
+mod columns;
 mod grid;
 mod layout;
 mod order;

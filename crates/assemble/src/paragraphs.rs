@@ -1,10 +1,11 @@
 //! Lines into paragraph blocks, and the blocks into a simple reading order,
-//! for pages without layout regions. Columns of values beside labels are
-//! merged here for both kinds of page ([`merge_value_columns`] over
-//! [`TextBlocks`]: open paragraphs here, kept regions in `layout`).
+//! for pages without layout regions. Blocks side by side that read row by
+//! row (values beside labels, a form's entries) are joined by `columns`,
+//! here through [`TextBlocks`] for open paragraphs.
 
 use parasol_doc::{BBox, Category, TextLine};
 
+use crate::columns::{merge_value_columns, TextBlocks};
 use crate::text::{
     is_heading, is_index, is_list_item, is_ocr, join_lines, level, median, rows, OCR_SAME_FONT_RATIO,
 };
@@ -37,62 +38,6 @@ const SAME_FONT_RATIO: f32 = 1.15;
 /// (in line heights) is the rest of that line's row: OCR splits a row at
 /// wide spaces ("Visa contactless", "****", "4821").
 const ROW_PIECE_GAP: f32 = 1.0;
-
-// A column of values beside labels ([`is_value_column`]); the rule as a
-// whole took SROIE receipts' CER from 0.380 to 0.366 with YOLO regions and
-// from 0.416 to 0.387 with PicoDet's (commit 198d119).
-
-/// Pixels by which a column of values may reach into its labels' box and
-/// still stand beside it.
-const VALUES_BESIDE_SLACK: f32 = 2.0;
-
-/// Share of the values' height that must lie within the labels' height.
-const VALUES_WITHIN: f32 = 0.8;
-
-/// A column of values is narrower than this share of its labels' width,
-/// or, when every value is a short number ("16.30" beside "SUBTOTAL"), no
-/// wider than its labels.
-const VALUES_MAX_WIDTH: f32 = 0.5;
-
-/// The most words a value of a column of numbers holds.
-const NUMBER_MAX_WORDS: usize = 2;
-
-/// Fewest lines in each of the labels and the values.
-const VALUES_MIN_LINES: usize = 2;
-
-/// Tenths of the values' lines, at least, that are level with a label.
-const VALUES_LEVEL_TENTHS: usize = 7;
-
-// A form's column of entries beside its column of labels ([`is_entry_column`]).
-
-/// Fewest lines in each of a form's labels and entries, and fewest rows in
-/// which a label and an entry stand level.
-const ENTRIES_MIN_LINES: usize = 3;
-
-/// The most words in the median line of a form's labels and of its entries
-/// ("Original Request Made By", "J. H. Bell"); running text has more.
-const ENTRIES_MAX_WORDS: usize = 4;
-
-/// Share of the shorter of a form's labels and entries that lies level with
-/// the other (either may run on past the other).
-const ENTRIES_OVERLAP: f32 = 0.5;
-
-/// Share of the lines of one of a form's labels and entries, at least,
-/// level with a line of the other...
-const ENTRIES_LEVEL_MOST: f32 = 0.7;
-
-/// ...and of the other's (labels may run on past their entries, hold a
-/// heading, or two columns of entries already be one block).
-const ENTRIES_LEVEL_LEAST: f32 = 0.4;
-
-/// Share of a column of labels, at least, that are keys, a colon after them
-/// ("TO:", "DATE FILED:"): a form's, whose entries beside them may be of any
-/// length and as few as one ([`is_keyed_entries`]).
-const KEYS_COLON_SHARE: f32 = 0.6;
-
-/// Share of the lines of a key's entries, at least, beside a label (the
-/// rest wrap: an address of four lines beside "COUNSEL:").
-const KEYS_ENTRIES_LEVEL: f32 = 0.5;
 
 pub(crate) struct Open<'a> {
     bbox: BBox,
@@ -138,159 +83,6 @@ pub(crate) fn list_text(lines: &[String]) -> String {
     items.into_iter().map(join_lines).collect::<Vec<_>>().join("\n")
 }
 
-/// Blocks of text among which [`merge_value_columns`] looks for columns of
-/// values: the open paragraphs of a page without regions, or the kept
-/// regions of a page with them and the paragraphs of its loose lines
-/// ([`Both`]).
-pub(crate) trait TextBlocks<'l> {
-    /// How many blocks there are.
-    fn count(&self) -> usize;
-    /// Block `i`'s box and lines, or `None` when it is not running text.
-    fn text_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])>;
-    /// Block `i`'s box and lines when it may hold labels: running text, and
-    /// (in a layout) a heading, which values then make a record.
-    fn label_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
-        self.text_block(i)
-    }
-    /// Removes block `i` and gives its lines; later blocks move down by one.
-    fn take(&mut self, i: usize) -> Vec<&'l TextLine>;
-    /// Adds `line` to block `i`, whose rows are then records (a label and
-    /// its value each).
-    fn push_record(&mut self, i: usize, line: &'l TextLine);
-}
-
-/// Moves block `values` into block `labels`, whose rows then read label and
-/// value together.
-fn merge<'l>(blocks: &mut impl TextBlocks<'l>, labels: usize, values: usize) {
-    distribute(blocks, values, &vec![labels; blocks.text_block(values).map_or(0, |(_, l)| l.len())]);
-}
-
-/// Moves line `k` of block `values` into block `targets[k]`, for every line,
-/// and drops the emptied block.
-fn distribute<'l>(blocks: &mut impl TextBlocks<'l>, values: usize, targets: &[usize]) {
-    let lines = blocks.take(values);
-    for (line, &t) in lines.into_iter().zip(targets) {
-        blocks.push_record(if t > values { t - 1 } else { t }, line);
-    }
-}
-
-/// Two sets of blocks as one, `A`'s first: a layout's kept regions and the
-/// paragraphs of the lines outside them, so that a column of amounts in one
-/// can join labels in the other.
-pub(crate) struct Both<'a, A, B>(pub &'a mut A, pub &'a mut B);
-
-impl<'l, A: TextBlocks<'l>, B: TextBlocks<'l>> TextBlocks<'l> for Both<'_, A, B> {
-    fn count(&self) -> usize {
-        self.0.count() + self.1.count()
-    }
-
-    fn text_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
-        let n = self.0.count();
-        if i < n {
-            self.0.text_block(i)
-        } else {
-            self.1.text_block(i - n)
-        }
-    }
-
-    fn label_block(&self, i: usize) -> Option<(&BBox, &[&'l TextLine])> {
-        let n = self.0.count();
-        if i < n {
-            self.0.label_block(i)
-        } else {
-            self.1.label_block(i - n)
-        }
-    }
-
-    fn take(&mut self, i: usize) -> Vec<&'l TextLine> {
-        let n = self.0.count();
-        if i < n {
-            self.0.take(i)
-        } else {
-            self.1.take(i - n)
-        }
-    }
-
-    fn push_record(&mut self, i: usize, line: &'l TextLine) {
-        let n = self.0.count();
-        if i < n {
-            self.0.push_record(i, line)
-        } else {
-            self.1.push_record(i - n, line)
-        }
-    }
-}
-
-/// A narrow column of values (amounts, quantities, dates) beside a block of
-/// labels, row for row, joins that block, whose rows then read "Total 7.42"
-/// as a receipt or an invoice is read, not all labels and then all values.
-/// The first pair found (labels before values, in the blocks' order) merges
-/// first, until no pair is left.
-pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
-    loop {
-        let n = blocks.count();
-        let pairs = || (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).filter(|&(a, b)| a != b);
-        let found = |test: fn(&BBox, &[&TextLine], &BBox, &[&TextLine]) -> bool, a: usize, b: usize| match (
-            blocks.text_block(a),
-            blocks.text_block(b),
-        ) {
-            (Some((ba, la)), Some((bb, lb))) => test(ba, la, bb, lb).then_some(bb.x0 - ba.x1),
-            _ => None,
-        };
-        // Entries join their nearest labels first, so that a form's columns
-        // join left to right.
-        let pair = pairs().find(|&(a, b)| found(is_value_column, a, b).is_some()).or_else(|| {
-            pairs()
-                .filter_map(|(a, b)| {
-                    found(is_entry_column, a, b)
-                        .or_else(|| found(is_keyed_entries, a, b))
-                        .map(|gap| ((a, b), gap))
-                })
-                .min_by(|x, y| x.1.total_cmp(&y.1))
-                .map(|(pair, _)| pair)
-        });
-        if let Some((labels, values)) = pair {
-            merge(blocks, labels, values);
-            continue;
-        }
-        let split = (0..n).find_map(|b| split_labels(blocks, b).map(|targets| (b, targets)));
-        let Some((values, targets)) = split else { return };
-        distribute(blocks, values, &targets);
-    }
-}
-
-/// The label block of each line of block `b`, when `b` is a column of short
-/// numbers whose every line is level with a label to its left in one of two
-/// or more blocks (a layout model's regions cut a receipt's labels apart:
-/// "SUBTOTAL" a heading, "CARD" the first line of the next region, their
-/// amounts a third region).
-fn split_labels<'l>(blocks: &impl TextBlocks<'l>, b: usize) -> Option<Vec<usize>> {
-    let (bb, lb) = blocks.text_block(b)?;
-    if lb.len() < VALUES_MIN_LINES || !lb.iter().all(|l| is_number(&l.text)) {
-        return None;
-    }
-    let mut targets = Vec::with_capacity(lb.len());
-    let mut widest: f32 = 0.0;
-    for l in lb {
-        let label = (0..blocks.count())
-            .filter(|&a| a != b)
-            .filter_map(|a| blocks.label_block(a).map(|(ba, la)| (a, ba, la)))
-            .filter(|(_, ba, _)| ba.x1 <= bb.x0 + VALUES_BESIDE_SLACK)
-            .filter_map(|(a, ba, la)| {
-                la.iter()
-                    .filter(|m| level(&m.bbox, &l.bbox))
-                    .map(|m| (a, ba.width(), l.bbox.x0 - m.bbox.x1))
-                    .min_by(|x, y| x.2.total_cmp(&y.2))
-            })
-            .min_by(|x, y| x.2.total_cmp(&y.2));
-        let (a, width, _) = label?;
-        widest = widest.max(width);
-        targets.push(a);
-    }
-    let blocks_used = targets.iter().collect::<std::collections::BTreeSet<_>>().len();
-    (blocks_used >= 2 && bb.width() <= widest).then_some(targets)
-}
-
 impl<'l> TextBlocks<'l> for Vec<Open<'l>> {
     fn count(&self) -> usize {
         self.len()
@@ -312,100 +104,6 @@ impl<'l> TextBlocks<'l> for Vec<Open<'l>> {
         p.by_rows = true;
         p.records = true;
     }
-}
-
-/// Whether `b` (lines `lb`) is a column of values for `a` (lines `la`): side
-/// by side, `b` under half as wide as `a` and within its height, at least
-/// two lines each, most of `b`'s lines holding a digit and most level with a
-/// line of `a`.
-fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
-    let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK || b.x1 <= a.x0 + VALUES_BESIDE_SLACK;
-    let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= VALUES_WITHIN * b.height();
-    let numbers = lb.iter().all(|l| is_number(&l.text));
-    let narrow = b.width() < VALUES_MAX_WIDTH * a.width() || (numbers && b.width() <= a.width());
-    if !side_by_side || !within || !narrow || lb.len() < VALUES_MIN_LINES || la.len() < VALUES_MIN_LINES {
-        return false;
-    }
-    let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();
-    let levelled = lb.iter().filter(|l| la.iter().any(|m| level(&l.bbox, &m.bbox))).count();
-    2 * numeric >= lb.len() && 10 * levelled >= VALUES_LEVEL_TENTHS * lb.len()
-}
-
-/// Whether `b` (lines `lb`) is a form's column of entries for `a` (lines
-/// `la`): to its right, overlapping [`ENTRIES_OVERLAP`] of the shorter's
-/// height, both of short lines (median at most [`ENTRIES_MAX_WORDS`] words,
-/// at least [`ENTRIES_MIN_LINES`] each), [`ENTRIES_LEVEL_MOST`] of one's
-/// lines level with a line of the other and [`ENTRIES_LEVEL_LEAST`] of the
-/// other's (at least [`ENTRIES_MIN_LINES`] each way). A form reads "Maker MK 8", "Length 99.0 mm" row by row, not its
-/// labels and then its entries; two columns of running text have longer
-/// lines.
-fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
-    let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK;
-    let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= ENTRIES_OVERLAP * a.height().min(b.height());
-    if !side_by_side || !within || la.len() < ENTRIES_MIN_LINES || lb.len() < ENTRIES_MIN_LINES {
-        return false;
-    }
-    if !short_lines(la) || !short_lines(lb) {
-        return false;
-    }
-    let levelled = |from: &[&TextLine], to: &[&TextLine]| {
-        from.iter().filter(|l| to.iter().any(|m| level(&l.bbox, &m.bbox))).count()
-    };
-    let (of_b, of_a) = (levelled(lb, la), levelled(la, lb));
-    let (share_b, share_a) = (of_b as f32 / lb.len() as f32, of_a as f32 / la.len() as f32);
-    of_b.min(of_a) >= ENTRIES_MIN_LINES
-        && share_a.max(share_b) >= ENTRIES_LEVEL_MOST
-        && share_a.min(share_b) >= ENTRIES_LEVEL_LEAST
-}
-
-/// Whether `b` (lines `lb`) holds the entries of a column of keys `a`
-/// (lines `la`): `a`'s labels (its lines but the entries already beside
-/// them) short, [`KEYS_COLON_SHARE`] of them keys ([`is_key`]); `b`'s first
-/// line beside a key and [`KEYS_ENTRIES_LEVEL`] of its lines beside a label.
-/// A form reads "TO: K. A. Sparrow", "CASE NAME: Donald D. Sellers v. …"
-/// row by row, however long or few its entries.
-fn is_keyed_entries(_: &BBox, la: &[&TextLine], _: &BBox, lb: &[&TextLine]) -> bool {
-    let beside =
-        |l: &TextLine, m: &TextLine| level(&l.bbox, &m.bbox) && l.bbox.x0 >= m.bbox.x1 - VALUES_BESIDE_SLACK;
-    let labels: Vec<&TextLine> =
-        la.iter().copied().filter(|l| !la.iter().any(|m| is_key(&m.text) && beside(l, m))).collect();
-    let keys: Vec<&TextLine> = labels.iter().copied().filter(|m| is_key(&m.text)).collect();
-    let Some(first) = lb.iter().min_by(|x, y| x.bbox.y0.total_cmp(&y.bbox.y0)) else { return false };
-    if keys.is_empty()
-        || (keys.len() as f32) < KEYS_COLON_SHARE * labels.len() as f32
-        || !short_lines(&labels)
-    {
-        return false;
-    }
-    let levelled = lb.iter().filter(|l| labels.iter().any(|m| beside(l, m))).count();
-    keys.iter().any(|m| beside(first, m)) && levelled as f32 >= KEYS_ENTRIES_LEVEL * lb.len() as f32
-}
-
-/// Whether `text` opens with a form's key: at most [`ENTRIES_MAX_WORDS`]
-/// words and a colon, then the end or a space ("TO:", "DATE FILED:",
-/// "From: Lynnette Stevens"; not "10:55"), or a full-width colon, which
-/// CJK text follows with no space ("住所：東京都").
-fn is_key(text: &str) -> bool {
-    let text = text.trim();
-    text.char_indices()
-        .find(|&(i, c)| {
-            c == '：' || (c == ':' && text[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace))
-        })
-        .is_some_and(|(i, _)| i > 0 && text[..i].split_whitespace().count() <= ENTRIES_MAX_WORDS)
-}
-
-/// Whether the median of `lines` holds at most [`ENTRIES_MAX_WORDS`] words.
-fn short_lines(lines: &[&TextLine]) -> bool {
-    median(lines.iter().map(|l| l.text.split_whitespace().count() as f32).collect())
-        <= ENTRIES_MAX_WORDS as f32
-}
-
-/// A short number: at most [`NUMBER_MAX_WORDS`] words, more digits than
-/// letters ("16.30", "$ 4.20", "2 pcs" is not).
-pub(crate) fn is_number(text: &str) -> bool {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    text.split_whitespace().count() <= NUMBER_MAX_WORDS && digits > letters
 }
 
 pub(crate) fn horizontal_overlap(a: &BBox, b: &BBox) -> f32 {
@@ -785,16 +483,6 @@ mod tests {
                 ),
             ],
         );
-    }
-
-    #[test]
-    fn a_key_is_a_few_words_and_a_colon_not_a_time() {
-        for key in ["TO:", "DATE FILED:", "From: Lynnette Stevens", "住所：東京都"] {
-            assert!(is_key(key), "{key}");
-        }
-        for not in ["09/17/97 10:55", ":01", "The following is a list of five things:", "Ratio 3:1"] {
-            assert!(!is_key(not), "{not}");
-        }
     }
 
     #[test]
