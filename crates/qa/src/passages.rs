@@ -7,7 +7,7 @@
 //! section 3 say" finds it. A table is a passage of its own, as Markdown
 //! with its caption (a table larger than the budget is split into row
 //! groups, each repeating the header row); a figure is its caption or alt
-//! text. Running headers and footers are left out: they repeat on every
+//! text and the words drawn in it. Running headers and footers are left out: they repeat on every
 //! page and answer nothing.
 
 use parasol_doc::{element_markdown, Category, Document, Element};
@@ -78,7 +78,16 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
             Category::Figure | Category::Chart => {
                 let caption = caption_of(doc, e);
                 let alt = e.image.as_ref().map(|i| i.alt.trim()).unwrap_or("");
-                let words = caption.map(|c| c.text.trim()).filter(|t| !t.is_empty()).unwrap_or(alt);
+                let named = caption.map(|c| c.text.trim()).filter(|t| !t.is_empty()).unwrap_or(alt);
+                // The words drawn in the figure (a chart's labels, a cover's
+                // names), up to a passage's length: answers sit there too.
+                let inside: String = text.chars().take(PASSAGE_CHARS).collect();
+                let words = match (named.is_empty(), inside.is_empty()) {
+                    (_, true) => named.to_string(),
+                    (false, false) if inside == named => inside,
+                    (true, false) => inside,
+                    (false, false) => format!("{named}\n{inside}"),
+                };
                 if words.is_empty() {
                     continue;
                 }
@@ -87,7 +96,7 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
                 elements.extend(caption.map(|c| c.id));
                 out.push(Passage {
                     index: out.len(),
-                    text: with_heading(&heading, words),
+                    text: with_heading(&heading, &words),
                     elements,
                     page: e.page,
                     heading: heading.clone(),
@@ -212,6 +221,26 @@ mod tests {
         let pages =
             (1..=2).map(|number| PageInfo { number, width: 600.0, height: 800.0, dpi: 72.0 }).collect();
         Document { pages, elements }
+    }
+
+    #[test]
+    fn a_figure_is_its_caption_and_the_words_drawn_in_it() {
+        let mut captioned = el(0, Category::Figure, 1, "Jim Bainbridge Hernando Bedoya");
+        captioned.caption = Some(1);
+        let d = doc(vec![
+            captioned,
+            el(1, Category::Caption, 1, "Figure 1: The authors"),
+            el(2, Category::Figure, 1, "2019 2020 2021"),
+            el(3, Category::Figure, 1, ""),
+        ]);
+        let got: Vec<(String, Vec<usize>)> = passages(&d).into_iter().map(|p| (p.text, p.elements)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Figure 1: The authors\nJim Bainbridge Hernando Bedoya".to_string(), vec![0, 1]),
+                ("2019 2020 2021".to_string(), vec![2]),
+            ]
+        );
     }
 
     #[test]
