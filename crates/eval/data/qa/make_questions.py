@@ -212,7 +212,7 @@ q("code-01", C, "text", "What is the caption of Listing 1?", ["Simple JavaScript
   "Listing 1: Simple JavaScript Program")
 q("code-02", C, "text", "With which arguments is the function called in the JavaScript listing?", ["3, 5", "3 , 5", "3 and 5", "(3,5)"], 1,
   "function add (a , b ) { return a + b ; } console . log ( add (3 , 5) ) ;")
-q("code-03", C, "section", "Which equation appears in the section titled Formula?", ["a2 + 8 = 12", "a^2 + 8 = 12", "a2+8=12", "a^2+8=12", "= 12"], 2,
+q("code-03", C, "section", "Which equation appears in the section titled Formula?", ["a2 + 8 = 12", "a^2 + 8 = 12", "a2+8=12", "a^2+8=12", "= 12", "a^{2}+8=12"], 2,
   "sed diam nonummy nibh euismod tincidunt. a2 + 8 = 12")
 u("code-04", C, "Under which license is the JavaScript code in this document released?")
 
