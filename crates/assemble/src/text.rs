@@ -214,7 +214,30 @@ fn is_page_label(n: &str) -> bool {
     (1..=4).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
         || (1..=8).contains(&n.len())
             && (n == lower || n == n.to_uppercase())
-            && (1..400).any(|k| roman(k) == lower)
+            && roman_value(&lower).is_some_and(|v| v < 400 && roman(v) == lower)
+}
+
+/// The value of lower-case roman numerals read digit by digit (a smaller
+/// digit before a larger one subtracts); `None` for any other letter. Only
+/// a canonical spelling round-trips through [`roman`].
+fn roman_value(s: &str) -> Option<u32> {
+    let digit = |c| match c {
+        'i' => Some(1),
+        'v' => Some(5),
+        'x' => Some(10),
+        'l' => Some(50),
+        'c' => Some(100),
+        _ => None,
+    };
+    let values: Vec<u32> = s.chars().map(digit).collect::<Option<_>>()?;
+    let total = values.iter().enumerate().fold(0i64, |sum, (i, &v)| {
+        if values.get(i + 1).is_some_and(|&next| next > v) {
+            sum - i64::from(v)
+        } else {
+            sum + i64::from(v)
+        }
+    });
+    u32::try_from(total).ok().filter(|&v| v > 0)
 }
 
 /// `n` (below 400) in lower-case roman numerals.
