@@ -333,7 +333,9 @@ const BLANK: &str = "___";
 /// that asks for an e-mail address, a phone number, a date or a year
 /// ([`Kind`]), an answer that gives none; for a question about a form's
 /// field that the form leaves blank ([`crate::fields::blank_field`]), any
-/// answer. Numbers compare by
+/// answer; for a question that asks who did something, an answer that
+/// names no one the question does not; for a question naming a code
+/// (`T2`) no passage holds, any answer. Numbers compare by
 /// value, whatever their separators (`1,000,000`, `3'360`, `1M`, `395k`,
 /// `1 million`); names compare without case. An answer with such a claim
 /// asserts what the document does not say: the usual shape of a small
@@ -358,6 +360,16 @@ pub fn unsupported(question: &str, answer: &str, passages: &[&str]) -> Vec<Strin
             out.push(format!("no {}", kind.name()));
         }
     }
+    if asks_who(question) && !names_someone(question, &answer) {
+        out.push("no one named".to_string());
+    }
+    let held: std::collections::HashSet<String> =
+        passages.iter().flat_map(|t| tokenize(&normalise(t))).collect();
+    for code in codes(question) {
+        if !held.contains(&code) && !joined_pairs(passages).contains(&code) {
+            out.push(format!("no {code} in the passages"));
+        }
+    }
     for n in numbers(&answer) {
         if !known_numbers.iter().any(|k| (k - n).abs() <= 1e-9 * n.abs().max(1.0)) {
             out.push(format!("{n}"));
@@ -370,6 +382,62 @@ pub fn unsupported(question: &str, answer: &str, passages: &[&str]) -> Vec<Strin
         }
     }
     out
+}
+
+/// Whether `question` asks who did something (`Who founded …?`, not
+/// `Who is …?`, which a description answers).
+fn asks_who(question: &str) -> bool {
+    let q = normalise(question);
+    let mut words = q.split_whitespace();
+    words.next() == Some("who") && !matches!(words.next(), Some("is" | "was" | "are" | "were" | "'s"))
+}
+
+/// Whether `answer` names someone the question does not: a capitalised word
+/// (or one in a script without case) that is not the question's, nor a
+/// function word starting a sentence ("The", but "by An Wang").
+/// "Wang Laboratories was founded by Wang Laboratories" names no one.
+fn names_someone(question: &str, answer: &str) -> bool {
+    let asked: std::collections::HashSet<String> = tokenize(&normalise(question)).into_iter().collect();
+    let mut sentence_start = true;
+    answer.split_whitespace().any(|raw| {
+        let starts = std::mem::replace(&mut sentence_start, raw.ends_with(['.', '!', '?']));
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(first) = word.chars().next() else { return false };
+        let named = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase());
+        named
+            && tokenize(&normalise(word))
+                .iter()
+                .any(|t| !(asked.contains(t) || (starts && FUNCTION_WORDS.contains(&t.as_str()))))
+    })
+}
+
+/// The codes a question names: words of ASCII letters and digits mixed
+/// (`T2`, `A4`, `ISO9001`), not ordinals (`3rd`) nor CJK. A code no given
+/// passage holds (`T2` where the table has `T3` and `T4a`) means the
+/// passages do not cover what was asked, whatever the answer says.
+fn codes(question: &str) -> Vec<String> {
+    tokenize(&normalise(question))
+        .into_iter()
+        .filter(|t| {
+            t.chars().all(|c| c.is_ascii_alphanumeric())
+                && t.chars().any(|c| c.is_ascii_digit())
+                && t.chars().any(|c| c.is_ascii_alphabetic())
+                && !t.trim_start_matches(|c: char| c.is_ascii_digit()).is_empty()
+                && !["st", "nd", "rd", "th"].contains(&t.trim_start_matches(|c: char| c.is_ascii_digit()))
+        })
+        .collect()
+}
+
+/// Each pair of adjacent terms of `passages` written as one (`10 mm` →
+/// `10mm`), so a code the question writes without a space still matches.
+fn joined_pairs(passages: &[&str]) -> std::collections::HashSet<String> {
+    passages
+        .iter()
+        .flat_map(|p| {
+            let terms = tokenize(&normalise(p));
+            terms.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// What a question asks for, when its words say so plainly: an answer that
@@ -734,7 +802,44 @@ mod tests {
             assert_eq!(unsupported(question, answer, &passages).is_empty(), gives, "{question:?} {answer:?}");
         }
         // The question's own numbers and names are not claims.
-        assert!(unsupported("Who wrote RFC 2119?", "RFC 2119 was written by someone.", &passages).is_empty());
+        assert!(
+            unsupported("What does RFC 2119 define?", "RFC 2119 defines key words.", &passages).is_empty()
+        );
+        // A question that asks who did something needs someone the question
+        // does not already name.
+        let passages = ["Wang Laboratories, founded by An Wang in 1951, made word processors."];
+        for (question, answer, gives) in [
+            (
+                "Who founded Wang Laboratories?",
+                "Wang Laboratories was founded by Wang Laboratories [1].",
+                false,
+            ),
+            ("Who founded Wang Laboratories?", "the founders [1]", false),
+            ("Who founded Wang Laboratories?", "It was founded by An Wang [1].", true),
+            ("Who founded Wang Laboratories?", "The founder: An Wang [1].", true),
+            ("Who founded Wang Laboratories?", "Wang founded it in 1951; An Wang [1].", true),
+            ("Who is An Wang?", "The founder of Wang Laboratories [1].", true),
+        ] {
+            assert_eq!(unsupported(question, answer, &passages).is_empty(), gives, "{question:?} {answer:?}");
+        }
+        // A code the question names that no passage holds: the passages
+        // cover something else (`T3`, not `T2`), whatever the answer.
+        let passages = [
+            "| Depth | HR |\n| T3 | 1.000 |\n| T4a | 0.919 |",
+            "Sheets of 10 mm board, A4 paper, the 3rd row.",
+        ];
+        for (question, gives) in [
+            ("What is the hazard ratio for T2?", false),
+            ("What is the hazard ratio for T4a?", true),
+            ("How thick is the 10mm board in A4?", true),
+            ("What is in the 3rd row?", true),
+        ] {
+            assert_eq!(
+                unsupported(question, "It is 0.919 [1].", &passages).is_empty(),
+                gives,
+                "{question:?}"
+            );
+        }
         let (doc, prompt) = setup();
         let made_up = cite("The cover rose 40 % in Berlin [1].", &prompt, &doc);
         assert!(made_up.abstained && made_up.citations.is_empty());

@@ -7,8 +7,10 @@
 //! section 3 say" finds it. A table is a passage of its own, as Markdown
 //! with its caption (a table larger than the budget is split into row
 //! groups, each repeating the header row); a figure is its caption or alt
-//! text and the words drawn in it. Running headers and footers are left out: they repeat on every
-//! page and answer nothing.
+//! text and the words drawn in it. Running headers and footers repeat on
+//! every page, so each distinct one (page numbers aside) is quoted once, in
+//! a last passage of their own: which report, journal or chapter a page
+//! belongs to is often written nowhere else.
 
 use parasol_doc::{element_markdown, Category, Document, Element};
 use serde::{Deserialize, Serialize};
@@ -39,6 +41,7 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
     let mut heading: Option<String> = None;
     let mut open: Option<Passage> = None;
     let captions: Vec<usize> = doc.elements.iter().filter_map(|e| e.caption).collect();
+    let mut furniture: Vec<&Element> = Vec::new();
     let close = |open: &mut Option<Passage>, out: &mut Vec<Passage>| {
         if let Some(mut p) = open.take() {
             p.index = out.len();
@@ -48,7 +51,7 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
     for e in &doc.elements {
         let text = e.text.trim();
         match e.category {
-            Category::Header | Category::Footer => {}
+            Category::Header | Category::Footer => furniture.push(e),
             Category::Heading1 => {
                 close(&mut open, &mut out);
                 heading = (!text.is_empty()).then(|| text.to_string());
@@ -134,7 +137,45 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
         }
     }
     close(&mut open, &mut out);
+    if let Some(p) = running_lines(&furniture) {
+        out.push(Passage { index: out.len(), ..p });
+    }
     out
+}
+
+/// The heading of the passage that quotes the running headers and footers.
+pub const RUNNING_LINES: &str = "Running headers and footers";
+
+/// One passage quoting each distinct running header and footer once (two
+/// that differ only in their digits, `Page 3` and `Page 4`, are one), up to
+/// [`PASSAGE_CHARS`]; lines with no letter (page numbers) are left out.
+fn running_lines(furniture: &[&Element]) -> Option<Passage> {
+    let mut seen = std::collections::HashSet::new();
+    let mut text = String::new();
+    let mut elements = Vec::new();
+    for e in furniture {
+        let line = e.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.chars().any(char::is_alphabetic) || text.len() + line.len() >= PASSAGE_CHARS {
+            continue;
+        }
+        let key: String = line.chars().filter(|c| !c.is_numeric()).flat_map(char::to_lowercase).collect();
+        if seen.insert(key) {
+            text.push('\n');
+            text.push_str(&line);
+            elements.push(e.id);
+        }
+    }
+    let heading = Some(RUNNING_LINES.to_string());
+    let id = *elements.first()?;
+    let first = furniture.iter().find(|e| e.id == id)?;
+    Some(Passage {
+        index: 0,
+        text: with_heading(&heading, text.trim_start()),
+        elements,
+        page: first.page,
+        heading,
+        table: false,
+    })
 }
 
 fn with_heading(heading: &Option<String>, text: &str) -> String {
@@ -254,6 +295,9 @@ mod tests {
             el(5, Category::Paragraph, 1, "Method text."),
             el(6, Category::Paragraph, 2, "Next page."),
             el(7, Category::Footer, 2, "Page 2"),
+            el(8, Category::Footer, 2, "7"),
+            el(9, Category::Header, 2, "Running  header"),
+            el(10, Category::Footer, 3, "Page 3"),
         ]);
         let p = passages(&d);
         let got: Vec<(&str, &[usize], usize)> =
@@ -264,6 +308,8 @@ mod tests {
                 ("# 1 Introduction\nFirst paragraph.\n• a point", &[2, 3][..], 1),
                 ("# 2 Methods\nMethod text.", &[5][..], 1),
                 ("# 2 Methods\nNext page.", &[6][..], 2),
+                // Running lines once each, page numbers left out, last.
+                ("# Running headers and footers\nRunning header\nPage 2", &[0, 7][..], 1),
             ]
         );
         assert!(p.iter().enumerate().all(|(i, p)| p.index == i));
