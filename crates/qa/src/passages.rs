@@ -4,15 +4,16 @@
 //! Running text (paragraphs, lists, equations, footnotes) is merged in
 //! reading order up to [`PASSAGE_CHARS`], never across a heading or a page;
 //! each passage is prefixed with the heading it falls under, so "what does
-//! section 3 say" finds it. A table is a passage of its own, as Markdown
-//! with its caption (a table larger than the budget is split into row
-//! groups, each repeating the header row); a figure is its caption or alt
-//! text and the words drawn in it. Running headers and footers repeat on
+//! section 3 say" finds it. A table is a passage of its own, with its
+//! caption, as a Markdown table with one header row and every row written
+//! out in full ([`flat_markdown`]; a table larger than the budget is split
+//! into row groups, each repeating the header row); a figure is its caption
+//! or alt text and the words drawn in it. Running headers and footers repeat on
 //! every page, so each distinct one (page numbers aside) is quoted once, in
 //! a last passage of their own: which report, journal or chapter a page
 //! belongs to is often written nowhere else.
 
-use parasol_doc::{element_markdown, Category, Document, Element};
+use parasol_doc::{Category, Document, Element, Table};
 use serde::{Deserialize, Serialize};
 
 /// Roughly 200 tokens of English per merged text passage.
@@ -195,7 +196,7 @@ fn caption_of<'a>(doc: &'a Document, e: &Element) -> Option<&'a Element> {
 fn table_parts(e: &Element) -> Vec<String> {
     // A table read back from a response has no cells, only its Markdown.
     let md = match &e.table {
-        Some(_) => element_markdown(e),
+        Some(t) => flat_markdown(t),
         None => e.text.clone(),
     };
     let lines: Vec<&str> = md.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -220,6 +221,55 @@ fn table_parts(e: &Element) -> Vec<String> {
         parts.push(current.join("\n"));
     }
     parts
+}
+
+/// A table as a Markdown pipe table with one header row, whatever its
+/// spans: a cell spanning rows is repeated in each (the row label applies
+/// to all of them), a header cell spanning columns names each, and the
+/// header rows are joined per column (`Male` over `%` and `95% CI` gives
+/// `Male %` and `Male 95% CI`). A small model reads a value off such a
+/// table by its row and column names; nested HTML spans it misreads.
+/// The first row is the header when none is marked.
+fn flat_markdown(t: &Table) -> String {
+    if t.rows == 0 || t.cols == 0 {
+        return String::new();
+    }
+    let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "/");
+    let mut grid = vec![vec![String::new(); t.cols]; t.rows];
+    let mut header = vec![vec![false; t.cols]; t.rows];
+    for c in &t.cells {
+        let text = clean(&c.text);
+        for r in c.row..(c.row + c.rowspan.max(1)).min(t.rows) {
+            for col in c.col..(c.col + c.colspan.max(1)).min(t.cols) {
+                header[r][col] = c.header;
+                // A body cell across columns (a section's title) is written once.
+                if c.header || col == c.col {
+                    grid[r][col] = text.clone();
+                }
+            }
+        }
+    }
+    let marked = header.iter().take_while(|row| row.iter().all(|&h| h)).count();
+    let heads = if marked == 0 || marked == t.rows { 1 } else { marked };
+    let names: Vec<String> = (0..t.cols)
+        .map(|col| {
+            let mut parts: Vec<&str> = Vec::new();
+            for row in &grid[..heads] {
+                let part = row[col].as_str();
+                if !part.is_empty() && parts.last() != Some(&part) {
+                    parts.push(part);
+                }
+            }
+            parts.join(" ")
+        })
+        .collect();
+    let mut out = format!("| {} |\n|{}", names.join(" | "), " --- |".repeat(t.cols));
+    for row in &grid[heads..] {
+        if row.iter().any(|c| !c.is_empty()) {
+            out.push_str(&format!("\n| {} |", row.join(" | ")));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -339,5 +389,63 @@ mod tests {
         }
         let rows: usize = parts.iter().map(|p| p.text.lines().filter(|l| l.contains("row ")).count()).sum();
         assert_eq!(rows, 79, "every row exactly once");
+    }
+
+    #[test]
+    fn a_table_with_spans_reads_as_one_header_row_and_full_rows() {
+        let cell = |row, col, rowspan, colspan, header, text: &str| TableCell {
+            row,
+            col,
+            rowspan,
+            colspan,
+            header,
+            text: text.into(),
+            bbox: None,
+        };
+        // Variable | Male (%, 95% CI) | Female (%, 95% CI); a section row
+        // across the table; a row label over two rows.
+        let t = Table {
+            rows: 6,
+            cols: 5,
+            cells: vec![
+                cell(0, 0, 2, 1, true, "Variable"),
+                cell(0, 1, 1, 2, true, "Male"),
+                cell(0, 3, 1, 2, true, "Female"),
+                cell(1, 1, 1, 1, true, "%"),
+                cell(1, 2, 1, 1, true, "95% CI"),
+                cell(1, 3, 1, 1, true, "%"),
+                cell(1, 4, 1, 1, true, "95% CI"),
+                cell(2, 0, 1, 5, false, "Screening"),
+                cell(3, 0, 1, 1, false, "PPV"),
+                cell(3, 1, 1, 1, false, "37.72"),
+                cell(3, 2, 1, 1, false, "30.35 to\n45.54"),
+                cell(3, 3, 1, 1, false, "31.08"),
+                cell(3, 4, 1, 1, false, "25.04 | 37.63"),
+                cell(4, 0, 2, 1, false, "NPV"),
+                cell(4, 1, 1, 1, false, "94.25"),
+                cell(5, 1, 1, 1, false, "94.30"),
+            ],
+        };
+        assert_eq!(
+            flat_markdown(&t),
+            "| Variable | Male % | Male 95% CI | Female % | Female 95% CI |\n\
+             | --- | --- | --- | --- | --- |\n\
+             | Screening |  |  |  |  |\n\
+             | PPV | 37.72 | 30.35 to 45.54 | 31.08 | 25.04 / 37.63 |\n\
+             | NPV | 94.25 |  |  |  |\n\
+             | NPV | 94.30 |  |  |  |"
+        );
+        // No header marked: the first row names the columns.
+        let plain = Table {
+            rows: 2,
+            cols: 2,
+            cells: vec![
+                cell(0, 0, 1, 1, false, "Item"),
+                cell(0, 1, 1, 1, false, "Price"),
+                cell(1, 0, 1, 1, false, "Belt"),
+                cell(1, 1, 1, 1, false, "22.90"),
+            ],
+        };
+        assert_eq!(flat_markdown(&plain), "| Item | Price |\n| --- | --- |\n| Belt | 22.90 |");
     }
 }
