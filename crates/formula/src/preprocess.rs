@@ -109,7 +109,15 @@ fn minmax_size(image: &GrayImage) -> Result<GrayImage, FormulaError> {
     if w == 0 || h == 0 {
         return Err(FormulaError::Degenerate { width, height });
     }
-    Ok(resize_bilinear(image, w, h))
+    let raw = parasol_pillow::resize_bilinear(
+        image.as_raw(),
+        width as usize,
+        height as usize,
+        1,
+        w as usize,
+        h as usize,
+    );
+    GrayImage::from_raw(w, h, raw).ok_or(FormulaError::Degenerate { width, height })
 }
 
 /// Python's float `//` (CPython's `float_floor_div`, NumPy's `npy_divmod`):
@@ -130,107 +138,6 @@ fn py_floordiv(a: f64, b: f64) -> f64 {
     } else {
         0.0
     }
-}
-
-/// Pillow's fixed-point precision for 8-bit resampling.
-const PRECISION_BITS: u32 = 32 - 8 - 2;
-
-/// One output pixel's filter: the first input index and its weights.
-struct Taps {
-    first: usize,
-    weights: Vec<i32>,
-}
-
-/// Pillow's `precompute_coeffs` for the bilinear (triangle) filter, then
-/// `normalize_coeffs_8bpc`.
-fn coefficients(in_size: u32, out_size: u32) -> Vec<Taps> {
-    let scale = f64::from(in_size) / f64::from(out_size);
-    let filter_scale = scale.max(1.0);
-    let support = filter_scale; // the triangle's support is 1
-    let inverse = 1.0 / filter_scale;
-    (0..out_size)
-        .map(|xx| {
-            let center = (f64::from(xx) + 0.5) * scale;
-            // C's `(int)` truncates towards zero.
-            let xmin = ((center - support + 0.5) as i64).max(0);
-            let xmax = ((center + support + 0.5) as i64).min(i64::from(in_size));
-            let raw: Vec<f64> = (xmin..xmax)
-                .map(|x| {
-                    let t = ((x as f64 - center + 0.5) * inverse).abs();
-                    if t < 1.0 {
-                        1.0 - t
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            let total: f64 = raw.iter().sum();
-            let weights = raw
-                .iter()
-                .map(|&w| {
-                    let w = if total != 0.0 { w / total } else { w };
-                    let fixed = w * f64::from(1u32 << PRECISION_BITS);
-                    if w < 0.0 {
-                        (-0.5 + fixed) as i32
-                    } else {
-                        (0.5 + fixed) as i32
-                    }
-                })
-                .collect();
-            Taps { first: xmin as usize, weights }
-        })
-        .collect()
-}
-
-fn clip8(v: i64) -> u8 {
-    if v >= (1i64 << PRECISION_BITS << 8) {
-        255
-    } else if v <= 0 {
-        0
-    } else {
-        (v >> PRECISION_BITS) as u8
-    }
-}
-
-/// Pillow's `Image.resize(size, BILINEAR)` on an 8-bit grey image: a
-/// horizontal pass, then a vertical one, each skipped when its side keeps
-/// its size.
-fn resize_bilinear(image: &GrayImage, width: u32, height: u32) -> GrayImage {
-    let (in_w, in_h) = image.dimensions();
-    let half = 1i64 << (PRECISION_BITS - 1);
-    let horizontal = if width != in_w {
-        let taps = coefficients(in_w, width);
-        let mut out = GrayImage::new(width, in_h);
-        for y in 0..in_h {
-            let row = &image.as_raw()[(y * in_w) as usize..((y + 1) * in_w) as usize];
-            for (x, t) in taps.iter().enumerate() {
-                let sum = t
-                    .weights
-                    .iter()
-                    .enumerate()
-                    .fold(half, |acc, (i, &w)| acc + i64::from(row[t.first + i]) * i64::from(w));
-                out.put_pixel(x as u32, y, image::Luma([clip8(sum)]));
-            }
-        }
-        out
-    } else {
-        image.clone()
-    };
-    if height == in_h {
-        return horizontal;
-    }
-    let taps = coefficients(in_h, height);
-    let mut out = GrayImage::new(width, height);
-    let src = horizontal.as_raw();
-    for (y, t) in taps.iter().enumerate() {
-        for x in 0..width {
-            let sum = t.weights.iter().enumerate().fold(half, |acc, (i, &w)| {
-                acc + i64::from(src[(t.first + i) * width as usize + x as usize]) * i64::from(w)
-            });
-            out.put_pixel(x, y as u32, image::Luma([clip8(sum)]));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -286,11 +193,5 @@ mod tests {
         let (w, h) = out.dimensions();
         assert!(w <= MAX_SIZE.0 && h <= MAX_SIZE.1, "{w}x{h}");
         assert_eq!((w % 32, h % 32), (0, 0));
-    }
-
-    #[test]
-    fn resizing_to_the_same_size_changes_nothing() {
-        let img = GrayImage::from_fn(40, 30, |x, y| image::Luma([(x * 7 + y * 3) as u8]));
-        assert_eq!(resize_bilinear(&img, 40, 30), img);
     }
 }

