@@ -28,6 +28,7 @@
 pub mod ask;
 pub mod bm25;
 pub mod cite;
+mod claims;
 pub mod fields;
 pub mod judge;
 pub mod passages;
