@@ -252,7 +252,10 @@ pub(crate) fn strip_markers(text: &str) -> String {
 /// model's text kept in [`Answer::withheld`].
 pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     let new = new_terms(&prompt.question, answer);
-    let passages: Vec<&str> = prompt.given.iter().map(|p| p.text.as_str()).collect();
+    // As the prompt quoted them: a page the model was told is no invented number.
+    let quoted: Vec<String> =
+        prompt.given.iter().map(|p| crate::prompt::quoted(&prompt.question, p)).collect();
+    let passages: Vec<&str> = quoted.iter().map(String::as_str).collect();
     if abstains(answer) || new.is_empty() || !unsupported(&prompt.question, answer, &passages).is_empty() {
         if abstains(answer) {
             return Answer {
@@ -362,6 +365,7 @@ mod tests {
             page: 2,
             heading: None,
             table: false,
+            printed: None,
         }];
         let question = "What did the cover do?".to_string();
         (doc, Prompt { question, system: String::new(), user: String::new(), given, chosen: vec![0] })
@@ -422,6 +426,7 @@ mod tests {
             page: 2,
             heading: None,
             table: false,
+            printed: None,
         });
         let moved = cite("The cover rose [2].", &prompt, &doc);
         assert_eq!(moved.text, "The cover rose [2].", "the text is what was streamed");

@@ -31,6 +31,7 @@ pub mod cite;
 mod claims;
 pub mod fields;
 pub mod judge;
+pub mod page_refs;
 pub mod passages;
 pub mod prompt;
 mod vectors;
@@ -78,6 +79,7 @@ pub struct Index {
     passages: Vec<Passage>,
     bm25: bm25::Bm25,
     dense: Option<Dense>,
+    pages: page_refs::PageNumbers,
 }
 
 #[derive(Debug, Clone)]
@@ -95,7 +97,7 @@ impl Index {
             return Err(QaError::EmptyDocument);
         }
         let bm25 = bm25::Bm25::new(passages.iter().map(|p| p.text.as_str()));
-        Ok(Index { passages, bm25, dense: None })
+        Ok(Index { passages, bm25, dense: None, pages: page_refs::PageNumbers::of(doc) })
     }
 
     /// BM25 and dense vectors from `embedder`, fused.
@@ -109,23 +111,36 @@ impl Index {
         &self.passages
     }
 
-    /// The `k` passages that best match `question`, best first.
+    /// The `k` passages that best match `question`, best first. When the
+    /// question names pages ([`page_refs`]: "the table on page 2"), the
+    /// passages of those pages come first, best first, then the rest.
     pub fn search(&self, question: &str, k: usize) -> Vec<&Passage> {
         let lexical: Vec<usize> = self.bm25.search(question).into_iter().map(|(i, _)| i).collect();
-        let Some(dense) = &self.dense else {
-            return lexical.into_iter().take(k).map(|i| &self.passages[i]).collect();
+        let ranked = match &self.dense {
+            None => lexical,
+            Some(dense) => {
+                let q = dense.embedder.embed_query(question);
+                let mut semantic: Vec<(usize, f32)> =
+                    dense.vectors.iter().enumerate().map(|(i, v)| (i, dot(&q, v))).collect();
+                semantic.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                let semantic: Vec<usize> = semantic.into_iter().map(|(i, _)| i).collect();
+                fuse(&[&lexical, &semantic], self.passages.len())
+            }
         };
-        let q = dense.embedder.embed_query(question);
-        let mut semantic: Vec<(usize, f32)> =
-            dense.vectors.iter().enumerate().map(|(i, v)| (i, dot(&q, v))).collect();
-        semantic.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let semantic: Vec<usize> = semantic.into_iter().map(|(i, _)| i).collect();
-        fuse(&[&lexical, &semantic], self.passages.len())
-            .into_iter()
-            .take(k)
-            .map(|i| &self.passages[i])
-            .collect()
+        let named = self.pages.resolve(&page_refs::named(question));
+        let ranked = if named.is_empty() { ranked } else { on_pages_first(ranked, &self.passages, &named) };
+        ranked.into_iter().take(k).map(|i| &self.passages[i]).collect()
     }
+}
+
+/// `ranked`, with the passages on `pages` moved ahead of the others (in
+/// their ranked order, then those no ranking placed, in document order).
+fn on_pages_first(ranked: Vec<usize>, passages: &[Passage], pages: &[usize]) -> Vec<usize> {
+    let on = |i: &usize| pages.contains(&passages[*i].page);
+    let mut first: Vec<usize> = ranked.iter().copied().filter(on).collect();
+    first.extend((0..passages.len()).filter(|i| on(i) && !ranked.contains(i)));
+    first.extend(ranked.into_iter().filter(|i| !on(i)));
+    first
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
@@ -154,5 +169,35 @@ mod tests {
         // 2 and 3 are in both rankings; 0 and 1 first in one, absent from the other.
         let fused = fuse(&[&[0, 2, 3], &[1, 2, 3]], 5);
         assert_eq!(fused, [2, 3, 0, 1], "both rankings outweigh one; ties by index; 4 (unranked) left out");
+    }
+
+    #[test]
+    fn a_page_the_question_names_comes_first() {
+        use parasol_doc::{BBox, Category, Element, PageInfo};
+        let mut doc = Document::default();
+        let texts = [
+            "Budget for the dune survey: 12,000 euros.",
+            "Costs of the survey by item.",
+            "Survey budget again.",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            doc.pages.push(PageInfo { number: i + 1, width: 600.0, height: 800.0, dpi: 72.0 });
+            doc.elements.push(Element::text(
+                i,
+                Category::Paragraph,
+                i + 1,
+                BBox::new(10.0, 10.0, 300.0, 30.0),
+                *text,
+            ));
+        }
+        let index = Index::new(&doc).unwrap();
+        let pages = |q: &str| index.search(q, 3).iter().map(|p| p.page).collect::<Vec<_>>();
+        assert_eq!(pages("What is the survey budget?")[0], 1);
+        assert_eq!(
+            pages("What is the survey budget on page 2?"),
+            [2, 1, 3],
+            "page 2 first, though BM25 ranks it last"
+        );
+        assert_eq!(pages("What does the last page say about the budget?")[0], 3);
     }
 }

@@ -34,6 +34,10 @@ pub struct Passage {
     pub heading: Option<String>,
     /// Whether the passage is (part of) a table.
     pub table: bool,
+    /// The number printed in the page's running header or footer, if it
+    /// has one ([`crate::page_refs::printed_number`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printed: Option<u32>,
 }
 
 /// Splits `doc` into passages.
@@ -76,6 +80,7 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
                         page: e.page,
                         heading: heading.clone(),
                         table: true,
+                        printed: None,
                     });
                 }
             }
@@ -105,6 +110,7 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
                     page: e.page,
                     heading: heading.clone(),
                     table: false,
+                    printed: None,
                 });
             }
             _ => {
@@ -131,6 +137,7 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
                             page: e.page,
                             heading: heading.clone(),
                             table: false,
+                            printed: None,
                         })
                     }
                 }
@@ -140,6 +147,10 @@ pub fn passages(doc: &Document) -> Vec<Passage> {
     close(&mut open, &mut out);
     if let Some(p) = running_lines(&furniture) {
         out.push(Passage { index: out.len(), ..p });
+    }
+    let numbers = crate::page_refs::PageNumbers::of(doc);
+    for p in &mut out {
+        p.printed = numbers.printed_on(p.page);
     }
     out
 }
@@ -176,6 +187,7 @@ fn running_lines(furniture: &[&Element]) -> Option<Passage> {
         page: first.page,
         heading,
         table: false,
+        printed: None,
     })
 }
 

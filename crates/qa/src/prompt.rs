@@ -45,6 +45,22 @@ impl Prompt {
     }
 }
 
+/// A passage as the prompt for `question` quotes it: its text, after its
+/// page ("(page 3) …", and the number printed on that page when it is
+/// another: "(page 3, numbered 84) …") when the question is about pages
+/// ("On which page …?", "the table on page 2"), so the model can say which.
+pub fn quoted(question: &str, passage: &Passage) -> String {
+    if !crate::page_refs::mentions_pages(question) {
+        return passage.text.clone();
+    }
+    match passage.printed {
+        Some(n) if n as usize != passage.page => {
+            format!("(page {}, numbered {n}) {}", passage.page, passage.text)
+        }
+        _ => format!("(page {}) {}", passage.page, passage.text),
+    }
+}
+
 /// Numbers the passages (best first) that fit `budget` tokens with the
 /// instructions and the question, as `count` measures text.
 pub fn build(
@@ -62,7 +78,7 @@ pub fn build(
     let mut chosen = Vec::new();
     let mut body = String::new();
     for (rank, p) in ranked.iter().enumerate() {
-        let block = format!("[{}] {}\n\n", given.len() + 1, p.text);
+        let block = format!("[{}] {}\n\n", given.len() + 1, quoted(question, p));
         let cost = count(&block);
         if cost > left {
             continue;
@@ -81,7 +97,15 @@ mod tests {
     use super::*;
 
     fn passage(index: usize, text: &str) -> Passage {
-        Passage { index, text: text.into(), elements: vec![index], page: 1, heading: None, table: false }
+        Passage {
+            index,
+            text: text.into(),
+            elements: vec![index],
+            page: 1,
+            heading: None,
+            table: false,
+            printed: None,
+        }
     }
 
     #[test]
@@ -96,6 +120,20 @@ mod tests {
         assert_eq!(p.chosen, [0, 2]);
         assert!(p.user.contains("[1] short") && p.user.contains("[2] also short"), "{}", p.user);
         assert!(p.user.ends_with(&format!("Question: question?\n\n{INSTRUCTIONS}")));
+    }
+
+    #[test]
+    fn passages_carry_their_page_when_the_question_is_about_pages() {
+        let count = |s: &str| s.len();
+        let mut a = passage(0, "Budget: 12,000 euros.");
+        a.page = 3;
+        let p = build("On which page is the budget?", &[&a], 10_000, &count).unwrap();
+        assert!(p.user.contains("[1] (page 3) Budget: 12,000 euros."), "{}", p.user);
+        let p = build("What is the budget?", &[&a], 10_000, &count).unwrap();
+        assert!(p.user.contains("[1] Budget: 12,000 euros."), "{}", p.user);
+        a.printed = Some(84);
+        let p = build("What is on page 84?", &[&a], 10_000, &count).unwrap();
+        assert!(p.user.contains("[1] (page 3, numbered 84) Budget"), "{}", p.user);
     }
 
     #[test]

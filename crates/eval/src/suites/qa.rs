@@ -455,6 +455,7 @@ fn rescore(
                 page: p.page,
                 heading: None,
                 table: false,
+                printed: None,
             })
             .collect();
         let ranked: Vec<&Passage> = given.iter().collect();
