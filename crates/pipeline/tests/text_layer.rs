@@ -83,3 +83,35 @@ fn issue_15_a_scan_under_an_invisible_layer_is_read_by_ocr() {
     }
     assert!(!text.contains("older engine"), "{text}");
 }
+
+#[test]
+fn a_filled_in_form_reads_each_label_with_its_value() {
+    let engine = Engine::new(EngineConfig::from_models_dir(models())).unwrap_or_else(|e| panic!("{e}"));
+    let pdf = parasol_testdata::form_pdf(
+        &[
+            ("Full name:", "Margaret Okafor"),
+            ("Member number:", "MB-40417"),
+            ("Street address:", "12 Harbour Road, Whitstable"),
+            ("Date of birth:", "14/03/1987"),
+        ],
+        // Short labels: a label running past the field column's left edge
+        // is cut between the table's columns, which is another matter.
+        &[("I agree", true), ("Newsletter", false)],
+        "Signed M. Okafor",
+    );
+    let converted =
+        engine.convert_bytes(pdf, &Options::default(), &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(converted.text_origin, [Some(TextOrigin::TextLayer)]);
+    let text = converted.document.to_text().split_whitespace().collect::<Vec<_>>().join(" ");
+    for pair in [
+        "Full name: Margaret Okafor",
+        "Member number: MB-40417",
+        "Street address: 12 Harbour Road, Whitstable",
+        "Date of birth: 14/03/1987",
+        "☑ I agree",
+        "Signed M. Okafor",
+    ] {
+        assert!(text.contains(pair), "{pair:?} not in: {text}");
+    }
+    assert_eq!(text.matches('☑').count(), 1, "{text}");
+}

@@ -189,7 +189,38 @@ fn page_text(page: &PdfPage<'_>, scale: f32) -> Result<NativeText, PdfiumError> 
             angle: c.angle_radians().unwrap_or(0.0),
         });
     }
+    raw.extend(filled_in(page));
     Ok(text::build(&raw, &affine))
+}
+
+/// What a filled-in form shows but the text layer does not hold: the
+/// values of its fields (text, combo and list boxes; a ticked box or radio
+/// button as "☑") and the text of free-text annotations ("Fill & Sign"
+/// typing), each as characters laid out across the field's box, after a
+/// line break. PDFium draws them on the page image (form data and
+/// annotations are rendered), so without this a filled form reads as its
+/// empty labels.
+fn filled_in(page: &PdfPage<'_>) -> Vec<RawChar> {
+    let mut out = Vec::new();
+    for annotation in page.annotations().iter() {
+        if annotation.is_hidden() {
+            continue;
+        }
+        let value = match annotation.as_form_field() {
+            Some(PdfFormField::Text(f)) => f.value(),
+            Some(PdfFormField::ComboBox(f)) => f.value(),
+            Some(PdfFormField::ListBox(f)) => f.value(),
+            Some(PdfFormField::Checkbox(f)) => f.is_checked().ok().filter(|&c| c).map(|_| "☑".to_string()),
+            Some(PdfFormField::RadioButton(f)) => f.is_checked().ok().filter(|&c| c).map(|_| "☑".to_string()),
+            Some(_) => None,
+            None => annotation.as_free_text_annotation().and_then(|a| a.contents()),
+        };
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else { continue };
+        let Ok(rect) = annotation.bounds() else { continue };
+        let box_ = [rect.left().value, rect.bottom().value, rect.right().value, rect.top().value];
+        out.extend(text::laid_out(&value, box_));
+    }
+    out
 }
 
 /// The map from PDF user space (points, origin bottom-left) to page pixels,

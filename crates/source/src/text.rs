@@ -28,6 +28,53 @@ impl RawChar {
     }
 }
 
+/// Largest font size, in points, given to text laid out in a box
+/// ([`laid_out`]): a form field's usual size.
+const LAID_OUT_MAX_PT: f32 = 12.0;
+
+/// Characters for `value` laid across `rect` (left, bottom, right, top in
+/// PDF user space) as a field shows it: from its left edge, its lines from
+/// the top, a character half as wide as the font is high, squeezed to fit
+/// the box's width; after a line break, so it never runs into the text
+/// before it. For text that has a box but no glyphs in the text layer (a
+/// form field's value).
+pub(crate) fn laid_out(value: &str, rect: [f32; 4]) -> Vec<RawChar> {
+    let [l, b, r, t] = rect;
+    if ![l, b, r, t].iter().all(|v| v.is_finite()) || r <= l || t <= b {
+        return Vec::new();
+    }
+    let lines: Vec<&str> = value.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let pad = 2.0f32.min((r - l) / 4.0).min((t - b) / 4.0);
+    let line_height = ((t - b - 2.0 * pad) / lines.len() as f32).max(0.1);
+    let size = (line_height / 1.2).clamp(0.1, LAID_OUT_MAX_PT);
+    let blank =
+        |ch| RawChar { ch, rect: None, font_size: size, generated: true, invisible: false, angle: 0.0 };
+    let mut out = vec![blank('\r'), blank('\n')];
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.extend([blank('\r'), blank('\n')]);
+        }
+        let n = line.chars().count() as f32;
+        let advance = (0.5 * size).min((r - l - 2.0 * pad) / n.max(1.0)).max(0.01);
+        let top = t - pad - i as f32 * line_height - (line_height - size) / 2.0;
+        for (k, ch) in line.chars().enumerate() {
+            let x = l + pad + k as f32 * advance;
+            out.push(RawChar {
+                ch,
+                rect: Some([x, top - size, x + advance, top]),
+                font_size: size,
+                generated: false,
+                invisible: false,
+                angle: 0.0,
+            });
+        }
+    }
+    out
+}
+
 /// `x' = a·x + b·y + c`, `y' = d·x + e·y + f`: PDF points to page pixels.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Affine {

@@ -43,3 +43,37 @@ fn issue_16_a_font_that_maps_latin_and_digits_to_hangul_is_not_trusted() {
         assert!(stats.is_trustworthy() && stats.implausible == 0, "{stats:?}");
     }
 }
+
+#[test]
+fn a_filled_in_forms_values_are_read_where_the_form_shows_them() {
+    let pdf = parasol_testdata::form_pdf(
+        &[("Full name:", "Margaret Okafor"), ("Member number:", "MB-40417")],
+        &[("I agree to the rules", true), ("Send me the newsletter", false)],
+        "Signed M. Okafor",
+    );
+    common::pdfium();
+    let source = Source::open_bytes(pdf, &OpenOptions::default()).unwrap();
+    let native = source.page(0).unwrap().native_text.unwrap();
+    let line = |text: &str| {
+        native.lines.iter().find(|l| l.text == text).unwrap_or_else(|| {
+            panic!("no line {text:?} in {:?}", native.lines.iter().map(|l| &l.text).collect::<Vec<_>>())
+        })
+    };
+    // Each value is a line of its own, beside its label: on the same
+    // level, to its right (the layout's rows put them together).
+    for (label, value) in
+        [("Full name:", "Margaret Okafor"), ("Member number:", "MB-40417"), ("I agree to the rules", "☑")]
+    {
+        let (l, v) = (line(label).bbox, line(value).bbox);
+        let (ly, vy) = ((l.y0 + l.y1) / 2.0, (v.y0 + v.y1) / 2.0);
+        assert!(
+            (ly - vy).abs() < 0.5 * l.height().max(v.height()),
+            "{label:?} {l:?} and {value:?} {v:?} on one level"
+        );
+        assert!(if value == "☑" { v.x1 <= l.x0 } else { v.x0 >= l.x1 }, "{label:?} {l:?} {value:?} {v:?}");
+    }
+    line("Signed M. Okafor");
+    let marks = native.lines.iter().filter(|l| l.text.contains('☑')).count();
+    assert_eq!(marks, 1, "only the ticked box reads as a mark");
+    assert!(native.stats.is_trustworthy(), "{:?}", native.stats);
+}

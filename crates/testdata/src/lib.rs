@@ -145,6 +145,95 @@ pub fn content_pdf(pages: &[String]) -> Vec<u8> {
     pdf(&objects)
 }
 
+/// A filled-in form: one Letter page whose labels are page text (11 pt
+/// Helvetica, one a line from the top) and whose values are the form's
+/// own: a text field beside each label holding its value (`/V`, drawn by
+/// its appearance stream), then a check box per entry of `boxes`, ticked
+/// or not, and a free-text annotation holding `note` ("Fill & Sign"
+/// typing). The page's content stream holds only the labels, so the text
+/// layer PDFium reads lacks every value.
+pub fn form_pdf(fields: &[(&str, &str)], boxes: &[(&str, bool)], note: &str) -> Vec<u8> {
+    // 1: catalog, 2: page tree, 3: font, 4: page, 5: its content; then per
+    // annotation its dictionary and its appearance.
+    let mut content = String::new();
+    let mut annots: Vec<(String, String)> = Vec::new();
+    let appearance = |w: f32, h: f32, draw: &str| {
+        format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 {w} {h}] /Resources << /Font << /Helv 3 0 R >> >> /Length {} >>\nstream\n{draw}endstream",
+            draw.len()
+        )
+    };
+    let mut y = 700.0f32;
+    for (label, value) in fields {
+        content.push_str(&format!("BT /F1 11 Tf 72 {} Td ({}) Tj ET\n", y + 5.0, pdf_string(label)));
+        let draw = format!("/Tx BMC BT /Helv 11 Tf 2 6 Td ({}) Tj ET EMC\n", pdf_string(value));
+        annots.push((
+            format!(
+                "/Subtype /Widget /FT /Tx /T ({}) /V ({}) /Rect [200 {y} 500 {}] /DA (/Helv 11 Tf 0 g)",
+                pdf_string(label),
+                pdf_string(value),
+                y + 20.0
+            ),
+            appearance(300.0, 20.0, &draw),
+        ));
+        y -= 40.0;
+    }
+    for (label, ticked) in boxes {
+        content.push_str(&format!("BT /F1 11 Tf 96 {} Td ({}) Tj ET\n", y + 2.0, pdf_string(label)));
+        let state = if *ticked { "/Yes" } else { "/Off" };
+        let draw = if *ticked { "0 0 m 12 12 l S 0 12 m 12 0 l S\n" } else { "" };
+        annots.push((
+            format!(
+                "/Subtype /Widget /FT /Btn /T ({}) /V {state} /AS {state} /Rect [72 {y} 84 {}]",
+                pdf_string(label),
+                y + 12.0
+            ),
+            appearance(12.0, 12.0, draw),
+        ));
+        y -= 30.0;
+    }
+    let draw = format!("BT /Helv 11 Tf 2 6 Td ({}) Tj ET\n", pdf_string(note));
+    annots.push((
+        format!(
+            "/Subtype /FreeText /Contents ({}) /Rect [300 {y} 560 {}] /DA (/Helv 11 Tf 0 g)",
+            pdf_string(note),
+            y + 20.0
+        ),
+        appearance(260.0, 20.0, &draw),
+    ));
+    let first = 6;
+    let refs: Vec<String> = (0..annots.len()).map(|i| format!("{} 0 R", first + 2 * i)).collect();
+    let widgets: Vec<String> =
+        (0..fields.len() + boxes.len()).map(|i| format!("{} 0 R", first + 2 * i)).collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        format!(
+            "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{}] /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 3 0 R >> >> >> >>",
+            widgets.join(" ")
+        )
+        .into_bytes(),
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R /Annots [{}] >>",
+            refs.join(" ")
+        )
+        .into_bytes(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()).into_bytes(),
+    ];
+    for (i, (dict, ap)) in annots.into_iter().enumerate() {
+        let ap_ref = first + 2 * i + 1;
+        let normal = if dict.contains("/FT /Btn") {
+            let state = if dict.contains("/V /Yes") { "Yes" } else { "Off" };
+            format!("<< /{state} {ap_ref} 0 R >>")
+        } else {
+            format!("{ap_ref} 0 R")
+        };
+        objects.push(format!("<< /Type /Annot {dict} /F 4 /P 4 0 R /AP << /N {normal} >> >>").into_bytes());
+        objects.push(ap.into_bytes());
+    }
+    pdf(&objects)
+}
+
 /// A one-page PDF as a scanner with OCR writes it: `jpeg` (a baseline RGB
 /// JPEG of `width` × `height` pixels) over the whole page at 150 dpi, and
 /// `lines` laid over it in Helvetica as an invisible text layer (render
