@@ -49,11 +49,19 @@ pub fn named(question: &str) -> Vec<PageRef> {
     out
 }
 
-/// Whether `question` is about pages at all: names one, or asks which page.
+/// Whether `question` is about page numbers: names a page, or asks which
+/// page ("this page" is no page number).
 pub fn mentions_pages(question: &str) -> bool {
     let lower = question.to_lowercase();
-    lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "page" || w == "pages")
-        || ["페이지", "쪽", "ページ", "頁", "页"].iter().any(|w| lower.contains(w))
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let asks_which = words
+        .windows(2)
+        .any(|w| matches!(w[0], "which" | "what" | "whichever") && matches!(w[1], "page" | "pages"));
+    asks_which
+        || !named(question).is_empty()
+        || ["몇 페이지", "어느 페이지", "몇 쪽", "어느 쪽", "何ページ", "どのページ", "哪一页", "哪页"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 /// "page 3", "pages 3 and 4", "pages 3-5", "p. 3", "pp. 3–4".
@@ -233,8 +241,13 @@ mod tests {
     #[test]
     fn a_page_is_mentioned_when_a_question_asks_about_pages() {
         assert!(mentions_pages("On which page is the budget discussed?"));
+        assert!(mentions_pages("What pages cover the budget?"));
+        assert!(mentions_pages("What does the table on page 2 show?"));
         assert!(mentions_pages("예산은 몇 페이지에 있나요?"));
+        assert!(mentions_pages("予算は何ページにありますか？"));
         assert!(!mentions_pages("What is the pagination style?"));
+        assert!(!mentions_pages("Which formats does Docling convert to, according to this page?"));
+        assert!(!mentions_pages("How many pages does DocLayNet contain?"));
     }
 
     #[test]
