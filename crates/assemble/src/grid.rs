@@ -135,6 +135,12 @@ fn cell_rows(texts: &[&TextLine]) -> Vec<Vec<Cell>> {
                     _ => cells.push((t.bbox, vec![&t.text])),
                 }
             }
+            // A list's bullet, set apart from its item, marks a line of
+            // text, not a cell of a table.
+            if cells.len() >= 2 && is_bullet(&cells[0].1.join(" ")) {
+                let (bbox, _) = cells.remove(0);
+                cells[0].0 = cells[0].0.union(&bbox);
+            }
             cells
                 .into_iter()
                 .map(|(bbox, texts)| {
@@ -145,6 +151,12 @@ fn cell_rows(texts: &[&TextLine]) -> Vec<Vec<Cell>> {
         })
         .filter(|r: &Vec<Cell>| !r.is_empty())
         .collect()
+}
+
+/// A lone bullet glyph (`•`, `–`, `*` …, as [`crate::text::is_list_item`] knows them).
+fn is_bullet(text: &str) -> bool {
+    let mut chars = text.trim().chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_alphanumeric() && crate::text::is_list_item(&format!("{c} x")))
 }
 
 fn row_box(row: &[Cell]) -> BBox {

@@ -111,6 +111,31 @@ fn a_grid_below_running_text_is_its_own_area() {
     assert_eq!(areas[0].y0, 400.0);
 }
 
+#[test]
+fn a_bulleted_list_right_below_a_grid_is_no_part_of_it() {
+    // A table, then (within a few lines) a list whose bullets stand apart
+    // from their items: the bullets are no column, the area ends at the table.
+    let mut words = table_words(
+        &[100.0, 300.0, 400.0, 500.0],
+        &[
+            &["Source", "2024", "2025", "Change"],
+            &["Fees", "412,300", "455,900", "+10.6%"],
+            &["Rents", "128,000", "131,500", "+2.7%"],
+            &["Grants", "40,000", "35,000", "-12.5%"],
+        ],
+    );
+    let items = ["Replace the north quay fenders", "Dredge the inner harbour", "Open a second ice plant"];
+    for (k, item) in items.iter().enumerate() {
+        words.extend(table_words(&[100.0, 130.0], &[&["•", item]]).into_iter().map(|mut w| {
+            w.bbox.y0 += 20.0 * (5 + k) as f32;
+            w.bbox.y1 += 20.0 * (5 + k) as f32;
+            w
+        }));
+    }
+    let areas = check_areas(&words, 1);
+    assert_eq!(areas[0].y1, 72.0, "the table's four rows only: {areas:?}");
+}
+
 fn cell(row: usize, col: usize, bbox: BBox, text: &str) -> TableCell {
     TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: text.into(), bbox: Some(bbox) }
 }
