@@ -279,7 +279,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         }
         out.push(block);
     }
-    out.extend(crate::paragraphs::finish(loose_paragraphs));
+    out.extend(crate::paragraphs::finish(loose_paragraphs, body_font));
     order(out, crate::text::is_vertical_text(&page.lines))
 }
 
@@ -336,7 +336,10 @@ impl<'l> TextBlocks<'l> for KeptRegions<'_, 'l> {
 fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f32, page_h: f32) {
     let font = median(lines.iter().map(|l| l.font_size).collect());
     let first = rows.first().map(String::as_str).unwrap_or("");
-    if matches!(block.category, Category::Paragraph | Category::List) && is_caption_start(first) {
+    // A layout model may take a caption, set apart in bold, for a title.
+    if matches!(block.category, Category::Paragraph | Category::List | Category::Heading1)
+        && is_caption_start(first)
+    {
         block.category = Category::Caption;
         return;
     }
@@ -347,7 +350,13 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     if block.category != Category::Paragraph {
         return;
     }
-    if is_list_item(first) {
+    let ocr = crate::text::is_ocr(lines.iter().copied());
+    // "3. Priorities for 2026" alone on its line, larger than the body, is
+    // a numbered heading; a bullet always starts a list item.
+    let numbered_heading = rows.len() == 1
+        && first.trim_start().starts_with(|c: char| c.is_alphanumeric() || c == '(')
+        && is_heading(rows.len(), font, body_font, ocr);
+    if is_list_item(first) && !numbered_heading {
         block.category = Category::List;
     } else if block.bbox.y0 > FOOTNOTE_ZONE * page_h
         && body_font > 0.0
@@ -358,7 +367,7 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
     {
         block.category = Category::Footnote;
-    } else if is_heading(rows.len(), font, body_font, crate::text::is_ocr(lines.iter().copied())) {
+    } else if is_heading(rows.len(), font, body_font, ocr) {
         block.category = Category::Heading1;
     }
 }

@@ -173,7 +173,7 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
     let lines: Vec<&TextLine> = lines.iter().collect();
     let mut open = groups(&lines);
     merge_value_columns(&mut open);
-    let out = finish(open);
+    let out = finish(open, 0.0);
     let boxes: Vec<BBox> = out.iter().map(|b| b.bbox).collect();
     let order = crate::order::xy_cut_dir(&boxes, crate::text::is_rtl(out.iter().map(|b| b.text.as_str())));
     let mut slots: Vec<Option<Block>> = out.into_iter().map(Some).collect();
@@ -227,8 +227,11 @@ pub(crate) fn groups<'l>(lines: &[&'l TextLine]) -> Vec<Open<'l>> {
 
 /// Paragraphs into blocks: headings (large and short, not records), lists,
 /// paragraphs; records one row per line. In no particular order.
-pub(crate) fn finish(open: Vec<Open<'_>>) -> Vec<Block> {
-    let body_font = median(open.iter().map(|p| p.font).collect());
+pub(crate) fn finish(open: Vec<Open<'_>>, page_font: f32) -> Vec<Block> {
+    // The page's body text sets what a heading is (a slide's title, loose
+    // above its bullets in regions, is large beside them, not beside
+    // itself); without it, the paragraphs' own.
+    let body_font = if page_font > 0.0 { page_font } else { median(open.iter().map(|p| p.font).collect()) };
 
     open.into_iter()
         .map(|p| {

@@ -361,3 +361,60 @@ fn amounts_outside_every_region_join_labels_inside_and_outside() {
     );
     check(&p, &[(Category::Paragraph, "SUBTOTAL 16.30"), (Category::Paragraph, "CARD 16.30")]);
 }
+
+#[test]
+fn a_large_line_outside_every_region_is_a_heading_beside_the_pages_body_text() {
+    // A slide: its title (80 px text) is in no region, its bullets (52 px)
+    // in a list region. Among the loose text the title is alone, and only
+    // the page's body text shows it is large.
+    let mut title = line(100.0, 100.0, 500.0, 180.0, "Next steps");
+    title.font_size = 80.0;
+    let mut bullets: Vec<TextLine> = ["• Hire six drivers", "• Pilot electric vans", "• Review pricing"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let y = 300.0 + 100.0 * i as f32;
+            let mut l = line(130.0, y, 700.0, y + 52.0, t);
+            l.font_size = 52.0;
+            l
+        })
+        .collect();
+    bullets.insert(0, title);
+    let p = page(bullets, vec![region(120.0, 290.0, 710.0, 560.0, Category::List)]);
+    check(
+        &p,
+        &[
+            (Category::Heading1, "Next steps"),
+            (Category::List, "• Hire six drivers\n• Pilot electric vans\n• Review pricing"),
+        ],
+    );
+}
+
+#[test]
+fn a_numbered_line_larger_than_the_body_is_a_heading_and_a_caption_taken_for_a_title_is_a_caption() {
+    let sized = |y: f32, h: f32, text: &str| line(100.0, y, 100.0 + 12.0 * text.len() as f32, y + h, text);
+    let body = [
+        "Income rose by eight percent, mainly from berthing fees this year.",
+        "The harbour master expects the same again next year, or a little more.",
+        "Dredging starts in spring, when the boats are out of the inner harbour.",
+    ];
+    let mut lines: Vec<TextLine> =
+        body.iter().enumerate().map(|(i, t)| sized(100.0 + 24.0 * i as f32, 20.0, t)).collect();
+    lines.push(sized(200.0, 20.0, "Table 1: Income by source, in pounds."));
+    lines.push(sized(260.0, 30.0, "3. Priorities for 2026"));
+    lines.push(sized(310.0, 20.0, "1. Replace the north quay fenders."));
+    let p = page(
+        lines,
+        vec![
+            region(90.0, 95.0, 1000.0, 165.0, Category::Paragraph),
+            region(90.0, 195.0, 600.0, 225.0, Category::Heading1),
+            region(90.0, 255.0, 600.0, 295.0, Category::Paragraph),
+            region(90.0, 305.0, 600.0, 335.0, Category::Paragraph),
+        ],
+    );
+    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).collect();
+    let find = |t: &str| got.iter().find(|(_, text)| text.starts_with(t)).map(|(c, _)| *c);
+    assert_eq!(find("Table 1:"), Some(Category::Caption), "{got:?}");
+    assert_eq!(find("3. Priorities"), Some(Category::Heading1), "{got:?}");
+    assert_eq!(find("1. Replace"), Some(Category::List), "body-sized, it stays a list item: {got:?}");
+}
