@@ -214,12 +214,21 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     for &i in &kept {
         let r = &regions[i];
         let lines = &lines_in[i];
+        // A figure that is lines of text (a form the layout model took for
+        // a picture) is read as text: its words are the content, and an
+        // image would hide them from the Markdown and the HTML.
+        let read_as =
+            if matches!(r.category, Category::Figure | Category::Chart) && figure_is_text(&r.bbox, lines) {
+                Category::Paragraph
+            } else {
+                r.category
+            };
         // A heading given values is a label of a record ("SUBTOTAL 16.30").
         let category =
-            if records[i] && r.category == Category::Heading1 { Category::Paragraph } else { r.category };
+            if records[i] && read_as == Category::Heading1 { Category::Paragraph } else { read_as };
         let mut block = Block { category, bbox: r.bbox, ..Block::default() };
         let formula = page.formulas.iter().find(|(k, _)| *k == i).map(|(_, latex)| latex);
-        match r.category {
+        match read_as {
             Category::Table => {
                 let structure = match &reads[i] {
                     Some(TableRead::Structure(t)) => Some(t),
@@ -281,6 +290,38 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     }
     out.extend(crate::paragraphs::finish(loose_paragraphs, body_font));
     order(out, crate::text::is_vertical_text(&page.lines))
+}
+
+/// Fewest rows of text in a figure that reads as text ([`figure_is_text`]).
+const TEXT_FIGURE_MIN_ROWS: usize = 5;
+
+/// Fewest words in it.
+const TEXT_FIGURE_MIN_WORDS: usize = 15;
+
+/// Least share of its words that are words (two letters or more), not
+/// numbers or marks: a chart's axes are mostly numbers.
+const TEXT_FIGURE_WORD_SHARE: f32 = 0.6;
+
+/// Least share of the figure's area its lines of text cover: a diagram's
+/// or a chart's labels are sparse, a form's or a page's lines are not.
+const TEXT_FIGURE_COVER: f32 = 0.12;
+
+/// Whether a figure region holds lines of text rather than a picture with
+/// labels: [`TEXT_FIGURE_MIN_ROWS`] rows and [`TEXT_FIGURE_MIN_WORDS`]
+/// words or more, mostly words ([`TEXT_FIGURE_WORD_SHARE`]), covering
+/// [`TEXT_FIGURE_COVER`] of its area.
+fn figure_is_text(area: &BBox, lines: &[&TextLine]) -> bool {
+    let area_px = area.width() * area.height();
+    if rows(lines).len() < TEXT_FIGURE_MIN_ROWS || area_px <= 0.0 {
+        return false;
+    }
+    let words: Vec<&str> = lines.iter().flat_map(|l| l.text.split_whitespace()).collect();
+    let wordy = words.iter().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2).count();
+    let covered: f32 =
+        lines.iter().filter_map(|l| l.bbox.intersection(area)).map(|b| b.width() * b.height()).sum();
+    words.len() >= TEXT_FIGURE_MIN_WORDS
+        && wordy as f32 >= TEXT_FIGURE_WORD_SHARE * words.len() as f32
+        && covered >= TEXT_FIGURE_COVER * area_px
 }
 
 /// Whether `line`'s vertical centre lies within `area`'s height.

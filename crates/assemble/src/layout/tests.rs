@@ -418,3 +418,37 @@ fn a_numbered_line_larger_than_the_body_is_a_heading_and_a_caption_taken_for_a_t
     assert_eq!(find("3. Priorities"), Some(Category::Heading1), "{got:?}");
     assert_eq!(find("1. Replace"), Some(Category::List), "body-sized, it stays a list item: {got:?}");
 }
+
+#[test]
+fn a_figure_of_lines_of_text_is_read_as_text_and_a_chart_stays_a_figure() {
+    let form = [
+        "Full name: Margaret Okafor",
+        "Member number: MB-40417",
+        "Street address: 12 Harbour Road, Whitstable",
+        "Date of birth: 14/03/1987",
+        "Email: m.okafor@example.org",
+        "Signed by the applicant in Whitstable",
+    ];
+    let lines: Vec<TextLine> = form
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            line(100.0, 200.0 + 40.0 * i as f32, 100.0 + 14.0 * t.len() as f32, 224.0 + 40.0 * i as f32, t)
+        })
+        .collect();
+    let p = page(lines, vec![region(90.0, 190.0, 800.0, 440.0, Category::Figure)]);
+    let out = blocks(&p);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0].category, Category::Paragraph, "{out:?}");
+    assert!(out[0].text.starts_with("Full name: Margaret Okafor"), "{out:?}");
+
+    // A chart: a title, a few numbers up its axis, sparse in its area.
+    let mut labels = vec![line(300.0, 200.0, 600.0, 224.0, "Cover by zone, October visit")];
+    for (i, n) in ["0", "20", "40", "60", "80"].iter().enumerate() {
+        labels.push(line(100.0, 700.0 - 100.0 * i as f32, 130.0, 724.0 - 100.0 * i as f32, n));
+    }
+    labels.push(line(200.0, 740.0, 800.0, 764.0, "Embryo Crest Lee Grassland"));
+    let p = page(labels, vec![region(90.0, 190.0, 900.0, 780.0, Category::Chart)]);
+    let out = blocks(&p);
+    assert_eq!(out.iter().map(|b| b.category).collect::<Vec<_>>(), [Category::Chart], "{out:?}");
+}
