@@ -53,20 +53,29 @@ fn is_container(c: Category) -> bool {
 }
 
 /// Drops regions that duplicate or sit inside a table, figure or chart, so
-/// their text is read once, as part of the container. Only `live` regions
-/// are kept or keep others out.
+/// their text is read once, as part of the container. Two text regions
+/// that cover each other (the layout model gave one block two classes, a
+/// paragraph and a list) are one: the likelier class stays. Only `live`
+/// regions are kept or keep others out.
 fn keep_regions(regions: &[Region], live: &[bool]) -> Vec<usize> {
     (0..regions.len())
         .filter(|&i| live[i])
         .filter(|&i| {
             let r = &regions[i];
             !regions.iter().enumerate().any(|(j, o)| {
+                let twin = || {
+                    !is_container(r.category)
+                        && !is_container(o.category)
+                        && contained(&o.bbox, &r.bbox) > REGION_INSIDE
+                        && (o.score > r.score || (o.score == r.score && j < i))
+                };
                 j != i
                     && live[j]
                     && contained(&r.bbox, &o.bbox) > REGION_INSIDE
                     && ((is_container(o.category) && !is_container(r.category))
                         || (o.category == r.category
-                            && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i))))
+                            && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i)))
+                        || (o.category != r.category && twin()))
             })
         })
         .collect()
@@ -306,8 +315,9 @@ const TEXT_FIGURE_WORD_SHARE: f32 = 0.6;
 /// or a chart's labels are sparse, a form's or a page's lines are not.
 const TEXT_FIGURE_COVER: f32 = 0.12;
 
-/// Whether a figure region holds lines of text rather than a picture with
-/// labels: [`TEXT_FIGURE_MIN_ROWS`] rows and [`TEXT_FIGURE_MIN_WORDS`]
+/// Whether a figure region (not dense enough with text to be a page photo,
+/// [`is_page_photo`], whose text is read as the page's) holds lines of
+/// text rather than a picture with labels, and is read as a paragraph: [`TEXT_FIGURE_MIN_ROWS`] rows and [`TEXT_FIGURE_MIN_WORDS`]
 /// words or more, mostly words ([`TEXT_FIGURE_WORD_SHARE`]), covering
 /// [`TEXT_FIGURE_COVER`] of its area.
 fn figure_is_text(area: &BBox, lines: &[&TextLine]) -> bool {

@@ -452,3 +452,25 @@ fn a_figure_of_lines_of_text_is_read_as_text_and_a_chart_stays_a_figure() {
     let out = blocks(&p);
     assert_eq!(out.iter().map(|b| b.category).collect::<Vec<_>>(), [Category::Chart], "{out:?}");
 }
+
+#[test]
+fn two_regions_of_one_block_with_two_classes_are_one_the_likelier() {
+    // The layout model gave one paragraph a text box and, slightly shifted,
+    // a list box: its lines must not be shared out between the two.
+    let text = [
+        "Paragraph three of the introduction. Small estuaries",
+        "trap fine sediment during neap tides and release",
+        "it on springs, which matters for small harbours.",
+    ];
+    let lines: Vec<TextLine> = text
+        .iter()
+        .enumerate()
+        .map(|(i, t)| line(100.0, 100.0 + 24.0 * i as f32, 480.0, 120.0 + 24.0 * i as f32, t))
+        .collect();
+    let mut paragraph = region(95.0, 95.0, 485.0, 170.0, Category::Paragraph);
+    paragraph.score = 0.8;
+    let mut list = region(97.0, 96.0, 488.0, 171.0, Category::List);
+    list.score = 0.6;
+    let p = page(lines, vec![list, paragraph]);
+    check(&p, &[(Category::Paragraph, &text.join(" "))]);
+}
