@@ -253,8 +253,8 @@ pub(crate) fn strip_markers(text: &str) -> String {
 pub fn cite(answer: &str, prompt: &Prompt, doc: &Document) -> Answer {
     let new = new_terms(&prompt.question, answer);
     // As the prompt quoted them: a page the model was told is no invented number.
-    let quoted: Vec<String> =
-        prompt.given.iter().map(|p| crate::prompt::quoted(&prompt.question, p)).collect();
+    let with_page = crate::page_refs::mentions_pages(&prompt.question);
+    let quoted: Vec<String> = prompt.given.iter().map(|p| crate::prompt::quoted(p, with_page)).collect();
     let passages: Vec<&str> = quoted.iter().map(String::as_str).collect();
     if abstains(answer) || new.is_empty() || !unsupported(&prompt.question, answer, &passages).is_empty() {
         if abstains(answer) {

@@ -45,12 +45,13 @@ impl Prompt {
     }
 }
 
-/// A passage as the prompt for `question` quotes it: its text, after its
-/// page ("(page 3) …", and the number printed on that page when it is
-/// another: "(page 3, numbered 84) …") when the question is about pages
-/// ("On which page …?", "the table on page 2"), so the model can say which.
-pub fn quoted(question: &str, passage: &Passage) -> String {
-    if !crate::page_refs::mentions_pages(question) {
+/// A passage as a prompt quotes it: its text, after its page ("(page 3)
+/// …", and the number printed on that page when it is another: "(page 3,
+/// numbered 84) …") `with_page`, for a question about pages ("On which
+/// page …?", "the table on page 2": [`crate::page_refs::mentions_pages`]),
+/// so the model can say which.
+pub fn quoted(passage: &Passage, with_page: bool) -> String {
+    if !with_page {
         return passage.text.clone();
     }
     match passage.printed {
@@ -77,8 +78,9 @@ pub fn build(
     let mut given = Vec::new();
     let mut chosen = Vec::new();
     let mut body = String::new();
+    let with_page = crate::page_refs::mentions_pages(question);
     for (rank, p) in ranked.iter().enumerate() {
-        let block = format!("[{}] {}\n\n", given.len() + 1, quoted(question, p));
+        let block = format!("[{}] {}\n\n", given.len() + 1, quoted(p, with_page));
         let cost = count(&block);
         if cost > left {
             continue;
