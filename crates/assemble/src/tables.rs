@@ -1,6 +1,6 @@
 //! Filling a table structure's cells with text.
 
-use parasol_doc::{Table, TextLine};
+use parasol_doc::{BBox, Table, TextLine};
 
 /// An OCR line straddles two columns when at least this share of its width
 /// lies in cells of each.
@@ -11,7 +11,7 @@ const STRADDLE_SHARE: f32 = 0.25;
 /// cell whose centre is nearest, so no text inside a table is lost. Text in
 /// one cell is ordered top to bottom, left to right.
 pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
-    let per_cell = cell_lines(table, texts);
+    let per_cell = lines_in(&aligned_boxes(table), texts);
     for (cell, texts) in table.cells.iter_mut().zip(per_cell) {
         let rows = crate::text::rows(&texts);
         cell.text = crate::text::join_lines(rows.iter().map(String::as_str));
@@ -20,26 +20,25 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
 
 /// The pieces of text of each cell of `table`, by index: each piece in the
 /// cell it overlaps most, or the nearest.
+/// Judged on the model's own boxes: whether the structure agrees with the
+/// words ([`crate::grid::structure_agrees`]) must not be helped by lining
+/// the boxes up, which would make a page of prose a table.
 pub(crate) fn cell_lines<'l>(table: &Table, texts: &[&'l TextLine]) -> Vec<Vec<&'l TextLine>> {
-    let mut per_cell: Vec<Vec<&TextLine>> = vec![Vec::new(); table.cells.len()];
+    lines_in(&table.cells.iter().map(|c| c.bbox).collect::<Vec<_>>(), texts)
+}
+
+/// The pieces of text in each of the cells whose boxes are `boxes`.
+fn lines_in<'l>(boxes: &[Option<BBox>], texts: &[&'l TextLine]) -> Vec<Vec<&'l TextLine>> {
+    let cells = || boxes.iter().enumerate().filter_map(|(i, b)| b.map(|b| (i, b)));
+    let mut per_cell: Vec<Vec<&TextLine>> = vec![Vec::new(); boxes.len()];
     for t in texts {
         let area = t.bbox.area().max(1e-3);
-        let best = table
-            .cells
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.bbox.map(|b| (i, b)))
-            .map(|(i, b)| (i, b.intersection(&t.bbox).map_or(0.0, |x| x.area()) / area, b))
+        let best = cells()
+            .map(|(i, b)| (i, b.intersection(&t.bbox).map_or(0.0, |x| x.area()) / area))
             .max_by(|a, b| a.1.total_cmp(&b.1));
         let chosen = match best {
-            Some((i, overlap, _)) if overlap > 0.0 => Some(i),
-            _ => table
-                .cells
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| c.bbox.map(|b| (i, b)))
-                .min_by(|a, b| dist(&a.1, &t.bbox).total_cmp(&dist(&b.1, &t.bbox)))
-                .map(|(i, _)| i),
+            Some((i, overlap)) if overlap > 0.0 => Some(i),
+            _ => cells().min_by(|a, b| dist(&a.1, &t.bbox).total_cmp(&dist(&b.1, &t.bbox))).map(|(i, _)| i),
         };
         if let Some(i) = chosen {
             per_cell[i].push(t);
@@ -69,7 +68,7 @@ pub(crate) fn split_straddling(table: &Table, lines: &[&TextLine]) -> Vec<TextLi
 /// of `text`'s width, among cells level with it. Horizontally only: cell
 /// boxes are often off by half a row vertically, which must not make a
 /// text that sits in one column straddle two.
-pub(crate) fn columns_straddled(table: &Table, text: &parasol_doc::BBox) -> usize {
+pub(crate) fn columns_straddled(table: &Table, text: &BBox) -> usize {
     let width = text.width().max(1e-3);
     table
         .cells
@@ -80,6 +79,48 @@ pub(crate) fn columns_straddled(table: &Table, text: &parasol_doc::BBox) -> usiz
         .map(|(col, _)| col)
         .collect::<std::collections::BTreeSet<_>>()
         .len()
+}
+
+/// The cells' boxes lined up with their columns and rows: a cell spans
+/// from its first column's left edge to its last column's right edge, the
+/// median edges of the column's one-column cells (and likewise for rows).
+/// A structure model's boxes are often off by a cell's width in one row (a
+/// header cell drawn over two columns' words: "Q3 Q4" in one cell, "Total"
+/// beside it, the last empty) while the column's other cells agree on where
+/// it is. A cell whose column or row has no such edges keeps its own box.
+pub(crate) fn aligned_boxes(table: &Table) -> Vec<Option<BBox>> {
+    let edges = |n: usize, span: fn(&parasol_doc::TableCell) -> (usize, usize), edge: fn(&BBox) -> f32| {
+        let mut per: Vec<Vec<f32>> = vec![Vec::new(); n];
+        for c in &table.cells {
+            let (at, len) = span(c);
+            if let (1, Some(b), Some(slot)) = (len, c.bbox, per.get_mut(at)) {
+                slot.push(edge(&b));
+            }
+        }
+        per.into_iter().map(|v| (!v.is_empty()).then(|| crate::text::median(v))).collect::<Vec<_>>()
+    };
+    let col = |c: &parasol_doc::TableCell| (c.col, c.colspan);
+    let row = |c: &parasol_doc::TableCell| (c.row, c.rowspan);
+    let (left, right) = (edges(table.cols, col, |b| b.x0), edges(table.cols, col, |b| b.x1));
+    let (top, bottom) = (edges(table.rows, row, |b| b.y0), edges(table.rows, row, |b| b.y1));
+    let at = |v: &[Option<f32>], i: usize| v.get(i).copied().flatten();
+    table
+        .cells
+        .iter()
+        .map(|c| {
+            let b = c.bbox?;
+            let last = |start: usize, span: usize| start + span.max(1) - 1;
+            let (x0, x1) = match (at(&left, c.col), at(&right, last(c.col, c.colspan))) {
+                (Some(x0), Some(x1)) if x0 < x1 => (x0, x1),
+                _ => (b.x0, b.x1),
+            };
+            let (y0, y1) = match (at(&top, c.row), at(&bottom, last(c.row, c.rowspan))) {
+                (Some(y0), Some(y1)) if y0 < y1 => (y0, y1),
+                _ => (b.y0, b.y1),
+            };
+            Some(BBox { x0, y0, x1, y1 })
+        })
+        .collect()
 }
 
 /// Splits lines into words with boxes estimated from character counts.
@@ -105,7 +146,7 @@ pub(crate) fn split_words(lines: &[&TextLine]) -> Vec<TextLine> {
     out
 }
 
-fn dist(a: &parasol_doc::BBox, b: &parasol_doc::BBox) -> f32 {
+fn dist(a: &BBox, b: &BBox) -> f32 {
     let [ax, ay] = a.center();
     let [bx, by] = b.center();
     (ax - bx).hypot(ay - by)
@@ -114,7 +155,7 @@ fn dist(a: &parasol_doc::BBox, b: &parasol_doc::BBox) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use parasol_doc::{BBox, TableCell, TextOrigin};
+    use parasol_doc::{TableCell, TextOrigin};
 
     fn cell(row: usize, col: usize, bbox: BBox) -> TableCell {
         TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: String::new(), bbox: Some(bbox) }
@@ -146,5 +187,39 @@ mod tests {
         fill_table(&mut t, &words.iter().collect::<Vec<_>>());
         assert_eq!(t.cells[0].text, "Mid dune");
         assert_eq!(t.cells[1].text, "18 stray");
+    }
+
+    #[test]
+    fn a_header_cell_drawn_over_two_columns_takes_its_columns_edges() {
+        // Body cells agree where columns 1 and 2 are; the header's second
+        // cell was drawn over both columns' words, its third beyond them.
+        let mut cells = vec![
+            cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)),
+            cell(0, 1, BBox::new(100.0, 0.0, 260.0, 20.0)),
+            cell(0, 2, BBox::new(260.0, 0.0, 340.0, 20.0)),
+        ];
+        for r in 1..4 {
+            let y = 20.0 * r as f32;
+            cells.push(cell(r, 0, BBox::new(0.0, y, 100.0, y + 20.0)));
+            cells.push(cell(r, 1, BBox::new(100.0, y, 200.0, y + 20.0)));
+            cells.push(cell(r, 2, BBox::new(200.0, y, 300.0, y + 20.0)));
+        }
+        let mut t = Table { rows: 4, cols: 3, cells };
+        let w = |x: f32, s: &str| {
+            TextLine::from_bbox(BBox::new(x, 4.0, x + 30.0, 16.0), s, TextOrigin::TextLayer)
+        };
+        let words = [w(10.0, "Region"), w(110.0, "Q1"), w(210.0, "Q2")];
+        fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+        let header: Vec<&str> = t.cells[..3].iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(header, ["Region", "Q1", "Q2"]);
+    }
+
+    #[test]
+    fn a_spanning_cell_reaches_from_its_first_column_to_its_last() {
+        let mut cells = vec![TableCell { colspan: 2, ..cell(0, 0, BBox::new(0.0, 0.0, 150.0, 20.0)) }];
+        cells.push(cell(1, 0, BBox::new(0.0, 20.0, 100.0, 40.0)));
+        cells.push(cell(1, 1, BBox::new(100.0, 20.0, 200.0, 40.0)));
+        let t = Table { rows: 2, cols: 2, cells };
+        assert_eq!(aligned_boxes(&t)[0], Some(BBox::new(0.0, 0.0, 200.0, 20.0)));
     }
 }
