@@ -87,7 +87,7 @@ pub(crate) struct Affine {
 }
 
 impl Affine {
-    fn apply(&self, x: f32, y: f32) -> [f32; 2] {
+    pub(crate) fn apply(&self, x: f32, y: f32) -> [f32; 2] {
         [self.a * x + self.b * y + self.c, self.d * x + self.e * y + self.f]
     }
 
@@ -443,19 +443,26 @@ fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
         }
     }
 
+    // A line break PDFium put after a note mark at a line's start ("¹ A
+    // call is counted …" drawn as a raised "1", then the line): whether the
+    // line really breaks is known at the next character.
+    let mut broken = false;
     for c in chars {
         if c.ch == '\n' || c.ch == '\r' {
             flush_word(&mut word, &mut line);
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            prev = None;
-            rtl_line = false;
+            broken = true;
             continue;
         }
         if c.ch.is_whitespace() {
             flush_word(&mut word, &mut line);
             continue;
+        }
+        if std::mem::take(&mut broken) && !prev.is_some_and(|p| line.len() == 1 && marks_note(p, c)) {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            prev = None;
+            rtl_line = false;
         }
         if let Some(p) = prev {
             let h = p.bbox.height().max(c.bbox.height()).max(1.0);
@@ -508,6 +515,18 @@ fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
     lines
 }
 
+/// Whether `mark` is a note's raised mark right before `next`, the first
+/// letter of its text: smaller, its middle above `next`'s, and at most a
+/// letter's height to its left.
+fn marks_note(mark: &TextChar, next: &TextChar) -> bool {
+    let h = next.bbox.height().max(1.0);
+    mark.bbox.height() <= 0.85 * h
+        && mark.bbox.center()[1] < next.bbox.center()[1]
+        && (mark.bbox.y1 > next.bbox.y0)
+        && next.bbox.x0 >= mark.bbox.x0
+        && next.bbox.x0 - mark.bbox.x1 <= h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -537,6 +556,21 @@ mod tests {
         // A gap of a third of the height is a word space even without a space char.
         v.push(ch('f', 10.0, 14.0));
         assert_eq!(texts(&v), ["ab c", "d", "e f"]);
+    }
+
+    #[test]
+    fn a_raised_note_mark_broken_off_its_line_starts_it() {
+        // PDFium ends a line after a raised "1" that starts a footnote.
+        let mark = TextChar { bbox: BBox::new(0.0, 0.0, 4.0, 6.0), font_size: 6.0, ..ch('1', 0.0, 0.0) };
+        let brk = TextChar { generated: true, ..ch('\n', 4.0, 0.0) };
+        let v = vec![mark.clone(), brk.clone(), ch('A', 6.0, 3.0), ch('b', 12.0, 3.0)];
+        assert_eq!(texts(&v), ["1 Ab"]);
+        // A full-size line end stays a line end, and so does a mark's break
+        // before a line below it.
+        let v = vec![ch('x', 0.0, 0.0), brk.clone(), ch('A', 6.0, 3.0)];
+        assert_eq!(texts(&v), ["x", "A"]);
+        let v = vec![mark, brk, ch('A', 6.0, 14.0)];
+        assert_eq!(texts(&v), ["1", "A"]);
     }
 
     #[test]
