@@ -400,7 +400,7 @@ impl Engine {
         let mut stages = Stages::default();
         let mut layout_problems = Vec::new();
         let layout = if options.page_is_table { None } else { self.layout(options.layout)? };
-        let regions: Vec<Region> = if options.page_is_table {
+        let mut regions: Vec<Region> = if options.page_is_table {
             vec![Region { bbox: BBox::new(0.0, 0.0, width, height), category: Category::Table, score: 1.0 }]
         } else {
             match layout {
@@ -422,11 +422,14 @@ impl Engine {
         let mut tables = Vec::new();
         let mut images = Vec::new();
         let mut table_problems = Vec::new();
-        for (i, r) in regions.iter().enumerate() {
+        for (i, r) in regions.iter_mut().enumerate() {
             check_cancel(options)?;
             match r.category {
                 Category::Table if options.tables && (layout.is_some() || options.page_is_table) => {
                     let t = Instant::now();
+                    if layout.is_some() {
+                        r.bbox = parasol_vision::table::clear_of_text(image, &r.bbox);
+                    }
                     let found = self.table_structure(image, &r.bbox)?;
                     stages.tables.add(t.elapsed());
                     match found {

@@ -30,6 +30,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod edges;
 mod grid;
 mod slanet;
 
@@ -40,6 +41,7 @@ use image::RgbImage;
 use crate::session::Model;
 use crate::{Stage, VisionError};
 
+pub use edges::clear_of_text;
 pub use grid::table_from_tokens;
 
 /// SLANet-plus's raw answer for one crop, before it becomes a grid.
