@@ -6,7 +6,7 @@ use parasol_doc::{BBox, Category, Region, Table, TextLine};
 
 use crate::columns::{merge_value_columns, Both, TextBlocks};
 use crate::paragraphs::{horizontal_overlap, list_text};
-use crate::text::{is_heading, is_index, is_list_item, join_lines, median, rows};
+use crate::text::{is_caption_start, is_heading, is_index, is_list_item, join_lines, median, rows};
 use crate::{Block, PageText};
 
 /// Share of a line's area that must lie in a region for it to belong there.
@@ -31,6 +31,10 @@ const FOOTNOTE_ZONE: f32 = 0.75;
 /// Footnotes are set smaller than this share of the body text's font size.
 const FOOTNOTE_FONT_RATIO: f32 = 0.9;
 
+/// A page header set at least this many times the body's font size is a
+/// title, not a running head.
+const HEADER_TITLE_FONT_RATIO: f32 = 1.4;
+
 /// Share of the narrower width a caption and its table or figure share.
 const CAPTION_OVERLAP: f32 = 0.3;
 
@@ -40,9 +44,6 @@ const CAPTION_MAX_GAP: f32 = 4.0;
 /// A caption's height counts as at least this many pixels for
 /// [`CAPTION_MAX_GAP`], so that a short caption still reaches its table.
 const CAPTION_MIN_HEIGHT: f32 = 10.0;
-
-/// The longest number a caption label takes ("Table 12.3", "Figure IV").
-const CAPTION_NUMBER_MAX_LEN: usize = 6;
 
 pub(crate) fn contained(inner: &BBox, outer: &BBox) -> f32 {
     inner.intersection(outer).map_or(0.0, |b| b.area()) / inner.area().max(1e-3)
@@ -79,6 +80,18 @@ fn keep_regions(regions: &[Region], live: &[bool]) -> Vec<usize> {
             })
         })
         .collect()
+}
+
+/// Whether the first line in region `r` opens a caption ("Table 2:").
+/// A "caption" half inside a table without one is the table's own header
+/// row set in bold (a long table's header repeated on its next page), and
+/// its words are the table's.
+fn labelled(page: &PageText, r: &Region) -> bool {
+    page.lines
+        .iter()
+        .filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION)
+        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0))
+        .is_some_and(|l| is_caption_start(&l.text))
 }
 
 /// The region holding most of `line`, if it holds enough.
@@ -196,6 +209,18 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     let live: Vec<bool> = reads.iter().map(|r| !matches!(r, Some(TableRead::Text))).collect();
     let mut kept = keep_regions(regions, &live);
     kept.retain(|&i| !is_page_photo(&regions[i], page));
+    let in_table = |i: usize| {
+        kept.iter().any(|&t| {
+            regions[t].category == Category::Table
+                && contained(&regions[i].bbox, &regions[t].bbox) >= LINE_IN_REGION
+        })
+    };
+    let dropped: Vec<usize> = kept
+        .iter()
+        .copied()
+        .filter(|&i| regions[i].category == Category::Caption && in_table(i) && !labelled(page, &regions[i]))
+        .collect();
+    kept.retain(|i| !dropped.contains(i));
     let mut lines_in: Vec<Vec<&TextLine>> = vec![Vec::new(); regions.len()];
     let mut loose: Vec<&TextLine> = Vec::new();
     for l in page.lines.iter().filter(|l| !l.text.trim().is_empty()) {
@@ -217,7 +242,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         &mut KeptRegions { regions, kept: &mut kept, lines_in: &mut lines_in, records: &mut records },
         &mut loose_paragraphs,
     ));
-    let body_font = median(page.lines.iter().map(|l| l.font_size).filter(|f| *f > 0.0).collect());
+    let body_font = crate::text::body_font(&page.lines);
 
     let mut out: Vec<Block> = Vec::new();
     for &i in &kept {
@@ -387,8 +412,9 @@ impl<'l> TextBlocks<'l> for KeptRegions<'_, 'l> {
 fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f32, page_h: f32) {
     let font = median(lines.iter().map(|l| l.font_size).collect());
     let first = rows.first().map(String::as_str).unwrap_or("");
-    // A layout model may take a caption, set apart in bold, for a title.
-    if matches!(block.category, Category::Paragraph | Category::List | Category::Heading1)
+    // A layout model may take a caption, set apart in bold, for a title
+    // or, at a page's top, for a running head.
+    if matches!(block.category, Category::Paragraph | Category::List | Category::Heading1 | Category::Header)
         && is_caption_start(first)
     {
         block.category = Category::Caption;
@@ -398,15 +424,32 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         block.category = Category::Index;
         return;
     }
-    if block.category != Category::Paragraph {
+    // A layout model may take a lead paragraph, set apart, for a title: a
+    // "heading" of sentences is a paragraph.
+    if block.category == Category::Heading1 && crate::text::is_sentences(rows) {
+        block.category = Category::Paragraph;
         return;
     }
     let ocr = crate::text::is_ocr(lines.iter().copied());
+    // A "header" in type well above the body's is the page's title (a
+    // one-page report's at its top edge), not a running head: it must
+    // stay when headers are dropped, and head the sections below it.
+    if block.category == Category::Header
+        && rows.len() == 1
+        && body_font > 0.0
+        && font >= HEADER_TITLE_FONT_RATIO * body_font
+    {
+        block.category = Category::Heading1;
+        return;
+    }
+    if block.category != Category::Paragraph {
+        return;
+    }
     // "3. Priorities for 2026" alone on its line, larger than the body, is
     // a numbered heading; a bullet always starts a list item.
     let numbered_heading = rows.len() == 1
         && first.trim_start().starts_with(|c: char| c.is_alphanumeric() || c == '(')
-        && is_heading(rows.len(), font, body_font, ocr);
+        && is_heading(rows, font, body_font, ocr);
     if is_list_item(first) && !numbered_heading {
         block.category = Category::List;
     } else if block.bbox.y0 > FOOTNOTE_ZONE * page_h
@@ -418,24 +461,9 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
             .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
     {
         block.category = Category::Footnote;
-    } else if is_heading(rows.len(), font, body_font, ocr) {
+    } else if is_heading(rows, font, body_font, ocr) {
         block.category = Category::Heading1;
     }
-}
-
-/// "Table 3:", "Figure 1.", "Fig. 2", "TABLE IV" and the like open a caption.
-fn is_caption_start(s: &str) -> bool {
-    let mut words = s.split_whitespace();
-    let label = words.next().unwrap_or("");
-    if !["Table", "TABLE", "Figure", "FIGURE", "Fig.", "FIG.", "Chart", "Exhibit"].contains(&label) {
-        return false;
-    }
-    let number = words.next().unwrap_or("").trim_end_matches([':', '.', ')']);
-    let arabic = number.starts_with(|c: char| c.is_ascii_digit())
-        && number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
-    let roman = !number.is_empty() && number.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
-    let letter = number.len() == 1 && number.chars().all(|c| c.is_ascii_uppercase());
-    number.len() <= CAPTION_NUMBER_MAX_LEN && (arabic || roman || letter)
 }
 
 /// Headers first (in the script's direction), the body by XY-cut, then
@@ -515,7 +543,14 @@ fn order(blocks: Vec<Block>, vertical: bool) -> Vec<Block> {
 
     let order: Vec<usize> = headers.into_iter().chain(body_order).chain(tail).collect();
     let mut blocks = blocks;
-    // A figure's alternative text is its caption.
+    // A figure's alternative text is its caption, else the words read in
+    // it (a pasted photo of a receipt): the HTML and the Markdown show
+    // only the image and its alternative text.
+    for b in blocks.iter_mut() {
+        if let Some(img) = b.image.as_mut() {
+            img.alt = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+    }
     for &(c, t) in &links {
         let caption = blocks[c].text.clone();
         if let Some(img) = blocks[t].image.as_mut() {

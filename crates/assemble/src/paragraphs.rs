@@ -7,7 +7,8 @@ use parasol_doc::{BBox, Category, TextLine};
 
 use crate::columns::{merge_value_columns, TextBlocks};
 use crate::text::{
-    is_heading, is_index, is_list_item, is_ocr, join_lines, level, median, rows, OCR_SAME_FONT_RATIO,
+    is_caption_start, is_heading, is_index, is_list_item, is_ocr, join_lines, level, median, rows,
+    OCR_SAME_FONT_RATIO,
 };
 use crate::Block;
 
@@ -225,8 +226,13 @@ pub(crate) fn groups<'l>(lines: &[&'l TextLine]) -> Vec<Open<'l>> {
     open
 }
 
-/// Paragraphs into blocks: headings (large and short, not records), lists,
-/// paragraphs; records one row per line. In no particular order.
+/// The most rows a caption outside every layout region runs to; a longer
+/// paragraph that opens with "Table 2" is running text about it.
+const CAPTION_MAX_ROWS: usize = 2;
+
+/// Paragraphs into blocks: headings (large and short, not records),
+/// captions, lists, paragraphs; records one row per line. In no particular
+/// order.
 pub(crate) fn finish(open: Vec<Open<'_>>, page_font: f32) -> Vec<Block> {
     // The page's body text sets what a heading is (a slide's title, loose
     // above its bullets in regions, is large beside them, not beside
@@ -238,9 +244,15 @@ pub(crate) fn finish(open: Vec<Open<'_>>, page_font: f32) -> Vec<Block> {
             let lines: Vec<String> =
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
             let heading =
-                !p.records && is_heading(lines.len(), p.font, body_font, is_ocr(p.lines.iter().copied()));
+                !p.records && is_heading(&lines, p.font, body_font, is_ocr(p.lines.iter().copied()));
             let category = if is_index(&lines) {
                 Category::Index
+            } else if (heading || lines.len() <= CAPTION_MAX_ROWS)
+                && lines.first().is_some_and(|l| is_caption_start(l))
+            {
+                // "Table 4: Monthly rainfall" set large above its table, or
+                // in a line or two of body text below it.
+                Category::Caption
             } else if heading {
                 Category::Heading1
             } else if lines.first().is_some_and(|l| is_list_item(l)) {

@@ -155,17 +155,86 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
         .collect()
 }
 
-/// Whether a block of `rows` rows set in `font` is a heading on a page whose
-/// body text is set in `body_font` (0 when unknown): short and clearly
-/// larger, by more when the sizes are `ocr` box heights.
-pub(crate) fn is_heading(rows: usize, font: f32, body_font: f32, ocr: bool) -> bool {
+/// Whether a block of `rows` set in `font` is a heading on a page whose
+/// body text is set in `body_font` (0 when unknown): short, no sentences
+/// ([`is_sentences`]) and clearly larger, by more when the sizes are `ocr`
+/// box heights.
+pub(crate) fn is_heading(rows: &[String], font: f32, body_font: f32, ocr: bool) -> bool {
     let ratio = if ocr { OCR_HEADING_FONT_RATIO } else { HEADING_FONT_RATIO };
-    rows <= HEADING_MAX_ROWS && body_font > 0.0 && font >= ratio * body_font
+    rows.len() <= HEADING_MAX_ROWS && !is_sentences(rows) && body_font > 0.0 && font >= ratio * body_font
+}
+
+/// The longest number a caption label takes ("Table 12.3", "Figure IV").
+const CAPTION_NUMBER_MAX_LEN: usize = 6;
+
+/// "Table 3:", "Figure 1.", "Fig. 2", "TABLE IV" and the like open a caption.
+pub(crate) fn is_caption_start(s: &str) -> bool {
+    let mut words = s.split_whitespace();
+    let first = words.next().unwrap_or("");
+    // Japanese, Chinese and Korean labels may run into their number: "表1",
+    // "図 2", "그림 3", "표 1.".
+    let cjk = ["表", "図", "图", "표", "그림"].iter().find_map(|l| first.strip_prefix(l));
+    let number = match cjk {
+        Some("") => words.next().unwrap_or(""),
+        Some(rest) => rest,
+        None if ["Table", "TABLE", "Figure", "FIGURE", "Fig.", "FIG.", "Chart", "Exhibit"]
+            .contains(&first) =>
+        {
+            words.next().unwrap_or("")
+        }
+        None => return false,
+    };
+    let number = number.trim_end_matches([':', '.', ')', '：', '．']);
+    let arabic = number.starts_with(|c: char| c.is_ascii_digit())
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    let roman = !number.is_empty() && number.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+    let letter = number.len() == 1 && number.chars().all(|c| c.is_ascii_uppercase());
+    number.len() <= CAPTION_NUMBER_MAX_LEN && (arabic || roman || letter)
+}
+
+/// A heading ending with a full stop has fewer words than this; more are
+/// sentences (a paper's title runs to about twenty words, without a stop).
+const HEADING_MAX_WORDS: usize = 25;
+
+/// Fewest words of two sentences that are no heading.
+const SENTENCES_MIN_WORDS: usize = 8;
+
+/// Whether `rows` are sentences, not a heading: ending with a full stop,
+/// and [`HEADING_MAX_WORDS`] words or more, or [`SENTENCES_MIN_WORDS`] or
+/// more with a sentence ending inside ("… station logbooks. Values are
+/// …"). A lead paragraph set apart, a note in bold, or OCR's taller boxes
+/// for its lines, can make them look like one.
+pub(crate) fn is_sentences(rows: &[String]) -> bool {
+    let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+    let two = words.windows(2).any(|w| {
+        let end = w[0].strip_suffix('.').unwrap_or("");
+        end.chars().count() >= 3
+            && end.chars().all(|c| c.is_lowercase())
+            && w[1].starts_with(|c: char| c.is_uppercase())
+    });
+    rows.last().is_some_and(|r| r.trim_end().ends_with('.'))
+        && (words.len() >= HEADING_MAX_WORDS || (two && words.len() >= SENTENCES_MIN_WORDS))
 }
 
 /// Whether the font sizes of `lines` are OCR box heights (any of them is).
 pub(crate) fn is_ocr<'a>(lines: impl IntoIterator<Item = &'a TextLine>) -> bool {
     lines.into_iter().any(|l| l.origin == parasol_doc::TextOrigin::Ocr)
+}
+
+/// The font size of a page's body text: the median over its lines, over
+/// the text layer's alone when it has some. OCR's sizes are box heights,
+/// not comparable with a layer's font sizes: a photo read by OCR on a
+/// born-digital page must not make the page's title look small.
+pub(crate) fn body_font(lines: &[TextLine]) -> f32 {
+    let layer = lines.iter().any(|l| l.origin == parasol_doc::TextOrigin::TextLayer);
+    median(
+        lines
+            .iter()
+            .filter(|l| !layer || l.origin == parasol_doc::TextOrigin::TextLayer)
+            .map(|l| l.font_size)
+            .filter(|f| *f > 0.0)
+            .collect(),
+    )
 }
 
 /// The middle value of `values` (the upper one of an even count), 0 when
@@ -472,14 +541,34 @@ mod tests {
             Case { rows: 1, font: 62.0, body_font: 31.0, ocr: true, heading: true },
         ];
         for c in cases {
+            let rows = vec!["Results".to_string(); c.rows];
             assert_eq!(
-                is_heading(c.rows, c.font, c.body_font, c.ocr),
+                is_heading(&rows, c.font, c.body_font, c.ocr),
                 c.heading,
                 "{} rows at {} on {}",
                 c.rows,
                 c.font,
                 c.body_font
             );
+        }
+    }
+
+    #[test]
+    fn sentences_in_large_type_are_no_heading() {
+        let lead = [
+            "This register lists every vessel berthed at the harbour during 2026, with its home".to_string(),
+            "port, gross tonnage and the number of calls made. Smaller vessels are in an annex.".to_string(),
+        ];
+        assert!(!is_heading(&lead, 40.0, 30.0, true));
+        let title = ["A Study of Sediment Transport in Small Estuaries of the North Sea Coast and Its Effects on Harbour Maintenance Dredging Costs".to_string()];
+        assert!(is_heading(&title, 40.0, 30.0, true));
+        let note = ["Source: station logbooks. Values are monthly totals rounded to the nearest millimetre."
+            .to_string()];
+        assert!(!is_heading(&note, 40.0, 30.0, true));
+        for heading in
+            ["3.2 Results and discussion.", "Fig. 3 Mean cover by zone and season in the dune survey."]
+        {
+            assert!(is_heading(&[heading.to_string()], 40.0, 30.0, true), "{heading}");
         }
     }
 

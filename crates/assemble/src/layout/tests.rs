@@ -165,10 +165,21 @@ fn a_caption_above_its_figure_is_read_before_it() {
 
 #[test]
 fn caption_starts() {
-    for s in ["Table 1: Plots", "Figure 3. Results", "Fig. 2 cover", "TABLE IV: x", "Table A. y"] {
+    for s in [
+        "Table 1: Plots",
+        "Figure 3. Results",
+        "Fig. 2 cover",
+        "TABLE IV: x",
+        "Table A. y",
+        "表1 館別の貸出冊数",
+        "図 2 月別の推移",
+        "표 1. 발전소별 설비 용량",
+        "그림 3 연도별 발전량",
+    ] {
         assert!(is_caption_start(s), "{s}");
     }
-    for s in ["Tables are good", "Figure out", "Figures 1-3 show", "The table 1"] {
+    for s in ["Tables are good", "Figure out", "Figures 1-3 show", "The table 1", "表示の設定", "표준 절차"]
+    {
         assert!(!is_caption_start(s), "{s}");
     }
 }
@@ -473,4 +484,109 @@ fn two_regions_of_one_block_with_two_classes_are_one_the_likelier() {
     list.score = 0.6;
     let p = page(lines, vec![list, paragraph]);
     check(&p, &[(Category::Paragraph, &text.join(" "))]);
+}
+
+#[test]
+fn a_header_in_type_well_above_the_bodys_is_a_title() {
+    let sized = |y: f32, size: f32, text: &str| {
+        let mut l = line(100.0, y, 600.0, y + size, text);
+        l.font_size = size;
+        l
+    };
+    let p = page(
+        vec![
+            sized(40.0, 32.0, "Quarterly Sales by Region"),
+            sized(1340.0, 14.0, "Sales office, internal"),
+            sized(200.0, 20.0, "Figures are in thousands of euros."),
+            sized(224.0, 20.0, "The East region led every quarter."),
+        ],
+        vec![
+            region(90.0, 35.0, 610.0, 80.0, Category::Header),
+            region(90.0, 1335.0, 610.0, 1360.0, Category::Header),
+            region(90.0, 195.0, 610.0, 250.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Header, "Sales office, internal"),
+            (Category::Heading1, "Quarterly Sales by Region"),
+            (Category::Paragraph, "Figures are in thousands of euros. The East region led every quarter."),
+        ],
+    );
+}
+
+/// A long table's header row, repeated in bold on its next page, was taken
+/// for a caption half inside the table: its words are the table's. A
+/// labelled caption there ("Table 2: …") stays a caption.
+#[test]
+fn a_caption_region_half_inside_a_table_is_its_header_row_unless_labelled() {
+    let cell = |row, col, x0: f32, y0: f32| TableCell {
+        row,
+        col,
+        rowspan: 1,
+        colspan: 1,
+        header: false,
+        text: String::new(),
+        bbox: Some(BBox::new(x0, y0, x0 + 200.0, y0 + 30.0)),
+    };
+    let word = |x: f32, y: f32, t: &str| line(x, y, x + 90.0, y + 20.0, t);
+    let run = |first: &str| {
+        let words = vec![
+            word(110.0, 105.0, first),
+            word(310.0, 105.0, "Calls"),
+            word(110.0, 135.0, "39"),
+            word(310.0, 135.0, "21"),
+        ];
+        let lines = vec![
+            line(110.0, 105.0, 400.0, 125.0, &format!("{first} Calls")),
+            line(110.0, 135.0, 400.0, 155.0, "39 21"),
+        ];
+        let mut p = page(
+            lines,
+            vec![
+                region(100.0, 110.0, 500.0, 170.0, Category::Table),
+                region(100.0, 100.0, 420.0, 128.0, Category::Caption),
+            ],
+        );
+        p.words = words;
+        p.tables.push((
+            0,
+            Table {
+                rows: 2,
+                cols: 2,
+                cells: vec![
+                    cell(0, 0, 100.0, 100.0),
+                    cell(0, 1, 300.0, 100.0),
+                    cell(1, 0, 100.0, 130.0),
+                    cell(1, 1, 300.0, 130.0),
+                ],
+            },
+        ));
+        blocks(&p)
+    };
+    let out = run("Tonnage");
+    assert_eq!(out.len(), 1, "{out:?}");
+    let cells: Vec<&str> = out[0].table.as_ref().unwrap().cells.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(cells, ["Tonnage", "Calls", "39", "21"]);
+    let out = run("Table 2:");
+    assert!(out.iter().any(|b| b.category == Category::Caption && b.text == "Table 2: Calls"), "{out:?}");
+}
+
+#[test]
+fn a_title_region_of_sentences_is_a_paragraph() {
+    let text = [
+        "This register lists every vessel berthed at the harbour during 2026, with its home",
+        "port, gross tonnage and the number of calls made. Smaller vessels are in an annex.",
+    ];
+    let lines = vec![line(100.0, 100.0, 900.0, 120.0, text[0]), line(100.0, 124.0, 900.0, 144.0, text[1])];
+    let p = page(lines, vec![region(90.0, 95.0, 910.0, 150.0, Category::Heading1)]);
+    check(&p, &[(Category::Paragraph, &text.join(" "))]);
+    // A long title without a stop stays a title.
+    let title = "A Study of Sediment Transport in Small Estuaries of the North Sea Coast and Its Effects on Harbour Maintenance Dredging Costs";
+    let p = page(
+        vec![line(100.0, 100.0, 900.0, 130.0, title)],
+        vec![region(90.0, 95.0, 910.0, 135.0, Category::Heading1)],
+    );
+    check(&p, &[(Category::Heading1, title)]);
 }
