@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use parasol_doc::script::is_hangul;
 use parasol_doc::TextOrigin;
-use parasol_pipeline::{DiagnosticKind, Engine, EngineConfig, Options};
+use parasol_pipeline::{DiagnosticKind, Engine, EngineConfig, LayoutChoice, Options};
 
 fn models() -> PathBuf {
     std::env::var_os("PARASOL_MODELS")
@@ -114,4 +114,26 @@ fn a_filled_in_form_reads_each_label_with_its_value() {
         assert!(text.contains(pair), "{pair:?} not in: {text}");
     }
     assert_eq!(text.matches('☑').count(), 1, "{text}");
+}
+
+/// A photo pasted into a born-digital page (a receipt in an expense claim)
+/// holds text no layer has: it is read by OCR, and the page's own text
+/// stays the layer's (issue 15).
+#[test]
+fn a_photo_pasted_into_a_born_digital_page_is_read() {
+    let engine = Engine::new(EngineConfig::from_models_dir(models())).unwrap_or_else(|e| panic!("{e}"));
+    let jpeg =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/receipt-photo.jpg")).unwrap();
+    let claim = ["Expense claim EC-2291", "Claimant: Tomas Lindqvist, site visit to Harrow Bay."];
+    let pdf = parasol_testdata::picture_pdf(&jpeg, (1200, 900), &claim);
+    for layout in [LayoutChoice::PicoDet, LayoutChoice::None] {
+        let options = Options { layout, ..Options::default() };
+        let converted =
+            engine.convert_bytes(pdf.clone(), &options, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(converted.text_origin, [Some(TextOrigin::TextLayer)]);
+        let text = converted.document.to_text();
+        for expected in ["Expense claim EC-2291", "Tomas Lindqvist", "SUBTOTAL", "16.30", "Flat white"] {
+            assert!(text.contains(expected), "{layout:?}: {expected:?} missing from {text}");
+        }
+    }
 }

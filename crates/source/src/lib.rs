@@ -275,6 +275,10 @@ pub struct Page {
     pub dpi: f32,
     /// The PDF text layer in page pixels; `None` for images.
     pub native_text: Option<NativeText>,
+    /// Where a PDF page draws raster images (photos, scans, screenshots),
+    /// in page pixels, clipped to the page; empty for image files. Text in
+    /// them is in no text layer.
+    pub pictures: Vec<BBox>,
     /// The time reading the text layer took (part of [`Source::page`]'s;
     /// zero for images), so that callers can tell it from rendering.
     pub text_layer_time: Duration,
@@ -448,6 +452,7 @@ impl Source {
                     image,
                     dpi: DEFAULT_DPI,
                     native_text: None,
+                    pictures: Vec::new(),
                     text_layer_time: Duration::ZERO,
                 })
             }

@@ -8,6 +8,7 @@ use pdfium_render::prelude::*;
 
 use crate::text::{self, Affine, RawChar};
 use crate::{NativeText, OpenOptions, Page, SourceError};
+use parasol_doc::BBox;
 
 static PDFIUM: OnceLock<Pdfium> = OnceLock::new();
 
@@ -114,7 +115,11 @@ impl PdfSource {
                 None
             }
         };
-        Ok(Page { index, image, dpi, native_text, text_layer_time: t0.elapsed() })
+        let text_layer_time = t0.elapsed();
+        let pictures = page_affine(&page, scale)
+            .map(|affine| pictures(&page, &affine, width as f32, height as f32))
+            .unwrap_or_default();
+        Ok(Page { index, image, dpi, native_text, pictures, text_layer_time })
     }
 }
 
@@ -219,6 +224,41 @@ fn filled_in(page: &PdfPage<'_>) -> Vec<RawChar> {
         let Ok(rect) = annotation.bounds() else { continue };
         let box_ = [rect.left().value, rect.bottom().value, rect.right().value, rect.top().value];
         out.extend(text::laid_out(&value, box_));
+    }
+    out
+}
+
+/// Most raster images looked at on one page: a page tiled from thousands
+/// of small images must not cost a pass over each.
+const MAX_PICTURES: usize = 1000;
+
+/// The boxes, in page pixels, of the raster images drawn on `page` (at the
+/// top level, or inside a form XObject: then the form's box), clipped to
+/// the page's `width` × `height`; boxes of no area are left out.
+fn pictures(page: &PdfPage<'_>, affine: &Affine, width: f32, height: f32) -> Vec<BBox> {
+    let mut out = Vec::new();
+    for object in page.objects().iter().take(MAX_PICTURES) {
+        let holds_image = match object.object_type() {
+            PdfPageObjectType::Image => true,
+            PdfPageObjectType::XObjectForm => object.as_x_object_form_object().is_some_and(|form| {
+                form.iter().take(MAX_PICTURES).any(|o| o.object_type() == PdfPageObjectType::Image)
+            }),
+            _ => false,
+        };
+        let Some(rect) = holds_image.then(|| object.bounds().ok()).flatten().map(|q| q.to_rect()) else {
+            continue;
+        };
+        let [x0, y0] = affine.apply(rect.left().value, rect.top().value);
+        let [x1, y1] = affine.apply(rect.right().value, rect.bottom().value);
+        let b = BBox::new(
+            x0.min(x1).max(0.0),
+            y0.min(y1).max(0.0),
+            x0.max(x1).min(width),
+            y0.max(y1).min(height),
+        );
+        if b.x1 > b.x0 && b.y1 > b.y0 {
+            out.push(b);
+        }
     }
     out
 }

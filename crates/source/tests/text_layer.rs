@@ -77,3 +77,28 @@ fn a_filled_in_forms_values_are_read_where_the_form_shows_them() {
     assert_eq!(marks, 1, "only the ticked box reads as a mark");
     assert!(native.stats.is_trustworthy(), "{:?}", native.stats);
 }
+
+#[test]
+fn a_pictures_place_on_the_page_is_known() {
+    common::pdfium();
+    // A 1200 × 900 JPEG's header is all PDFium needs to place it.
+    let jpeg =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/receipt-photo.jpg")).unwrap();
+    let pdf = parasol_testdata::picture_pdf(&jpeg, (1200, 900), &["Expense claim", "Claimant: T. Lindqvist"]);
+    let source = Source::open_bytes(pdf, &OpenOptions::default()).unwrap();
+    let page = source.page(0).unwrap();
+    // 360 × 270 pt at 72 pt from the left, its top 24 pt below the two
+    // lines (720 − 32 − 24 = 664 pt from the bottom of a 792 pt page), at
+    // 150 dpi.
+    let px = |pt: f32| pt * 150.0 / 72.0;
+    assert_eq!(page.pictures.len(), 1, "{:?}", page.pictures);
+    let b = page.pictures[0];
+    for (got, want) in
+        [(b.x0, px(72.0)), (b.y0, px(792.0 - 664.0)), (b.x1, px(432.0)), (b.y1, px(792.0 - 394.0))]
+    {
+        assert!((got - want).abs() < 2.0, "{b:?}");
+    }
+    // Text pages and image files have none.
+    let source = Source::open_bytes(parasol_testdata::text_pdf(&[lines()]), &OpenOptions::default()).unwrap();
+    assert!(source.page(0).unwrap().pictures.is_empty());
+}

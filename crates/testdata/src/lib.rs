@@ -270,6 +270,36 @@ pub fn scan_pdf(jpeg: &[u8], (width, height): (u32, u32), lines: &[&str]) -> Vec
     ])
 }
 
+/// A born-digital Letter page (612 × 792 pt) carrying a photo: `lines` in
+/// 11 pt Helvetica from its top, and below them `jpeg` (a baseline RGB JPEG
+/// of `width` × `height` pixels) pasted 360 pt wide, as an expense claim
+/// carries the photo of a receipt. The photo's text is in no text layer.
+pub fn picture_pdf(jpeg: &[u8], (width, height): (u32, u32), lines: &[&str]) -> Vec<u8> {
+    let (w, h) = (360.0, 360.0 * height as f32 / width.max(1) as f32);
+    let mut content = String::from("BT /F1 11 Tf\n");
+    for (i, line) in lines.iter().enumerate() {
+        content.push_str(&format!("1 0 0 1 72 {} Tm ({}) Tj\n", 720.0 - 16.0 * i as f32, pdf_string(line)));
+    }
+    let top = 720.0 - 16.0 * lines.len() as f32 - 24.0;
+    content.push_str(&format!("ET\nq {w} 0 0 {h} 72 {} cm /Im1 Do Q\n", top - h));
+    let mut image = format!(
+        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB \
+         /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+        jpeg.len()
+    )
+    .into_bytes();
+    image.extend_from_slice(jpeg);
+    image.extend_from_slice(b"\nendstream");
+    pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        image,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >> /Contents 6 0 R >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()).into_bytes(),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
