@@ -407,6 +407,13 @@ impl Engine {
                 (ocr_lines, Vec::new(), origin)
             }
         };
+        // A bullet drawn as a shape is in no text layer and too small for
+        // OCR: the image shows it, and the line it stands before is a list
+        // item.
+        let mut lines = lines;
+        for i in parasol_vision::bullets::drawn_bullets(&image, &lines) {
+            lines[i].text.insert_str(0, "• ");
+        }
         let mut text = PageText { info, lines, words, regions, tables, images, formulas: Vec::new() };
         let mut table_problems = table_problems;
         check_cancel(options)?;

@@ -28,7 +28,8 @@
 //! stage: `det`, `cls`, `rec`, the batch `pool` and `page_orientation`),
 //! the public stage modules `layout`, `orientation` and `table`,
 //! `rotation` ([`Rotation`]), `skew` (small tilts: measured from the OCR
-//! quads, straightened) and `cv` (the ports).
+//! quads, straightened), `bullets` (list bullets drawn as shapes, found on
+//! the image) and `cv` (the ports).
 //!
 //! ```no_run
 //! use parasol_models::{ModelFile, ModelStore};
@@ -51,6 +52,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod bullets;
 mod cv;
 pub mod layout;
 mod ocr;

@@ -14,6 +14,8 @@
 //! `rowspan`/`colspan`, and cells inside `<thead>` are headers.
 //!
 //! Cell text is left empty: assembly fills it from the page's text lines.
+//! Before the crop is taken, [`clear_of_text`] moves a layout region's
+//! edges off the rows of text they cut through.
 //!
 //! ```no_run
 //! use parasol_models::{ModelFile, ModelStore};
