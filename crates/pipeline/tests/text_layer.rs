@@ -137,3 +137,31 @@ fn a_photo_pasted_into_a_born_digital_page_is_read() {
         }
     }
 }
+
+/// A list whose bullets are drawn as shapes, as browsers print them, has
+/// no bullet in its text layer; its items are still items, not one
+/// paragraph (issue 15).
+#[test]
+fn bullets_drawn_as_shapes_make_list_items() {
+    let engine = Engine::new(EngineConfig::from_models_dir(models())).unwrap_or_else(|e| panic!("{e}"));
+    let items = ["Extend the opening hours", "Expand the e-book collection", "Work with school libraries"];
+    let mut content = String::from("BT /F2 16 Tf 72 720 Td (Next steps) Tj ET\n");
+    for (i, item) in items.iter().enumerate() {
+        let y = 690.0 - 18.0 * i as f32;
+        // A 4 pt filled square, 10 pt left of the item, level with its middle.
+        content.push_str(&format!("{} {} 4 4 re f\n", 86.0, y + 2.5));
+        content.push_str(&format!("BT /F1 11 Tf 100 {y} Td ({item}) Tj ET\n"));
+    }
+    content.push_str("BT /F1 11 Tf 72 610 Td (The library board meets again in March.) Tj ET\n");
+    let pdf = parasol_testdata::content_pdf(&[content]);
+    for layout in [LayoutChoice::PicoDet, LayoutChoice::None] {
+        let options = Options { layout, ..Options::default() };
+        let converted =
+            engine.convert_bytes(pdf.clone(), &options, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+        let md = converted.document.to_markdown();
+        for item in items {
+            assert!(md.contains(&format!("• {item}")), "{layout:?}: {item:?} is no item in {md}");
+        }
+        assert!(!md.contains("• The library"), "{md}");
+    }
+}
