@@ -164,8 +164,11 @@ fn holds_text(area: &BBox, lines: &[TextLine]) -> bool {
     lines.iter().any(|l| l.bbox.intersection(area).is_some_and(|x| x.area() > 0.5 * l.bbox.area()))
 }
 
-/// A picture smaller than this share of the page is an icon or a logo.
-const MIN_PICTURE_SHARE: f32 = 0.01;
+/// A picture smaller than this share of the page is an icon, a logo or a
+/// small screenshot, not read by OCR (Docling's default threshold for the
+/// bitmaps it OCRs on born-digital pages). At 1 % an IBM manual's small
+/// screenshots took 13.4 s instead of 5.2 s for 18 pages; at 5 %, 7.8 s.
+const MIN_PICTURE_SHARE: f32 = 0.05;
 
 /// A picture that layout regions cover less than this share of was missed.
 const PICTURE_COVERED: f32 = 0.5;
