@@ -249,14 +249,7 @@ pub fn scan_pdf(jpeg: &[u8], (width, height): (u32, u32), lines: &[&str]) -> Vec
         ));
     }
     content.push_str("ET\n");
-    let mut image = format!(
-        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB \
-         /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-        jpeg.len()
-    )
-    .into_bytes();
-    image.extend_from_slice(jpeg);
-    image.extend_from_slice(b"\nendstream");
+    let image = jpeg_object(jpeg, (width, height));
     pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>".to_vec(),
@@ -268,6 +261,20 @@ pub fn scan_pdf(jpeg: &[u8], (width, height): (u32, u32), lines: &[&str]) -> Vec
         .into_bytes(),
         format!("<< /Length {} >>\nstream\n{content}endstream", content.len()).into_bytes(),
     ])
+}
+
+/// An image XObject holding `jpeg`, a baseline RGB JPEG of `width` ×
+/// `height` pixels.
+fn jpeg_object(jpeg: &[u8], (width, height): (u32, u32)) -> Vec<u8> {
+    let mut image = format!(
+        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB \
+         /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+        jpeg.len()
+    )
+    .into_bytes();
+    image.extend_from_slice(jpeg);
+    image.extend_from_slice(b"\nendstream");
+    image
 }
 
 /// A born-digital Letter page (612 × 792 pt) carrying a photo: `lines` in
@@ -282,14 +289,7 @@ pub fn picture_pdf(jpeg: &[u8], (width, height): (u32, u32), lines: &[&str]) -> 
     }
     let top = 720.0 - 16.0 * lines.len() as f32 - 24.0;
     content.push_str(&format!("ET\nq {w} 0 0 {h} 72 {} cm /Im1 Do Q\n", top - h));
-    let mut image = format!(
-        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB \
-         /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-        jpeg.len()
-    )
-    .into_bytes();
-    image.extend_from_slice(jpeg);
-    image.extend_from_slice(b"\nendstream");
+    let image = jpeg_object(jpeg, (width, height));
     pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>".to_vec(),
