@@ -71,9 +71,9 @@ const TWO_COLUMN_NUMERIC_SHARE: f32 = 0.5;
 /// [`TWO_COLUMN_NUMERIC_SHARE`]).
 const TERM_MAX_WORDS: usize = 2;
 
-/// When a grid spans at least this share of the rows of text OCR read on a
-/// page, the page is one table (a table photographed or cropped on its
-/// own), and its area is all of the page's text.
+/// When a grid spans at least this share of a page's rows of text, the page
+/// is one table (a table photographed or cropped on its own), and its area is
+/// all of the page's text.
 const PAGE_TABLE_SHARE: f32 = 0.6;
 
 /// A recognised table agrees with its words when at least this share of its
@@ -329,7 +329,7 @@ fn empty_cell(row: usize, col: usize) -> TableCell {
 /// (already tables) and in figures and charts (a diagram's labels line up
 /// by chance), unless the figure is a photographed page
 /// ([`crate::layout::is_page_photo`]: a layout model may take a picture of
-/// a table for a figure). A grid that spans most of the rows OCR read makes
+/// a table for a figure). A grid that spans most of the page's rows makes
 /// all of the page's text one area.
 pub fn grid_areas(page: &PageText) -> Vec<BBox> {
     use crate::layout::{contained, is_page_photo, LINE_IN_REGION};
@@ -370,11 +370,7 @@ fn grid_areas_of(texts: &[&TextLine]) -> Vec<BBox> {
     let total_rows: usize = blocks.iter().map(Vec::len).sum();
     let grids: Vec<Grid> = blocks.iter().filter_map(|b| grid_of(b)).collect();
     let in_grids: usize = grids.iter().map(|g| g.span).sum();
-    // Only a picture's text (OCR) is a table photographed or cropped on its
-    // own; a text layer's words place the grid exactly, and the rest of a
-    // born-digital page (a slide's title and footer) is not the table's.
-    let picture = texts.iter().any(|t| t.origin == parasol_doc::TextOrigin::Ocr);
-    if picture && !grids.is_empty() && in_grids as f32 >= PAGE_TABLE_SHARE * total_rows as f32 {
+    if !grids.is_empty() && in_grids as f32 >= PAGE_TABLE_SHARE * total_rows as f32 {
         let all = texts.iter().skip(1).fold(texts[0].bbox, |a, t| a.union(&t.bbox));
         return vec![all];
     }

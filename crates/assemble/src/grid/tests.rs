@@ -50,37 +50,6 @@ fn numeric_columns_under_a_header_are_a_grid() {
 }
 
 #[test]
-fn a_slides_title_and_footer_are_no_part_of_its_table_but_a_crops_notes_are() {
-    let mut words = table_words(
-        &[0.0, 200.0, 300.0, 400.0],
-        &[
-            &["Depot", "Routes", "On time", "Cost"],
-            &["Leeds", "42", "97.1%", "£212"],
-            &["York", "31", "95.8%", "£198"],
-            &["Hull", "27", "96.0%", "£225"],
-        ],
-    );
-    for w in &mut words {
-        w.bbox.y0 += 60.0;
-        w.bbox.y1 += 60.0;
-    }
-    words.push(TextLine::from_bbox(
-        BBox::new(0.0, 0.0, 300.0, 30.0),
-        "Depot performance",
-        TextOrigin::TextLayer,
-    ));
-    words.push(word(0.0, 8, "Confidential"));
-    let areas = check_areas(&words, 1);
-    assert_eq!(areas[0].y0, 60.0, "{areas:?}");
-    // Read by OCR from a picture, the same text is one table.
-    for w in &mut words {
-        w.origin = TextOrigin::Ocr;
-    }
-    let areas = check_areas(&words, 1);
-    assert_eq!(areas[0].y0, 0.0, "{areas:?}");
-}
-
-#[test]
 fn two_columns_of_running_text_are_no_grid() {
     let left = "the quick brown fox jumps over the lazy dog again";
     let right = "and so the story goes on and on for many lines";
