@@ -412,10 +412,16 @@ impl Engine {
         };
         // A bullet drawn as a shape is in no text layer and too small for
         // OCR: the image shows it, and the line it stands before is a list
-        // item.
+        // item. Not in a figure or chart, where a legend's swatch stands
+        // before its label, nor in a table.
         let mut lines = lines;
         for i in parasol_vision::bullets::drawn_bullets(&image, &lines) {
-            lines[i].text.insert_str(0, "• ");
+            let in_visual = regions
+                .iter()
+                .any(|r| !is_text_region(r.category) && contained(&lines[i].bbox, &r.bbox) > 0.5);
+            if !in_visual {
+                lines[i].text.insert_str(0, "• ");
+            }
         }
         let mut text = PageText { info, lines, words, regions, tables, images, formulas: Vec::new() };
         let mut table_problems = table_problems;
