@@ -113,11 +113,25 @@ pub(crate) fn is_page_photo(r: &Region, page: &PageText) -> bool {
     }
     let inside: Vec<&TextLine> =
         page.lines.iter().filter(|l| contained(&l.bbox, &r.bbox) >= LINE_IN_REGION).collect();
+    if pictures_text(page, &inside) {
+        return false;
+    }
     let page_area = page.info.width * page.info.height;
     let text_area: f32 = inside.iter().map(|l| l.bbox.area()).sum();
     inside.len() >= PAGE_PHOTO_MIN_LINES
         && (r.bbox.area() > PAGE_PHOTO_AREA * page_area
             || text_area > PAGE_PHOTO_TEXT_DENSITY * r.bbox.area())
+}
+
+/// Whether `lines` are OCR's reading of a picture on a page that has a text
+/// layer (a chart's labels, a pasted photo's words): they stay with the
+/// figure, as its text, and never make it a page of text; on a born-digital
+/// page the layer is the text.
+fn pictures_text(page: &PageText, lines: &[&TextLine]) -> bool {
+    use parasol_doc::TextOrigin;
+    !lines.is_empty()
+        && lines.iter().all(|l| l.origin == TextOrigin::Ocr)
+        && page.lines.iter().any(|l| l.origin == TextOrigin::TextLayer)
 }
 
 /// The text a table region's cells are filled from: the words of its
@@ -251,12 +265,14 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         // A figure that is lines of text (a form the layout model took for
         // a picture) is read as text: its words are the content, and an
         // image would hide them from the Markdown and the HTML.
-        let read_as =
-            if matches!(r.category, Category::Figure | Category::Chart) && figure_is_text(&r.bbox, lines) {
-                Category::Paragraph
-            } else {
-                r.category
-            };
+        let read_as = if matches!(r.category, Category::Figure | Category::Chart)
+            && figure_is_text(&r.bbox, lines)
+            && !pictures_text(page, lines)
+        {
+            Category::Paragraph
+        } else {
+            r.category
+        };
         // A heading given values is a label of a record ("SUBTOTAL 16.30").
         let category =
             if records[i] && read_as == Category::Heading1 { Category::Paragraph } else { read_as };

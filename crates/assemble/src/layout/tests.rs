@@ -590,3 +590,31 @@ fn a_title_region_of_sentences_is_a_paragraph() {
     );
     check(&p, &[(Category::Heading1, title)]);
 }
+
+/// A picture's text read by OCR on a born-digital page (a chart pasted as
+/// an image, its labels many words) stays the figure's; the same lines
+/// on a scanned page make the figure a page of text.
+#[test]
+fn ocr_of_a_picture_on_a_page_with_a_text_layer_stays_with_the_figure() {
+    let ocr = |y: f32, t: &str| {
+        TextLine::from_bbox(BBox::new(100.0, y, 100.0 + 14.0 * t.len() as f32, y + 24.0), t, TextOrigin::Ocr)
+    };
+    let labels = [
+        "Plot number proportions by land use",
+        "Institutional residential municipal park",
+        "woodlot riverside community park",
+        "commercial roadside industrial verge",
+        "cemetery churchyard allotment garden",
+        "Share of plots in each class",
+    ];
+    let mut lines: Vec<TextLine> =
+        labels.iter().enumerate().map(|(i, t)| ocr(200.0 + 40.0 * i as f32, t)).collect();
+    let figure = region(90.0, 190.0, 800.0, 440.0, Category::Figure);
+    let scanned = page(lines.clone(), vec![figure]);
+    assert_eq!(blocks(&scanned)[0].category, Category::Paragraph);
+    lines.push(line(100.0, 100.0, 700.0, 120.0, "A paragraph of the page's own text above the chart."));
+    let born_digital = page(lines, vec![figure]);
+    let out = blocks(&born_digital);
+    let figure = out.iter().find(|b| b.category == Category::Figure).unwrap_or_else(|| panic!("{out:?}"));
+    assert!(figure.text.starts_with("Plot number proportions"), "{out:?}");
+}
