@@ -18,11 +18,13 @@ const GAP_MAX_INK: usize = 2;
 /// and bottom edges) or width (left and right): about two lines of text.
 const MAX_MOVE: f32 = 0.025;
 
-/// `bbox` with each edge that runs through ink moved outwards to the first
-/// gap beyond it, when one lies within [`MAX_MOVE`]; other edges stay. A
-/// layout model's table box often starts halfway down its header row (a
-/// long table's header repeated on its next page): the structure model
-/// then sees half a row and the header's words fall outside the table.
+/// `bbox` with its top, left and right edges, where they run through ink,
+/// moved outwards to the first gap beyond, when one lies within
+/// [`MAX_MOVE`]; other edges stay. A layout model's table box often starts
+/// halfway down its header row (a long table's header repeated on its next
+/// page): the structure model then sees half a row and the header's words
+/// fall outside the table. The bottom edge stays: what a box cuts there is
+/// more often a footnote or a caption below the table than a row of it.
 pub fn clear_of_text(image: &RgbImage, bbox: &BBox) -> BBox {
     let (w, h) = (image.width() as i64, image.height() as i64);
     if w == 0 || h == 0 {
@@ -61,14 +63,14 @@ pub fn clear_of_text(image: &RgbImage, bbox: &BBox) -> BBox {
     let dy = (MAX_MOVE * h as f32).ceil() as i64;
     let dx = (MAX_MOVE * w as f32).ceil() as i64;
     let top = seek(y0, -1, dy, h, &row_is_gap);
-    let bottom = seek(y1, 1, dy, h, &row_is_gap);
+
     let left = seek(x0, -1, dx, w, &col_is_gap);
     let right = seek(x1, 1, dx, w, &col_is_gap);
     BBox {
         x0: if left == x0 { bbox.x0 } else { left as f32 },
         y0: if top == y0 { bbox.y0 } else { top as f32 },
         x1: if right == x1 { bbox.x1 } else { right as f32 },
-        y1: if bottom == y1 { bbox.y1 } else { bottom as f32 },
+        y1: bbox.y1,
     }
 }
 
@@ -102,6 +104,9 @@ mod tests {
     fn edges_in_gaps_stay_and_an_edge_with_no_gap_near_stays() {
         let img = page(&[(50, 100, 300, 110), (50, 120, 300, 130)]);
         let b = BBox::new(40.0, 95.0, 320.0, 135.0);
+        assert_eq!(clear_of_text(&img, &b), b);
+        // A bottom edge through a line (a footnote below the table) stays.
+        let b = BBox::new(40.0, 95.0, 320.0, 125.0);
         assert_eq!(clear_of_text(&img, &b), b);
         // Ink runs 100 px above the edge (a photo): the edge stays.
         let img = page(&[(0, 0, 400, 300)]);
