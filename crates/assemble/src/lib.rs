@@ -21,7 +21,6 @@
 //! ```
 
 mod columns;
-mod furniture;
 mod grid;
 mod layout;
 mod order;
@@ -98,7 +97,6 @@ pub fn assemble(pages: &[PageText]) -> Document {
             });
         }
     }
-    furniture::running_heads_and_footers(&mut doc);
     doc
 }
 
