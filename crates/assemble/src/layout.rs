@@ -46,7 +46,7 @@ const CAPTION_MAX_GAP: f32 = 4.0;
 const CAPTION_MIN_HEIGHT: f32 = 10.0;
 
 pub(crate) fn contained(inner: &BBox, outer: &BBox) -> f32 {
-    inner.intersection(outer).map_or(0.0, |b| b.area()) / inner.area().max(1e-3)
+    inner.share_in(outer)
 }
 
 fn is_container(c: Category) -> bool {

@@ -71,6 +71,12 @@ impl BBox {
         (b.x0 < b.x1 && b.y0 < b.y1).then_some(b)
     }
 
+    /// The share of this box's area that lies inside `outer`, in `[0, 1]`
+    /// (0 for an empty box).
+    pub fn share_in(&self, outer: &BBox) -> f32 {
+        self.intersection(outer).map_or(0.0, |x| x.area()) / self.area().max(1e-3)
+    }
+
     /// Intersection over union, in `[0, 1]`; 0 when either box is empty.
     pub fn iou(&self, other: &BBox) -> f32 {
         let inter = self.intersection(other).map_or(0.0, |b| b.area());

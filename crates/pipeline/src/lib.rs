@@ -18,6 +18,7 @@
 
 mod options;
 mod page;
+mod pictures;
 mod stages;
 
 use std::ops::Range;

@@ -159,57 +159,6 @@ fn relabel_formulas(text: &mut PageText) {
     }
 }
 
-/// Whether any of `lines` lies half or more inside `area`.
-fn holds_text(area: &BBox, lines: &[TextLine]) -> bool {
-    lines.iter().any(|l| l.bbox.intersection(area).is_some_and(|x| x.area() > 0.5 * l.bbox.area()))
-}
-
-/// A picture smaller than this share of the page is an icon, a logo or a
-/// small screenshot, not read by OCR (Docling's default threshold for the
-/// bitmaps it OCRs on born-digital pages). At 1 % an IBM manual's small
-/// screenshots took 13.4 s instead of 5.2 s for 18 pages; at 5 %, 7.8 s.
-const MIN_PICTURE_SHARE: f32 = 0.05;
-
-/// A picture that layout regions cover less than this share of was missed.
-const PICTURE_COVERED: f32 = 0.5;
-
-/// The score of a figure region found from a PDF's own image objects, not
-/// by the layout model.
-const PICTURE_SCORE: f32 = 0.5;
-
-/// The share of `inner`'s area inside `outer`.
-fn contained(inner: &BBox, outer: &BBox) -> f32 {
-    inner.intersection(outer).map_or(0.0, |x| x.area()) / inner.area().max(1e-3)
-}
-
-/// The pictures of a born-digital page ([`parasol_source::Page::pictures`])
-/// that the text layer leaves empty, each once: a photo of a receipt
-/// pasted into an expense claim, a screenshot of a table. Their text is
-/// in no layer, so OCR reads them; assembly then reads a picture of lines
-/// of text as text and keeps a chart's labels with the chart. An
-/// icon-sized picture, or one the layer writes over (a background), is
-/// left alone.
-fn empty_pictures(pictures: &[BBox], lines: &[TextLine], page: &PageInfo) -> Vec<BBox> {
-    let page_area = page.width * page.height;
-    let mut out: Vec<BBox> = Vec::new();
-    for p in pictures {
-        if p.area() >= MIN_PICTURE_SHARE * page_area
-            && !holds_text(p, lines)
-            && !out.iter().any(|o| contained(p, o) > 0.5)
-        {
-            out.push(*p);
-        }
-    }
-    out
-}
-
-/// Whether the layout model missed `picture`: its regions cover less than
-/// [`PICTURE_COVERED`] of it.
-fn is_missed(picture: &BBox, regions: &[Region]) -> bool {
-    let covered: f32 = regions.iter().filter_map(|r| r.bbox.intersection(picture)).map(|x| x.area()).sum();
-    covered < PICTURE_COVERED * picture.area()
-}
-
 fn is_text_region(c: Category) -> bool {
     !matches!(c, Category::Table | Category::Figure | Category::Chart)
 }
@@ -377,11 +326,11 @@ impl Engine {
                 // Text regions the layer leaves empty, and every picture
                 // it leaves empty, are read by OCR; a picture the layout
                 // model missed becomes a figure region.
-                let pictures = empty_pictures(&page.pictures, &lines, &info);
+                let pictures = crate::pictures::empty(&page.pictures, &lines, &info);
                 let mut areas: Vec<BBox> =
                     regions.iter().filter(|r| is_text_region(r.category)).map(|r| r.bbox).collect();
                 for &bbox in &pictures {
-                    if is_missed(&bbox, &regions) {
+                    if crate::pictures::is_missed(&bbox, &regions) {
                         if options.figure_images() {
                             let png = parasol_source::png_bytes(&parasol_source::crop(&image, &bbox));
                             images.push((
@@ -389,9 +338,13 @@ impl Engine {
                                 Image { png: Some(png), file: None, alt: String::new() },
                             ));
                         }
-                        regions.push(Region { bbox, category: Category::Figure, score: PICTURE_SCORE });
+                        regions.push(Region {
+                            bbox,
+                            category: Category::Figure,
+                            score: crate::pictures::SCORE,
+                        });
                     }
-                    if !areas.iter().any(|a| contained(&bbox, a) > 0.5) {
+                    if !areas.iter().any(|a| bbox.share_in(a) > 0.5) {
                         areas.push(bbox);
                     }
                 }
@@ -416,9 +369,8 @@ impl Engine {
         // before its label, nor in a table.
         let mut lines = lines;
         for i in parasol_vision::bullets::drawn_bullets(&image, &lines) {
-            let in_visual = regions
-                .iter()
-                .any(|r| !is_text_region(r.category) && contained(&lines[i].bbox, &r.bbox) > 0.5);
+            let in_visual =
+                regions.iter().any(|r| !is_text_region(r.category) && lines[i].bbox.share_in(&r.bbox) > 0.5);
             if !in_visual {
                 lines[i].text.insert_str(0, "• ");
             }
@@ -675,7 +627,10 @@ impl Engine {
     ) -> Result<Vec<TextLine>, PipelineError> {
         let mut out = Vec::new();
         for area in areas {
-            if holds_text(area, lines) || area.width() < MIN_OCR_REGION || area.height() < MIN_OCR_REGION {
+            if crate::pictures::holds_text(area, lines)
+                || area.width() < MIN_OCR_REGION
+                || area.height() < MIN_OCR_REGION
+            {
                 continue;
             }
             let crop = parasol_source::crop(image, area);
@@ -709,33 +664,6 @@ mod tests {
             .map(|w| parasol_source::Word { text: w.to_string(), bbox: BBox::default(), font_size: 10.0 })
             .collect();
         NativeText { words, ..NativeText::default() }
-    }
-
-    #[test]
-    fn pictures_the_layer_leaves_empty_are_read_and_missed_ones_are_figures() {
-        let page = PageInfo { number: 1, width: 1000.0, height: 1000.0, dpi: 150.0 };
-        let photo = BBox::new(100.0, 400.0, 600.0, 900.0);
-        let pictures = [
-            photo,
-            // The same photo drawn twice (a mask and its image).
-            BBox::new(101.0, 401.0, 600.0, 900.0),
-            // A logo.
-            BBox::new(10.0, 10.0, 60.0, 60.0),
-            // A background the text layer writes over.
-            BBox::new(0.0, 0.0, 1000.0, 300.0),
-        ];
-        let text =
-            [TextLine::from_bbox(BBox::new(100.0, 100.0, 600.0, 120.0), "Claim", TextOrigin::TextLayer)];
-        assert_eq!(empty_pictures(&pictures, &text, &page), [photo]);
-        let region = |x0, y0, x1, y1| Region {
-            bbox: BBox::new(x0, y0, x1, y1),
-            category: Category::Figure,
-            score: 0.9,
-        };
-        assert!(is_missed(&photo, &[]));
-        // A layout region over its top fifth only.
-        assert!(is_missed(&photo, &[region(100.0, 400.0, 600.0, 500.0)]));
-        assert!(!is_missed(&photo, &[region(90.0, 390.0, 610.0, 910.0)]));
     }
 
     #[test]
