@@ -292,6 +292,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     let mut t = t.clone();
                     let words = table_words(page, &t, lines);
                     crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+                    crate::tables::mark_header_rows(&mut t);
                     block.text = parasol_doc::script::join(
                         t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
                     );

@@ -123,6 +123,91 @@ pub(crate) fn aligned_boxes(table: &Table) -> Vec<Option<BBox>> {
         .collect()
 }
 
+/// Header rows a table runs to at most: more leading rows of labels are
+/// a table of text, not a header.
+const MAX_HEADER_ROWS: usize = 3;
+
+/// Marks a table's leading header rows when its structure named none (a
+/// table read from its words, or one the structure model gave no
+/// `<thead>`). The first row is a header when every cell in it is a label
+/// (words, or a year over columns of figures) and it names a column of
+/// values: one whose cells below are mostly numbers, or run several times
+/// as long as its name ("Parameter | Description" over sentences). A
+/// further row of labels is a header too when a cell above it spans
+/// (a group's name over its columns). Nothing is marked on weaker
+/// evidence: a table with no header is better than a data row in `<th>`.
+pub(crate) fn mark_header_rows(table: &mut Table) {
+    if table.rows < 2 || table.cols < 2 || table.cells.iter().any(|c| c.header) {
+        return;
+    }
+    let row = |r: usize| table.cells.iter().filter(move |c| c.row == r);
+    let labels = |r: usize| {
+        let texts: Vec<&str> = row(r).map(|c| c.text.trim()).filter(|t| !is_placeholder(t)).collect();
+        texts.len() >= 2 && texts.iter().all(|t| is_label(t) || (r == 0 && is_year(t)))
+    };
+    if !labels(0) {
+        return;
+    }
+    let mut header = 1;
+    while header < MAX_HEADER_ROWS.min(table.rows - 1)
+        && labels(header)
+        && table.cells.iter().any(|c| c.row < header && c.row + c.rowspan.max(1) <= header && c.colspan > 1)
+    {
+        header += 1;
+    }
+    let names_a_column = (0..table.cols).any(|col| {
+        let in_col = |c: &&parasol_doc::TableCell| c.col <= col && col < c.col + c.colspan.max(1);
+        let name: Vec<&str> =
+            table.cells.iter().filter(|c| c.row < header).filter(in_col).map(|c| c.text.trim()).collect();
+        let body: Vec<&str> = table
+            .cells
+            .iter()
+            .filter(|c| c.row >= header && c.colspan <= 1)
+            .filter(in_col)
+            .map(|c| c.text.trim())
+            .filter(|t| !is_placeholder(t))
+            .collect();
+        if name.iter().all(|t| t.is_empty()) || body.len() < 2 {
+            return false;
+        }
+        let numbers = body.iter().filter(|t| is_figure(t)).count();
+        let words = |t: &str| t.split_whitespace().count();
+        let name_words = name.iter().map(|t| words(t)).max().unwrap_or(0);
+        let mean_words = body.iter().map(|t| words(t)).sum::<usize>() as f32 / body.len() as f32;
+        3 * numbers >= 2 * body.len()
+            || (name_words <= 3 && mean_words >= 4.0 && mean_words >= 3.0 * name_words as f32)
+    });
+    if names_a_column {
+        for c in table.cells.iter_mut().filter(|c| c.row < header) {
+            c.header = true;
+        }
+    }
+}
+
+/// More digits than letters: a figure ("2.73", "12 (4%)", "$1,200").
+fn is_figure(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    digits > letters
+}
+
+/// A name: letters at least as many as digits ("Q1", "Gross tonnage").
+fn is_label(text: &str) -> bool {
+    text.chars().any(char::is_alphabetic) && !is_figure(text)
+}
+
+/// A year set over a column ("2025", "FY2026" is a label already).
+fn is_year(text: &str) -> bool {
+    text.len() == 4
+        && text.chars().all(|c| c.is_ascii_digit())
+        && (text.starts_with("19") || text.starts_with("20"))
+}
+
+/// An empty cell, or one a dash or a mark stands in for.
+fn is_placeholder(text: &str) -> bool {
+    !text.chars().any(char::is_alphanumeric)
+}
+
 /// Splits lines into words with boxes estimated from character counts.
 pub(crate) fn split_words(lines: &[&TextLine]) -> Vec<TextLine> {
     let mut out = Vec::new();
@@ -221,5 +306,85 @@ mod tests {
         cells.push(cell(1, 1, BBox::new(100.0, 20.0, 200.0, 40.0)));
         let t = Table { rows: 2, cols: 2, cells };
         assert_eq!(aligned_boxes(&t)[0], Some(BBox::new(0.0, 0.0, 200.0, 20.0)));
+    }
+
+    /// A table of texts, each row's cells one column each (`|` between).
+    fn table_of(rows: &[&str]) -> Table {
+        let mut cells = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.split('|').enumerate() {
+                cells.push(TableCell {
+                    text: text.trim().to_string(),
+                    bbox: None,
+                    ..cell(r, c, BBox::default())
+                });
+            }
+        }
+        Table { rows: rows.len(), cols: rows[0].split('|').count(), cells }
+    }
+
+    fn header_rows(t: &Table) -> usize {
+        (0..t.rows).take_while(|&r| t.cells.iter().filter(|c| c.row == r).all(|c| c.header)).count()
+    }
+
+    #[test]
+    fn names_over_columns_of_figures_are_a_header() {
+        let mut t = table_of(&[
+            "No. | Vessel | Gross tonnage | Calls",
+            "1 | MV Aurora | 12,400 | 3",
+            "2 | Sea Lark | 8,150 | 11",
+        ]);
+        mark_header_rows(&mut t);
+        assert_eq!(header_rows(&t), 1);
+        assert!(t.cells.iter().filter(|c| c.row > 0).all(|c| !c.header));
+        let mut years = table_of(&["Region | 2025 | 2026", "North | 12.5 | 14.1", "South | 9.0 | 8.7"]);
+        mark_header_rows(&mut years);
+        assert_eq!(header_rows(&years), 1, "years over figures");
+    }
+
+    #[test]
+    fn a_first_row_of_data_is_no_header() {
+        for rows in [
+            &["Revenue | 12.5 | 14.1", "Costs | 9.0 | 8.7", "Margin | 3.5 | 5.4"][..],
+            &["Name | Margaret Okafor", "Member | MB-40417", "City | Lagos"][..],
+            &["apples | pears | plums", "red | green | blue", "round | long | small"][..],
+        ] {
+            let mut t = table_of(rows);
+            mark_header_rows(&mut t);
+            assert_eq!(header_rows(&t), 0, "{rows:?}");
+        }
+    }
+
+    #[test]
+    fn names_over_sentences_are_a_header() {
+        let mut t = table_of(&[
+            "Option | Description",
+            "--threads | Threads per model session, all cores by default",
+            "--layout | The layout model to read the page regions with",
+        ]);
+        mark_header_rows(&mut t);
+        assert_eq!(header_rows(&t), 1);
+    }
+
+    #[test]
+    fn a_group_name_spanning_its_columns_makes_a_second_header_row() {
+        let mut t = table_of(&[
+            "Model | TEDS | | mAP",
+            "| simple | complex |",
+            "OTSL | 0.965 | 0.934 | 0.88",
+            "HTML | 0.969 | 0.927 | 0.857",
+        ]);
+        // "TEDS" spans columns 1 and 2; "Model" and "mAP" span both rows.
+        t.cells.retain(|c| !(c.row == 0 && c.col == 2) && !(c.row == 1 && (c.col == 0 || c.col == 3)));
+        for c in &mut t.cells {
+            match (c.row, c.col) {
+                (0, 1) => c.colspan = 2,
+                (0, 0) | (0, 3) => c.rowspan = 2,
+                _ => {}
+            }
+        }
+        mark_header_rows(&mut t);
+        assert_eq!(header_rows(&t), 2);
+        assert!(!t.cells.iter().any(|c| c.row >= 2 && c.header));
     }
 }
