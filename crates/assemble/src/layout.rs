@@ -175,10 +175,12 @@ enum TableRead {
     /// The table model's structure, which agrees with the words in it
     /// ([`crate::grid::structure_agrees`]).
     Structure(Table),
-    /// Else the table the words form by their alignment
-    /// ([`crate::grid::word_table`]), in this box: the region's text above
-    /// or below it is read as text.
-    Aligned(Table, BBox),
+    /// A table in part of the region, this box: the region's text above or
+    /// below it is read as text. The table model's structure, when the
+    /// region took in text beyond its table ([`crate::tables::body_of`]),
+    /// else the table the words form by their alignment
+    /// ([`crate::grid::word_table`]).
+    Part(Table, BBox),
     /// Neither agrees: its text is read as text, in order.
     Text,
 }
@@ -202,14 +204,17 @@ fn read_table(page: &PageText, i: usize) -> TableRead {
     let ocr = lines.iter().all(|l| l.origin == parasol_doc::TextOrigin::Ocr);
     if crate::grid::structure_agrees(&model, &words) && !(ocr && crate::grid::merges_records(&model, &words))
     {
-        return TableRead::Structure(t.clone());
+        return match crate::tables::body_of(&r.bbox, &lines) {
+            Some(body) => TableRead::Part(t.clone(), body),
+            None => TableRead::Structure(t.clone()),
+        };
     }
     if !ocr {
         return TableRead::Text;
     }
     match crate::grid::word_table(&lines) {
         Some((grid, bbox)) if crate::grid::cells_agree(&filled(&grid).0, &lines) => {
-            TableRead::Aligned(grid, bbox)
+            TableRead::Part(grid, bbox)
         }
         _ => TableRead::Text,
     }
@@ -240,7 +245,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     for l in page.lines.iter().filter(|l| !l.text.trim().is_empty()) {
         match region_of(&l.bbox, regions, &kept) {
             // Text above or below a table of aligned words is no part of it.
-            Some(i) if matches!(&reads[i], Some(TableRead::Aligned(_, b)) if !level_within(&l.bbox, b)) => {
+            Some(i) if matches!(&reads[i], Some(TableRead::Part(_, b)) if !level_within(&l.bbox, b)) => {
                 loose.push(l)
             }
             Some(i) => lines_in[i].push(l),
@@ -282,7 +287,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             Category::Table => {
                 let structure = match &reads[i] {
                     Some(TableRead::Structure(t)) => Some(t),
-                    Some(TableRead::Aligned(t, bbox)) => {
+                    Some(TableRead::Part(t, bbox)) => {
                         block.bbox = *bbox;
                         Some(t)
                     }
@@ -292,6 +297,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     let mut t = t.clone();
                     let words = table_words(page, &t, lines);
                     crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+                    crate::tables::trim_empty(&mut t);
                     crate::tables::mark_header_rows(&mut t);
                     block.text = parasol_doc::script::join(
                         t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),

@@ -123,6 +123,102 @@ pub(crate) fn aligned_boxes(table: &Table) -> Vec<Option<BBox>> {
         .collect()
 }
 
+/// A table region's first row of text is the page's title, not a row,
+/// when it is one piece of text set this many times the table's type.
+const TITLE_FONT_RATIO: f32 = 1.3;
+
+/// Rows of text at a table region's ends that a gap sets apart from the
+/// rest, at most: a slide's footer and page number below a table.
+const LOOSE_END_ROWS: usize = 2;
+
+/// A gap sets rows apart from a table when it is this many times the
+/// median gap between its rows, and …
+const LOOSE_GAP_RATIO: f32 = 3.0;
+
+/// … at least this many heights of its text.
+const LOOSE_GAP_HEIGHTS: f32 = 2.0;
+
+/// The part of a table region its rows of text fill, when text at its top
+/// or bottom is no part of the table: a first row that is one piece of
+/// text in type well above the table's (a slide's title over its table),
+/// and up to [`LOOSE_END_ROWS`] rows at either end set apart by a gap far
+/// wider than the table's own (a footer and page number the layout model
+/// took in). `None` when every row belongs; at least three rows stay.
+pub(crate) fn body_of(region: &BBox, lines: &[&TextLine]) -> Option<BBox> {
+    let rows = crate::grid::visual_rows(lines);
+    if rows.len() < 4 {
+        return None;
+    }
+    let top = |row: &[&TextLine]| row.iter().map(|l| l.bbox.y0).fold(f32::INFINITY, f32::min);
+    let bottom = |row: &[&TextLine]| row.iter().map(|l| l.bbox.y1).fold(f32::NEG_INFINITY, f32::max);
+    let gaps: Vec<f32> = rows.windows(2).map(|w| (top(&w[1]) - bottom(&w[0])).max(0.0)).collect();
+    let height = crate::text::median(lines.iter().map(|l| l.bbox.height()).collect());
+    let wide = (LOOSE_GAP_RATIO * crate::text::median(gaps.clone())).max(LOOSE_GAP_HEIGHTS * height);
+    let (mut first, mut last) = (0, rows.len() - 1);
+    let font = crate::text::median(rows[1..].iter().flatten().map(|l| l.font_size).collect());
+    if rows[0].len() == 1 && font > 0.0 && rows[0][0].font_size >= TITLE_FONT_RATIO * font {
+        first = 1;
+    }
+    // The widest gap within the end rows, if wide enough, cuts them off.
+    let cut = |range: std::ops::Range<usize>| {
+        range.filter(|&g| gaps[g] >= wide).max_by(|&a, &b| gaps[a].total_cmp(&gaps[b]))
+    };
+    if let Some(g) = cut(first..(first + LOOSE_END_ROWS).min(gaps.len())) {
+        first = g + 1;
+    }
+    if let Some(g) = cut(gaps.len().saturating_sub(LOOSE_END_ROWS).max(first)..gaps.len()) {
+        last = g;
+    }
+    if (first, last) == (0, rows.len() - 1) || last < first + 2 {
+        return None;
+    }
+    let kept = rows[first..=last].iter().flatten().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
+    let margin = height / 2.0;
+    Some(BBox {
+        x0: (kept.x0 - margin).max(region.x0),
+        y0: (kept.y0 - margin).max(region.y0),
+        x1: (kept.x1 + margin).min(region.x1),
+        y1: (kept.y1 + margin).min(region.y1),
+    })
+}
+
+/// Drops a table's leading and trailing rows and columns that hold no
+/// text (a structure drawn over a region larger than its table), cutting
+/// the spans that reach into them.
+pub(crate) fn trim_empty(table: &mut Table) {
+    let covers = |start: usize, span: usize, i: usize| start <= i && i < start + span.max(1);
+    let filled = |i: usize, row: bool| {
+        table.cells.iter().any(|c| {
+            !c.text.trim().is_empty()
+                && if row { covers(c.row, c.rowspan, i) } else { covers(c.col, c.colspan, i) }
+        })
+    };
+    let rows: Vec<usize> = (0..table.rows).filter(|&r| filled(r, true)).collect();
+    let cols: Vec<usize> = (0..table.cols).filter(|&c| filled(c, false)).collect();
+    let (Some(&r0), Some(&r1), Some(&c0), Some(&c1)) = (rows.first(), rows.last(), cols.first(), cols.last())
+    else {
+        return;
+    };
+    if (r0, r1, c0, c1) == (0, table.rows - 1, 0, table.cols - 1) {
+        return;
+    }
+    // A cell keeps the part of its span inside [lo, hi]; one wholly outside goes.
+    let clip = |start: usize, span: usize, lo: usize, hi: usize| {
+        let (a, b) = (start.max(lo), (start + span.max(1) - 1).min(hi));
+        (a <= b).then(|| (a - lo, b - a + 1))
+    };
+    table.cells = std::mem::take(&mut table.cells)
+        .into_iter()
+        .filter_map(|mut c| {
+            let (row, rowspan) = clip(c.row, c.rowspan, r0, r1)?;
+            let (col, colspan) = clip(c.col, c.colspan, c0, c1)?;
+            (c.row, c.rowspan, c.col, c.colspan) = (row, rowspan, col, colspan);
+            Some(c)
+        })
+        .collect();
+    (table.rows, table.cols) = (r1 - r0 + 1, c1 - c0 + 1);
+}
+
 /// Header rows a table runs to at most: more leading rows of labels are
 /// a table of text, not a header.
 const MAX_HEADER_ROWS: usize = 3;
@@ -386,5 +482,62 @@ mod tests {
         mark_header_rows(&mut t);
         assert_eq!(header_rows(&t), 2);
         assert!(!t.cells.iter().any(|c| c.row >= 2 && c.header));
+    }
+
+    fn line(x: f32, y: f32, h: f32, s: &str) -> TextLine {
+        let mut l = TextLine::from_bbox(BBox::new(x, y, x + 60.0, y + h), s, TextOrigin::TextLayer);
+        l.font_size = h;
+        l
+    }
+
+    /// A slide: a 40-pixel title over a table of four rows of 20-pixel
+    /// type, 30 pixels apart, then a footer and a page number far below.
+    fn slide() -> Vec<TextLine> {
+        let mut lines = vec![line(0.0, 0.0, 40.0, "Depot performance")];
+        for (r, y) in [60.0, 90.0, 120.0, 150.0].into_iter().enumerate() {
+            lines.push(line(0.0, y, 20.0, &format!("Depot {r}")));
+            lines.push(line(100.0, y, 20.0, &format!("{}", 40 + r)));
+        }
+        lines.push(line(0.0, 500.0, 20.0, "Confidential"));
+        lines.push(line(600.0, 500.0, 20.0, "3"));
+        lines
+    }
+
+    #[test]
+    fn a_slides_title_and_footer_are_no_part_of_its_table() {
+        let lines = slide();
+        let region = BBox::new(0.0, 0.0, 700.0, 520.0);
+        let body =
+            body_of(&region, &lines.iter().collect::<Vec<_>>()).expect("the table is part of the region");
+        assert!(body.y0 > 40.0 && body.y0 <= 60.0, "{body:?}");
+        assert!(body.y1 >= 170.0 && body.y1 < 500.0, "{body:?}");
+    }
+
+    #[test]
+    fn a_table_whose_rows_all_belong_keeps_its_region() {
+        // Evenly spaced rows in one type; a wide gap inside, not at an end.
+        let lines = slide();
+        let rows: Vec<&TextLine> = lines[1..9].iter().collect();
+        assert_eq!(body_of(&BBox::new(0.0, 50.0, 700.0, 180.0), &rows), None);
+        let mut spread: Vec<TextLine> = lines[1..9].to_vec();
+        for l in spread.iter_mut().skip(4) {
+            l.bbox.y0 += 300.0;
+            l.bbox.y1 += 300.0;
+        }
+        assert_eq!(body_of(&BBox::new(0.0, 50.0, 700.0, 480.0), &spread.iter().collect::<Vec<_>>()), None);
+    }
+
+    #[test]
+    fn empty_outer_rows_and_columns_are_dropped_with_the_spans_into_them() {
+        let mut t =
+            table_of(&["Depot performance | | ", "Depot | Routes | ", "Leeds | 42 | ", " | | ", " | | "]);
+        t.cells.retain(|c| !(c.row == 0 && c.col > 0));
+        t.cells[0].colspan = 3;
+        t.cells[0].text.clear();
+        trim_empty(&mut t);
+        assert_eq!((t.rows, t.cols), (2, 2));
+        let texts: Vec<(usize, usize, &str)> =
+            t.cells.iter().map(|c| (c.row, c.col, c.text.as_str())).collect();
+        assert_eq!(texts, [(0, 0, "Depot"), (0, 1, "Routes"), (1, 0, "Leeds"), (1, 1, "42")]);
     }
 }
