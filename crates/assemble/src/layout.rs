@@ -252,6 +252,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
             None => loose.push(l),
         }
     }
+    merge_interleaved(regions, &mut kept, &mut lines_in);
     let mut records = vec![false; regions.len()];
     // Text outside every region is not lost: it becomes paragraphs, which
     // take part in the value columns with the regions (a receipt's amounts
@@ -380,6 +381,46 @@ fn figure_is_text(area: &BBox, lines: &[&TextLine]) -> bool {
     words.len() >= TEXT_FIGURE_MIN_WORDS
         && wordy as f32 >= TEXT_FIGURE_WORD_SHARE * words.len() as f32
         && covered >= TEXT_FIGURE_COVER * area_px
+}
+
+/// Joins paragraph regions whose lines interleave: a line of one lies
+/// between two lines of the other that overlap it side to side. Text that
+/// wraps round a floated box is one paragraph the layout model may box
+/// twice (its narrow lines beside the box, its full-width lines below),
+/// and either box may take a line of the other; no order of the two boxes
+/// reads it right, one paragraph of their lines top to bottom does.
+/// Columns side by side never overlap, so they never join.
+fn merge_interleaved<'l>(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [Vec<&'l TextLine>]) {
+    let paragraphs: Vec<usize> =
+        kept.iter().copied().filter(|&i| regions[i].category == Category::Paragraph).collect();
+    let between = |a: &[&TextLine], b: &[&TextLine]| {
+        b.iter().any(|l| {
+            let y = l.bbox.center()[1];
+            let beside = |o: &&&TextLine| horizontal_overlap(&o.bbox, &l.bbox) > 0.0;
+            a.iter().filter(beside).any(|o| o.bbox.center()[1] < y)
+                && a.iter().filter(beside).any(|o| o.bbox.center()[1] > y)
+        })
+    };
+    // Each region joins the first one it interleaves with, judged on the
+    // regions' own lines, so a join never makes a third region interleave.
+    let mut into: Vec<Option<usize>> = vec![None; regions.len()];
+    for (n, &b) in paragraphs.iter().enumerate() {
+        into[b] = paragraphs[..n]
+            .iter()
+            .copied()
+            .find(|&a| between(&lines_in[a], &lines_in[b]) || between(&lines_in[b], &lines_in[a]));
+    }
+    for &b in paragraphs.iter().rev() {
+        if let Some(mut a) = into[b] {
+            while let Some(up) = into[a] {
+                a = up;
+            }
+            let moved = std::mem::take(&mut lines_in[b]);
+            lines_in[a].extend(moved);
+            lines_in[a].sort_by(|x, y| x.bbox.y0.total_cmp(&y.bbox.y0));
+        }
+    }
+    kept.retain(|&i| into[i].is_none());
 }
 
 /// Whether `line`'s vertical centre lies within `area`'s height.

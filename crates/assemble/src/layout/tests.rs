@@ -618,3 +618,42 @@ fn ocr_of_a_picture_on_a_page_with_a_text_layer_stays_with_the_figure() {
     let figure = out.iter().find(|b| b.category == Category::Figure).unwrap_or_else(|| panic!("{out:?}"));
     assert!(figure.text.starts_with("Plot number proportions"), "{out:?}");
 }
+
+#[test]
+fn a_paragraph_wrapping_round_a_floated_box_reads_as_one_and_columns_stay_apart() {
+    // The layout model boxed the narrow lines beside the box and the full
+    // one below it apart, and the narrow box took the paragraph's last line.
+    let p = page(
+        vec![
+            line(100.0, 400.0, 500.0, 420.0, "There are three car parks;"),
+            line(100.0, 424.0, 480.0, 444.0, "the others"),
+            line(100.0, 448.0, 900.0, 468.0, "are free but small. A bus stops"),
+            line(100.0, 472.0, 400.0, 492.0, "every hour."),
+            line(560.0, 380.0, 900.0, 400.0, "Before you set out"),
+            line(560.0, 404.0, 900.0, 424.0, "check the tides."),
+            // A second column, level with the first, is no part of it.
+            line(100.0, 700.0, 450.0, 720.0, "left one"),
+            line(100.0, 748.0, 450.0, 768.0, "left two"),
+            line(550.0, 724.0, 900.0, 744.0, "right one"),
+        ],
+        vec![
+            region(90.0, 395.0, 510.0, 495.0, Category::Paragraph),
+            region(90.0, 445.0, 910.0, 490.0, Category::Paragraph),
+            region(550.0, 375.0, 910.0, 430.0, Category::Paragraph),
+            region(90.0, 695.0, 460.0, 772.0, Category::Paragraph),
+            region(540.0, 695.0, 910.0, 772.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Paragraph, "Before you set out check the tides."),
+            (
+                Category::Paragraph,
+                "There are three car parks; the others are free but small. A bus stops every hour.",
+            ),
+            (Category::Paragraph, "left one left two"),
+            (Category::Paragraph, "right one"),
+        ],
+    );
+}
