@@ -390,7 +390,7 @@ fn figure_is_text(area: &BBox, lines: &[&TextLine]) -> bool {
 /// and either box may take a line of the other; no order of the two boxes
 /// reads it right, one paragraph of their lines top to bottom does.
 /// Columns side by side never overlap, so they never join.
-fn merge_interleaved<'l>(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [Vec<&'l TextLine>]) {
+fn merge_interleaved(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [Vec<&TextLine>]) {
     let paragraphs: Vec<usize> =
         kept.iter().copied().filter(|&i| regions[i].category == Category::Paragraph).collect();
     let between = |a: &[&TextLine], b: &[&TextLine]| {
