@@ -31,6 +31,17 @@ const JITTER_MAX: f32 = 3.0;
 /// the two to be columns (narrower strips beside text are read row by row).
 const COLUMN_MIN_SHARE: f32 = 0.25;
 
+/// A narrower strip is still a column, a sidebar beside the body (a CV's
+/// contact details and skills), when it spans this share of the width, …
+const SIDEBAR_MIN_SHARE: f32 = 0.15;
+
+/// … its gutter is this many times the widest gap between rows, …
+const SIDEBAR_GUTTER_RATIO: f32 = 3.0;
+
+/// … and at least this many of its boxes are blocks of several lines:
+/// twice the lowest box's height (a strip of prices is single lines).
+const SIDEBAR_MIN_BLOCKS: usize = 2;
+
 /// Recursion depth after which the remaining boxes are read top down.
 const MAX_DEPTH: usize = 256;
 
@@ -113,6 +124,20 @@ fn is_column_pair(boxes: &[BBox], left: &[usize], right: &[usize]) -> bool {
     l.width().min(r.width()) >= COLUMN_MIN_SHARE * total
 }
 
+/// A sidebar beside the body: the narrower side of a vertical cut spans
+/// [`SIDEBAR_MIN_SHARE`] of the width, the gutter is far wider than the
+/// gap between rows, and the strip holds blocks of text, not single lines
+/// level with the body's (see the constants).
+fn is_sidebar(boxes: &[BBox], left: &[usize], right: &[usize], gutter: f32, row_gap: f32) -> bool {
+    let (l, r) = (extent(boxes, left), extent(boxes, right));
+    let total = l.union(&r).width().max(1.0);
+    let narrow = if l.width() <= r.width() { left } else { right };
+    let line = left.iter().chain(right).map(|&i| boxes[i].height()).fold(f32::INFINITY, f32::min);
+    l.width().min(r.width()) >= SIDEBAR_MIN_SHARE * total
+        && gutter >= SIDEBAR_GUTTER_RATIO * row_gap
+        && narrow.iter().filter(|&&i| boxes[i].height() >= 2.0 * line).count() >= SIDEBAR_MIN_BLOCKS
+}
+
 fn sort_top_down(boxes: &[BBox], idx: &mut [usize], rtl: bool) {
     idx.sort_by(|&a, &b| {
         let across =
@@ -133,7 +158,10 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, 
     let rows = split(boxes, &idx, Axis::Y);
     // A column cut needs columns: a narrow strip beside wide text (prices
     // on a receipt, numbers beside labels) is read row by row instead.
-    let cols = split(boxes, &idx, Axis::X).filter(|(a, b, _)| rows.is_none() || is_column_pair(boxes, a, b));
+    let cols = split(boxes, &idx, Axis::X).filter(|(a, b, gap)| match &rows {
+        None => true,
+        Some((_, _, row_gap)) => is_column_pair(boxes, a, b) || is_sidebar(boxes, a, b, *gap, *row_gap),
+    });
     // Side by side parts are read from the right in right-to-left text.
     let mirror = |(a, b, gap): (Vec<usize>, Vec<usize>, f32)| if rtl { (b, a, gap) } else { (a, b, gap) };
     // A row cut that exists only through the jitter tolerance (its boxes
@@ -362,6 +390,27 @@ mod tests {
             b(800.0, 130.0, 860.0, 150.0),
         ];
         assert_eq!(xy_cut(&boxes), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn a_sidebar_of_blocks_is_a_column_of_its_own() {
+        // A CV: contact details, skills and languages in a strip a fifth
+        // of the page wide, each heading level with one of the body's.
+        let boxes = [
+            b(86.0, 114.0, 204.0, 146.0),   // Contact
+            b(478.0, 87.0, 886.0, 145.0),   // name
+            b(86.0, 169.0, 308.0, 269.0),   // contact details
+            b(478.0, 167.0, 1180.0, 218.0), // summary
+            b(478.0, 245.0, 647.0, 277.0),  // Experience
+            b(86.0, 297.0, 167.0, 328.0),   // Skills
+            b(478.0, 300.0, 883.0, 326.0),  // job title
+            b(148.0, 353.0, 350.0, 454.0),  // skills list
+            b(478.0, 347.0, 1160.0, 422.0), // job
+            b(86.0, 481.0, 251.0, 513.0),   // Languages
+            b(478.0, 491.0, 1170.0, 541.0), // job
+            b(85.0, 536.0, 266.0, 611.0),   // languages
+        ];
+        assert_eq!(xy_cut(&boxes), [0, 2, 5, 7, 9, 11, 1, 3, 4, 6, 8, 10]);
     }
 
     #[test]
