@@ -473,6 +473,7 @@ impl Engine {
                     let t = Instant::now();
                     if layout.is_some() {
                         r.bbox = parasol_vision::table::clear_of_text(image, &r.bbox);
+                        r.bbox = parasol_vision::table::with_header_above(image, &r.bbox);
                     }
                     let found = self.table_structure(image, &r.bbox)?;
                     stages.tables.add(t.elapsed());

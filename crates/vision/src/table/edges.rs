@@ -74,6 +74,120 @@ pub fn clear_of_text(image: &RgbImage, bbox: &BBox) -> BBox {
     }
 }
 
+/// Header rows above a table box it may take in, at most.
+const HEADER_MAX_ROWS: usize = 2;
+
+/// A gap wider than this many heights of a row's text splits the row into
+/// pieces (cells); word spaces are far narrower.
+const PIECE_GAP_HEIGHTS: f32 = 1.0;
+
+/// A band of ink at most this many pixels high (or a quarter of a row's
+/// height) is a rule, not a row: the line under a table's header.
+const RULE_MAX_HEIGHT: i64 = 3;
+
+/// `bbox` grown upwards over the header row(s) just above it, which a
+/// layout model often leaves out of a table (a bank statement's "Date
+/// Description Paid out Paid in Balance" read as a paragraph and a
+/// caption). A row of ink above the box is the table's header when it lies
+/// no farther from the first row than twice the gap between the table's
+/// rows (rules between them aside), is at most two and a half rows high,
+/// and breaks into two or more pieces at gaps wider than its text, most of
+/// them over the table's own columns of ink. A caption or a line of prose
+/// above a table is one piece and stays out. At most [`HEADER_MAX_ROWS`].
+pub fn with_header_above(image: &RgbImage, bbox: &BBox) -> BBox {
+    let (w, h) = (image.width() as i64, image.height() as i64);
+    let clamp = |v: f32, hi: i64| (v.round() as i64).clamp(0, (hi - 1).max(0));
+    let (x0, x1) = (clamp(bbox.x0, w), clamp(bbox.x1, w));
+    let (y0, y1) = (clamp(bbox.y0, h), clamp(bbox.y1, h));
+    if w == 0 || h == 0 || x1 <= x0 || y1 <= y0 {
+        return *bbox;
+    }
+    let dark = |x: i64, y: i64| {
+        let p = image.get_pixel(x as u32, y as u32).0;
+        (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
+    };
+    let gap_ink = GAP_MAX_INK.max((GAP_INK_SHARE * (x1 - x0 + 1) as f32) as usize);
+    let inked = |y: i64| (x0..=x1).filter(|&x| dark(x, y)).count() > gap_ink;
+    // Bands of inked rows in [a, b), top to bottom.
+    let bands = |a: i64, b: i64| {
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        let mut start = None;
+        for y in a..b {
+            match (inked(y), start) {
+                (true, None) => start = Some(y),
+                (false, Some(s)) => {
+                    out.push((s, y));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, b));
+        }
+        out
+    };
+    let inside = bands(y0, y1 + 1);
+    let text_height = |bands: &[(i64, i64)]| {
+        let mut hs: Vec<i64> = bands.iter().map(|(a, b)| b - a).filter(|&d| d > RULE_MAX_HEIGHT).collect();
+        hs.sort_unstable();
+        hs.get(hs.len() / 2).copied()
+    };
+    let Some(row_h) = text_height(&inside[..inside.len().min(6)]) else { return *bbox };
+    let is_rule = |(a, b): (i64, i64)| b - a <= RULE_MAX_HEIGHT.max(row_h / 4);
+    let rows: Vec<(i64, i64)> = inside.iter().copied().filter(|&b| !is_rule(b)).take(5).collect();
+    if rows.len() < 3 {
+        return *bbox;
+    }
+    let mut gaps: Vec<i64> = rows.windows(2).map(|p| p[1].0 - p[0].1).collect();
+    gaps.sort_unstable();
+    let row_gap = gaps[gaps.len() / 2].max(1);
+    // Pieces of ink along x of the rows [a, b): runs of inked columns
+    // joined across gaps narrower than the text's height.
+    let pieces = |spans: &[(i64, i64)]| {
+        let joint = (PIECE_GAP_HEIGHTS * row_h as f32) as i64;
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for x in x0..=x1 {
+            if !spans.iter().any(|&(a, b)| (a..b).any(|y| dark(x, y))) {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if x - last.1 <= joint => last.1 = x + 1,
+                _ => out.push((x, x + 1)),
+            }
+        }
+        out
+    };
+    let columns = pieces(&rows[..rows.len().min(4)]);
+    let mut top = rows[0].0;
+    let mut taken = 0;
+    let mut from = y0;
+    while taken < HEADER_MAX_ROWS {
+        // The nearest band of text above `from`, rules passed over.
+        let reach = (2 * row_gap + RULE_MAX_HEIGHT.max(row_h / 4) * 2 + 2).max(row_h);
+        let above = bands((from - reach - 3 * row_h).max(0), from);
+        let Some(&band) = above.iter().rev().find(|&&b| !is_rule(b)) else { break };
+        let between = top - band.1;
+        if between > 2 * row_gap.max(row_h / 2) + RULE_MAX_HEIGHT
+            || (band.1 - band.0) as f32 > 2.5 * row_h as f32
+        {
+            break;
+        }
+        let head = pieces(&[band]);
+        let over = head.iter().filter(|p| columns.iter().any(|c| c.0 < p.1 && p.0 < c.1)).count();
+        if head.len() < 2 || over < 2 || 2 * over < head.len() {
+            break;
+        }
+        top = band.0;
+        from = band.0;
+        taken += 1;
+    }
+    if taken == 0 {
+        return *bbox;
+    }
+    BBox { y0: (top - 1).max(0) as f32, ..*bbox }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +233,42 @@ mod tests {
         let img = page(&[(50, 100, 300, 110), (60, 99, 61, 100)]);
         let got = clear_of_text(&img, &BBox::new(40.0, 105.0, 320.0, 130.0));
         assert_eq!(got.y0, 99.0);
+    }
+
+    /// Five rows of a table of three columns, 10 px high, 10 px apart,
+    /// starting at y 200.
+    fn table_rows() -> Vec<(u32, u32, u32, u32)> {
+        (0..5)
+            .flat_map(|r| {
+                [
+                    (50, 200 + 20 * r, 90, 210 + 20 * r),
+                    (150, 200 + 20 * r, 200, 210 + 20 * r),
+                    (260, 200 + 20 * r, 300, 210 + 20 * r),
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_header_row_left_out_above_a_table_is_taken_in() {
+        let mut bars = table_rows();
+        // Header cells over the three columns, 12 px above, and the rule under them.
+        bars.extend([(50, 178, 80, 188), (150, 178, 190, 188), (250, 178, 300, 188), (50, 193, 300, 194)]);
+        let img = page(&bars);
+        let got = with_header_above(&img, &BBox::new(40.0, 197.0, 320.0, 300.0));
+        assert_eq!(got, BBox::new(40.0, 177.0, 320.0, 300.0));
+    }
+
+    #[test]
+    fn a_caption_or_a_far_row_above_a_table_stays_out() {
+        // A caption: one run of words, its spaces narrower than a row's height.
+        let mut bars = table_rows();
+        bars.extend((0..6).map(|k| (50 + 40 * k, 180, 84 + 40 * k, 190)));
+        let b = BBox::new(40.0, 197.0, 320.0, 300.0);
+        assert_eq!(with_header_above(&page(&bars), &b), b);
+        // Cells over the columns, but three rows' gaps above the table.
+        let mut bars = table_rows();
+        bars.extend([(50, 150, 80, 160), (150, 150, 190, 160), (250, 150, 300, 160)]);
+        assert_eq!(with_header_above(&page(&bars), &b), b);
     }
 }

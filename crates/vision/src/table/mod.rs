@@ -43,7 +43,7 @@ use image::RgbImage;
 use crate::session::Model;
 use crate::{Stage, VisionError};
 
-pub use edges::clear_of_text;
+pub use edges::{clear_of_text, with_header_above};
 pub use grid::table_from_tokens;
 
 /// SLANet-plus's raw answer for one crop, before it becomes a grid.
