@@ -3,8 +3,12 @@
 use parasol_doc::{BBox, Table, TextLine};
 
 /// An OCR line straddles two columns when at least this share of its width
-/// lies in cells of each.
+/// lies in cells of each, …
 const STRADDLE_SHARE: f32 = 0.25;
+
+/// … or when it covers at least this share of a cell's width in each of
+/// two columns ([`columns_covered`]).
+const COVERED_SHARE: f32 = 0.5;
 
 /// Puts each piece of text into the cell that holds most of it (by
 /// intersection over the text's own area); text no cell holds goes to the
@@ -54,7 +58,7 @@ fn lines_in<'l>(boxes: &[Option<BBox>], texts: &[&'l TextLine]) -> Vec<Vec<&'l T
 pub(crate) fn split_straddling(table: &Table, lines: &[&TextLine]) -> Vec<TextLine> {
     let mut out = Vec::new();
     for l in lines {
-        let columns = columns_straddled(table, &l.bbox);
+        let columns = columns_straddled(table, &l.bbox).max(columns_covered(table, &l.bbox));
         if columns <= 1 {
             out.push((*l).clone());
         } else {
@@ -76,6 +80,24 @@ pub(crate) fn columns_straddled(table: &Table, text: &BBox) -> usize {
         .filter_map(|c| c.bbox.map(|b| (c.col, b)))
         .filter(|(_, b)| b.y0 < text.y1 && text.y0 < b.y1)
         .filter(|(_, b)| (b.x1.min(text.x1) - b.x0.max(text.x0)).max(0.0) >= STRADDLE_SHARE * width)
+        .map(|(col, _)| col)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
+/// The number of the table's columns, among cells level with `text`,
+/// that `text` covers half of or more. OCR reads a date and the words
+/// beside it as one line ("05 Nov Direct debit SCOTTISH POWER"): the date
+/// is under a quarter of the line but fills its narrow column.
+fn columns_covered(table: &Table, text: &BBox) -> usize {
+    table
+        .cells
+        .iter()
+        .filter_map(|c| c.bbox.map(|b| (c.col, b)))
+        .filter(|(_, b)| b.y0 < text.y1 && text.y0 < b.y1)
+        .filter(|(_, b)| {
+            (b.x1.min(text.x1) - b.x0.max(text.x0)).max(0.0) >= COVERED_SHARE * b.width().max(1e-3)
+        })
         .map(|(col, _)| col)
         .collect::<std::collections::BTreeSet<_>>()
         .len()
@@ -121,6 +143,107 @@ pub(crate) fn aligned_boxes(table: &Table) -> Vec<Option<BBox>> {
             Some(BBox { x0, y0, x1, y1 })
         })
         .collect()
+}
+
+/// A gutter between two columns is at least this many heights of their
+/// words' boxes wide (about two thirds of an em; word spaces are a third).
+const GUTTER_HEIGHTS: f32 = 0.5;
+
+/// Rows of a column that must hold words on both sides of a gutter for it
+/// to be two columns.
+const SPLIT_MIN_ROWS: usize = 3;
+
+/// Splits each column that is two: a structure model often runs a sparse
+/// column into its neighbour (a bank statement's "Paid in", filled on a
+/// few rows, read with "Balance": "866.10 -559.96" in one cell). A column
+/// is two when a vertical gutter ([`GUTTER_HEIGHTS`] wide) runs through
+/// every one of its rows, with words on both sides in at least
+/// [`SPLIT_MIN_ROWS`] of them. Cells spanning the
+/// column span both halves. `words` are the table's pieces of text.
+pub(crate) fn split_merged_columns(table: &mut Table, words: &[&TextLine]) {
+    let mut col = 0;
+    while col < table.cols {
+        match column_gutter(table, words, col) {
+            Some(x) => split_column(table, col, x),
+            None => col += 1,
+        }
+    }
+}
+
+/// The gutter's x splitting `col` into two, if it is two columns.
+fn column_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> {
+    let boxes = aligned_boxes(table);
+    let per_cell = lines_in(&boxes, words);
+    let cells: Vec<(usize, &Vec<&TextLine>)> = table
+        .cells
+        .iter()
+        .zip(&per_cell)
+        .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
+        .map(|(c, w)| (c.row, w))
+        .collect();
+    if cells.len() < SPLIT_MIN_ROWS {
+        return None;
+    }
+    let all: Vec<&TextLine> = cells.iter().flat_map(|(_, w)| w.iter().copied()).collect();
+    let height = crate::text::median(all.iter().map(|w| w.bbox.height()).collect());
+    // Inked spans along x, merged: the gutters are the holes between them.
+    let mut spans: Vec<(f32, f32)> = all.iter().map(|w| (w.bbox.x0, w.bbox.x1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+        .windows(2)
+        .filter(|p| p[1].0 - p[0].1 >= GUTTER_HEIGHTS * height.max(1.0))
+        .map(|p| (p[0].1 + p[1].0) / 2.0)
+        .filter(|&x| {
+            let both =
+                |w: &Vec<&TextLine>| w.iter().any(|t| t.bbox.x1 <= x) && w.iter().any(|t| t.bbox.x0 >= x);
+            cells.iter().filter(|(_, w)| both(w)).count() >= SPLIT_MIN_ROWS
+        })
+        .max_by(|a, b| {
+            let both = |x: f32| {
+                cells
+                    .iter()
+                    .filter(|(_, w)| w.iter().any(|t| t.bbox.x1 <= x) && w.iter().any(|t| t.bbox.x0 >= x))
+                    .count()
+            };
+            both(*a).cmp(&both(*b))
+        })
+}
+
+/// `col` made two at `x`: its one-column cells halved there (a new cell
+/// on the right of each), cells spanning it span one more column, and the
+/// columns after it move right.
+fn split_column(table: &mut Table, col: usize, x: f32) {
+    let mut added = Vec::new();
+    for c in &mut table.cells {
+        if c.col > col {
+            c.col += 1;
+        } else if c.col + c.colspan.max(1) > col + 1 || (c.col < col && c.col + c.colspan.max(1) > col) {
+            c.colspan = c.colspan.max(1) + 1;
+        } else if c.col == col {
+            let right = c.bbox.map(|b| BBox { x0: x.clamp(b.x0, b.x1), ..b });
+            if let Some(b) = &mut c.bbox {
+                b.x1 = x.clamp(b.x0, b.x1);
+            }
+            added.push(parasol_doc::TableCell {
+                col: col + 1,
+                colspan: 1,
+                header: c.header,
+                text: String::new(),
+                bbox: right,
+                ..c.clone()
+            });
+        }
+    }
+    table.cells.extend(added);
+    table.cells.sort_by_key(|c| (c.row, c.col));
+    table.cols += 1;
 }
 
 /// A table region's first row of text is the page's title, not a row,
@@ -539,5 +662,76 @@ mod tests {
         let texts: Vec<(usize, usize, &str)> =
             t.cells.iter().map(|c| (c.row, c.col, c.text.as_str())).collect();
         assert_eq!(texts, [(0, 0, "Depot"), (0, 1, "Routes"), (1, 0, "Leeds"), (1, 1, "42")]);
+    }
+
+    #[test]
+    fn a_sparse_column_run_into_its_neighbour_is_split_at_the_gutter() {
+        // "Paid in" (x 100-160, a few rows) and "Balance" (x 200-260) in one
+        // column of the structure, "Date" beside them.
+        let mut cells = Vec::new();
+        for r in 0..6 {
+            let y = 20.0 * r as f32;
+            cells.push(cell(r, 0, BBox::new(0.0, y, 90.0, y + 20.0)));
+            cells.push(cell(r, 1, BBox::new(90.0, y, 270.0, y + 20.0)));
+        }
+        let mut t = Table { rows: 6, cols: 2, cells };
+        let w = |x: f32, r: usize, s: &str| {
+            let y = 20.0 * r as f32;
+            TextLine::from_bbox(BBox::new(x, y + 4.0, x + 60.0, y + 16.0), s, TextOrigin::TextLayer)
+        };
+        let mut words = vec![w(100.0, 0, "Paid"), w(200.0, 0, "Balance")];
+        for r in 1..6 {
+            words.push(w(10.0, r, "Nov"));
+            words.push(w(200.0, r, "1,463.90"));
+        }
+        words.extend([w(100.0, 2, "866.10"), w(100.0, 4, "437.03")]);
+        let words: Vec<&TextLine> = words.iter().collect();
+        split_merged_columns(&mut t, &words);
+        fill_table(&mut t, &words);
+        assert_eq!((t.rows, t.cols), (6, 3));
+        let row =
+            |r: usize| t.cells.iter().filter(|c| c.row == r).map(|c| c.text.as_str()).collect::<Vec<_>>();
+        assert_eq!(row(0), ["", "Paid", "Balance"]);
+        assert_eq!(row(2), ["Nov", "866.10", "1,463.90"]);
+        assert_eq!(row(3), ["Nov", "", "1,463.90"]);
+        // One word across the gutter in any row keeps the column whole.
+        let mut t2 =
+            Table { rows: 6, cols: 2, cells: t.cells.iter().filter(|c| c.col < 2).cloned().collect() };
+        for c in &mut t2.cells {
+            c.text.clear();
+            if c.col == 1 {
+                c.bbox = Some(BBox { x1: 270.0, ..c.bbox.unwrap() });
+            }
+        }
+        let wide = w(150.0, 5, "a long description");
+        let mut with_wide = words.clone();
+        with_wide.push(&wide);
+        split_merged_columns(&mut t2, &with_wide);
+        assert_eq!(t2.cols, 2);
+    }
+
+    #[test]
+    fn an_ocr_line_filling_a_narrow_column_and_running_on_is_split_into_words() {
+        // "05 Nov" fills the date column (0-100) but is a fifth of the line.
+        let t = Table {
+            rows: 1,
+            cols: 2,
+            cells: vec![
+                cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)),
+                cell(0, 1, BBox::new(100.0, 0.0, 600.0, 20.0)),
+            ],
+        };
+        let l = TextLine::from_bbox(
+            BBox::new(10.0, 4.0, 460.0, 16.0),
+            "05 Nov Direct debit SCOTTISH POWER",
+            TextOrigin::Ocr,
+        );
+        let mut filled = t.clone();
+        fill_table(&mut filled, &split_straddling(&t, &[&l]).iter().collect::<Vec<_>>());
+        assert_eq!(filled.cells[0].text, "05 Nov");
+        assert_eq!(filled.cells[1].text, "Direct debit SCOTTISH POWER");
+        // A line within the wide column stays whole.
+        let inside = TextLine::from_bbox(BBox::new(120.0, 4.0, 460.0, 16.0), "Card payment", TextOrigin::Ocr);
+        assert_eq!(split_straddling(&t, &[&inside]).len(), 1);
     }
 }
