@@ -343,12 +343,40 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     _ if records[i] => rs.join("\n"),
                     _ => join_lines(rs.iter().map(String::as_str)),
                 };
+                if block.category == Category::Paragraph && !records[i] {
+                    if let Some(clauses) = clauses(&block, &rs, lines) {
+                        out.extend(clauses);
+                        continue;
+                    }
+                }
             }
         }
         out.push(block);
     }
     out.extend(crate::paragraphs::finish(loose_paragraphs, body_font));
     order(out, crate::text::is_vertical_text(&page.lines))
+}
+
+/// A paragraph block of numbered clauses ("2.1 …", "2.2 …") cut into one
+/// paragraph per clause ([`crate::text::clause_starts`]), each with the
+/// box of its own lines; `None` when it is one paragraph.
+fn clauses(block: &Block, rows: &[String], lines: &[&TextLine]) -> Option<Vec<Block>> {
+    let starts = crate::text::clause_starts(rows);
+    let groups = crate::text::row_groups(lines);
+    if starts.is_empty() || groups.len() != rows.len() || crate::text::is_vertical_text(lines.iter().copied())
+    {
+        return None;
+    }
+    let bounds: Vec<usize> = std::iter::once(0).chain(starts).chain(std::iter::once(rows.len())).collect();
+    let pieces = bounds
+        .windows(2)
+        .filter_map(|w| {
+            let bbox = groups[w[0]..w[1]].iter().flatten().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
+            let text = join_lines(rows[w[0]..w[1]].iter().map(String::as_str));
+            Some(Block { bbox, text, ..block.clone() })
+        })
+        .collect();
+    Some(pieces)
 }
 
 /// Fewest rows of text in a figure that reads as text ([`figure_is_text`]).

@@ -134,6 +134,16 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
     if is_vertical_text(lines.iter().copied()) {
         return columns(lines);
     }
+    row_groups(lines)
+        .into_iter()
+        .map(|row| join(row.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty())))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// The lines of horizontal text grouped into rows as [`rows`] reads them:
+/// top to bottom, each row in reading order.
+pub(crate) fn row_groups<'l>(lines: &[&'l TextLine]) -> Vec<Vec<&'l TextLine>> {
     let mut sorted: Vec<&TextLine> = lines.to_vec();
     sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
     let mut rows: Vec<Vec<&TextLine>> = Vec::new();
@@ -143,15 +153,43 @@ pub(crate) fn rows(lines: &[&TextLine]) -> Vec<String> {
             _ => rows.push(vec![l]),
         }
     }
-    rows.into_iter()
-        .map(|mut row| {
-            row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
-            if is_rtl(row.iter().map(|l| l.text.as_str())) {
-                row.reverse();
-            }
-            join(row.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty()))
-        })
-        .filter(|r| !r.is_empty())
+    for row in &mut rows {
+        row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+        if is_rtl(row.iter().map(|l| l.text.as_str())) {
+            row.reverse();
+        }
+    }
+    rows.retain(|row| row.iter().any(|l| !l.text.trim().is_empty()));
+    rows
+}
+
+/// Whether a row starts with a clause's number and goes on: "2.1", "4.3.2"
+/// or a list item's marker ("1.", "(a)", "•"). A contract's or a
+/// standard's clauses are paragraphs each, however close they are set.
+pub(crate) fn is_clause_start(s: &str) -> bool {
+    if is_list_item(s) {
+        return true;
+    }
+    let s = s.trim_start();
+    let token = s.split_whitespace().next().unwrap_or("");
+    let number = token.strip_suffix('.').unwrap_or(token);
+    let parts: Vec<&str> = number.split('.').collect();
+    parts.len() >= 2
+        && parts.len() <= 4
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
+        && s.len() > token.len()
+}
+
+/// Where a paragraph's rows hold clauses one after another, the rows each
+/// clause starts at (after the first): the first row starts with a clause
+/// number, and so does every row it is cut at, right after a row ending a
+/// sentence. Empty when the rows are one paragraph.
+pub(crate) fn clause_starts(rows: &[String]) -> Vec<usize> {
+    if !rows.first().is_some_and(|r| is_clause_start(r)) {
+        return Vec::new();
+    }
+    (1..rows.len())
+        .filter(|&i| is_clause_start(&rows[i]) && rows[i - 1].trim_end().ends_with(['.', ';', ':', '!', '?']))
         .collect()
 }
 
@@ -421,6 +459,32 @@ pub(crate) fn is_list_item(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_clauses_are_cut_where_one_ends_and_the_next_begins() {
+        let rows = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let contract = rows(&[
+            "2.1 The Supplier shall deliver the goods",
+            "within 14 days of the order.",
+            "2.2 The Buyer shall pay each invoice within",
+            "30 days; late payment bears interest.",
+            "2.3 Either party may end this agreement.",
+        ]);
+        assert_eq!(clause_starts(&contract), [2, 4]);
+        // A number that starts a row inside a sentence is no clause.
+        let prose =
+            rows(&["2.1 The population grew by", "3.5 million people in ten years.", "It then fell."]);
+        assert_eq!(clause_starts(&prose), Vec::<usize>::new());
+        // Rows that do not start with a clause number are one paragraph.
+        let plain = rows(&["The survey ran in spring.", "4.2 per cent of plots were lost."]);
+        assert_eq!(clause_starts(&plain), Vec::<usize>::new());
+        for clause in ["2.1 The Supplier", "4.3.2 Notices", "(a) the goods", "1. Definitions"] {
+            assert!(is_clause_start(clause), "{clause}");
+        }
+        for not in ["2.1", "3.5million", "1,200.50 paid", "v2.1.0.4.5 release"] {
+            assert!(!is_clause_start(not), "{not}");
+        }
+    }
 
     #[test]
     fn captions_and_text_taken_for_equations_are_prose() {

@@ -657,3 +657,26 @@ fn a_paragraph_wrapping_round_a_floated_box_reads_as_one_and_columns_stay_apart(
         ],
     );
 }
+
+#[test]
+fn a_paragraph_region_of_numbered_clauses_is_a_paragraph_per_clause() {
+    let p = page(
+        vec![
+            line(100.0, 200.0, 800.0, 220.0, "2.1 The Supplier shall deliver the goods"),
+            line(100.0, 224.0, 500.0, 244.0, "within 14 days of the order."),
+            line(100.0, 250.0, 800.0, 270.0, "2.2 The Buyer shall pay each invoice"),
+            line(100.0, 274.0, 400.0, 294.0, "within 30 days."),
+        ],
+        vec![region(90.0, 195.0, 810.0, 300.0, Category::Paragraph)],
+    );
+    check(
+        &p,
+        &[
+            (Category::Paragraph, "2.1 The Supplier shall deliver the goods within 14 days of the order."),
+            (Category::Paragraph, "2.2 The Buyer shall pay each invoice within 30 days."),
+        ],
+    );
+    let b = blocks(&p);
+    assert_eq!(b[0].bbox, BBox::new(100.0, 200.0, 800.0, 244.0));
+    assert_eq!(b[1].bbox, BBox::new(100.0, 250.0, 800.0, 294.0));
+}
