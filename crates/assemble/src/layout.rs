@@ -548,10 +548,7 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     } else if block.bbox.y0 > FOOTNOTE_ZONE * page_h
         && body_font > 0.0
         && font < FOOTNOTE_FONT_RATIO * body_font
-        && first
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
+        && crate::text::is_note_start(first)
     {
         block.category = Category::Footnote;
     } else if is_heading(rows, font, body_font, ocr) {

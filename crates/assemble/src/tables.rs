@@ -254,6 +254,11 @@ const TITLE_FONT_RATIO: f32 = 1.3;
 /// rest, at most: a slide's footer and page number below a table.
 const LOOSE_END_ROWS: usize = 2;
 
+/// A table's last row is a note below it, not a row, when its type is at
+/// most this share of the table's and it starts as a note does
+/// ([`crate::text::is_note_start`]).
+const NOTE_FONT_RATIO: f32 = 0.9;
+
 /// A gap sets rows apart from a table when it is this many times the
 /// median gap between its rows, and …
 const LOOSE_GAP_RATIO: f32 = 3.0;
@@ -266,7 +271,8 @@ const LOOSE_GAP_HEIGHTS: f32 = 2.0;
 /// text in type well above the table's (a slide's title over its table),
 /// and up to [`LOOSE_END_ROWS`] rows at either end set apart by a gap far
 /// wider than the table's own (a footer and page number the layout model
-/// took in). `None` when every row belongs; at least three rows stay.
+/// took in), or in smaller type starting as a note does ([`NOTE_FONT_RATIO`]).
+/// `None` when every row belongs; at least three rows stay.
 pub(crate) fn body_of(region: &BBox, lines: &[&TextLine]) -> Option<BBox> {
     let rows = crate::grid::visual_rows(lines);
     if rows.len() < 4 {
@@ -291,6 +297,15 @@ pub(crate) fn body_of(region: &BBox, lines: &[&TextLine]) -> Option<BBox> {
     }
     if let Some(g) = cut(gaps.len().saturating_sub(LOOSE_END_ROWS).max(first)..gaps.len()) {
         last = g;
+    }
+    // Notes in smaller type below the table's last row (a layout model's
+    // table box taken down over its footnote).
+    let note = |row: &[&TextLine]| {
+        row.iter().all(|l| l.font_size > 0.0 && l.font_size <= NOTE_FONT_RATIO * font)
+            && row.first().is_some_and(|l| crate::text::is_note_start(&l.text))
+    };
+    while last >= first + 3 && last + LOOSE_END_ROWS >= rows.len() && note(&rows[last]) {
+        last -= 1;
     }
     if (first, last) == (0, rows.len() - 1) || last < first + 2 {
         return None;
@@ -634,6 +649,20 @@ mod tests {
             body_of(&region, &lines.iter().collect::<Vec<_>>()).expect("the table is part of the region");
         assert!(body.y0 > 40.0 && body.y0 <= 60.0, "{body:?}");
         assert!(body.y1 >= 170.0 && body.y1 < 500.0, "{body:?}");
+    }
+
+    #[test]
+    fn a_note_in_smaller_type_below_a_table_is_no_part_of_it() {
+        let mut lines: Vec<TextLine> = slide()[1..9].to_vec();
+        lines.push(line(0.0, 176.0, 14.0, "1 A call is counted once per arrival."));
+        let body =
+            body_of(&BBox::new(0.0, 50.0, 700.0, 200.0), &lines.iter().collect::<Vec<_>>()).expect("a note");
+        // The note's middle (y 183) lies below the table's box.
+        assert!(body.y1 < 183.0, "{body:?}");
+        // A last row in the table's own type stays, whatever it starts with.
+        lines.pop();
+        lines.push(line(0.0, 180.0, 20.0, "5 Hull"));
+        assert_eq!(body_of(&BBox::new(0.0, 50.0, 700.0, 210.0), &lines.iter().collect::<Vec<_>>()), None);
     }
 
     #[test]

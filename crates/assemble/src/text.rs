@@ -163,6 +163,15 @@ pub(crate) fn row_groups<'l>(lines: &[&'l TextLine]) -> Vec<Vec<&'l TextLine>> {
     rows
 }
 
+/// Whether a line starts as a note does: with its number or mark ("1 A
+/// call is counted …", "* Estimated", "† Died 1902").
+pub(crate) fn is_note_start(s: &str) -> bool {
+    s.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
+}
+
 /// Whether a row starts with a clause's number and goes on: "2.1", "4.3.2"
 /// or a list item's marker ("1.", "(a)", "•"). A contract's or a
 /// standard's clauses are paragraphs each, however close they are set.
