@@ -161,12 +161,15 @@ const SPLIT_MIN_ROWS: usize = 3;
 /// [`SPLIT_MIN_ROWS`] of them. Cells spanning the
 /// column span both halves. `words` are the table's pieces of text.
 pub(crate) fn split_merged_columns(table: &mut Table, words: &[&TextLine]) {
-    let mut col = 0;
-    while col < table.cols {
-        match column_gutter(table, words, col) {
-            Some(x) => split_column(table, col, x),
-            None => col += 1,
+    // Each column is looked at once, and its right half next; at most as
+    // many splits as there were columns, whatever the words' boxes are.
+    let (mut col, mut splits) = (0, table.cols);
+    while col < table.cols && splits > 0 {
+        if let Some(x) = column_gutter(table, words, col) {
+            split_column(table, col, x);
+            splits -= 1;
         }
+        col += 1;
     }
 }
 
