@@ -297,6 +297,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 if let Some(t) = structure {
                     let mut t = t.clone();
                     let words = table_words(page, &t, lines);
+                    crate::tables::unspan_figures(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::tables::split_merged_columns(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::tables::trim_empty(&mut t);

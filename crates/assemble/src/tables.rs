@@ -145,6 +145,61 @@ pub(crate) fn aligned_boxes(table: &Table) -> Vec<Option<BBox>> {
         .collect()
 }
 
+/// Cuts a cell spanning rows into one cell per row when it holds nothing
+/// or figures level with one of its rows only: a structure model draws a
+/// sparse column's empty stretch as one tall cell ("Paid in" empty for
+/// five rows and "511.00" on the fourth, all in a cell of six rows), and
+/// the figure would be read on the first. A group's name over its rows
+/// ("Mid dune" beside "Crest" and "Lee slope") is words and stays.
+pub(crate) fn unspan_figures(table: &mut Table, words: &[&TextLine]) {
+    let boxes = aligned_boxes(table);
+    let per_cell = lines_in(&boxes, words);
+    // Each row's band: the median top and bottom of its one-row cells.
+    let band = |r: usize| {
+        let (mut tops, mut bottoms) = (Vec::new(), Vec::new());
+        for (c, b) in table.cells.iter().zip(&boxes) {
+            if let (true, Some(b)) = (c.row == r && c.rowspan.max(1) == 1, b) {
+                tops.push(b.y0);
+                bottoms.push(b.y1);
+            }
+        }
+        (!tops.is_empty()).then(|| (crate::text::median(tops), crate::text::median(bottoms)))
+    };
+    let bands: Vec<Option<(f32, f32)>> = (0..table.rows).map(band).collect();
+    let mut cut: Vec<usize> = Vec::new();
+    for (i, (c, texts)) in table.cells.iter().zip(&per_cell).enumerate() {
+        let rows = c.row..(c.row + c.rowspan.max(1)).min(table.rows);
+        if rows.len() < 2 || c.colspan.max(1) != 1 || rows.clone().any(|r| bands[r].is_none()) {
+            continue;
+        }
+        let row_of = |t: &TextLine| {
+            let y = t.bbox.center()[1];
+            rows.clone().find(|&r| bands[r].is_some_and(|(y0, y1)| y0 <= y && y < y1))
+        };
+        let first = texts.first().and_then(|t| row_of(t));
+        let one_row = texts.iter().all(|t| is_figure(&t.text) && row_of(t).is_some() && row_of(t) == first);
+        if texts.is_empty() || one_row {
+            cut.push(i);
+        }
+    }
+    for &i in cut.iter().rev() {
+        let c = table.cells.remove(i);
+        let (x0, x1) = c.bbox.map_or((0.0, 0.0), |b| (b.x0, b.x1));
+        let end = (c.row + c.rowspan.max(1)).min(table.rows);
+        for (r, band) in bands.iter().enumerate().take(end).skip(c.row) {
+            let bbox = band.map(|(y0, y1)| BBox { x0, y0, x1, y1 });
+            table.cells.push(parasol_doc::TableCell {
+                row: r,
+                rowspan: 1,
+                text: String::new(),
+                bbox,
+                ..c.clone()
+            });
+        }
+    }
+    table.cells.sort_by_key(|c| (c.row, c.col));
+}
+
 /// A gutter between two columns is at least this many heights of their
 /// words' boxes wide (about two thirds of an em; word spaces are a third).
 const GUTTER_HEIGHTS: f32 = 0.5;
@@ -765,5 +820,39 @@ mod tests {
         // A line within the wide column stays whole.
         let inside = TextLine::from_bbox(BBox::new(120.0, 4.0, 460.0, 16.0), "Card payment", TextOrigin::Ocr);
         assert_eq!(split_straddling(&t, &[&inside]).len(), 1);
+    }
+
+    #[test]
+    fn a_tall_cell_of_one_figure_is_a_cell_per_row_and_a_group_name_stays() {
+        // Column 1: "Paid in", empty but for row 3, drawn as one cell over
+        // rows 1-4; column 0 a date per row.
+        let mut cells = vec![
+            cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)),
+            cell(0, 1, BBox::new(100.0, 0.0, 200.0, 20.0)),
+        ];
+        for r in 1..5 {
+            let y = 20.0 * r as f32;
+            cells.push(cell(r, 0, BBox::new(0.0, y, 100.0, y + 20.0)));
+        }
+        cells.push(TableCell { rowspan: 4, ..cell(1, 1, BBox::new(100.0, 20.0, 200.0, 100.0)) });
+        let mut t = Table { rows: 5, cols: 2, cells };
+        let w = |x: f32, y: f32, s: &str| {
+            TextLine::from_bbox(BBox::new(x, y + 4.0, x + 50.0, y + 16.0), s, TextOrigin::TextLayer)
+        };
+        let words =
+            [w(10.0, 0.0, "Date"), w(110.0, 0.0, "Paid"), w(10.0, 60.0, "04"), w(110.0, 60.0, "511.00")];
+        let words: Vec<&TextLine> = words.iter().collect();
+        unspan_figures(&mut t, &words);
+        fill_table(&mut t, &words);
+        let col1: Vec<(usize, &str)> =
+            t.cells.iter().filter(|c| c.col == 1).map(|c| (c.row, c.text.as_str())).collect();
+        assert_eq!(col1, [(0, "Paid"), (1, ""), (2, ""), (3, "511.00"), (4, "")]);
+        // The same cell holding a group's name keeps its span.
+        let mut named = t.clone();
+        named.cells.retain(|c| !(c.col == 1 && c.row > 0));
+        named.cells.push(TableCell { rowspan: 4, ..cell(1, 1, BBox::new(100.0, 20.0, 200.0, 100.0)) });
+        let label = [w(110.0, 50.0, "Mid dune")];
+        unspan_figures(&mut named, &label.iter().collect::<Vec<_>>());
+        assert!(named.cells.iter().any(|c| c.col == 1 && c.rowspan == 4));
     }
 }
