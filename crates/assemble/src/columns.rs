@@ -306,9 +306,7 @@ fn short_lines(lines: &[&TextLine]) -> bool {
 /// A short number: at most [`NUMBER_MAX_WORDS`] words, more digits than
 /// letters ("16.30", "$ 4.20", "2 pcs" is not).
 pub(crate) fn is_number(text: &str) -> bool {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    text.split_whitespace().count() <= NUMBER_MAX_WORDS && digits > letters
+    text.split_whitespace().count() <= NUMBER_MAX_WORDS && crate::text::is_figure(text)
 }
 
 #[cfg(test)]

@@ -177,7 +177,9 @@ pub(crate) fn unspan_figures(table: &mut Table, words: &[&TextLine]) {
             rows.clone().find(|&r| bands[r].is_some_and(|(y0, y1)| y0 <= y && y < y1))
         };
         let first = texts.first().and_then(|t| row_of(t));
-        let one_row = texts.iter().all(|t| is_figure(&t.text) && row_of(t).is_some() && row_of(t) == first);
+        let one_row = texts
+            .iter()
+            .all(|t| crate::text::is_figure(&t.text) && row_of(t).is_some() && row_of(t) == first);
         if texts.is_empty() || one_row {
             cut.push(i);
         }
@@ -462,7 +464,7 @@ pub(crate) fn mark_header_rows(table: &mut Table) {
         if name.iter().all(|t| t.is_empty()) || body.len() < 2 {
             return false;
         }
-        let numbers = body.iter().filter(|t| is_figure(t)).count();
+        let numbers = body.iter().filter(|t| crate::text::is_figure(t)).count();
         let words = |t: &str| t.split_whitespace().count();
         let name_words = name.iter().map(|t| words(t)).max().unwrap_or(0);
         let mean_words = body.iter().map(|t| words(t)).sum::<usize>() as f32 / body.len() as f32;
@@ -476,16 +478,9 @@ pub(crate) fn mark_header_rows(table: &mut Table) {
     }
 }
 
-/// More digits than letters: a figure ("2.73", "12 (4%)", "$1,200").
-fn is_figure(text: &str) -> bool {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    digits > letters
-}
-
 /// A name: letters at least as many as digits ("Q1", "Gross tonnage").
 fn is_label(text: &str) -> bool {
-    text.chars().any(char::is_alphabetic) && !is_figure(text)
+    text.chars().any(char::is_alphabetic) && !crate::text::is_figure(text)
 }
 
 /// A year set over a column ("2025", "FY2026" is a label already).

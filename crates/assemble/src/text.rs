@@ -163,6 +163,14 @@ pub(crate) fn row_groups<'l>(lines: &[&'l TextLine]) -> Vec<Vec<&'l TextLine>> {
     rows
 }
 
+/// More digits than letters: a figure ("2.73", "12 (4%)", "$1,200",
+/// "RM134.80"), not a name ("Q1", "Gross tonnage").
+pub(crate) fn is_figure(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    digits > letters
+}
+
 /// Whether a line starts as a note does: with its number or mark ("1 A
 /// call is counted …", "* Estimated", "† Died 1902").
 pub(crate) fn is_note_start(s: &str) -> bool {
