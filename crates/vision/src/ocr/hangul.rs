@@ -265,11 +265,33 @@ const MIN_CHARS_PER_ASPECT: f64 = 0.4;
 /// `aspect` times as wide as high may be a misread Korean line: it holds
 /// Han characters but no kana (a Japanese line holds kana; a Korean one
 /// comes out as Han), its score is low, or it is far too short.
-pub(crate) fn looks_misread(text: &str, score: f64, aspect: f64) -> bool {
+/// On a Japanese page ([`is_japanese_page`]) a line of Han alone is
+/// Japanese too ("金額", "合計" in a table's cells), so only a low score or
+/// a short reading makes it doubtful.
+pub(crate) fn looks_misread(text: &str, score: f64, aspect: f64, japanese: bool) -> bool {
     let han = text.chars().any(is_han);
     let kana = text.chars().any(is_kana);
     let chars = text.chars().filter(|c| !c.is_whitespace()).count() as f64;
-    (han && !kana) || score < MISREAD_SCORE || chars < MIN_CHARS_PER_ASPECT * aspect
+    (han && !kana && !japanese) || score < MISREAD_SCORE || chars < MIN_CHARS_PER_ASPECT * aspect
+}
+
+/// Fewest lines PP-OCRv6 read with kana, and their least share of the
+/// page's lines, for a page to be Japanese ([`is_japanese_page`]).
+const JAPANESE_MIN_KANA_LINES: usize = 3;
+
+/// See [`JAPANESE_MIN_KANA_LINES`].
+const JAPANESE_MIN_KANA_SHARE: f64 = 0.2;
+
+/// Whether PP-OCRv6's readings of a page's lines make it Japanese: kana
+/// in [`JAPANESE_MIN_KANA_LINES`] lines and [`JAPANESE_MIN_KANA_SHARE`]
+/// of them. PP-OCRv6 reads a Korean line as Han, not as kana.
+pub(crate) fn is_japanese_page<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut lines, mut kana) = (0usize, 0usize);
+    for t in texts {
+        lines += 1;
+        kana += usize::from(t.chars().any(is_kana));
+    }
+    kana >= JAPANESE_MIN_KANA_LINES && kana as f64 >= JAPANESE_MIN_KANA_SHARE * lines as f64
 }
 
 /// Whether Tesseract's Korean reading replaces PP-OCRv6's: it must hold
@@ -322,11 +344,34 @@ mod tests {
 
     #[test]
     fn han_without_kana_or_a_low_score_is_doubtful() {
-        assert!(looks_misread("对是叶是叶", 0.95, 5.0));
-        assert!(!looks_misread("日本語のテキスト", 0.95, 8.0));
-        assert!(!looks_misread("Hello world", 0.95, 6.0));
-        assert!(looks_misread("Hcllo", 0.5, 3.0));
-        assert!(looks_misread(".", 0.99, 14.0));
+        assert!(looks_misread("对是叶是叶", 0.95, 5.0, false));
+        assert!(!looks_misread("日本語のテキスト", 0.95, 8.0, false));
+        assert!(!looks_misread("Hello world", 0.95, 6.0, false));
+        assert!(looks_misread("Hcllo", 0.5, 3.0, false));
+        assert!(looks_misread(".", 0.99, 14.0, false));
+        // On a Japanese page a table cell of Han alone is Japanese.
+        assert!(!looks_misread("金額", 0.95, 2.0, true));
+        assert!(looks_misread("金額", 0.5, 2.0, true));
+    }
+
+    #[test]
+    fn a_page_with_kana_in_several_lines_is_japanese() {
+        let invoice = [
+            "請求書",
+            "下記のとおりご請求申し上げます。",
+            "ご請求金額",
+            "品目",
+            "金額",
+            "お振込先",
+            "INV-2026",
+        ];
+        assert!(is_japanese_page(invoice));
+        // A Korean page as PP-OCRv6 misreads it: Han, no kana.
+        assert!(!is_japanese_page(["对是叶是叶", "是叶", "叶对是", "Debian"]));
+        // One line of kana among many is no Japanese page.
+        let mostly_latin =
+            ["Price list", "テスト", "Item", "Qty", "Total", "Notes", "Date", "Name", "Tax", "Sum", "End"];
+        assert!(!is_japanese_page(mostly_latin));
     }
 
     #[test]

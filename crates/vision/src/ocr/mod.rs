@@ -536,10 +536,11 @@ fn reread_doubtful(
     mut texts: Vec<LineRead>,
     korean: &mut [bool],
 ) -> Result<Vec<LineRead>, VisionError> {
+    let japanese = hangul::is_japanese_page(texts.iter().map(|t| t.text.as_str()));
     let doubtful: Vec<usize> = (0..texts.len())
         .filter(|&i| {
             let aspect = crops[i].width as f64 / crops[i].height.max(1) as f64;
-            hangul::looks_misread(&texts[i].text, texts[i].score, aspect)
+            hangul::looks_misread(&texts[i].text, texts[i].score, aspect, japanese)
         })
         .collect();
     if doubtful.is_empty() {
