@@ -256,24 +256,21 @@ fn column_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> 
             _ => merged.push((a, b)),
         }
     }
+    // Rows with words on both sides of a gutter at x.
+    let both = |x: f32| {
+        cells
+            .iter()
+            .filter(|(_, w)| w.iter().any(|t| t.bbox.x1 <= x) && w.iter().any(|t| t.bbox.x0 >= x))
+            .count()
+    };
     merged
         .windows(2)
         .filter(|p| p[1].0 - p[0].1 >= GUTTER_HEIGHTS * height.max(1.0))
         .map(|p| (p[0].1 + p[1].0) / 2.0)
-        .filter(|&x| {
-            let both =
-                |w: &Vec<&TextLine>| w.iter().any(|t| t.bbox.x1 <= x) && w.iter().any(|t| t.bbox.x0 >= x);
-            cells.iter().filter(|(_, w)| both(w)).count() >= SPLIT_MIN_ROWS
-        })
-        .max_by(|a, b| {
-            let both = |x: f32| {
-                cells
-                    .iter()
-                    .filter(|(_, w)| w.iter().any(|t| t.bbox.x1 <= x) && w.iter().any(|t| t.bbox.x0 >= x))
-                    .count()
-            };
-            both(*a).cmp(&both(*b))
-        })
+        .map(|x| (x, both(x)))
+        .filter(|&(_, rows)| rows >= SPLIT_MIN_ROWS)
+        .max_by_key(|&(_, rows)| rows)
+        .map(|(x, _)| x)
 }
 
 /// `col` made two at `x`: its one-column cells halved there (a new cell
