@@ -1,0 +1,313 @@
+use super::*;
+use parasol_doc::{TableCell, TextOrigin};
+
+fn cell(row: usize, col: usize, bbox: BBox) -> TableCell {
+    TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: String::new(), bbox: Some(bbox) }
+}
+
+#[test]
+fn lines_split_into_words_at_proportional_positions() {
+    let l = TextLine::from_bbox(BBox::new(0.0, 0.0, 140.0, 10.0), "Mean SD Median", TextOrigin::Ocr);
+    let words = split_words(&[&l]);
+    let got: Vec<(&str, f32, f32)> = words.iter().map(|w| (w.text.as_str(), w.bbox.x0, w.bbox.x1)).collect();
+    assert_eq!(got, [("Mean", 0.0, 40.0), ("SD", 50.0, 70.0), ("Median", 80.0, 140.0)]);
+}
+
+#[test]
+fn words_land_in_their_cells() {
+    let mut t = Table {
+        rows: 1,
+        cols: 2,
+        cells: vec![
+            cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)),
+            cell(0, 1, BBox::new(100.0, 0.0, 200.0, 20.0)),
+        ],
+    };
+    let w =
+        |x: f32, s: &str| TextLine::from_bbox(BBox::new(x, 4.0, x + 30.0, 16.0), s, TextOrigin::TextLayer);
+    let words = [w(10.0, "Mid"), w(45.0, "dune"), w(120.0, "18"), w(250.0, "stray")];
+    fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+    assert_eq!(t.cells[0].text, "Mid dune");
+    assert_eq!(t.cells[1].text, "18 stray");
+}
+
+#[test]
+fn a_header_cell_drawn_over_two_columns_takes_its_columns_edges() {
+    // Body cells agree where columns 1 and 2 are; the header's second
+    // cell was drawn over both columns' words, its third beyond them.
+    let mut cells = vec![
+        cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)),
+        cell(0, 1, BBox::new(100.0, 0.0, 260.0, 20.0)),
+        cell(0, 2, BBox::new(260.0, 0.0, 340.0, 20.0)),
+    ];
+    for r in 1..4 {
+        let y = 20.0 * r as f32;
+        cells.push(cell(r, 0, BBox::new(0.0, y, 100.0, y + 20.0)));
+        cells.push(cell(r, 1, BBox::new(100.0, y, 200.0, y + 20.0)));
+        cells.push(cell(r, 2, BBox::new(200.0, y, 300.0, y + 20.0)));
+    }
+    let mut t = Table { rows: 4, cols: 3, cells };
+    let w =
+        |x: f32, s: &str| TextLine::from_bbox(BBox::new(x, 4.0, x + 30.0, 16.0), s, TextOrigin::TextLayer);
+    let words = [w(10.0, "Region"), w(110.0, "Q1"), w(210.0, "Q2")];
+    fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+    let header: Vec<&str> = t.cells[..3].iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(header, ["Region", "Q1", "Q2"]);
+}
+
+#[test]
+fn a_spanning_cell_reaches_from_its_first_column_to_its_last() {
+    let mut cells = vec![TableCell { colspan: 2, ..cell(0, 0, BBox::new(0.0, 0.0, 150.0, 20.0)) }];
+    cells.push(cell(1, 0, BBox::new(0.0, 20.0, 100.0, 40.0)));
+    cells.push(cell(1, 1, BBox::new(100.0, 20.0, 200.0, 40.0)));
+    let t = Table { rows: 2, cols: 2, cells };
+    assert_eq!(aligned_boxes(&t)[0], Some(BBox::new(0.0, 0.0, 200.0, 20.0)));
+}
+
+/// A table of texts, each row's cells one column each (`|` between).
+fn table_of(rows: &[&str]) -> Table {
+    let mut cells = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.split('|').enumerate() {
+            cells.push(TableCell {
+                text: text.trim().to_string(),
+                bbox: None,
+                ..cell(r, c, BBox::default())
+            });
+        }
+    }
+    Table { rows: rows.len(), cols: rows[0].split('|').count(), cells }
+}
+
+fn header_rows(t: &Table) -> usize {
+    (0..t.rows).take_while(|&r| t.cells.iter().filter(|c| c.row == r).all(|c| c.header)).count()
+}
+
+#[test]
+fn names_over_columns_of_figures_are_a_header() {
+    let mut t = table_of(&[
+        "No. | Vessel | Gross tonnage | Calls",
+        "1 | MV Aurora | 12,400 | 3",
+        "2 | Sea Lark | 8,150 | 11",
+    ]);
+    mark_header_rows(&mut t);
+    assert_eq!(header_rows(&t), 1);
+    assert!(t.cells.iter().filter(|c| c.row > 0).all(|c| !c.header));
+    let mut years = table_of(&["Region | 2025 | 2026", "North | 12.5 | 14.1", "South | 9.0 | 8.7"]);
+    mark_header_rows(&mut years);
+    assert_eq!(header_rows(&years), 1, "years over figures");
+}
+
+#[test]
+fn a_first_row_of_data_is_no_header() {
+    for rows in [
+        &["Revenue | 12.5 | 14.1", "Costs | 9.0 | 8.7", "Margin | 3.5 | 5.4"][..],
+        &["Name | Margaret Okafor", "Member | MB-40417", "City | Lagos"][..],
+        &["apples | pears | plums", "red | green | blue", "round | long | small"][..],
+    ] {
+        let mut t = table_of(rows);
+        mark_header_rows(&mut t);
+        assert_eq!(header_rows(&t), 0, "{rows:?}");
+    }
+}
+
+#[test]
+fn names_over_sentences_are_a_header() {
+    let mut t = table_of(&[
+        "Option | Description",
+        "--threads | Threads per model session, all cores by default",
+        "--layout | The layout model to read the page regions with",
+    ]);
+    mark_header_rows(&mut t);
+    assert_eq!(header_rows(&t), 1);
+}
+
+#[test]
+fn a_group_name_spanning_its_columns_makes_a_second_header_row() {
+    let mut t = table_of(&[
+        "Model | TEDS | | mAP",
+        "| simple | complex |",
+        "OTSL | 0.965 | 0.934 | 0.88",
+        "HTML | 0.969 | 0.927 | 0.857",
+    ]);
+    // "TEDS" spans columns 1 and 2; "Model" and "mAP" span both rows.
+    t.cells.retain(|c| !(c.row == 0 && c.col == 2) && !(c.row == 1 && (c.col == 0 || c.col == 3)));
+    for c in &mut t.cells {
+        match (c.row, c.col) {
+            (0, 1) => c.colspan = 2,
+            (0, 0) | (0, 3) => c.rowspan = 2,
+            _ => {}
+        }
+    }
+    mark_header_rows(&mut t);
+    assert_eq!(header_rows(&t), 2);
+    assert!(!t.cells.iter().any(|c| c.row >= 2 && c.header));
+}
+
+fn line(x: f32, y: f32, h: f32, s: &str) -> TextLine {
+    let mut l = TextLine::from_bbox(BBox::new(x, y, x + 60.0, y + h), s, TextOrigin::TextLayer);
+    l.font_size = h;
+    l
+}
+
+/// A slide: a 40-pixel title over a table of four rows of 20-pixel
+/// type, 30 pixels apart, then a footer and a page number far below.
+fn slide() -> Vec<TextLine> {
+    let mut lines = vec![line(0.0, 0.0, 40.0, "Depot performance")];
+    for (r, y) in [60.0, 90.0, 120.0, 150.0].into_iter().enumerate() {
+        lines.push(line(0.0, y, 20.0, &format!("Depot {r}")));
+        lines.push(line(100.0, y, 20.0, &format!("{}", 40 + r)));
+    }
+    lines.push(line(0.0, 500.0, 20.0, "Confidential"));
+    lines.push(line(600.0, 500.0, 20.0, "3"));
+    lines
+}
+
+#[test]
+fn a_slides_title_and_footer_are_no_part_of_its_table() {
+    let lines = slide();
+    let region = BBox::new(0.0, 0.0, 700.0, 520.0);
+    let body = body_of(&region, &lines.iter().collect::<Vec<_>>()).expect("the table is part of the region");
+    assert!(body.y0 > 40.0 && body.y0 <= 60.0, "{body:?}");
+    assert!(body.y1 >= 170.0 && body.y1 < 500.0, "{body:?}");
+}
+
+#[test]
+fn a_note_in_smaller_type_below_a_table_is_no_part_of_it() {
+    let mut lines: Vec<TextLine> = slide()[1..9].to_vec();
+    lines.push(line(0.0, 176.0, 14.0, "1 A call is counted once per arrival."));
+    let body =
+        body_of(&BBox::new(0.0, 50.0, 700.0, 200.0), &lines.iter().collect::<Vec<_>>()).expect("a note");
+    // The note's middle (y 183) lies below the table's box.
+    assert!(body.y1 < 183.0, "{body:?}");
+    // A last row in the table's own type stays, whatever it starts with.
+    lines.pop();
+    lines.push(line(0.0, 180.0, 20.0, "5 Hull"));
+    assert_eq!(body_of(&BBox::new(0.0, 50.0, 700.0, 210.0), &lines.iter().collect::<Vec<_>>()), None);
+}
+
+#[test]
+fn a_table_whose_rows_all_belong_keeps_its_region() {
+    // Evenly spaced rows in one type; a wide gap inside, not at an end.
+    let lines = slide();
+    let rows: Vec<&TextLine> = lines[1..9].iter().collect();
+    assert_eq!(body_of(&BBox::new(0.0, 50.0, 700.0, 180.0), &rows), None);
+    let mut spread: Vec<TextLine> = lines[1..9].to_vec();
+    for l in spread.iter_mut().skip(4) {
+        l.bbox.y0 += 300.0;
+        l.bbox.y1 += 300.0;
+    }
+    assert_eq!(body_of(&BBox::new(0.0, 50.0, 700.0, 480.0), &spread.iter().collect::<Vec<_>>()), None);
+}
+
+#[test]
+fn empty_outer_rows_and_columns_are_dropped_with_the_spans_into_them() {
+    let mut t = table_of(&["Depot performance | | ", "Depot | Routes | ", "Leeds | 42 | ", " | | ", " | | "]);
+    t.cells.retain(|c| !(c.row == 0 && c.col > 0));
+    t.cells[0].colspan = 3;
+    t.cells[0].text.clear();
+    trim_empty(&mut t);
+    assert_eq!((t.rows, t.cols), (2, 2));
+    let texts: Vec<(usize, usize, &str)> = t.cells.iter().map(|c| (c.row, c.col, c.text.as_str())).collect();
+    assert_eq!(texts, [(0, 0, "Depot"), (0, 1, "Routes"), (1, 0, "Leeds"), (1, 1, "42")]);
+}
+
+#[test]
+fn a_sparse_column_run_into_its_neighbour_is_split_at_the_gutter() {
+    // "Paid in" (x 100-160, a few rows) and "Balance" (x 200-260) in one
+    // column of the structure, "Date" beside them.
+    let mut cells = Vec::new();
+    for r in 0..6 {
+        let y = 20.0 * r as f32;
+        cells.push(cell(r, 0, BBox::new(0.0, y, 90.0, y + 20.0)));
+        cells.push(cell(r, 1, BBox::new(90.0, y, 270.0, y + 20.0)));
+    }
+    let mut t = Table { rows: 6, cols: 2, cells };
+    let w = |x: f32, r: usize, s: &str| {
+        let y = 20.0 * r as f32;
+        TextLine::from_bbox(BBox::new(x, y + 4.0, x + 60.0, y + 16.0), s, TextOrigin::TextLayer)
+    };
+    let mut words = vec![w(100.0, 0, "Paid"), w(200.0, 0, "Balance")];
+    for r in 1..6 {
+        words.push(w(10.0, r, "Nov"));
+        words.push(w(200.0, r, "1,463.90"));
+    }
+    words.extend([w(100.0, 2, "866.10"), w(100.0, 4, "437.03")]);
+    let words: Vec<&TextLine> = words.iter().collect();
+    split_merged_columns(&mut t, &words);
+    fill_table(&mut t, &words);
+    assert_eq!((t.rows, t.cols), (6, 3));
+    let row = |r: usize| t.cells.iter().filter(|c| c.row == r).map(|c| c.text.as_str()).collect::<Vec<_>>();
+    assert_eq!(row(0), ["", "Paid", "Balance"]);
+    assert_eq!(row(2), ["Nov", "866.10", "1,463.90"]);
+    assert_eq!(row(3), ["Nov", "", "1,463.90"]);
+    // One word across the gutter in any row keeps the column whole.
+    let mut t2 = Table { rows: 6, cols: 2, cells: t.cells.iter().filter(|c| c.col < 2).cloned().collect() };
+    for c in &mut t2.cells {
+        c.text.clear();
+        if c.col == 1 {
+            c.bbox = Some(BBox { x1: 270.0, ..c.bbox.unwrap() });
+        }
+    }
+    let wide = w(150.0, 5, "a long description");
+    let mut with_wide = words.clone();
+    with_wide.push(&wide);
+    split_merged_columns(&mut t2, &with_wide);
+    assert_eq!(t2.cols, 2);
+}
+
+#[test]
+fn an_ocr_line_filling_a_narrow_column_and_running_on_is_split_into_words() {
+    // "05 Nov" fills the date column (0-100) but is a fifth of the line.
+    let t = Table {
+        rows: 1,
+        cols: 2,
+        cells: vec![
+            cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)),
+            cell(0, 1, BBox::new(100.0, 0.0, 600.0, 20.0)),
+        ],
+    };
+    let l = TextLine::from_bbox(
+        BBox::new(10.0, 4.0, 460.0, 16.0),
+        "05 Nov Direct debit SCOTTISH POWER",
+        TextOrigin::Ocr,
+    );
+    let mut filled = t.clone();
+    fill_table(&mut filled, &split_straddling(&t, &[&l]).iter().collect::<Vec<_>>());
+    assert_eq!(filled.cells[0].text, "05 Nov");
+    assert_eq!(filled.cells[1].text, "Direct debit SCOTTISH POWER");
+    // A line within the wide column stays whole.
+    let inside = TextLine::from_bbox(BBox::new(120.0, 4.0, 460.0, 16.0), "Card payment", TextOrigin::Ocr);
+    assert_eq!(split_straddling(&t, &[&inside]).len(), 1);
+}
+
+#[test]
+fn a_tall_cell_of_one_figure_is_a_cell_per_row_and_a_group_name_stays() {
+    // Column 1: "Paid in", empty but for row 3, drawn as one cell over
+    // rows 1-4; column 0 a date per row.
+    let mut cells =
+        vec![cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0)), cell(0, 1, BBox::new(100.0, 0.0, 200.0, 20.0))];
+    for r in 1..5 {
+        let y = 20.0 * r as f32;
+        cells.push(cell(r, 0, BBox::new(0.0, y, 100.0, y + 20.0)));
+    }
+    cells.push(TableCell { rowspan: 4, ..cell(1, 1, BBox::new(100.0, 20.0, 200.0, 100.0)) });
+    let mut t = Table { rows: 5, cols: 2, cells };
+    let w = |x: f32, y: f32, s: &str| {
+        TextLine::from_bbox(BBox::new(x, y + 4.0, x + 50.0, y + 16.0), s, TextOrigin::TextLayer)
+    };
+    let words = [w(10.0, 0.0, "Date"), w(110.0, 0.0, "Paid"), w(10.0, 60.0, "04"), w(110.0, 60.0, "511.00")];
+    let words: Vec<&TextLine> = words.iter().collect();
+    unspan_figures(&mut t, &words);
+    fill_table(&mut t, &words);
+    let col1: Vec<(usize, &str)> =
+        t.cells.iter().filter(|c| c.col == 1).map(|c| (c.row, c.text.as_str())).collect();
+    assert_eq!(col1, [(0, "Paid"), (1, ""), (2, ""), (3, "511.00"), (4, "")]);
+    // The same cell holding a group's name keeps its span.
+    let mut named = t.clone();
+    named.cells.retain(|c| !(c.col == 1 && c.row > 0));
+    named.cells.push(TableCell { rowspan: 4, ..cell(1, 1, BBox::new(100.0, 20.0, 200.0, 100.0)) });
+    let label = [w(110.0, 50.0, "Mid dune")];
+    unspan_figures(&mut named, &label.iter().collect::<Vec<_>>());
+    assert!(named.cells.iter().any(|c| c.col == 1 && c.rowspan == 4));
+}
