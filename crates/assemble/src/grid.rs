@@ -103,7 +103,7 @@ fn is_numeric(text: &str) -> bool {
 
 /// Texts grouped into visual rows (by centre, as [`crate::text::rows`]),
 /// top to bottom, each row left to right.
-pub(crate) fn visual_rows<'a>(texts: &[&'a TextLine]) -> Vec<Vec<&'a TextLine>> {
+fn visual_rows<'a>(texts: &[&'a TextLine]) -> Vec<Vec<&'a TextLine>> {
     let mut sorted = texts.to_vec();
     sorted.sort_by(|a, b| a.bbox.center()[1].total_cmp(&b.bbox.center()[1]));
     let mut rows: Vec<Vec<&TextLine>> = Vec::new();

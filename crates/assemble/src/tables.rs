@@ -331,7 +331,7 @@ const LOOSE_GAP_HEIGHTS: f32 = 2.0;
 /// took in), or in smaller type starting as a note does ([`NOTE_FONT_RATIO`]).
 /// `None` when every row belongs; at least three rows stay.
 pub(crate) fn body_of(region: &BBox, lines: &[&TextLine]) -> Option<BBox> {
-    let rows = crate::grid::visual_rows(lines);
+    let rows = crate::text::row_groups(lines);
     if rows.len() < 4 {
         return None;
     }
