@@ -18,6 +18,12 @@ const GAP_MAX_INK: usize = 2;
 /// and bottom edges) or width (left and right): about two lines of text.
 const MAX_MOVE: f32 = 0.025;
 
+/// Whether the pixel at (x, y), inside `image`, is ink ([`INK`]).
+fn is_ink(image: &RgbImage, x: i64, y: i64) -> bool {
+    let p = image.get_pixel(x as u32, y as u32).0;
+    (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
+}
+
 /// `bbox` with its top, left and right edges, where they run through ink,
 /// moved outwards to the first gap beyond, when one lies within
 /// [`MAX_MOVE`]; other edges stay. A layout model's table box often starts
@@ -36,10 +42,7 @@ pub fn clear_of_text(image: &RgbImage, bbox: &BBox) -> BBox {
     if x1 <= x0 || y1 <= y0 {
         return *bbox;
     }
-    let dark = |x: i64, y: i64| {
-        let p = image.get_pixel(x as u32, y as u32).0;
-        (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
-    };
+    let dark = |x: i64, y: i64| is_ink(image, x, y);
     let row_is_gap = |y: i64| {
         let ink = (x0..=x1).filter(|&x| dark(x, y)).count();
         ink <= GAP_MAX_INK.max((GAP_INK_SHARE * (x1 - x0 + 1) as f32) as usize)
@@ -102,10 +105,7 @@ pub fn with_header_above(image: &RgbImage, bbox: &BBox) -> BBox {
     if w == 0 || h == 0 || x1 <= x0 || y1 <= y0 {
         return *bbox;
     }
-    let dark = |x: i64, y: i64| {
-        let p = image.get_pixel(x as u32, y as u32).0;
-        (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
-    };
+    let dark = |x: i64, y: i64| is_ink(image, x, y);
     let gap_ink = GAP_MAX_INK.max((GAP_INK_SHARE * (x1 - x0 + 1) as f32) as usize);
     let inked = |y: i64| (x0..=x1).filter(|&x| dark(x, y)).count() > gap_ink;
     // Bands of inked rows in [a, b), top to bottom.
