@@ -21,6 +21,7 @@
 //! ```
 
 mod columns;
+mod furniture;
 mod grid;
 mod layout;
 mod order;
@@ -97,6 +98,7 @@ pub fn assemble(pages: &[PageText]) -> Document {
             });
         }
     }
+    furniture::running_heads_and_footers(&mut doc);
     doc
 }
 
