@@ -1,7 +1,9 @@
 //! Reading order by recursive XY-cut.
 //!
 //! Boxes are split in two at the widest whitespace gap of either axis,
-//! recursively: a full-width title, then
+//! recursively (a row gap inside columns, where the boxes facing it across
+//! stand in columns, yields to a column gutter and to a gap between bands):
+//! a full-width title, then
 //! the columns beneath it left to right, each read top to bottom, with a
 //! full-width figure between column blocks cutting them into two bands.
 //! Small overlaps (a few pixels of jitter between neighbours) do not block a
@@ -41,6 +43,9 @@ const SIDEBAR_GUTTER_RATIO: f32 = 3.0;
 /// … and at least this many of its boxes are blocks of several lines:
 /// twice the lowest box's height (a strip of prices is single lines).
 const SIDEBAR_MIN_BLOCKS: usize = 2;
+
+/// The widest row gaps weighed for a cut between bands (see `split_rows`).
+const ROW_CANDIDATES: usize = 8;
 
 /// Recursion depth after which the remaining boxes are read top down.
 const MAX_DEPTH: usize = 256;
@@ -95,8 +100,11 @@ fn span(b: &BBox, axis: Axis) -> (f32, f32) {
     (lo + shrink, (hi - shrink).max(lo + shrink))
 }
 
+/// A cut in two: the boxes before it, those after it and the gap's width.
+type Cut = (Vec<usize>, Vec<usize>, f32);
+
 /// Splits `idx` in two at the widest gap along `axis`; `None` without a gap.
-fn split(boxes: &[BBox], idx: &[usize], axis: Axis) -> Option<(Vec<usize>, Vec<usize>, f32)> {
+fn split(boxes: &[BBox], idx: &[usize], axis: Axis) -> Option<Cut> {
     let mut sorted: Vec<usize> = idx.to_vec();
     sorted.sort_by(|&a, &b| span(&boxes[a], axis).0.total_cmp(&span(&boxes[b], axis).0));
     let mut reach = f32::NEG_INFINITY;
@@ -111,6 +119,60 @@ fn split(boxes: &[BBox], idx: &[usize], axis: Axis) -> Option<(Vec<usize>, Vec<u
     let (k, gap) = best?;
     let after = sorted.split_off(k);
     Some((sorted, after, gap))
+}
+
+/// The row cut to make: the widest gap between bands of the page (a real
+/// gap, not one the jitter tolerance makes), else (`true`) the widest gap
+/// of all, which lies inside columns or exists only through the tolerance. Only the
+/// [`ROW_CANDIDATES`] widest gaps are weighed.
+fn split_rows(boxes: &[BBox], idx: &[usize]) -> Option<(Cut, bool)> {
+    let mut sorted: Vec<usize> = idx.to_vec();
+    sorted.sort_by(|&a, &b| span(&boxes[a], Axis::Y).0.total_cmp(&span(&boxes[b], Axis::Y).0));
+    let mut reach = f32::NEG_INFINITY;
+    let mut gaps: Vec<(usize, f32)> = Vec::new();
+    for (k, &i) in sorted.iter().enumerate() {
+        let (lo, hi) = span(&boxes[i], Axis::Y);
+        if k > 0 && lo >= reach {
+            gaps.push((k, lo - reach));
+        }
+        reach = reach.max(hi);
+    }
+    // Widest first; of equal gaps the upper one, as `split` picks.
+    gaps.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let &(widest, widest_gap) = gaps.first()?;
+    let band = gaps.iter().take(ROW_CANDIDATES).find(|&&(k, _)| {
+        !touching(boxes, &sorted[..k], &sorted[k..]) && !inside_columns(boxes, &sorted[..k], &sorted[k..])
+    });
+    let (k, gap, inside) = match band {
+        Some(&(k, gap)) => (k, gap, false),
+        None => (widest, widest_gap, true),
+    };
+    let below = sorted.split_off(k);
+    Some(((sorted, below, gap), inside))
+}
+
+/// Whether the gap between `above` and `below` lies inside columns: the
+/// boxes that face it across (each the lowest of `above`, or the highest
+/// of `below`, in its stretch of the width) stand in columns of their own.
+/// A poster's row of box headings over the boxes' text, or the gap a
+/// column's unrecognised picture leaves, is such a gap; the space under a
+/// title or over a full-width table is not.
+fn inside_columns(boxes: &[BBox], above: &[usize], below: &[usize]) -> bool {
+    let x = |i: usize| span(&boxes[i], Axis::X);
+    let y = |i: usize| span(&boxes[i], Axis::Y).0;
+    let facing = |part: &[usize], lowest: bool| -> Vec<usize> {
+        part.iter()
+            .copied()
+            .filter(|&i| {
+                !part.iter().any(|&j| {
+                    j != i && overlaps(x(i), x(j)) && if lowest { y(j) > y(i) } else { y(j) < y(i) }
+                })
+            })
+            .collect()
+    };
+    let mut faces = facing(above, true);
+    faces.extend(facing(below, false));
+    split(boxes, &faces, Axis::X).is_some_and(|(l, r, _)| is_column_pair(boxes, &l, &r))
 }
 
 fn extent(boxes: &[BBox], idx: &[usize]) -> BBox {
@@ -155,15 +217,19 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, 
         out.extend(idx);
         return;
     }
-    let rows = split(boxes, &idx, Axis::Y);
+    let widest_row_gap = split(boxes, &idx, Axis::Y).map(|(_, _, gap)| gap);
+    let (rows, rows_inside) = match split_rows(boxes, &idx) {
+        Some((r, inside)) => (Some(r), inside),
+        None => (None, false),
+    };
     // A column cut needs columns: a narrow strip beside wide text (prices
     // on a receipt, numbers beside labels) is read row by row instead.
-    let cols = split(boxes, &idx, Axis::X).filter(|(a, b, gap)| match &rows {
+    let cols = split(boxes, &idx, Axis::X).filter(|(a, b, gap)| match widest_row_gap {
         None => true,
-        Some((_, _, row_gap)) => is_column_pair(boxes, a, b) || is_sidebar(boxes, a, b, *gap, *row_gap),
+        Some(row_gap) => is_column_pair(boxes, a, b) || is_sidebar(boxes, a, b, *gap, row_gap),
     });
     // Side by side parts are read from the right in right-to-left text.
-    let mirror = |(a, b, gap): (Vec<usize>, Vec<usize>, f32)| if rtl { (b, a, gap) } else { (a, b, gap) };
+    let mirror = |(a, b, gap): Cut| if rtl { (b, a, gap) } else { (a, b, gap) };
     // A row cut that exists only through the jitter tolerance (its boxes
     // touch or overlap) is no band: two columns whose paragraphs happen to
     // end level. Where a gutter crossed by a picture separates columns, the
@@ -176,7 +242,7 @@ fn cut(boxes: &[BBox], mut idx: Vec<usize>, out: &mut Vec<usize>, depth: usize, 
     };
     let parts = match (rows, cols) {
         _ if floats.is_some() => None,
-        (Some(r), Some(c)) => Some(if c.2 > r.2 { mirror(c) } else { r }),
+        (Some(r), Some(c)) => Some(if c.2 > r.2 || rows_inside { mirror(c) } else { r }),
         (r, c) => r.or(c.map(mirror)),
     };
     match parts {
@@ -367,6 +433,39 @@ mod tests {
         ];
         assert_eq!(xy_cut(&boxes), [1, 3, 2, 0, 4, 5]);
         // The gutter (100 px) is wider than the gap between paragraphs (20 px).
+    }
+
+    #[test]
+    fn a_posters_boxes_read_column_by_column_under_their_row_of_headings() {
+        // A poster: a title, authors, three boxes each headed by a bar at
+        // one height (the headings a row), the third box's picture found
+        // by no region (a wide gap inside its column), a table across the
+        // bottom. The gap under the headings and the picture's gap lie
+        // inside columns; the columns are read first.
+        let boxes = [
+            b(199.0, 62.0, 1555.0, 276.0),    // 0 title
+            b(170.0, 291.0, 1583.0, 330.0),   // 1 authors
+            b(77.0, 391.0, 416.0, 440.0),     // 2 "1. Background"
+            b(635.0, 391.0, 897.0, 440.0),    // 3 "2. Methods"
+            b(1194.0, 391.0, 1427.0, 440.0),  // 4 "3. Results"
+            b(89.0, 475.0, 547.0, 600.0),     // 5
+            b(648.0, 475.0, 1102.0, 600.0),   // 6
+            b(89.0, 628.0, 539.0, 722.0),     // 7
+            b(710.0, 628.0, 1092.0, 722.0),   // 8
+            b(1206.0, 834.0, 1612.0, 897.0),  // 9 the picture's caption
+            b(1207.0, 925.0, 1647.0, 1050.0), // 10
+            b(77.0, 1165.0, 1609.0, 1509.0),  // 11 table
+        ];
+        assert_eq!(xy_cut(&boxes), [0, 1, 2, 5, 7, 3, 6, 8, 4, 9, 10, 11]);
+        // Headings over a two-column body whose gutter is narrower than
+        // the gap under them still head their own columns.
+        let boxes = [
+            b(100.0, 100.0, 300.0, 130.0), // 0 heading, left
+            b(560.0, 100.0, 800.0, 130.0), // 1 heading, right
+            b(100.0, 200.0, 500.0, 600.0), // 2 left column
+            b(540.0, 200.0, 940.0, 600.0), // 3 right column
+        ];
+        assert_eq!(xy_cut(&boxes), [0, 2, 1, 3]);
     }
 
     #[test]
