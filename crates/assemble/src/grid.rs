@@ -442,10 +442,72 @@ pub(crate) fn merges_records(table: &Table, words: &[&TextLine]) -> bool {
     })
 }
 
+/// A table's halves (the columns left and right of a boundary) keep fewer
+/// than this share of the gaps between rows of text that each half has on
+/// its own...
+const SHARED_ROW_GAPS: f32 = 0.6;
+
+/// ...and fewer than this share of either half's lines are level with a
+/// line of the other: two blocks side by side, not a table.
+const LEVEL_LINES: f32 = 0.75;
+
+/// Fewest gaps between rows in each half for the halves to be judged.
+const SIDE_MIN_GAPS: usize = 6;
+
+/// A gap between rows of text is at least this share of their median height.
+const ROW_GAP_SHARE: f32 = 0.1;
+
+/// Whether a table's columns are two blocks of text side by side, as a
+/// two-column menu or price list is: a table's rows are bands across all
+/// its columns, so the gaps between the rows of its left columns are
+/// gaps across the right ones too, and their lines are level; two
+/// independent columns of lines keep few of each other's gaps
+/// ([`SHARED_ROW_GAPS`]) and are level only by chance ([`LEVEL_LINES`]).
+/// Judged at every column boundary, with `words` in their cells.
+fn side_by_side(table: &Table, words: &[&TextLine]) -> bool {
+    let per_cell = crate::tables::cell_lines(table, words);
+    let gaps = |lines: &[&TextLine]| -> usize {
+        let h = median(lines.iter().map(|l| l.bbox.height()).collect());
+        let mut ys: Vec<(f32, f32)> = lines.iter().map(|l| (l.bbox.y0, l.bbox.y1)).collect();
+        ys.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut reach = f32::NEG_INFINITY;
+        let mut n = 0;
+        for (k, &(lo, hi)) in ys.iter().enumerate() {
+            if k > 0 && lo - reach >= ROW_GAP_SHARE * h {
+                n += 1;
+            }
+            reach = reach.max(hi);
+        }
+        n
+    };
+    let level_share = |a: &[&TextLine], b: &[&TextLine]| {
+        a.iter().filter(|x| b.iter().any(|y| level(&x.bbox, &y.bbox))).count() as f32 / a.len().max(1) as f32
+    };
+    (1..table.cols).any(|c| {
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        for (cell, lines) in table.cells.iter().zip(&per_cell) {
+            if cell.col < c && c < cell.col + cell.colspan {
+                continue;
+            }
+            if cell.col < c {
+                left.extend(lines.iter().copied());
+            } else {
+                right.extend(lines.iter().copied());
+            }
+        }
+        let own = gaps(&left).min(gaps(&right));
+        let both: Vec<&TextLine> = left.iter().chain(&right).copied().collect();
+        own >= SIDE_MIN_GAPS
+            && (gaps(&both) as f32) < SHARED_ROW_GAPS * own as f32
+            && level_share(&left, &right).min(level_share(&right, &left)) < LEVEL_LINES
+    })
+}
+
 /// Whether a filled table's cells read as a table's: two rows and two
 /// columns at least, most cells hold text, cells are short, a table of two
-/// columns has a column of values ([`holds_values`]), and the words are not
-/// code set in a monospaced font. A table the words form themselves
+/// columns has a column of values ([`holds_values`]), the words are not
+/// code set in a monospaced font, and the columns are not two blocks side
+/// by side ([`side_by_side`]). A table the words form themselves
 /// ([`word_table`]) is held to this alone: its columns are where its words
 /// leave gaps, so none straddles them but by spanning.
 pub(crate) fn cells_agree(table: &Table, words: &[&TextLine]) -> bool {
@@ -476,7 +538,7 @@ pub(crate) fn cells_agree(table: &Table, words: &[&TextLine]) -> bool {
             return false;
         }
     }
-    true
+    !side_by_side(table, words)
 }
 
 #[cfg(test)]

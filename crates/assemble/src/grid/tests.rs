@@ -311,3 +311,40 @@ fn a_value_over_its_deviation_or_one_amount_merges_nothing() {
     let (table, words) = tall_row(&[(0, 1, "Cheese scone"), (1, 1, "2.90"), (0, 2, "with butter")]);
     assert!(!merges_records(&table, &words.iter().collect::<Vec<_>>()));
 }
+
+/// A structure of ten rows of four cells (20 px bands, columns 100 px
+/// wide), with an item and a price on each row of its left half and of its
+/// right half, the right half's lines `offset` px lower.
+fn two_halves(offset: f32) -> (Table, Vec<TextLine>) {
+    let mut cells = Vec::new();
+    let mut words = Vec::new();
+    for r in 0..10 {
+        for c in 0..4 {
+            let bbox =
+                BBox::new(100.0 * c as f32, 20.0 * r as f32, 100.0 * (c + 1) as f32, 20.0 * (r + 1) as f32);
+            let text = if c % 2 == 0 { format!("Item{r}{c}") } else { format!("{r}.{c}0") };
+            let y = 20.0 * r as f32 + 2.0 + if c >= 2 { offset } else { 0.0 };
+            words.push(TextLine::from_bbox(
+                BBox::new(100.0 * c as f32 + 10.0, y, 100.0 * c as f32 + 60.0, y + 12.0),
+                text.clone(),
+                TextOrigin::Ocr,
+            ));
+            cells.push(cell(r, c, bbox, &text));
+        }
+    }
+    (Table { rows: 10, cols: 4, cells }, words)
+}
+
+#[test]
+fn two_columns_of_lines_side_by_side_are_no_table_but_level_rows_are() {
+    // A two-column menu a table model read as four columns: its halves'
+    // lines are level only by chance, the gaps between one half's lines
+    // are crossed by the other's.
+    let (t, words) = two_halves(10.0);
+    assert!(side_by_side(&t, &words.iter().collect::<Vec<_>>()));
+    assert!(!cells_agree(&t, &words.iter().collect::<Vec<_>>()));
+    // The same words level across the table: its rows are bands.
+    let (t, words) = two_halves(0.0);
+    assert!(!side_by_side(&t, &words.iter().collect::<Vec<_>>()));
+    assert!(cells_agree(&t, &words.iter().collect::<Vec<_>>()));
+}
