@@ -175,6 +175,16 @@ pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
                 .min_by(|x, y| x.1.total_cmp(&y.1))
                 .map(|(pair, _)| pair)
         });
+        // A lone value beside a lone label joins its nearest label.
+        let pair = pair.or_else(|| {
+            pairs()
+                .filter_map(|(a, b)| {
+                    let gap = single_value_gap(blocks.text_block(a)?.1, blocks.text_block(b)?.1)?;
+                    Some(((a, b), gap))
+                })
+                .min_by(|x, y| x.1.total_cmp(&y.1))
+                .map(|(pair, _)| pair)
+        });
         if let Some((labels, values)) = pair {
             merge(blocks, labels, values);
             continue;
@@ -232,6 +242,23 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();
     let levelled = lb.iter().filter(|l| la.iter().any(|m| level(&l.bbox, &m.bbox))).count();
     2 * numeric >= lb.len() && 10 * levelled >= VALUES_LEVEL_TENTHS * lb.len()
+}
+
+/// How far `lb`, a single line, stands right of the line of `la` whose
+/// value it is: a short number ([`is_number`]) level with a line that is
+/// none, however far from it ("Leek and potato soup" and "£6.50" on a
+/// menu, the leader between them drawn, not written); `None` when it is no
+/// such value.
+fn single_value_gap(la: &[&TextLine], lb: &[&TextLine]) -> Option<f32> {
+    let [value] = lb else { return None };
+    if !is_number(&value.text) {
+        return None;
+    }
+    la.iter()
+        .filter(|label| !is_number(&label.text) && level(&label.bbox, &value.bbox))
+        .map(|label| value.bbox.x0 - label.bbox.x1)
+        .filter(|&gap| gap >= -VALUES_BESIDE_SLACK)
+        .min_by(f32::total_cmp)
 }
 
 /// Whether `b` (lines `lb`) is a form's column of entries for `a` (lines

@@ -323,39 +323,160 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 block.text = parasol_doc::script::join(rows(lines).iter().map(String::as_str));
             }
             _ => {
-                let rs = rows(lines);
-                if rs.is_empty() {
-                    continue;
-                }
                 block.bbox = lines.iter().map(|l| l.bbox).fold(r.bbox, |a, b| a.union(&b));
-                if block.category == Category::Equation
-                    && crate::reads_as_prose(rs.iter().map(String::as_str))
-                {
-                    // A caption or a line of text taken for an equation.
-                    block.category = Category::Paragraph;
-                }
-                refine(&mut block, &rs, lines, body_font, page.info.height);
-                if records[i] && block.category == Category::Heading1 {
-                    block.category = Category::Paragraph;
-                }
-                block.text = match block.category {
-                    Category::List => list_text(&rs),
-                    Category::Index => rs.join("\n"),
-                    _ if records[i] => rs.join("\n"),
-                    _ => join_lines(rs.iter().map(String::as_str)),
-                };
-                if block.category == Category::Paragraph && !records[i] {
-                    if let Some(clauses) = clauses(&block, &rs, lines) {
-                        out.extend(clauses);
-                        continue;
+                match heading_rows(&block, lines, body_font) {
+                    Some(pieces) => {
+                        for (piece, piece_lines) in pieces {
+                            out.extend(read_text(
+                                piece,
+                                &piece_lines,
+                                records[i],
+                                body_font,
+                                page.info.height,
+                            ));
+                        }
                     }
+                    None => out.extend(read_text(block, lines, records[i], body_font, page.info.height)),
                 }
+                continue;
             }
         }
         out.push(block);
     }
     out.extend(crate::paragraphs::finish(loose_paragraphs, body_font));
     order(out, crate::text::is_vertical_text(&page.lines))
+}
+
+/// The blocks a text region's `lines` read as: `block` refined by the
+/// text's cues ([`refine`]) and, for a paragraph of numbered clauses, one
+/// per clause; none without text. A `record` region's rows (a label and its
+/// value each) and rows ending in a price ([`is_priced_rows`]) keep their
+/// lines.
+fn read_text(mut block: Block, lines: &[&TextLine], record: bool, body_font: f32, page_h: f32) -> Vec<Block> {
+    let rs = rows(lines);
+    if rs.is_empty() {
+        return Vec::new();
+    }
+    block.bbox = lines.iter().map(|l| l.bbox).fold(block.bbox, |a, b| a.union(&b));
+    if block.category == Category::Equation && crate::reads_as_prose(rs.iter().map(String::as_str)) {
+        // A caption or a line of text taken for an equation.
+        block.category = Category::Paragraph;
+    }
+    refine(&mut block, &rs, lines, body_font, page_h);
+    let record = record || is_priced_rows(lines);
+    if record && block.category == Category::Heading1 {
+        block.category = Category::Paragraph;
+    }
+    block.text = match block.category {
+        Category::List if !record => list_text(&rs),
+        Category::Index => rs.join("\n"),
+        _ if record => rs.join("\n"),
+        _ => join_lines(rs.iter().map(String::as_str)),
+    };
+    if block.category == Category::Paragraph && !record {
+        if let Some(clauses) = clauses(&block, &rs, lines) {
+            return clauses;
+        }
+    }
+    vec![block]
+}
+
+/// Most words in a heading row found inside a text region ([`heading_rows`]).
+const INNER_HEADING_MAX_WORDS: usize = 8;
+
+/// Least share of a heading row's characters (spaces aside) that are
+/// letters: a row of a formula set large is no heading.
+const INNER_HEADING_LETTERS: f32 = 0.6;
+
+/// A paragraph or list region cut at the heading rows inside it: single
+/// rows of a few words ([`INNER_HEADING_MAX_WORDS`], mostly letters), no
+/// sentence, set a heading's step larger than both the page's body text and
+/// the region's other rows ([`crate::text::is_heading`]). A layout model
+/// often takes a heading and the text under it, or a menu's whole column
+/// with its section names, for one block. Each piece keeps the region's
+/// category, a heading row becomes a heading; `None` when nothing is cut.
+fn heading_rows<'l>(
+    block: &Block,
+    lines: &[&'l TextLine],
+    body_font: f32,
+) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
+    if !matches!(block.category, Category::Paragraph | Category::List)
+        || crate::text::is_vertical_text(lines.iter().copied())
+    {
+        return None;
+    }
+    let groups = crate::text::row_groups(lines);
+    if groups.len() < 2 {
+        return None;
+    }
+    let ocr = crate::text::is_ocr(lines.iter().copied());
+    let font = |row: &[&TextLine]| median(row.iter().map(|l| l.font_size).collect());
+    let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
+    let is_heading_row = |k: usize| {
+        let row = &groups[k];
+        let t = text(row);
+        let chars: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+        let others = median(
+            groups
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != k)
+                .flat_map(|(_, g)| g.iter().map(|l| l.font_size))
+                .collect(),
+        );
+        t.split_whitespace().count() <= INNER_HEADING_MAX_WORDS
+            && letters as f32 >= INNER_HEADING_LETTERS * chars.len() as f32
+            && !is_list_item(&t)
+            && crate::text::is_heading(std::slice::from_ref(&t), font(row), body_font, ocr)
+            && crate::text::is_heading(std::slice::from_ref(&t), font(row), others, ocr)
+    };
+    let heads: Vec<usize> = (0..groups.len()).filter(|&k| is_heading_row(k)).collect();
+    if heads.is_empty() || heads.len() == groups.len() {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for k in heads.iter().copied().chain(std::iter::once(groups.len())) {
+        for (from, to, category) in [(start, k, block.category), (k, k + 1, Category::Heading1)] {
+            if from >= to || to > groups.len() {
+                continue;
+            }
+            let piece_lines: Vec<&TextLine> = groups[from..to].iter().flatten().copied().collect();
+            let bbox = piece_lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
+            pieces.push((Block { category, bbox, ..block.clone() }, piece_lines));
+        }
+        start = k + 1;
+    }
+    Some(pieces)
+}
+
+/// Least rows of a block ending in a price, for its rows to be kept apart.
+const PRICED_MIN_ROWS: usize = 2;
+
+/// A gap of at least this many line heights sets a row's price apart.
+const PRICE_GAP_HEIGHTS: f32 = 1.5;
+
+/// Whether `lines` are rows of items and their prices: [`PRICED_MIN_ROWS`]
+/// rows or more end in a short number set apart by a wide gap (a menu's or
+/// a price list's leader, drawn rather than written); each row is then read
+/// as its own line, not run into a paragraph.
+fn is_priced_rows(lines: &[&TextLine]) -> bool {
+    if crate::text::is_vertical_text(lines.iter().copied()) {
+        return false;
+    }
+    let priced = crate::text::row_groups(lines)
+        .iter()
+        .filter(|row| match row.as_slice() {
+            [.., before, last] => {
+                crate::columns::is_number(&last.text)
+                    && !crate::columns::is_number(&before.text)
+                    && last.bbox.x0 - before.bbox.x1 >= PRICE_GAP_HEIGHTS * last.bbox.height()
+            }
+            _ => false,
+        })
+        .count();
+    priced >= PRICED_MIN_ROWS
 }
 
 /// A paragraph block of numbered clauses ("2.1 …", "2.2 …") cut into one

@@ -680,3 +680,95 @@ fn a_paragraph_region_of_numbered_clauses_is_a_paragraph_per_clause() {
     assert_eq!(b[0].bbox, BBox::new(100.0, 200.0, 800.0, 244.0));
     assert_eq!(b[1].bbox, BBox::new(100.0, 250.0, 800.0, 294.0));
 }
+
+#[test]
+fn a_menus_column_reads_section_names_as_headings_and_each_item_with_its_price() {
+    // One region over a menu's column: section names set larger than the
+    // items, prices far right of their items (the leader drawn, not text).
+    let p = page(
+        vec![
+            line(100.0, 200.0, 300.0, 220.0, "Steak frites"),
+            line(520.0, 200.0, 580.0, 220.0, "£24.00"),
+            line(100.0, 224.0, 400.0, 240.0, "8 oz sirloin, peppercorn sauce"),
+            line(100.0, 250.0, 300.0, 270.0, "Crab linguine"),
+            line(520.0, 250.0, 580.0, 270.0, "£19.00"),
+            line(100.0, 290.0, 260.0, 316.0, "Desserts"),
+            line(100.0, 330.0, 320.0, 350.0, "Sticky toffee pudding"),
+            line(520.0, 330.0, 580.0, 350.0, "£7.50"),
+            line(100.0, 354.0, 300.0, 370.0, "Vanilla ice cream"),
+            line(100.0, 380.0, 260.0, 400.0, "Lemon posset"),
+            line(520.0, 380.0, 580.0, 400.0, "£7.00"),
+        ],
+        vec![region(90.0, 190.0, 600.0, 410.0, Category::List)],
+    );
+    check(
+        &p,
+        &[
+            (Category::List, "Steak frites £24.00\n8 oz sirloin, peppercorn sauce\nCrab linguine £19.00"),
+            (Category::Heading1, "Desserts"),
+            (Category::List, "Sticky toffee pudding £7.50\nVanilla ice cream\nLemon posset £7.00"),
+        ],
+    );
+}
+
+#[test]
+fn a_heading_run_into_the_paragraph_under_it_is_cut_out_but_a_large_formula_is_not() {
+    let body = |y: f32, t: &str| line(100.0, y, 800.0, y + 20.0, t);
+    let p = page(
+        vec![
+            line(100.0, 100.0, 300.0, 130.0, "2 Method"),
+            body(140.0, "We write the balance of heat for a column"),
+            body(164.0, "of water and integrate it from the bed."),
+            line(100.0, 300.0, 300.0, 330.0, "∑ x = 1 + 2"),
+            body(340.0, "where the sum runs over the sensors of"),
+            body(364.0, "the chain, nine in all."),
+        ],
+        vec![
+            region(90.0, 90.0, 810.0, 190.0, Category::Paragraph),
+            region(90.0, 290.0, 810.0, 390.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Heading1, "2 Method"),
+            (
+                Category::Paragraph,
+                "We write the balance of heat for a column of water and integrate it from the bed.",
+            ),
+            (
+                Category::Paragraph,
+                "∑ x = 1 + 2 where the sum runs over the sensors of the chain, nine in all.",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_lone_price_beside_its_item_joins_it_however_far() {
+    // A menu whose items and prices are regions of their own, one line each.
+    let p = page(
+        vec![
+            line(100.0, 200.0, 300.0, 220.0, "Leek and potato soup"),
+            line(520.0, 200.0, 580.0, 220.0, "£6.50"),
+            line(100.0, 226.0, 360.0, 242.0, "With sourdough and salted butter"),
+            line(100.0, 260.0, 300.0, 280.0, "Burrata"),
+            line(520.0, 260.0, 580.0, 280.0, "£9.50"),
+        ],
+        vec![
+            region(95.0, 195.0, 305.0, 225.0, Category::Paragraph),
+            region(515.0, 195.0, 585.0, 225.0, Category::Paragraph),
+            region(95.0, 224.0, 365.0, 245.0, Category::Paragraph),
+            region(95.0, 255.0, 305.0, 285.0, Category::Paragraph),
+            region(515.0, 255.0, 585.0, 285.0, Category::Paragraph),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Paragraph, "Leek and potato soup £6.50"),
+            (Category::Paragraph, "With sourdough and salted butter"),
+            (Category::Paragraph, "Burrata £9.50"),
+        ],
+    );
+}
