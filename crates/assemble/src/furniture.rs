@@ -52,8 +52,10 @@ fn band(doc: &Document, e: &Element) -> Option<(Category, f32)> {
 /// pass per page calls the same running head a header on one page and a
 /// paragraph on the next; the repetition is what makes it furniture.
 pub(crate) fn running_heads_and_footers(doc: &mut Document) {
+    // Headings stay: a chapter's title opens each of its pages at the same
+    // height as the last one's ("Chapter 3", "Chapter 4").
     let movable = |e: &Element| {
-        matches!(e.category, Category::Paragraph | Category::Heading1 | Category::Caption | Category::List)
+        matches!(e.category, Category::Paragraph | Category::Caption | Category::List)
             && !e.text.trim().is_empty()
             && e.text.chars().count() <= MAX_CHARS
     };
@@ -149,9 +151,12 @@ mod tests {
     #[test]
     fn text_repeated_elsewhere_or_once_stays_body() {
         let mut d = doc(vec![
-            // The same heading at the top of two pages, at different heights.
-            el(1, 40.0, Category::Heading1, "Results"),
-            el(2, 120.0, Category::Heading1, "Results"),
+            // The same words at the top of two pages, at different heights.
+            el(1, 40.0, Category::Paragraph, "Results"),
+            el(2, 120.0, Category::Paragraph, "Results"),
+            // Chapter titles, each opening its page at one height.
+            el(1, 60.0, Category::Heading1, "Chapter 1"),
+            el(2, 60.0, Category::Heading1, "Chapter 2"),
             // Alone at a page's top.
             el(3, 40.0, Category::Heading1, "Appendix"),
             // Repeated at one height, but in the body.
