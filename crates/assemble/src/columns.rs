@@ -175,11 +175,12 @@ pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
                 .min_by(|x, y| x.1.total_cmp(&y.1))
                 .map(|(pair, _)| pair)
         });
-        // A lone value beside a lone label joins its nearest label.
+        // A lone value joins the nearest line it is the value of (a
+        // heading's too: the heading is then a record's label).
         let pair = pair.or_else(|| {
             pairs()
                 .filter_map(|(a, b)| {
-                    let gap = single_value_gap(blocks.text_block(a)?.1, blocks.text_block(b)?.1)?;
+                    let gap = single_value_gap(blocks.label_block(a)?.1, blocks.text_block(b)?.1)?;
                     Some(((a, b), gap))
                 })
                 .min_by(|x, y| x.1.total_cmp(&y.1))
@@ -275,7 +276,7 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     if !side_by_side || !within || la.len() < ENTRIES_MIN_LINES || lb.len() < ENTRIES_MIN_LINES {
         return false;
     }
-    if !short_lines(la) || !short_lines(lb) {
+    if !short_lines(la) || !short_lines(lb) || is_running_text(a, la) || is_running_text(b, lb) {
         return false;
     }
     let levelled = |from: &[&TextLine], to: &[&TextLine]| {
@@ -322,6 +323,32 @@ fn is_key(text: &str) -> bool {
             c == '：' || (c == ':' && text[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace))
         })
         .is_some_and(|(i, _)| i > 0 && text[..i].split_whitespace().count() <= ENTRIES_MAX_WORDS)
+}
+
+/// Fewest lines of a column of running text ([`is_running_text`]).
+const RUNNING_MIN_LINES: usize = 4;
+
+/// Fewest words in the median line of running text (a form's labels and
+/// entries are a word or two).
+const RUNNING_MIN_WORDS: usize = 3;
+
+/// Share of a block's width a line of running text fills...
+const RUNNING_LINE_FILL: f32 = 0.85;
+
+/// ...and share of its lines that do so.
+const RUNNING_FULL_LINES: f32 = 0.6;
+
+/// Whether `lines` (block `b`'s) are running text set in a narrow column:
+/// three words or more in the median line, most lines filling the column's
+/// width (a newspaper's justified column of four or five words a line),
+/// where a form's labels and entries are a word or two and end where their
+/// words end.
+fn is_running_text(b: &BBox, lines: &[&TextLine]) -> bool {
+    let full = lines.iter().filter(|l| l.bbox.width() >= RUNNING_LINE_FILL * b.width()).count();
+    let words = median(lines.iter().map(|l| l.text.split_whitespace().count() as f32).collect());
+    lines.len() >= RUNNING_MIN_LINES
+        && words >= RUNNING_MIN_WORDS as f32
+        && full as f32 >= RUNNING_FULL_LINES * lines.len() as f32
 }
 
 /// Whether the median of `lines` holds at most [`ENTRIES_MAX_WORDS`] words.

@@ -772,3 +772,152 @@ fn a_lone_price_beside_its_item_joins_it_however_far() {
         ],
     );
 }
+
+#[test]
+fn a_paragraph_region_over_three_columns_reads_column_by_column() {
+    // One region over a caption and an article's three columns; justified
+    // text's wide spaces cut some lines in pieces.
+    let mut lines = vec![line(
+        100.0,
+        100.0,
+        700.0,
+        120.0,
+        "The seafront at high tide last winter, when waves topped the wall.",
+    )];
+    for (c, x) in [100.0f32, 330.0, 560.0].into_iter().enumerate() {
+        for r in 0..5 {
+            let y = 130.0 + 24.0 * r as f32;
+            if r == 2 {
+                line_pieces(&mut lines, x, y, c, r);
+            } else {
+                lines.push(line(x, y, x + 210.0, y + 20.0, &format!("column {c} row {r} of running text")));
+            }
+        }
+    }
+    let p = page(lines, vec![region(90.0, 90.0, 790.0, 260.0, Category::Paragraph)]);
+    let row = |c: usize| {
+        (0..5).map(|r| format!("column {c} row {r} of running text")).collect::<Vec<_>>().join(" ")
+    };
+    check(
+        &p,
+        &[
+            (Category::Paragraph, "The seafront at high tide last winter, when waves topped the wall."),
+            (Category::Paragraph, &row(0)),
+            (Category::Paragraph, &row(1)),
+            (Category::Paragraph, &row(2)),
+        ],
+    );
+}
+
+/// Row `r` of column `c` at `x`, `y` as the text layer gives a justified
+/// line: its words in two pieces far apart.
+fn line_pieces(lines: &mut Vec<TextLine>, x: f32, y: f32, c: usize, r: usize) {
+    lines.push(line(x, y, x + 120.0, y + 20.0, &format!("column {c} row {r} of")));
+    lines.push(line(x + 150.0, y, x + 210.0, y + 20.0, "running text"));
+}
+
+#[test]
+fn a_caption_region_run_into_the_paragraph_under_it_is_cut_there() {
+    // A text-layer caption in smaller type, the paragraph after it boxed
+    // with it.
+    let small = |y: f32, t: &str| line(100.0, y, 800.0, y + 17.0, t);
+    let body = |y: f32, t: &str| line(100.0, y, 800.0, y + 19.0, t);
+    let p = page(
+        vec![
+            small(100.0, "Table 1. Mean diffusivity from both methods."),
+            body(121.0, "The two methods agree within 25 % in both surveys, well"),
+            body(144.0, "inside the scatter of the profiler's own estimates."),
+        ],
+        vec![region(90.0, 90.0, 810.0, 170.0, Category::Caption)],
+    );
+    check(
+        &p,
+        &[
+            (Category::Caption, "Table 1. Mean diffusivity from both methods."),
+            (
+                Category::Paragraph,
+                "The two methods agree within 25 % in both surveys, well inside the scatter of the profiler's own estimates.",
+            ),
+        ],
+    );
+    // A caption of two sentences in one size stays whole.
+    let p = page(
+        vec![
+            small(100.0, "Figure 2. Hourly diffusivity at 10 m above the bed."),
+            small(119.0, "Shading marks spring tides."),
+        ],
+        vec![region(90.0, 90.0, 810.0, 140.0, Category::Caption)],
+    );
+    check(
+        &p,
+        &[(
+            Category::Caption,
+            "Figure 2. Hourly diffusivity at 10 m above the bed. Shading marks spring tides.",
+        )],
+    );
+}
+
+#[test]
+fn a_paragraph_set_apart_under_a_lists_last_item_is_no_part_of_it() {
+    // An exam's questions, then a boxed instruction the layout model put
+    // in the list's region.
+    let row = |y: f32, t: &str| line(100.0, y, 700.0, y + 20.0, t);
+    let p = page(
+        vec![
+            row(100.0, "4. Which organelle carries out photosynthesis?"),
+            row(124.0, "(A) mitochondrion (B) nucleus"),
+            row(148.0, "(C) chloroplast (D) ribosome"),
+            row(180.0, "5. Which of these is a noble gas?"),
+            row(204.0, "(A) helium (B) hydrogen"),
+            row(228.0, "(C) fluorine (D) sodium"),
+            row(290.0, "Section B. Write your answers in the spaces provided."),
+        ],
+        vec![region(90.0, 90.0, 710.0, 320.0, Category::List)],
+    );
+    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].0, Category::List);
+    assert!(got[0].1.ends_with("(C) fluorine (D) sodium"), "{got:?}");
+    assert_eq!(
+        got[1],
+        (Category::Paragraph, "Section B. Write your answers in the spaces provided.".to_string())
+    );
+}
+
+#[test]
+fn a_heading_beside_a_lone_price_is_an_item_and_narrow_columns_of_text_are_no_form() {
+    // A layout model's title over a menu item, its price a region apart.
+    let p = page(
+        vec![line(100.0, 200.0, 300.0, 224.0, "Burrata"), line(520.0, 200.0, 580.0, 224.0, "£9.50")],
+        vec![
+            region(95.0, 195.0, 305.0, 229.0, Category::Heading1),
+            region(515.0, 195.0, 585.0, 229.0, Category::Paragraph),
+        ],
+    );
+    check(&p, &[(Category::Paragraph, "Burrata £9.50")]);
+    // Two newspaper columns of four or five words a line, each a region:
+    // short lines, level row for row, but lines that fill their columns.
+    let words = [
+        "the council said on",
+        "tuesday that harbour works",
+        "would begin in spring",
+        "after years of delay",
+        "residents have long asked",
+    ];
+    let mut lines = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        let y = 100.0 + 24.0 * k as f32;
+        lines.push(line(100.0, y, 300.0, y + 20.0, w));
+        lines.push(line(320.0, y, 520.0, y + 20.0, &format!("{w} too")));
+    }
+    let p = page(
+        lines,
+        vec![
+            region(95.0, 95.0, 305.0, 225.0, Category::Paragraph),
+            region(315.0, 95.0, 525.0, 225.0, Category::Paragraph),
+        ],
+    );
+    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].1.starts_with("the council said on tuesday") && !got[0].1.contains("too"), "{got:?}");
+}
