@@ -412,7 +412,7 @@ const INNER_HEADING_LETTERS: f32 = 0.6;
 
 /// A paragraph or list region cut at the heading rows inside it: single
 /// rows of a few words ([`INNER_HEADING_MAX_WORDS`], mostly letters), no
-/// sentence, set a heading's step larger than both the page's body text and
+/// sentence nor a row going on with one, set a heading's step larger than both the page's body text and
 /// the region's other rows ([`crate::text::is_heading`]). A layout model
 /// often takes a heading and the text under it, or a menu's whole column
 /// with its section names, for one block. Each piece keeps the region's
@@ -878,7 +878,8 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     }
     // A layout model may take a lead paragraph, set apart, for a title: a
     // "heading" of sentences is a paragraph.
-    if block.category == Category::Heading1 && crate::text::is_sentences(rows) {
+    if block.category == Category::Heading1 && (crate::text::is_sentences(rows) || crate::text::goes_on(rows))
+    {
         block.category = Category::Paragraph;
         return;
     }

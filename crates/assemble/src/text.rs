@@ -216,7 +216,18 @@ pub(crate) fn clause_starts(rows: &[String]) -> Vec<usize> {
 /// box heights.
 pub(crate) fn is_heading(rows: &[String], font: f32, body_font: f32, ocr: bool) -> bool {
     let ratio = if ocr { OCR_HEADING_FONT_RATIO } else { HEADING_FONT_RATIO };
-    rows.len() <= HEADING_MAX_ROWS && !is_sentences(rows) && body_font > 0.0 && font >= ratio * body_font
+    rows.len() <= HEADING_MAX_ROWS
+        && !is_sentences(rows)
+        && !goes_on(rows)
+        && body_font > 0.0
+        && font >= ratio * body_font
+}
+
+/// Whether `rows` open in lower case, going on with a sentence begun above
+/// ("and the current meter at mid-depth.³", its OCR box made tall by the
+/// note's mark): no heading.
+pub(crate) fn goes_on(rows: &[String]) -> bool {
+    rows.first().is_some_and(|r| r.trim_start().starts_with(char::is_lowercase))
 }
 
 /// The longest number a caption label takes ("Table 12.3", "Figure IV").
@@ -646,6 +657,9 @@ mod tests {
         let note = ["Source: station logbooks. Values are monthly totals rounded to the nearest millimetre."
             .to_string()];
         assert!(!is_heading(&note, 40.0, 30.0, true));
+        // A sentence going on, its OCR box made tall by a note's mark.
+        let tail = ["and the current meter at mid-depth.3".to_string()];
+        assert!(!is_heading(&tail, 43.0, 26.0, true));
         for heading in
             ["3.2 Results and discussion.", "Fig. 3 Mean cover by zone and season in the dune survey."]
         {
