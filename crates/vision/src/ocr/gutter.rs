@@ -17,12 +17,17 @@ const GUTTER_INK_HEIGHTS: f32 = 0.5;
 /// ...and is one when the lines next to it, this many above and as many
 /// below where there are, leave blank where it is (each holds a strip
 /// covering [`GUTTER_SHARED`] of it, or no ink there at all), and at
-/// least [`GUTTER_MIN_LINES`] of them hold such a strip: a gutter runs
-/// straight down the page, spaces between words fall anywhere.
+/// least [`GUTTER_MIN_LINES`] of them hold such a strip or end or start
+/// their ink at it: a gutter runs straight down the page, spaces between
+/// words fall anywhere.
 const GUTTER_NEIGHBOURS: usize = 2;
 
 /// See [`GUTTER_NEIGHBOURS`].
 const GUTTER_MIN_LINES: usize = 2;
+
+/// The ink on each side of a gutter is at least this many ink heights
+/// wide: a column's text, not a bullet or a list item's number.
+const GUTTER_SIDE: f32 = 3.0;
 
 /// Lines next to a line stand within this many of its heights above or
 /// below it.
@@ -56,6 +61,8 @@ struct Strips {
     y1: f32,
     /// The page columns from its first ink to its last.
     ink: (f32, f32),
+    /// How many of its rows hold ink.
+    ink_height: f32,
     strips: Vec<(f32, f32)>,
     margin: f32,
 }
@@ -83,6 +90,12 @@ pub(crate) fn split_at_gutters(page: View<'_, 3>, boxes: Vec<Quad>) -> Vec<Quad>
             .strips
             .iter()
             .copied()
+            // Text on both sides: a bullet or an item's number set apart
+            // down a list is no column.
+            .filter(|&(s0, s1)| {
+                s0 - line.ink.0 >= GUTTER_SIDE * line.ink_height
+                    && line.ink.1 - s1 >= GUTTER_SIDE * line.ink_height
+            })
             .filter(|&(s0, s1)| {
                 // The boxes over the strip's columns, nearest first, above
                 // and below: each one is a line next to it.
@@ -101,19 +114,20 @@ pub(crate) fn split_at_gutters(page: View<'_, 3>, boxes: Vec<Quad>) -> Vec<Quad>
                 let below = near.iter().filter(|n| n.0 > 0.0).take(GUTTER_NEIGHBOURS);
                 let mut continued = 0;
                 for &(_, j) in above.chain(below) {
-                    // Blank there: its ink stops short of the strip, or a
-                    // strip of its own covers it.
-                    let carries = found[j].as_ref().is_some_and(|o| {
-                        o.ink.1 <= s0
-                            || o.ink.0 >= s1
-                            || o.strips
-                                .iter()
-                                .any(|&(a, b)| b.min(s1) - a.max(s0) >= GUTTER_SHARED * (s1 - s0))
-                    });
-                    if !carries {
+                    // Blank there: a strip of its own covers it, or its
+                    // ink ends or starts at it (a column's line the
+                    // detector kept apart): the gutter goes on. Ink that
+                    // stops further off says nothing; ink across it ends it.
+                    let Some(o) = found[j].as_ref() else { return false };
+                    let width = s1 - s0;
+                    let covered =
+                        o.strips.iter().any(|&(a, b)| b.min(s1) - a.max(s0) >= GUTTER_SHARED * width);
+                    let edge = (s0 - width..=s0).contains(&o.ink.1) || (s1..=s1 + width).contains(&o.ink.0);
+                    if covered || edge {
+                        continued += 1;
+                    } else if o.ink.0 < s1 && o.ink.1 > s0 {
                         return false;
                     }
-                    continued += 1;
                 }
                 continued >= GUTTER_MIN_LINES
             })
@@ -192,7 +206,7 @@ fn strips(page: View<'_, 3>, quad: &Quad) -> Option<Strips> {
     }
     let margin = (first as f32).max((inked.len() - 1 - last) as f32);
     let ink = ((px0 + first) as f32, (px0 + last + 1) as f32);
-    Some(Strips { y0, y1, ink, strips, margin })
+    Some(Strips { y0, y1, ink, ink_height: ink_height as f32, strips, margin })
 }
 
 /// The quad of a level rectangle, clockwise from the top left as the
