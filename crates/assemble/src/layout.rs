@@ -464,9 +464,7 @@ fn heading_rows<'l>(
             if from >= to || to > groups.len() {
                 continue;
             }
-            let piece_lines: Vec<&TextLine> = groups[from..to].iter().flatten().copied().collect();
-            let bbox = piece_lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
-            pieces.push((Block { category, bbox, ..block.clone() }, piece_lines));
+            pieces.push(piece(block, &groups[from..to], category)?);
         }
         start = k + 1;
     }
@@ -509,23 +507,16 @@ fn caption_and_text<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Bl
     let ends_sentence =
         |row: &[&TextLine]| row.last().is_some_and(|l| l.text.trim_end().ends_with(['.', '。', '．', ':']));
     // The gap above each row, and the usual one between rows.
-    let gap = |k: usize| {
-        let above = groups[k - 1].iter().map(|l| l.bbox.y1).fold(f32::NEG_INFINITY, f32::max);
-        groups[k].iter().map(|l| l.bbox.y0).fold(f32::INFINITY, f32::min) - above
-    };
-    let leading = median((1..groups.len()).map(|k| gap(k).max(0.0)).collect());
-    let h = median(lines.iter().map(|l| l.bbox.height()).collect());
+    let breaks = paragraph_breaks(&groups);
     let k = (1..groups.len()).find(|&k| {
         ends_sentence(&groups[k - 1])
             && (groups[k..].iter().all(|row| font(std::slice::from_ref(row)) >= ratio * font(&groups[..k]))
-                || gap(k) > leading + PARAGRAPH_GAP_SLACK * h)
+                || breaks[k])
     })?;
-    let piece = |rows: &[Vec<&'l TextLine>], category: Category| {
-        let piece_lines: Vec<&TextLine> = rows.iter().flatten().copied().collect();
-        let bbox = piece_lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
-        Some((Block { category, bbox, ..block.clone() }, piece_lines))
-    };
-    Some(vec![piece(&groups[..k], Category::Caption)?, piece(&groups[k..], Category::Paragraph)?])
+    Some(vec![
+        piece(block, &groups[..k], Category::Caption)?,
+        piece(block, &groups[k..], Category::Paragraph)?,
+    ])
 }
 
 /// A list region (or a paragraph region of list items, which the items
@@ -543,24 +534,13 @@ fn list_and_text<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Block
     }
     let groups = crate::text::row_groups(lines);
     let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
-    let gap = |k: usize| {
-        let above = groups[k - 1].iter().map(|l| l.bbox.y1).fold(f32::NEG_INFINITY, f32::max);
-        groups[k].iter().map(|l| l.bbox.y0).fold(f32::INFINITY, f32::min) - above
-    };
-    let leading = median((1..groups.len()).map(|k| gap(k).max(0.0)).collect());
-    let h = median(lines.iter().map(|l| l.bbox.height()).collect());
-    let k = (1..groups.len()).find(|&k| {
-        gap(k) > leading + PARAGRAPH_GAP_SLACK * h && groups[k..].iter().all(|row| !is_list_item(&text(row)))
-    })?;
+    let breaks = paragraph_breaks(&groups);
+    let k =
+        (1..groups.len()).find(|&k| breaks[k] && groups[k..].iter().all(|row| !is_list_item(&text(row))))?;
     if !groups[..k].iter().any(|row| is_list_item(&text(row))) {
         return None;
     }
-    let piece = |rows: &[Vec<&'l TextLine>], category: Category| {
-        let piece_lines: Vec<&TextLine> = rows.iter().flatten().copied().collect();
-        let bbox = piece_lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
-        Some((Block { category, bbox, ..block.clone() }, piece_lines))
-    };
-    Some(vec![piece(&groups[..k], block.category)?, piece(&groups[k..], Category::Paragraph)?])
+    Some(vec![piece(block, &groups[..k], block.category)?, piece(block, &groups[k..], Category::Paragraph)?])
 }
 
 /// Least rows of a block ending in a price, for its rows to be kept apart.
@@ -695,16 +675,10 @@ fn text_column_pieces<'l>(lines: &[&'l TextLine]) -> Option<Vec<Vec<&'l TextLine
     }
     for column in columns {
         let rows = crate::text::row_groups(&column);
-        let gap = |k: usize| {
-            let above = rows[k - 1].iter().map(|l| l.bbox.y1).fold(f32::NEG_INFINITY, f32::max);
-            let below = rows[k].iter().map(|l| l.bbox.y0).fold(f32::INFINITY, f32::min);
-            below - above
-        };
-        let h = median(column.iter().map(|l| l.bbox.height()).collect());
-        let leading = median((1..rows.len()).map(|k| gap(k).max(0.0)).collect());
+        let breaks = paragraph_breaks(&rows);
         let mut piece: Vec<&TextLine> = Vec::new();
         for (k, row) in rows.iter().enumerate() {
-            if k > 0 && gap(k) > leading + PARAGRAPH_GAP_SLACK * h && !piece.is_empty() {
+            if breaks[k] && !piece.is_empty() {
                 pieces.push(std::mem::take(&mut piece));
             }
             piece.extend(row.iter().copied());
@@ -722,6 +696,32 @@ const OCR_BOX_MARGIN: f32 = 0.25;
 /// A gap between two rows of a column wider than its usual leading by
 /// this many line heights ends a paragraph.
 const PARAGRAPH_GAP_SLACK: f32 = 0.35;
+
+/// For each of `rows` (`text::row_groups`, top to bottom), whether a
+/// paragraph break stands above it: a gap clearly wider than the rows'
+/// usual one ([`PARAGRAPH_GAP_SLACK`] line heights more). Never above the
+/// first.
+fn paragraph_breaks(rows: &[Vec<&TextLine>]) -> Vec<bool> {
+    let gap = |k: usize| {
+        let above = rows[k - 1].iter().map(|l| l.bbox.y1).fold(f32::NEG_INFINITY, f32::max);
+        rows[k].iter().map(|l| l.bbox.y0).fold(f32::INFINITY, f32::min) - above
+    };
+    let leading = median((1..rows.len()).map(|k| gap(k).max(0.0)).collect());
+    let h = median(rows.iter().flatten().map(|l| l.bbox.height()).collect());
+    (0..rows.len()).map(|k| k > 0 && gap(k) > leading + PARAGRAPH_GAP_SLACK * h).collect()
+}
+
+/// `block` over `rows` only, as `category`: its box theirs; `None` without
+/// lines.
+fn piece<'l>(
+    block: &Block,
+    rows: &[Vec<&'l TextLine>],
+    category: Category,
+) -> Option<(Block, Vec<&'l TextLine>)> {
+    let lines: Vec<&TextLine> = rows.iter().flatten().copied().collect();
+    let bbox = lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
+    Some((Block { category, bbox, ..block.clone() }, lines))
+}
 
 /// `lines` cut at every gutter between columns of running text: a vertical
 /// strip [`TEXT_GUTTER_HEIGHTS`] line heights wide that no line crosses,
