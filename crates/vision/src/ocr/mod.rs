@@ -21,7 +21,6 @@
 
 mod cls;
 mod det;
-mod gutter;
 mod hangul;
 mod page_orientation;
 mod pool;
@@ -130,12 +129,6 @@ pub struct OcrEngine {
     /// on pages that are not Chinese or Japanese ([`OcrEngine::reread_turned`]);
     /// off only to compare with RapidOCR.
     reread_turned: bool,
-    /// Whether detected lines of a whole page read upright
-    /// ([`OcrEngine::recognize_upright_with`]) are cut at the gutters they
-    /// run across (`gutter`); off only to compare with RapidOCR. A
-    /// picture's crop is read as detected: a screenshot's or a chart's
-    /// columns are no page's.
-    split_gutters: bool,
 }
 
 /// How the page was scaled and padded before detection.
@@ -167,16 +160,15 @@ impl OcrEngine {
                     .with_doubts())
             })
             .transpose()?;
-        Ok(OcrEngine { det, cls, rec, draft, workers, reread_turned: true, split_gutters: true })
+        Ok(OcrEngine { det, cls, rec, draft, workers, reread_turned: true })
     }
 
     /// The engine reading as RapidOCR does, for parity checks: a line the
     /// classifier turned over on a page that is not Chinese or Japanese is
     /// not read again as detected ([`OcrEngine::reread_turned`], which
-    /// takes FUNSD forms' text edit from 0.189 to 0.171), and lines are not
-    /// cut at gutters ([`OcrEngine::split_gutters`]).
+    /// takes FUNSD forms' text edit from 0.189 to 0.171).
     pub fn rapidocr_exact(self) -> OcrEngine {
-        OcrEngine { reread_turned: false, split_gutters: false, ..self }
+        OcrEngine { reread_turned: false, ..self }
     }
 
     /// Full RapidOCR-equivalent pipeline on an RGB image: detection, crops,
@@ -193,22 +185,20 @@ impl OcrEngine {
         image: &RgbImage,
         route: HangulRoute<'_>,
     ) -> Result<Vec<TextLine>, VisionError> {
-        self.recognize_lines(image, route, false, false)
+        self.recognize_lines(image, route, false)
     }
 
     /// [`recognize_with`](OcrEngine::recognize_with); `columns` says that
     /// the image is a page of vertical writing turned a quarter
     /// counter-clockwise, so every line is a column (see
-    /// [`reread_vertical_cjk`](OcrEngine::reread_vertical_cjk)); `whole_page`
-    /// that it is a page, not a picture's crop (see [`OcrEngine::detect`]).
+    /// [`reread_vertical_cjk`](OcrEngine::reread_vertical_cjk)).
     pub(crate) fn recognize_lines(
         &self,
         image: &RgbImage,
         route: HangulRoute<'_>,
         columns: bool,
-        whole_page: bool,
     ) -> Result<Vec<TextLine>, VisionError> {
-        let Some(detected) = self.detect(image, whole_page)? else {
+        let Some(detected) = self.detect(image)? else {
             return Ok(Vec::new());
         };
         let mut crops = detected.crops(self.workers);
@@ -217,14 +207,8 @@ impl OcrEngine {
     }
 
     /// The page pre-step and text detection. `None` when there is nothing to
-    /// read (an empty, too small or too thin image, or no text boxes). On a
-    /// `whole_page` (not a picture's crop) lines are cut at the gutters they
-    /// run across ([`OcrEngine::split_gutters`]).
-    pub(crate) fn detect<'a>(
-        &self,
-        image: &'a RgbImage,
-        whole_page: bool,
-    ) -> Result<Option<Detected<'a>>, VisionError> {
+    /// read (an empty, too small or too thin image, or no text boxes).
+    pub(crate) fn detect<'a>(&self, image: &'a RgbImage) -> Result<Option<Detected<'a>>, VisionError> {
         let (ow, oh) = (image.width() as usize, image.height() as usize);
         let Some(original) = View::<3>::new(ow, oh, image.as_raw()) else {
             return Ok(None);
@@ -237,10 +221,7 @@ impl OcrEngine {
             return Ok(None);
         };
         let t0 = std::time::Instant::now();
-        let view = page.as_ref().map_or(original, Image3::view);
-        let boxes = self.det.detect(view)?;
-        let boxes =
-            if self.split_gutters && whole_page { gutter::split_at_gutters(view, boxes) } else { boxes };
+        let boxes = self.det.detect(page.as_ref().map_or(original, Image3::view))?;
         tracing::debug!(boxes = boxes.len(), det_ms = t0.elapsed().as_millis() as u64, "text detection");
         if boxes.is_empty() {
             return Ok(None);

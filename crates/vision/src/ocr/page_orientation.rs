@@ -74,7 +74,7 @@ impl OcrEngine {
         image: &RgbImage,
         route: HangulRoute<'_>,
     ) -> Result<(Vec<TextLine>, Rotation), VisionError> {
-        let Some(detected) = self.detect(image, true)? else {
+        let Some(detected) = self.detect(image)? else {
             return Ok((Vec::new(), Rotation::Deg0));
         };
         let mut crops = detected.crops(self.workers);
@@ -93,7 +93,7 @@ impl OcrEngine {
         drop((detected, crops));
         let upright = rotation.upright(image);
         // A page turned clockwise is what vertical writing looks like.
-        Ok((self.recognize_lines(&upright, route, rotation == Rotation::Deg90, true)?, rotation))
+        Ok((self.recognize_lines(&upright, route, rotation == Rotation::Deg90)?, rotation))
     }
 }
 
