@@ -1,0 +1,306 @@
+//! A text region cut into the pieces it reads as, when a layout model
+//! boxed several blocks as one: columns of running text, heading rows
+//! inside it, a caption run into the paragraph under it, a list run into
+//! the paragraph after it. Each piece is then read as a region of its own.
+
+use parasol_doc::{Category, TextLine};
+
+use crate::text::{is_caption_start, is_list_item, median};
+use crate::Block;
+
+/// The pieces `block` (a text region over `lines`) reads as, each with its
+/// lines and category, or `None` when it reads whole.
+pub(super) fn split<'l>(
+    block: &Block,
+    lines: &[&'l TextLine],
+    body_font: f32,
+) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
+    if matches!(block.category, Category::Paragraph | Category::List) {
+        if let Some(columns) = text_column_pieces(lines) {
+            return columns.iter().map(|p| piece(block, std::slice::from_ref(p), block.category)).collect();
+        }
+    }
+    heading_rows(block, lines, body_font)
+        .or_else(|| caption_and_text(block, lines))
+        .or_else(|| list_and_text(block, lines))
+}
+
+/// Lines wider than this share of a region's width span its columns (a
+/// caption or headline over them) and leave no gutter to find
+/// ([`text_column_pieces`]).
+const SPANNING_SHARE: f32 = 0.6;
+
+/// A gutter between columns of text is at least this many line heights wide.
+const TEXT_GUTTER_HEIGHTS: f32 = 0.5;
+
+/// Fewest lines of running text in each of two columns...
+const TEXT_COLUMN_MIN_LINES: usize = 3;
+
+/// ...whose median line holds at least this many words: a column of
+/// amounts, labels or answers is no running text.
+const TEXT_COLUMN_MIN_WORDS: usize = 4;
+
+/// The pieces a region's `lines` read as when they stand in columns of
+/// running text side by side ([`split_text_columns`]): each run of lines
+/// spanning the columns (a caption or headline over them, wider than
+/// [`SPANNING_SHARE`] of the region), then each column's paragraphs, a
+/// paragraph ending where the gap between its rows is clearly wider than
+/// the column's usual leading. `None` when the lines stand in no columns.
+fn text_column_pieces<'l>(lines: &[&'l TextLine]) -> Option<Vec<Vec<&'l TextLine>>> {
+    if lines.len() < 2 * TEXT_COLUMN_MIN_LINES || crate::text::is_vertical_text(lines.iter().copied()) {
+        return None;
+    }
+    let extent = lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
+    let spans = |l: &TextLine| l.bbox.width() > SPANNING_SHARE * extent.width();
+    let narrow: Vec<&TextLine> = lines.iter().copied().filter(|l| !spans(l)).collect();
+    let columns = split_text_columns(narrow)?;
+    let mut pieces: Vec<Vec<&TextLine>> = Vec::new();
+    // Spanning lines one above the other, nothing between them, are one piece.
+    let mut wide: Vec<&TextLine> = lines.iter().copied().filter(|l| spans(l)).collect();
+    wide.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    for l in wide {
+        let joins = pieces.last().and_then(|p| p.last()).is_some_and(|above: &&TextLine| {
+            !lines.iter().any(|m| !spans(m) && m.bbox.y0 >= above.bbox.y1 && m.bbox.y1 <= l.bbox.y0)
+        });
+        match pieces.last_mut() {
+            Some(p) if joins => p.push(l),
+            _ => pieces.push(vec![l]),
+        }
+    }
+    for column in columns {
+        let rows = crate::text::row_groups(&column);
+        let breaks = paragraph_breaks(&rows);
+        let mut piece: Vec<&TextLine> = Vec::new();
+        for (k, row) in rows.iter().enumerate() {
+            if breaks[k] && !piece.is_empty() {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            piece.extend(row.iter().copied());
+        }
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+    }
+    Some(pieces)
+}
+
+/// Share of an OCR line's height its box reaches past its ink at each end.
+const OCR_BOX_MARGIN: f32 = 0.25;
+
+/// A gap between two rows of a column wider than its usual leading by
+/// this many line heights ends a paragraph.
+const PARAGRAPH_GAP_SLACK: f32 = 0.35;
+
+/// For each of `rows` (`text::row_groups`, top to bottom), whether a
+/// paragraph break stands above it: a gap clearly wider than the rows'
+/// usual one ([`PARAGRAPH_GAP_SLACK`] line heights more). Never above the
+/// first.
+fn paragraph_breaks(rows: &[Vec<&TextLine>]) -> Vec<bool> {
+    let gap = |k: usize| {
+        let above = rows[k - 1].iter().map(|l| l.bbox.y1).fold(f32::NEG_INFINITY, f32::max);
+        rows[k].iter().map(|l| l.bbox.y0).fold(f32::INFINITY, f32::min) - above
+    };
+    let leading = median((1..rows.len()).map(|k| gap(k).max(0.0)).collect());
+    let h = median(rows.iter().flatten().map(|l| l.bbox.height()).collect());
+    (0..rows.len()).map(|k| k > 0 && gap(k) > leading + PARAGRAPH_GAP_SLACK * h).collect()
+}
+
+/// `block` over `rows` only, as `category`: its box theirs; `None` without
+/// lines.
+fn piece<'l>(
+    block: &Block,
+    rows: &[Vec<&'l TextLine>],
+    category: Category,
+) -> Option<(Block, Vec<&'l TextLine>)> {
+    let lines: Vec<&TextLine> = rows.iter().flatten().copied().collect();
+    let bbox = lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b))?;
+    Some((Block { category, bbox, ..block.clone() }, lines))
+}
+
+/// `lines` cut at every gutter between columns of running text: a vertical
+/// strip [`TEXT_GUTTER_HEIGHTS`] line heights wide that no line crosses,
+/// with [`TEXT_COLUMN_MIN_LINES`] rows of [`TEXT_COLUMN_MIN_WORDS`] words
+/// or more (the median row) on each side, the two sides level for half the shorter one's
+/// height at least. `None` without such a gutter.
+fn split_text_columns(mut lines: Vec<&TextLine>) -> Option<Vec<Vec<&TextLine>>> {
+    let h = median(lines.iter().map(|l| l.bbox.height()).collect());
+    // Counted in rows: justified text's wide spaces may cut a line in pieces.
+    let running = |side: &[&TextLine]| {
+        let rows = crate::text::row_groups(side);
+        rows.len() >= TEXT_COLUMN_MIN_LINES
+            && median(
+                rows.iter()
+                    .map(|r| r.iter().map(|l| l.text.split_whitespace().count()).sum::<usize>() as f32)
+                    .collect(),
+            ) >= TEXT_COLUMN_MIN_WORDS as f32
+    };
+    let span = |side: &[&TextLine]| {
+        side.iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), l| (lo.min(l.bbox.y0), hi.max(l.bbox.y1)))
+    };
+    // An OCR line's box reaches past its ink at each end, into the gutter
+    // ([`OCR_BOX_MARGIN`]).
+    let ink = |l: &TextLine| {
+        let margin =
+            if l.origin == parasol_doc::TextOrigin::Ocr { OCR_BOX_MARGIN * l.bbox.height() } else { 0.0 };
+        (l.bbox.x0 + margin, l.bbox.x1 - margin)
+    };
+    lines.sort_by(|a, b| ink(a).0.total_cmp(&ink(b).0));
+    let mut reach = f32::NEG_INFINITY;
+    let mut cut = None;
+    for k in 0..lines.len() {
+        if k > 0 && ink(lines[k]).0 - reach >= TEXT_GUTTER_HEIGHTS * h {
+            let (left, right) = lines.split_at(k);
+            let ((l0, l1), (r0, r1)) = (span(left), span(right));
+            if l1.min(r1) - l0.max(r0) >= 0.5 * (l1 - l0).min(r1 - r0) && running(left) && running(right) {
+                cut = Some(k);
+                break;
+            }
+        }
+        reach = reach.max(ink(lines[k]).1);
+    }
+    let right = lines.split_off(cut?);
+    let mut columns = split_text_columns(lines.clone()).unwrap_or_else(|| vec![lines]);
+    columns.extend(split_text_columns(right.clone()).unwrap_or_else(|| vec![right]));
+    Some(columns)
+}
+
+/// Most words in a heading row found inside a text region ([`heading_rows`]).
+const INNER_HEADING_MAX_WORDS: usize = 8;
+
+/// Least share of a heading row's characters (spaces aside) that are
+/// letters: a row of a formula set large is no heading.
+const INNER_HEADING_LETTERS: f32 = 0.6;
+
+/// A paragraph or list region cut at the heading rows inside it: single
+/// rows of a few words ([`INNER_HEADING_MAX_WORDS`], mostly letters), no
+/// sentence nor a row going on with one, set a heading's step larger than both the page's body text and
+/// the region's other rows ([`crate::text::is_heading`]). A layout model
+/// often takes a heading and the text under it, or a menu's whole column
+/// with its section names, for one block. Each piece keeps the region's
+/// category, a heading row becomes a heading; `None` when nothing is cut.
+fn heading_rows<'l>(
+    block: &Block,
+    lines: &[&'l TextLine],
+    body_font: f32,
+) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
+    if !matches!(block.category, Category::Paragraph | Category::List)
+        || crate::text::is_vertical_text(lines.iter().copied())
+    {
+        return None;
+    }
+    let groups = crate::text::row_groups(lines);
+    if groups.len() < 2 {
+        return None;
+    }
+    let ocr = crate::text::is_ocr(lines.iter().copied());
+    let font = |row: &[&TextLine]| median(row.iter().map(|l| l.font_size).collect());
+    let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
+    let is_heading_row = |k: usize| {
+        let row = &groups[k];
+        let t = text(row);
+        let chars: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+        let others = median(
+            groups
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != k)
+                .flat_map(|(_, g)| g.iter().map(|l| l.font_size))
+                .collect(),
+        );
+        t.split_whitespace().count() <= INNER_HEADING_MAX_WORDS
+            && letters as f32 >= INNER_HEADING_LETTERS * chars.len() as f32
+            && !is_list_item(&t)
+            && crate::text::is_heading(std::slice::from_ref(&t), font(row), body_font, ocr)
+            && crate::text::is_heading(std::slice::from_ref(&t), font(row), others, ocr)
+    };
+    let heads: Vec<usize> = (0..groups.len()).filter(|&k| is_heading_row(k)).collect();
+    if heads.is_empty() || heads.len() == groups.len() {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for k in heads.iter().copied().chain(std::iter::once(groups.len())) {
+        for (from, to, category) in [(start, k, block.category), (k, k + 1, Category::Heading1)] {
+            if from >= to || to > groups.len() {
+                continue;
+            }
+            pieces.push(piece(block, &groups[from..to], category)?);
+        }
+        start = k + 1;
+    }
+    Some(pieces)
+}
+
+/// A caption region's text goes on in type this much larger than the
+/// caption's when it has run into the paragraph after it (a text layer's
+/// sizes; OCR's box heights need [`OCR_TEXT_AFTER_CAPTION`]).
+const TEXT_AFTER_CAPTION: f32 = 1.08;
+
+/// [`TEXT_AFTER_CAPTION`] for OCR lines.
+const OCR_TEXT_AFTER_CAPTION: f32 = 1.25;
+
+/// A caption region (or a text region opening with a caption's label) cut
+/// where the paragraph after the caption begins: the
+/// first row, after one ending a sentence, from which every row is set
+/// larger than the caption's rows ([`TEXT_AFTER_CAPTION`]), or set apart
+/// from the row above by a gap clearly wider than the region's usual one
+/// ([`PARAGRAPH_GAP_SLACK`]). A layout model
+/// often boxes a table's caption and the paragraph under it as one
+/// caption. `None` when nothing is cut.
+fn caption_and_text<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
+    if crate::text::is_vertical_text(lines.iter().copied()) {
+        return None;
+    }
+    let groups = crate::text::row_groups(lines);
+    // A caption, or a text region that opens as one ("Table 1.").
+    let opens_caption = groups
+        .first()
+        .is_some_and(|row| is_caption_start(&parasol_doc::script::join(row.iter().map(|l| l.text.trim()))));
+    let caption = block.category == Category::Caption
+        || (matches!(block.category, Category::Paragraph | Category::List) && opens_caption);
+    if !caption {
+        return None;
+    }
+    let ratio =
+        if crate::text::is_ocr(lines.iter().copied()) { OCR_TEXT_AFTER_CAPTION } else { TEXT_AFTER_CAPTION };
+    let font = |rows: &[Vec<&TextLine>]| median(rows.iter().flatten().map(|l| l.font_size).collect());
+    let ends_sentence =
+        |row: &[&TextLine]| row.last().is_some_and(|l| l.text.trim_end().ends_with(['.', '。', '．', ':']));
+    // The gap above each row, and the usual one between rows.
+    let breaks = paragraph_breaks(&groups);
+    let k = (1..groups.len()).find(|&k| {
+        ends_sentence(&groups[k - 1])
+            && (groups[k..].iter().all(|row| font(std::slice::from_ref(row)) >= ratio * font(&groups[..k]))
+                || breaks[k])
+    })?;
+    Some(vec![
+        piece(block, &groups[..k], Category::Caption)?,
+        piece(block, &groups[k..], Category::Paragraph)?,
+    ])
+}
+
+/// A list region (or a paragraph region of list items, which the items
+/// make a list) cut where a paragraph after its last item begins: a row
+/// that starts no item, set apart from the row above by a gap clearly
+/// wider than the region's usual one ([`PARAGRAPH_GAP_SLACK`]), with no
+/// item after it (an exam's multiple-choice questions and the boxed
+/// instruction under them, which would run into the last question).
+/// `None` when nothing is cut.
+fn list_and_text<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
+    if !matches!(block.category, Category::List | Category::Paragraph)
+        || crate::text::is_vertical_text(lines.iter().copied())
+    {
+        return None;
+    }
+    let groups = crate::text::row_groups(lines);
+    let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
+    let breaks = paragraph_breaks(&groups);
+    let k =
+        (1..groups.len()).find(|&k| breaks[k] && groups[k..].iter().all(|row| !is_list_item(&text(row))))?;
+    if !groups[..k].iter().any(|row| is_list_item(&text(row))) {
+        return None;
+    }
+    Some(vec![piece(block, &groups[..k], block.category)?, piece(block, &groups[k..], Category::Paragraph)?])
+}
