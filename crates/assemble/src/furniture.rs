@@ -59,22 +59,27 @@ pub(crate) fn running_heads_and_footers(doc: &mut Document) {
             && !e.text.trim().is_empty()
             && e.text.chars().count() <= MAX_CHARS
     };
+    // Each element in a band, its band, height and words: worked out once,
+    // not once per pair (a long document has thousands of elements).
+    let banded: Vec<Option<(Category, f32, String)>> = doc
+        .elements
+        .iter()
+        .map(|e| band(doc, e).map(|(furniture, at)| (furniture, at, key(&e.text))))
+        .collect();
     let marks: Vec<Option<Category>> = doc
         .elements
         .iter()
-        .map(|e| {
-            if !movable(e) {
-                return None;
-            }
-            let (furniture, at) = band(doc, e)?;
-            let k = key(&e.text);
-            let repeated = doc.elements.iter().any(|o| {
+        .zip(&banded)
+        .map(|(e, b)| {
+            let (furniture, at, k) = b.as_ref().filter(|_| movable(e))?;
+            let repeated = doc.elements.iter().zip(&banded).any(|(o, ob)| {
                 o.page != e.page
-                    && (movable(o) || o.category == furniture)
-                    && band(doc, o).is_some_and(|(f, y)| f == furniture && (y - at).abs() <= SAME_HEIGHT)
-                    && key(&o.text) == k
+                    && (movable(o) || o.category == *furniture)
+                    && ob
+                        .as_ref()
+                        .is_some_and(|(f, y, ok)| f == furniture && (y - at).abs() <= SAME_HEIGHT && ok == k)
             });
-            repeated.then_some(furniture)
+            repeated.then_some(*furniture)
         })
         .collect();
     if marks.iter().all(Option::is_none) {
