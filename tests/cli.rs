@@ -62,7 +62,7 @@ fn converts_every_sample_and_prints_a_summary() {
         "<td colspan='2'>Total / mean</td>",
         "<figure id='18' data-category='figure'><img src='data:image/png;base64,",
         "alt='Figure 1: Mean vegetation cover by zone, April and October 2024.'>",
-        "<footer id='38' data-category='footer'>Page 2 of 2</footer>",
+        "<footer id='43' data-category='footer'>Page 2 of 2</footer>",
     ] {
         assert!(html.contains(want), "missing {want:?} in\n{html}");
     }

@@ -231,9 +231,13 @@ fn split_labels<'l>(blocks: &impl TextBlocks<'l>, b: usize) -> Option<Vec<usize>
 /// Whether `b` (lines `lb`) is a column of values for `a` (lines `la`): side
 /// by side, `b` under half as wide as `a` and within its height, at least
 /// two lines each, most of `b`'s lines holding a digit and most level with a
-/// line of `a`.
+/// line of `a`. Side by side is judged on `a`'s lines when its box reaches
+/// over `b` ([`beside_lines`]): a block that took in the values of its
+/// rows above (a list of entries and their pages, its values grouped
+/// apart from its labels) still has the rows below to be given theirs.
 fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
-    let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK || b.x1 <= a.x0 + VALUES_BESIDE_SLACK;
+    let side_by_side =
+        b.x0 >= a.x1 - VALUES_BESIDE_SLACK || b.x1 <= a.x0 + VALUES_BESIDE_SLACK || beside_lines(la, b, lb);
     let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= VALUES_WITHIN * b.height();
     let numbers = lb.iter().all(|l| is_number(&l.text));
     let narrow = b.width() < VALUES_MAX_WIDTH * a.width() || (numbers && b.width() <= a.width());
@@ -243,6 +247,17 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();
     let levelled = lb.iter().filter(|l| la.iter().any(|m| level(&l.bbox, &m.bbox))).count();
     2 * numeric >= lb.len() && 10 * levelled >= VALUES_LEVEL_TENTHS * lb.len()
+}
+
+/// Whether the lines `lb` (box `b`) stand clear of every line of `la` and
+/// each is right of the lines of `la` level with it.
+fn beside_lines(la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
+    !la.iter().any(|m| m.bbox.intersection(b).is_some())
+        && lb.iter().all(|l| {
+            la.iter()
+                .filter(|m| level(&l.bbox, &m.bbox))
+                .all(|m| m.bbox.x1 <= l.bbox.x0 + VALUES_BESIDE_SLACK)
+        })
 }
 
 /// How far `lb`, a single line, stands right of the line of `la` whose
@@ -375,5 +390,34 @@ mod tests {
         for not in ["09/17/97 10:55", ":01", "The following is a list of five things:", "Ratio 3:1"] {
             assert!(!is_key(not), "{not}");
         }
+    }
+
+    /// A block of entries that took in the pages of its first rows (a
+    /// table of contents whose pages were grouped apart from its titles)
+    /// still takes the pages of its rows below: its box reaches over them,
+    /// its lines do not.
+    #[test]
+    fn values_beside_a_blocks_lower_rows_join_it_though_its_box_reaches_over_them() {
+        let l = |x0: f32, y: f32, x1: f32, text: &str| {
+            TextLine::from_bbox(BBox::new(x0, y, x1, y + 20.0), text, parasol_doc::TextOrigin::Ocr)
+        };
+        let labels = [
+            l(100.0, 100.0, 400.0, "2 Installing the pump"),
+            l(100.0, 130.0, 380.0, "2.1 Choosing a site"),
+            l(100.0, 160.0, 420.0, "3 Commissioning"),
+            l(100.0, 190.0, 450.0, "3.1 Priming and first start"),
+        ];
+        let taken = [l(880.0, 100.0, 900.0, "5"), l(880.0, 130.0, 900.0, "5")];
+        let block: Vec<&TextLine> = labels.iter().chain(&taken).collect();
+        let area = block.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b)).unwrap();
+        let pages = [l(870.0, 160.0, 900.0, "19"), l(870.0, 190.0, 900.0, "19")];
+        let lower: Vec<&TextLine> = pages.iter().collect();
+        let pages_box = lower.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b)).unwrap();
+        assert!(is_value_column(&area, &block, &pages_box, &lower));
+        // Values within the block's own rows stand among its lines.
+        let inside = [l(450.0, 100.0, 470.0, "7"), l(450.0, 160.0, 470.0, "8")];
+        let inside: Vec<&TextLine> = inside.iter().collect();
+        let inside_box = inside.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b)).unwrap();
+        assert!(!is_value_column(&area, &block, &inside_box, &inside));
     }
 }

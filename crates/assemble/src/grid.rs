@@ -503,8 +503,58 @@ fn side_by_side(table: &Table, words: &[&TextLine]) -> bool {
     })
 }
 
+/// Fewest filled cells below the first row in a column of figures
+/// ([`has_figure_column`]).
+const FIGURE_COLUMN_MIN_CELLS: usize = 3;
+
+/// Whether a column of `table` holds figures: below its first row (a
+/// header), [`FIGURE_COLUMN_MIN_CELLS`] filled cells or more, two thirds
+/// of them figures ([`crate::text::is_figure`]: quantities, prices).
+pub(crate) fn has_figure_column(table: &Table) -> bool {
+    (0..table.cols).any(|col| {
+        let cells: Vec<&str> = table
+            .cells
+            .iter()
+            .filter(|c| c.row > 0 && c.col == col && c.colspan == 1)
+            .map(|c| c.text.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let figures = cells.iter().filter(|t| crate::text::is_figure(t)).count();
+        cells.len() >= FIGURE_COLUMN_MIN_CELLS && 3 * figures >= 2 * cells.len()
+    })
+}
+
+/// The median cell of a table of two columns, one of them terms
+/// ([`is_keyed`]), holds at most this many words: a code's or a
+/// parameter's description runs longer than a table's usual cell, a
+/// line of running text longer still.
+const KEYED_MAX_CELL_WORDS: usize = 8;
+
+/// Whether `table` has two columns, one of them terms: every row's cell in
+/// it filled, its median cell of at most [`TERM_MAX_WORDS`] words, most of
+/// them no numbers (a product's codes, a parameter's names; not the line
+/// numbers beside a page of text).
+fn is_keyed(table: &Table) -> bool {
+    table.cols == 2
+        && (0..2).any(|col| {
+            let cells: Vec<&str> = table
+                .cells
+                .iter()
+                .filter(|c| c.col == col && c.colspan == 1)
+                .map(|c| c.text.trim())
+                .collect();
+            let numbers = cells.iter().filter(|t| is_numeric(t)).count();
+            cells.len() == table.rows
+                && cells.iter().all(|t| !t.is_empty())
+                && median(cells.iter().map(|t| t.split_whitespace().count() as f32).collect())
+                    <= TERM_MAX_WORDS as f32
+                && 2 * numbers < cells.len()
+        })
+}
+
 /// Whether a filled table's cells read as a table's: two rows and two
-/// columns at least, most cells hold text, cells are short, a table of two
+/// columns at least, most cells hold text, cells are short (longer beside
+/// a column of terms, [`is_keyed`]), a table of two
 /// columns has a column of values ([`holds_values`]), the words are not
 /// code set in a monospaced font, and the columns are not two blocks side
 /// by side ([`side_by_side`]). A table the words form themselves
@@ -522,7 +572,9 @@ pub(crate) fn cells_agree(table: &Table, words: &[&TextLine]) -> bool {
     if (filled.len() as f32) < MIN_FILLED_SHARE * table.cells.len() as f32 {
         return false;
     }
-    if median(filled.iter().map(|t| t.split_whitespace().count() as f32).collect()) > MAX_CELL_WORDS as f32 {
+    let words_of = |t: &str| t.split_whitespace().count() as f32;
+    let cell_words = median(filled.iter().map(|t| words_of(t)).collect());
+    if cell_words > MAX_CELL_WORDS as f32 && !(cell_words <= KEYED_MAX_CELL_WORDS as f32 && is_keyed(table)) {
         return false;
     }
     if table.cols == 2 {

@@ -56,8 +56,10 @@ fn is_container(c: Category) -> bool {
 /// Drops regions that duplicate or sit inside a table, figure or chart, so
 /// their text is read once, as part of the container. Two text regions
 /// that cover each other (the layout model gave one block two classes, a
-/// paragraph and a list) are one: the likelier class stays. Only `live`
-/// regions are kept or keep others out.
+/// paragraph and a list) are one: the likelier class stays. A figure or
+/// chart inside a table is read as part of it too (a layout model's
+/// "figure" over a table's last rows). Only `live` regions are kept or keep
+/// others out.
 fn keep_regions(regions: &[Region], live: &[bool]) -> Vec<usize> {
     (0..regions.len())
         .filter(|&i| live[i])
@@ -74,6 +76,7 @@ fn keep_regions(regions: &[Region], live: &[bool]) -> Vec<usize> {
                     && live[j]
                     && contained(&r.bbox, &o.bbox) > REGION_INSIDE
                     && ((is_container(o.category) && !is_container(r.category))
+                        || (o.category == Category::Table && r.category != Category::Table)
                         || (o.category == r.category
                             && (o.bbox.area() > r.bbox.area() || (o.bbox.area() == r.bbox.area() && j < i)))
                         || (o.category != r.category && twin()))
@@ -167,6 +170,10 @@ fn owned_words(page: &PageText, lines: &[&TextLine]) -> Vec<TextLine> {
         .collect()
 }
 
+/// The score of a table region no detector found: an area of words in a
+/// grid (`grid_areas`), or a page declared a table.
+const WORDS_FOUND_SCORE: f32 = 1.0;
+
 /// What a table region reads as.
 enum TableRead {
     /// No structure was recognised: a table, as the layout model says,
@@ -197,10 +204,14 @@ fn read_table(page: &PageText, i: usize) -> TableRead {
         (filled, words)
     };
     let (model, words) = filled(t);
+    if crate::tables::is_contents(&model) {
+        return TableRead::Text;
+    }
     let words: Vec<&TextLine> = words.iter().collect();
-    // Only read by OCR: on a text layer's pages every table whose structure
-    // disagreed and whose words formed a grid was code or columns of prose
-    // (a manual's SQL listing, a back cover; `parasol-eval varied`).
+    // On a text layer's pages, tables whose structure disagreed and whose
+    // words formed a grid were code or columns of prose (a manual's SQL
+    // listing, a back cover; `parasol-eval varied`), unless a column holds
+    // figures.
     let ocr = lines.iter().all(|l| l.origin == parasol_doc::TextOrigin::Ocr);
     if crate::grid::structure_agrees(&model, &words) && !(ocr && crate::grid::merges_records(&model, &words))
     {
@@ -210,10 +221,33 @@ fn read_table(page: &PageText, i: usize) -> TableRead {
         };
     }
     if !ocr {
-        return TableRead::Text;
+        // On a text layer, the words' own table stands only with a column
+        // of figures (an invoice's items, which the structure model read
+        // as one column); code and columns of prose have none.
+        let words = owned_words(page, &lines);
+        let words: Vec<&TextLine> = words.iter().collect();
+        return match crate::grid::word_table(&words) {
+            // A layout model's table, not an area the words found themselves
+            // (`grid_areas`), which the words' grid would only repeat.
+            Some((grid, bbox)) if r.score < WORDS_FOUND_SCORE => {
+                let filled = filled(&grid).0;
+                if crate::grid::has_figure_column(&filled)
+                    && crate::grid::cells_agree(&filled, &words)
+                    && !crate::tables::is_contents(&filled)
+                {
+                    TableRead::Part(grid, bbox)
+                } else {
+                    TableRead::Text
+                }
+            }
+            _ => TableRead::Text,
+        };
     }
     match crate::grid::word_table(&lines) {
-        Some((grid, bbox)) if crate::grid::cells_agree(&filled(&grid).0, &lines) => {
+        Some((grid, bbox))
+            if crate::grid::cells_agree(&filled(&grid).0, &lines)
+                && !crate::tables::is_contents(&filled(&grid).0) =>
+        {
             TableRead::Part(grid, bbox)
         }
         _ => TableRead::Text,
@@ -301,6 +335,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     crate::tables::split_merged_columns(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::tables::trim_empty(&mut t);
+                    crate::tables::drop_spanned_columns(&mut t);
                     crate::tables::mark_header_rows(&mut t);
                     block.text = parasol_doc::script::join(
                         t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
@@ -344,7 +379,39 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         out.push(block);
     }
     out.extend(crate::paragraphs::finish(loose_paragraphs, body_font));
+    furniture_in_the_body(&mut out);
     order(out, crate::text::is_vertical_text(&page.lines))
+}
+
+/// Running heads and feet stand beyond the body. A "header" with text of
+/// the body above it (overlapping it side to side) is no running head: a
+/// paragraph when the body goes on below it too (a subtitle under a
+/// page's title), else the page's footer. Likewise a "footer" with the
+/// body below it is a paragraph (a letter's date set right, high on the
+/// page) or, with nothing of the body above it, a header.
+fn furniture_in_the_body(blocks: &mut [Block]) {
+    let body = |b: &Block| {
+        !matches!(
+            b.category,
+            Category::Header | Category::Footer | Category::Footnote | Category::Figure | Category::Chart
+        ) && !b.text.trim().is_empty()
+    };
+    for i in 0..blocks.len() {
+        let b = &blocks[i];
+        if !matches!(b.category, Category::Header | Category::Footer) {
+            continue;
+        }
+        let beside = |o: &Block| body(o) && horizontal_overlap(&o.bbox, &b.bbox) > 0.0;
+        let above = blocks.iter().any(|o| beside(o) && o.bbox.y1 <= b.bbox.y0);
+        let below = blocks.iter().any(|o| beside(o) && o.bbox.y0 >= b.bbox.y1);
+        let category = match (b.category, above, below) {
+            (_, true, true) => Category::Paragraph,
+            (Category::Header, true, false) => Category::Footer,
+            (Category::Footer, false, true) => Category::Header,
+            _ => continue,
+        };
+        blocks[i].category = category;
+    }
 }
 
 /// The blocks a text region's `lines` read as: `block` refined by the
@@ -477,7 +544,12 @@ fn figure_is_text(area: &BBox, lines: &[&TextLine]) -> bool {
 /// twice (its narrow lines beside the box, its full-width lines below),
 /// and either box may take a line of the other; no order of the two boxes
 /// reads it right, one paragraph of their lines top to bottom does.
-/// Columns side by side never overlap, so they never join.
+/// Regions that share a line are joined too: a line of one lies in the
+/// other's box ([`LINE_IN_REGION`]) beside a line of that one (a model's
+/// two boxes over one run of paragraphs, overlapping, cut it mid-paragraph
+/// where either ends); the joined region is cut again at its paragraph
+/// breaks ([`pieces::split`]). Columns side by side never overlap, so they
+/// never join.
 fn merge_interleaved(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [Vec<&TextLine>]) {
     let paragraphs: Vec<usize> =
         kept.iter().copied().filter(|&i| regions[i].category == Category::Paragraph).collect();
@@ -489,14 +561,22 @@ fn merge_interleaved(regions: &[Region], kept: &mut Vec<usize>, lines_in: &mut [
                 && a.iter().filter(beside).any(|o| o.bbox.center()[1] > y)
         })
     };
+    let shared = |a: usize, b: usize| {
+        lines_in[b].iter().any(|l| {
+            contained(&l.bbox, &regions[a].bbox) >= LINE_IN_REGION
+                && lines_in[a].iter().any(|o| horizontal_overlap(&o.bbox, &l.bbox) > 0.0)
+        })
+    };
     // Each region joins the first one it interleaves with, judged on the
     // regions' own lines, so a join never makes a third region interleave.
     let mut into: Vec<Option<usize>> = vec![None; regions.len()];
     for (n, &b) in paragraphs.iter().enumerate() {
-        into[b] = paragraphs[..n]
-            .iter()
-            .copied()
-            .find(|&a| between(&lines_in[a], &lines_in[b]) || between(&lines_in[b], &lines_in[a]));
+        into[b] = paragraphs[..n].iter().copied().find(|&a| {
+            between(&lines_in[a], &lines_in[b])
+                || between(&lines_in[b], &lines_in[a])
+                || shared(a, b)
+                || shared(b, a)
+        });
     }
     for &b in paragraphs.iter().rev() {
         if let Some(mut a) = into[b] {
@@ -625,6 +705,12 @@ fn order(blocks: Vec<Block>, vertical: bool) -> Vec<Block> {
         (0..blocks.len()).filter(|&i| cat.contains(&blocks[i].category)).collect()
     };
     let rtl = vertical || crate::text::is_rtl(blocks.iter().map(|b| b.text.as_str()));
+    // Blocks as the page reads them: side by side in the script's
+    // direction, one under another top down.
+    let read = |of: Vec<usize>| -> Vec<usize> {
+        let boxes: Vec<BBox> = of.iter().map(|&i| blocks[i].bbox).collect();
+        crate::xy_cut_dir(&boxes, rtl).into_iter().map(|k| of[k]).collect()
+    };
     let mut headers = idx(&[Category::Header]);
     // A body block level with a header and above the rest of the body is
     // read in the header's row (a fax line split into regions, one of them
@@ -642,16 +728,26 @@ fn order(blocks: Vec<Block>, vertical: bool) -> Vec<Block> {
         })
         .collect();
     headers.extend(header_row);
-    headers.sort_by(|&a, &b| blocks[a].bbox.x0.total_cmp(&blocks[b].bbox.x0));
-    if rtl {
-        headers.reverse();
-    }
-    let mut tail = idx(&[Category::Footnote, Category::Footer]);
-    tail.sort_by(|&a, &b| {
-        (blocks[a].category == Category::Footer)
-            .cmp(&(blocks[b].category == Category::Footer))
-            .then(blocks[a].bbox.y0.total_cmp(&blocks[b].bbox.y0))
-    });
+    let headers = read(headers);
+    // Footnotes, then footers. A body block level with a footer and below
+    // the rest of the body is read in the footer's row (a datasheet's
+    // "Specifications subject to change" beside its footer).
+    let mut footers = idx(&[Category::Footer]);
+    let footer_row: Vec<usize> = (0..blocks.len())
+        .filter(|&i| !matches!(blocks[i].category, Category::Header | Category::Footer | Category::Footnote))
+        .filter(|&i| !headers.contains(&i))
+        .filter(|&i| footers.iter().any(|&f| crate::text::level(&blocks[f].bbox, &blocks[i].bbox)))
+        .filter(|&i| {
+            (0..blocks.len()).all(|j| {
+                j == i
+                    || matches!(blocks[j].category, Category::Header | Category::Footer | Category::Footnote)
+                    || blocks[j].bbox.y1 <= blocks[i].bbox.y0
+                    || footers.iter().any(|&f| crate::text::level(&blocks[f].bbox, &blocks[j].bbox))
+            })
+        })
+        .collect();
+    footers.extend(footer_row);
+    let tail: Vec<usize> = read(idx(&[Category::Footnote])).into_iter().chain(read(footers)).collect();
     let body: Vec<usize> = (0..blocks.len()).filter(|i| !headers.contains(i) && !tail.contains(i)).collect();
     let boxes: Vec<BBox> = body.iter().map(|&i| blocks[i].bbox).collect();
     let mut body_order: Vec<usize> = crate::xy_cut_dir(&boxes, rtl).into_iter().map(|k| body[k]).collect();

@@ -78,6 +78,14 @@ pub(crate) struct Block {
 pub fn assemble(pages: &[PageText]) -> Document {
     let mut doc = Document::default();
     for page in pages {
+        let joined;
+        let page = match text::join_drop_caps(&page.lines) {
+            Some(lines) => {
+                joined = PageText { lines, ..page.clone() };
+                &joined
+            }
+            None => page,
+        };
         doc.pages.push(page.info);
         let mut blocks =
             if page.regions.is_empty() { paragraphs::blocks(&page.lines) } else { layout::blocks(page) };

@@ -1,6 +1,6 @@
 //! Filling a table structure's cells with text.
 
-use parasol_doc::{BBox, Table, TextLine};
+use parasol_doc::{BBox, Table, TableCell, TextLine};
 
 /// An OCR line straddles two columns when at least this share of its width
 /// lies in cells of each, …
@@ -414,6 +414,81 @@ pub(crate) fn trim_empty(table: &mut Table) {
     (table.rows, table.cols) = (r1 - r0 + 1, c1 - c0 + 1);
 }
 
+/// Drops a table's inner columns that hold text only in cells spanning
+/// others too (a word table's gap between a header's words over
+/// right-aligned figures, "Unit price Amount"): no cell of the column's
+/// own, so the column is no column; the spans over it shrink by one.
+pub(crate) fn drop_spanned_columns(table: &mut Table) {
+    let mut col = 0;
+    while col < table.cols {
+        let covers = |c: &TableCell| c.col <= col && col < c.col + c.colspan.max(1);
+        let own = table.cells.iter().any(|c| covers(c) && c.colspan <= 1 && !c.text.trim().is_empty());
+        let spanned = table.cells.iter().any(|c| covers(c) && c.colspan > 1 && !c.text.trim().is_empty());
+        if own || !spanned || table.cols <= 2 {
+            col += 1;
+            continue;
+        }
+        table.cells.retain(|c| !(c.col == col && c.colspan <= 1));
+        for c in &mut table.cells {
+            if c.col > col {
+                c.col -= 1;
+            } else if c.col + c.colspan > col {
+                c.colspan -= 1;
+            }
+        }
+        table.cols -= 1;
+    }
+}
+
+/// Fewest entries (rows ending in a page number) of a table of contents
+/// ([`is_contents`]).
+const CONTENTS_MIN_ENTRIES: usize = 5;
+
+/// Whether `table` is a table of contents set in two or three columns (a
+/// title, its page; a section number before the title), which reads as
+/// text, not as a table: every row's last cell is a page number
+/// ([`crate::text::is_page_label`]) but for a first row naming the column
+/// ("Page") and rows of a title alone, [`CONTENTS_MIN_ENTRIES`] rows or
+/// more; the numbers never go down the page, and some step is more than
+/// one (ranks and counts go up one by one); the rest of each entry holds
+/// letters. A drawn leader, or none, leaves the text no dots for
+/// [`crate::text::is_index`], and the entries align as a table's cells do.
+pub(crate) fn is_contents(table: &Table) -> bool {
+    if !(2..=3).contains(&table.cols) {
+        return false;
+    }
+    let row_text = |r: usize, last: bool| {
+        let mut cells: Vec<&TableCell> = table
+            .cells
+            .iter()
+            .filter(|c| c.row == r && ((c.col + c.colspan >= table.cols) == last))
+            .filter(|c| !c.text.trim().is_empty())
+            .collect();
+        cells.sort_by_key(|c| c.col);
+        cells.iter().map(|c| c.text.trim()).collect::<Vec<_>>().join(" ")
+    };
+    let mut pages: Vec<u32> = Vec::new();
+    for r in 0..table.rows {
+        let (title, page) = (row_text(r, false), row_text(r, true));
+        if page.is_empty() {
+            continue;
+        }
+        if !crate::text::is_page_label(&page) || !title.chars().any(char::is_alphabetic) {
+            if r == 0 {
+                continue;
+            }
+            return false;
+        }
+        // Roman numbers (front matter) take no part in the order.
+        if let Ok(n) = page.parse::<u32>() {
+            pages.push(n);
+        }
+    }
+    pages.len() >= CONTENTS_MIN_ENTRIES
+        && pages.windows(2).all(|w| w[0] <= w[1])
+        && pages.windows(2).any(|w| w[1] > w[0] + 1)
+}
+
 /// Header rows a table runs to at most: more leading rows of labels are
 /// a table of text, not a header.
 const MAX_HEADER_ROWS: usize = 3;
@@ -427,8 +502,10 @@ const MAX_HEADER_ROWS: usize = 3;
 /// further row of labels is a header too when a cell above it spans
 /// (a group's name over its columns). Nothing is marked on weaker
 /// evidence: a table with no header is better than a data row in `<th>`.
+/// When the structure named a header whose cell spans rows, the rows it
+/// spans are header rows too.
 pub(crate) fn mark_header_rows(table: &mut Table) {
-    if table.rows < 2 || table.cols < 2 || table.cells.iter().any(|c| c.header) {
+    if table.rows < 2 || table.cols < 2 {
         return;
     }
     let row = |r: usize| table.cells.iter().filter(move |c| c.row == r);
@@ -436,6 +513,24 @@ pub(crate) fn mark_header_rows(table: &mut Table) {
         let texts: Vec<&str> = row(r).map(|c| c.text.trim()).filter(|t| !is_placeholder(t)).collect();
         texts.len() >= 2 && texts.iter().all(|t| is_label(t) || (r == 0 && is_year(t)))
     };
+    if table.cells.iter().any(|c| c.header) {
+        // A header cell spanning rows ("구분" over two) makes the rows it
+        // spans header rows, when they are labels or years.
+        let reach =
+            table.cells.iter().filter(|c| c.header).map(|c| c.row + c.rowspan.max(1)).max().unwrap_or(0);
+        let spanned: Vec<usize> = (1..reach.min(MAX_HEADER_ROWS).min(table.rows - 1))
+            .take_while(|&r| {
+                row(r)
+                    .map(|c| c.text.trim())
+                    .filter(|t| !is_placeholder(t))
+                    .all(|t| is_label(t) || is_year(t))
+            })
+            .collect();
+        for c in table.cells.iter_mut().filter(|c| spanned.contains(&c.row)) {
+            c.header = true;
+        }
+        return;
+    }
     if !labels(0) {
         return;
     }
@@ -480,8 +575,10 @@ fn is_label(text: &str) -> bool {
     text.chars().any(char::is_alphabetic) && !crate::text::is_figure(text)
 }
 
-/// A year set over a column ("2025", "FY2026" is a label already).
+/// A year set over a column ("2025", and in Korean, Japanese and Chinese
+/// "2025년", "2025年", "2025年度"; "FY2026" is a label already).
 fn is_year(text: &str) -> bool {
+    let text = ["年度", "年", "년도", "년"].iter().find_map(|y| text.strip_suffix(y)).unwrap_or(text);
     text.len() == 4
         && text.chars().all(|c| c.is_ascii_digit())
         && (text.starts_with("19") || text.starts_with("20"))

@@ -287,20 +287,84 @@ pub(crate) fn is_ocr<'a>(lines: impl IntoIterator<Item = &'a TextLine>) -> bool 
     lines.into_iter().any(|l| l.origin == parasol_doc::TextOrigin::Ocr)
 }
 
-/// The font size of a page's body text: the median over its lines, over
-/// the text layer's alone when it has some. OCR's sizes are box heights,
-/// not comparable with a layer's font sizes: a photo read by OCR on a
+/// The font size of a page's body text: the median over its characters
+/// (a line counts as many times as it has characters, so a table's short
+/// labels and a title do not outweigh the paragraphs), over the text
+/// layer's lines alone when it has some. OCR's sizes are box heights, not
+/// comparable with a layer's font sizes: a photo read by OCR on a
 /// born-digital page must not make the page's title look small.
 pub(crate) fn body_font(lines: &[TextLine]) -> f32 {
     let layer = lines.iter().any(|l| l.origin == parasol_doc::TextOrigin::TextLayer);
-    median(
-        lines
+    let mut sized: Vec<(f32, usize)> = lines
+        .iter()
+        .filter(|l| !layer || l.origin == parasol_doc::TextOrigin::TextLayer)
+        .filter(|l| l.font_size > 0.0)
+        .map(|l| (l.font_size, l.text.chars().filter(|c| !c.is_whitespace()).count()))
+        .collect();
+    sized.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: usize = sized.iter().map(|s| s.1).sum();
+    let mut seen = 0;
+    for &(font, chars) in &sized {
+        seen += chars;
+        if 2 * seen > total {
+            return font;
+        }
+    }
+    0.0
+}
+
+/// A drop cap is at least this many times the median line's height.
+const DROP_CAP_HEIGHTS: f32 = 1.8;
+
+/// The page's lines with each drop cap joined to the line it begins, or
+/// `None` when there is none. A drop cap is a line of one capital letter
+/// [`DROP_CAP_HEIGHTS`] lines tall or more whose top is level with the top
+/// of a line just right of it (within a line's height), which goes on in
+/// lower case: "O" beside "n a grey morning in" reads "On a grey morning
+/// in". Left apart, the letter read as a heading of its own, with the line
+/// beside it.
+pub(crate) fn join_drop_caps(lines: &[TextLine]) -> Option<Vec<TextLine>> {
+    let h = median(lines.iter().map(|l| l.bbox.height()).collect());
+    let is_cap = |l: &TextLine| {
+        let mut chars = l.text.trim().chars();
+        chars.next().is_some_and(|c| c.is_uppercase())
+            && chars.next().is_none()
+            && l.bbox.height() >= DROP_CAP_HEIGHTS * h
+    };
+    let mut joins: Vec<(usize, usize)> = Vec::new();
+    for (i, cap) in lines.iter().enumerate().filter(|(_, l)| is_cap(l)) {
+        let beside = lines
             .iter()
-            .filter(|l| !layer || l.origin == parasol_doc::TextOrigin::TextLayer)
-            .map(|l| l.font_size)
-            .filter(|f| *f > 0.0)
-            .collect(),
-    )
+            .enumerate()
+            .filter(|&(j, m)| {
+                j != i
+                    && m.bbox.height() < cap.bbox.height() / DROP_CAP_HEIGHTS * 1.2
+                    && m.bbox.x0 >= cap.bbox.x1 - 0.25 * m.bbox.height()
+                    && m.bbox.x0 - cap.bbox.x1 <= m.bbox.height()
+                    && (m.bbox.y0 - cap.bbox.y0).abs() <= 0.5 * m.bbox.height()
+                    && m.text.trim_start().starts_with(char::is_lowercase)
+            })
+            .min_by(|a, b| a.1.bbox.x0.total_cmp(&b.1.bbox.x0));
+        if let Some((j, _)) = beside {
+            joins.push((i, j));
+        }
+    }
+    if joins.is_empty() {
+        return None;
+    }
+    let mut out = lines.to_vec();
+    for &(i, j) in &joins {
+        let (cap, line) = (&lines[i], &lines[j]);
+        let bbox = BBox::new(cap.bbox.x0, line.bbox.y0, line.bbox.x1, line.bbox.y1);
+        let text = format!("{}{}", cap.text.trim(), line.text.trim_start());
+        out[j] = TextLine {
+            score: line.score,
+            font_size: line.font_size,
+            ..TextLine::from_bbox(bbox, text, line.origin)
+        };
+    }
+    let caps: Vec<usize> = joins.iter().map(|&(i, _)| i).collect();
+    Some(out.into_iter().enumerate().filter(|(k, _)| !caps.contains(k)).map(|(_, l)| l).collect())
 }
 
 /// The middle value of `values` (the upper one of an even count), 0 when
@@ -344,7 +408,7 @@ pub(crate) fn is_page_number(s: &str) -> bool {
 
 /// A page's number: arabic (at most four digits) or roman (below 400, in
 /// one case: `xii`, `XII`).
-fn is_page_label(n: &str) -> bool {
+pub(crate) fn is_page_label(n: &str) -> bool {
     let lower = n.to_lowercase();
     (1..=4).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
         || (1..=8).contains(&n.len())
@@ -469,9 +533,26 @@ pub(crate) fn is_list_item(s: &str) -> bool {
     let Some(first) = chars.next() else { return false };
     if matches!(
         first,
-        '•' | '●' | '▪' | '■' | '◦' | '○' | '·' | '‣' | '⁃' | '–' | '—' | '-' | '*' | '➢' | '✓'
+        '•' | '●'
+            | '▪'
+            | '■'
+            | '◦'
+            | '○'
+            | '·'
+            | '‣'
+            | '⁃'
+            | '–'
+            | '—'
+            | '-'
+            | '*'
+            | '➢'
+            | '✓'
+            | '・'
     ) {
-        return chars.next().is_some_and(char::is_whitespace);
+        // Japanese and Chinese set an item's text against its bullet.
+        return chars.next().is_some_and(|c| {
+            c.is_whitespace() || (first != '-' && first != '*' && parasol_doc::script::is_cjk(c))
+        });
     }
     let token: String = s.chars().take_while(|c| !c.is_whitespace()).collect();
     let inner = token.trim_start_matches('(');
@@ -602,10 +683,21 @@ mod tests {
 
     #[test]
     fn list_items_are_recognised() {
-        for s in ["• percentage cover", "1. First", "(a) one", "iv. four", "- dash item", "12) twelve"] {
+        for s in [
+            "• percentage cover",
+            "1. First",
+            "(a) one",
+            "iv. four",
+            "- dash item",
+            "12) twelve",
+            "・研修は部署ごとに実施する。",
+            "•稼働日を4月1日とする。",
+        ] {
             assert!(is_list_item(s), "{s}");
         }
-        for s in ["1.5 metres", "Table 1: x", "-5 degrees", "e.g. this", "2019, when", "•"] {
+        for s in
+            ["1.5 metres", "Table 1: x", "-5 degrees", "e.g. this", "2019, when", "•", "・", "-研修", "•x"]
+        {
             assert!(!is_list_item(s), "{s}");
         }
     }
@@ -683,5 +775,54 @@ mod tests {
         );
         assert_eq!(join_lines(["한국어 문장은", "띄어 씁니다."]), "한국어 문장은 띄어 씁니다.");
         assert_eq!(join_lines(["Linux の", "カーネル"]), "Linux のカーネル");
+    }
+
+    /// The body's size is the paragraphs', not the short labels' of a
+    /// table and a title that outnumber their lines.
+    #[test]
+    fn the_body_font_is_the_size_of_most_characters() {
+        let sized = |size: f32, text: &str| {
+            let mut l =
+                TextLine::from_bbox(BBox::new(0.0, 0.0, 100.0, size), text, parasol_doc::TextOrigin::Ocr);
+            l.font_size = size;
+            l
+        };
+        let mut lines = vec![sized(44.0, "Minutes")];
+        for label in ["Date", "Place", "Present", "Notes", "Chair"] {
+            lines.push(sized(33.0, label));
+        }
+        lines.push(sized(
+            26.0,
+            "The migration test finished at the end of October as planned, the chair said.",
+        ));
+        lines
+            .push(sized(26.0, "Training runs from February to March, one department at a time, online too."));
+        assert_eq!(body_font(&lines), 26.0);
+    }
+
+    /// A drop cap joins the line it begins; a large capital beside a line
+    /// opening in upper case, or a line far from it, stays apart.
+    #[test]
+    fn a_drop_cap_joins_the_line_it_begins() {
+        let l = |x0: f32, y0: f32, x1: f32, y1: f32, text: &str| {
+            TextLine::from_bbox(BBox::new(x0, y0, x1, y1), text, parasol_doc::TextOrigin::TextLayer)
+        };
+        let mut lines = vec![
+            l(102.0, 340.0, 163.0, 423.0, "O"),
+            l(172.0, 346.0, 424.0, 369.0, "n a grey morning in"),
+            l(172.0, 374.0, 424.0, 397.0, "February, Ruth Kemble"),
+            l(172.0, 402.0, 424.0, 425.0, "kneels on a shingle bank"),
+            l(102.0, 430.0, 424.0, 453.0, "below the old mill and points at"),
+        ];
+        let joined = join_drop_caps(&lines).expect("a drop cap");
+        let texts: Vec<&str> = joined.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts[0], "On a grey morning in");
+        assert_eq!(joined[0].bbox, BBox::new(102.0, 346.0, 424.0, 369.0));
+        assert_eq!(joined.len(), 4);
+        lines[1].text = "NCE upon a time".into();
+        assert!(join_drop_caps(&lines).is_none());
+        lines[1].text = "n a grey morning in".into();
+        lines[1].bbox = BBox::new(400.0, 346.0, 600.0, 369.0);
+        assert!(join_drop_caps(&lines).is_none());
     }
 }

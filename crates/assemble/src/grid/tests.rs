@@ -216,6 +216,46 @@ fn two_columns_without_a_column_of_values_are_a_form_not_a_table() {
     ]));
 }
 
+/// A table of codes and their descriptions (a datasheet's ordering
+/// information) has cells longer than a table's usual ones beside its
+/// column of terms; running text broken into two columns, and lines of
+/// prose beside their line numbers, stay no table.
+#[test]
+fn descriptions_beside_a_column_of_terms_are_a_table() {
+    let table = |rows: &[[&str; 2]]| {
+        let b = |r: usize, c: usize| {
+            BBox::new(300.0 * c as f32, 20.0 * r as f32, 300.0 * (c + 1) as f32, 20.0 * (r + 1) as f32)
+        };
+        Table {
+            rows: rows.len(),
+            cols: 2,
+            cells: rows
+                .iter()
+                .enumerate()
+                .flat_map(|(r, texts)| texts.iter().enumerate().map(move |(c, t)| cell(r, c, b(r, c), t)))
+                .collect(),
+        }
+    };
+    let ordering = table(&[
+        ["TX-480-8T2S", "8 × RJ45, 2 × SFP"],
+        ["TX-480-8T2S-HV", "as above, 110–220 V DC input"],
+        ["SFP-1G-LX", "SFP module, 1310 nm, 10 km"],
+    ]);
+    assert!(cells_agree(&ordering, &[]));
+    let prose = table(&[
+        ["Asked about the harbour road", "the council said it would close"],
+        ["for two weeks while the new", "drains are laid under the quay"],
+        ["and the old wall is rebuilt", "with stone from the same quarry"],
+    ]);
+    assert!(!cells_agree(&prose, &[]));
+    let numbered = table(&[
+        ["5", "the council said it would close the road for"],
+        ["10", "two weeks while the new drains are laid under"],
+        ["15", "the quay and the old wall is rebuilt with stone"],
+    ]);
+    assert!(!cells_agree(&numbered, &[]));
+}
+
 #[test]
 fn an_unruled_table_is_read_from_its_words_alignment() {
     // A receipt's items: a header of two labels, three rows of four cells,
@@ -347,4 +387,34 @@ fn two_columns_of_lines_side_by_side_are_no_table_but_level_rows_are() {
     let (t, words) = two_halves(0.0);
     assert!(!side_by_side(&t, &words.iter().collect::<Vec<_>>()));
     assert!(cells_agree(&t, &words.iter().collect::<Vec<_>>()));
+}
+
+/// A column of figures under a first row: three filled cells or more, two
+/// thirds of them figures.
+#[test]
+fn a_column_of_quantities_or_prices_is_a_column_of_figures() {
+    let table = |rows: &[[&str; 2]]| Table {
+        rows: rows.len(),
+        cols: 2,
+        cells: rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, texts)| {
+                texts.iter().enumerate().map(move |(c, t)| cell(r, c, BBox::new(0.0, 0.0, 1.0, 1.0), t))
+            })
+            .collect(),
+    };
+    assert!(has_figure_column(&table(&[
+        ["Item", "Amount"],
+        ["Kit", "£384.00"],
+        ["Compost", "£217.50"],
+        ["Cans", "£51.20"]
+    ])));
+    assert!(!has_figure_column(&table(&[["Item", "Amount"], ["Kit", "£384.00"], ["Compost", "£217.50"]])));
+    assert!(!has_figure_column(&table(&[
+        ["SELECT", "name"],
+        ["FROM", "users"],
+        ["WHERE", "id = 4"],
+        ["ORDER", "BY name"]
+    ])));
 }

@@ -1,7 +1,8 @@
 //! A text region cut into the pieces it reads as, when a layout model
 //! boxed several blocks as one: columns of running text, heading rows
 //! inside it, a caption run into the paragraph under it, a list run into
-//! the paragraph after it. Each piece is then read as a region of its own.
+//! the paragraph after it, paragraphs set apart by space. Each piece is
+//! then read as a region of its own.
 
 use parasol_doc::{Category, TextLine};
 
@@ -20,9 +21,57 @@ pub(super) fn split<'l>(
             return columns.iter().map(|p| piece(block, std::slice::from_ref(p), block.category)).collect();
         }
     }
-    heading_rows(block, lines, body_font)
+    match heading_rows(block, lines, body_font)
         .or_else(|| caption_and_text(block, lines))
         .or_else(|| list_and_text(block, lines))
+    {
+        Some(pieces) => Some(
+            pieces
+                .into_iter()
+                .flat_map(|(b, ls)| paragraphs_apart(&b, &ls).unwrap_or_else(|| vec![(b, ls)]))
+                .collect(),
+        ),
+        None => paragraphs_apart(block, lines),
+    }
+}
+
+/// A paragraph region cut at each paragraph break in it
+/// ([`paragraph_breaks`]), and where list items begin after a sentence: a
+/// layout model may box a run of paragraphs set apart by space (a
+/// letter's, a report's) as one, or a paragraph and the list under it. `None` when nothing is
+/// cut, or the region is no paragraph, or a list (its items set apart
+/// are one list).
+fn paragraphs_apart<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
+    if block.category != Category::Paragraph || crate::text::is_vertical_text(lines.iter().copied()) {
+        return None;
+    }
+    let groups = crate::text::row_groups(lines);
+    let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
+    if groups.first().is_some_and(|row| is_list_item(&text(row))) {
+        return None;
+    }
+    let mut breaks = paragraph_breaks(&groups);
+    // Items after a sentence ("…了承された。" then "・研修は…") begin a
+    // list, however close they follow.
+    let ends_sentence = |row: &[&TextLine]| {
+        row.last().is_some_and(|l| l.text.trim_end().ends_with(['.', '。', '．', ':', '：']))
+    };
+    for k in 1..groups.len() {
+        let (before, row) = (text(&groups[k - 1]), text(&groups[k]));
+        if is_list_item(&row) && !is_list_item(&before) && ends_sentence(&groups[k - 1]) {
+            breaks[k] = true;
+        }
+    }
+    if !breaks.contains(&true) {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for k in (1..=groups.len()).filter(|&k| k == groups.len() || breaks[k]) {
+        pieces.push(piece(block, &groups[start..k], block.category)?);
+        start = k;
+    }
+    Some(pieces)
 }
 
 /// Lines wider than this share of a region's width span its columns (a
@@ -172,19 +221,21 @@ const INNER_HEADING_MAX_WORDS: usize = 8;
 /// letters: a row of a formula set large is no heading.
 const INNER_HEADING_LETTERS: f32 = 0.6;
 
-/// A paragraph or list region cut at the heading rows inside it: single
+/// A paragraph, list or heading region cut at the heading rows inside it: single
 /// rows of a few words ([`INNER_HEADING_MAX_WORDS`], mostly letters), no
 /// sentence nor a row going on with one, set a heading's step larger than both the page's body text and
 /// the region's other rows ([`crate::text::is_heading`]). A layout model
 /// often takes a heading and the text under it, or a menu's whole column
 /// with its section names, for one block. Each piece keeps the region's
-/// category, a heading row becomes a heading; `None` when nothing is cut.
+/// category (a piece opening with no item, in a list of items, is a
+/// paragraph, as a heading region's rows in smaller type are), a
+/// heading row becomes a heading; `None` when nothing is cut.
 fn heading_rows<'l>(
     block: &Block,
     lines: &[&'l TextLine],
     body_font: f32,
 ) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
-    if !matches!(block.category, Category::Paragraph | Category::List)
+    if !matches!(block.category, Category::Paragraph | Category::List | Category::Heading1)
         || crate::text::is_vertical_text(lines.iter().copied())
     {
         return None;
@@ -199,7 +250,10 @@ fn heading_rows<'l>(
     let is_heading_row = |k: usize| {
         let row = &groups[k];
         let t = text(row);
-        let chars: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+        // A section's number before its name ("2.議題", "4.1 Scope") is
+        // no formula's digits.
+        let name = t.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '．' | ' '));
+        let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
         let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
         let others = median(
             groups
@@ -209,7 +263,9 @@ fn heading_rows<'l>(
                 .flat_map(|(_, g)| g.iter().map(|l| l.font_size))
                 .collect(),
         );
-        t.split_whitespace().count() <= INNER_HEADING_MAX_WORDS
+        t.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+            <= INNER_HEADING_MAX_WORDS
+            && !chars.is_empty()
             && letters as f32 >= INNER_HEADING_LETTERS * chars.len() as f32
             && !is_list_item(&t)
             && crate::text::is_heading(std::slice::from_ref(&t), font(row), body_font, ocr)
@@ -219,14 +275,23 @@ fn heading_rows<'l>(
     if heads.is_empty() || heads.len() == groups.len() {
         return None;
     }
+    // In a list region of items and text under headings, a piece that
+    // opens with no item is a paragraph under its heading.
+    let items = groups.iter().any(|g| is_list_item(&text(g)));
+    let category = |from: usize| match block.category {
+        Category::List if items && !is_list_item(&text(&groups[from])) => Category::Paragraph,
+        // A title's subtitle, in the body's type.
+        Category::Heading1 => Category::Paragraph,
+        c => c,
+    };
     let mut pieces = Vec::new();
     let mut start = 0;
     for k in heads.iter().copied().chain(std::iter::once(groups.len())) {
-        for (from, to, category) in [(start, k, block.category), (k, k + 1, Category::Heading1)] {
-            if from >= to || to > groups.len() {
-                continue;
-            }
-            pieces.push(piece(block, &groups[from..to], category)?);
+        if start < k {
+            pieces.push(piece(block, &groups[start..k], category(start))?);
+        }
+        if k < groups.len() {
+            pieces.push(piece(block, &groups[k..k + 1], Category::Heading1)?);
         }
         start = k + 1;
     }

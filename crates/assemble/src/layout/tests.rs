@@ -81,13 +81,13 @@ fn body_text_level_with_a_header_at_the_top_is_read_in_the_headers_row() {
     // Level with a header, but with body text above it: read in the body.
     let p = page(
         vec![
-            line(100.0, 10.0, 900.0, 25.0, "A line of body text across the top"),
+            line(100.0, 10.0, 400.0, 25.0, "A line of body text across the top"),
             line(450.0, 32.0, 650.0, 52.0, "Running head"),
             line(100.0, 34.0, 300.0, 50.0, "aside"),
         ],
         vec![
             region(440.0, 28.0, 660.0, 58.0, Category::Header),
-            region(90.0, 5.0, 910.0, 27.0, Category::Paragraph),
+            region(90.0, 5.0, 410.0, 27.0, Category::Paragraph),
             region(90.0, 31.0, 310.0, 53.0, Category::Paragraph),
         ],
     );
@@ -506,12 +506,50 @@ fn a_header_in_type_well_above_the_bodys_is_a_title() {
             region(90.0, 195.0, 610.0, 250.0, Category::Paragraph),
         ],
     );
+    // The "header" at the page's foot, the body all above it, is its footer.
     check(
         &p,
         &[
-            (Category::Header, "Sales office, internal"),
             (Category::Heading1, "Quarterly Sales by Region"),
             (Category::Paragraph, "Figures are in thousands of euros. The East region led every quarter."),
+            (Category::Footer, "Sales office, internal"),
+        ],
+    );
+}
+
+/// A page's subtitle the layout model took for a running head (the title
+/// above it, the body below), and a letter's date set right, high on the
+/// page, taken for a footer, are read in their places as paragraphs; two
+/// footers side by side read left to right.
+#[test]
+fn furniture_with_the_body_on_both_sides_is_read_in_its_place() {
+    let p = page(
+        vec![
+            line(100.0, 40.0, 700.0, 80.0, "TX-480 Industrial Switch"),
+            line(100.0, 90.0, 600.0, 110.0, "8 ports, DIN rail, wide temperature range"),
+            line(700.0, 150.0, 900.0, 170.0, "3 November 2026"),
+            line(100.0, 200.0, 900.0, 220.0, "The switch is a managed Layer 2 switch for cabinets."),
+            line(100.0, 1340.0, 400.0, 1360.0, "Specifications subject to change."),
+            line(700.0, 1340.0, 900.0, 1360.0, "DS-TX480 rev. C"),
+        ],
+        vec![
+            region(90.0, 35.0, 710.0, 85.0, Category::Paragraph),
+            region(90.0, 88.0, 610.0, 112.0, Category::Header),
+            region(690.0, 145.0, 910.0, 175.0, Category::Footer),
+            region(90.0, 195.0, 910.0, 225.0, Category::Paragraph),
+            region(690.0, 1335.0, 910.0, 1365.0, Category::Footer),
+            region(90.0, 1335.0, 410.0, 1365.0, Category::Footer),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Heading1, "TX-480 Industrial Switch"),
+            (Category::Paragraph, "8 ports, DIN rail, wide temperature range"),
+            (Category::Paragraph, "3 November 2026"),
+            (Category::Paragraph, "The switch is a managed Layer 2 switch for cabinets."),
+            (Category::Footer, "Specifications subject to change."),
+            (Category::Footer, "DS-TX480 rev. C"),
         ],
     );
 }
@@ -681,243 +719,30 @@ fn a_paragraph_region_of_numbered_clauses_is_a_paragraph_per_clause() {
     assert_eq!(b[1].bbox, BBox::new(100.0, 250.0, 800.0, 294.0));
 }
 
-#[test]
-fn a_menus_column_reads_section_names_as_headings_and_each_item_with_its_price() {
-    // One region over a menu's column: section names set larger than the
-    // items, prices far right of their items (the leader drawn, not text).
-    let p = page(
-        vec![
-            line(100.0, 200.0, 300.0, 220.0, "Steak frites"),
-            line(520.0, 200.0, 580.0, 220.0, "£24.00"),
-            line(100.0, 224.0, 400.0, 240.0, "8 oz sirloin, peppercorn sauce"),
-            line(100.0, 250.0, 300.0, 270.0, "Crab linguine"),
-            line(520.0, 250.0, 580.0, 270.0, "£19.00"),
-            line(100.0, 290.0, 260.0, 316.0, "Desserts"),
-            line(100.0, 330.0, 320.0, 350.0, "Sticky toffee pudding"),
-            line(520.0, 330.0, 580.0, 350.0, "£7.50"),
-            line(100.0, 354.0, 300.0, 370.0, "Vanilla ice cream"),
-            line(100.0, 380.0, 260.0, 400.0, "Lemon posset"),
-            line(520.0, 380.0, 580.0, 400.0, "£7.00"),
-        ],
-        vec![region(90.0, 190.0, 600.0, 410.0, Category::List)],
-    );
-    check(
-        &p,
-        &[
-            (Category::List, "Steak frites £24.00\n8 oz sirloin, peppercorn sauce\nCrab linguine £19.00"),
-            (Category::Heading1, "Desserts"),
-            (Category::List, "Sticky toffee pudding £7.50\nVanilla ice cream\nLemon posset £7.00"),
-        ],
-    );
-}
+/// The cutting of a text region into pieces (`layout::pieces`): columns,
+/// heading rows, prices, captions and lists run on.
+mod pieces;
 
+/// Text at the page's foot, level with its footer and below the whole body
+/// (a datasheet's "Specifications subject to change" beside its reference
+/// footer), is read with the footer, not at the foot of the left column.
 #[test]
-fn a_heading_run_into_the_paragraph_under_it_is_cut_out_but_a_large_formula_is_not() {
-    let body = |y: f32, t: &str| line(100.0, y, 800.0, y + 20.0, t);
-    let p = page(
-        vec![
-            line(100.0, 100.0, 300.0, 130.0, "2 Method"),
-            body(140.0, "We write the balance of heat for a column"),
-            body(164.0, "of water and integrate it from the bed."),
-            line(100.0, 300.0, 300.0, 330.0, "∑ x = 1 + 2"),
-            body(340.0, "where the sum runs over the sensors of"),
-            body(364.0, "the chain, nine in all."),
-        ],
-        vec![
-            region(90.0, 90.0, 810.0, 190.0, Category::Paragraph),
-            region(90.0, 290.0, 810.0, 390.0, Category::Paragraph),
-        ],
-    );
-    check(
-        &p,
-        &[
-            (Category::Heading1, "2 Method"),
-            (
-                Category::Paragraph,
-                "We write the balance of heat for a column of water and integrate it from the bed.",
-            ),
-            (
-                Category::Paragraph,
-                "∑ x = 1 + 2 where the sum runs over the sensors of the chain, nine in all.",
-            ),
-        ],
-    );
-}
-
-#[test]
-fn a_lone_price_beside_its_item_joins_it_however_far() {
-    // A menu whose items and prices are regions of their own, one line each.
-    let p = page(
-        vec![
-            line(100.0, 200.0, 300.0, 220.0, "Leek and potato soup"),
-            line(520.0, 200.0, 580.0, 220.0, "£6.50"),
-            line(100.0, 226.0, 360.0, 242.0, "With sourdough and salted butter"),
-            line(100.0, 260.0, 300.0, 280.0, "Burrata"),
-            line(520.0, 260.0, 580.0, 280.0, "£9.50"),
-        ],
-        vec![
-            region(95.0, 195.0, 305.0, 225.0, Category::Paragraph),
-            region(515.0, 195.0, 585.0, 225.0, Category::Paragraph),
-            region(95.0, 224.0, 365.0, 245.0, Category::Paragraph),
-            region(95.0, 255.0, 305.0, 285.0, Category::Paragraph),
-            region(515.0, 255.0, 585.0, 285.0, Category::Paragraph),
-        ],
-    );
-    check(
-        &p,
-        &[
-            (Category::Paragraph, "Leek and potato soup £6.50"),
-            (Category::Paragraph, "With sourdough and salted butter"),
-            (Category::Paragraph, "Burrata £9.50"),
-        ],
-    );
-}
-
-#[test]
-fn a_paragraph_region_over_three_columns_reads_column_by_column() {
-    // One region over a caption and an article's three columns; justified
-    // text's wide spaces cut some lines in pieces.
-    let mut lines = vec![line(
-        100.0,
-        100.0,
-        700.0,
-        120.0,
-        "The seafront at high tide last winter, when waves topped the wall.",
-    )];
-    for (c, x) in [100.0f32, 330.0, 560.0].into_iter().enumerate() {
-        for r in 0..5 {
-            let y = 130.0 + 24.0 * r as f32;
-            if r == 2 {
-                line_pieces(&mut lines, x, y, c, r);
-            } else {
-                lines.push(line(x, y, x + 210.0, y + 20.0, &format!("column {c} row {r} of running text")));
-            }
+fn body_text_level_with_a_footer_at_the_foot_is_read_in_the_footers_row() {
+    let mut lines = Vec::new();
+    let mut regions = Vec::new();
+    for (x0, x1, label) in [(100.0, 480.0, "left"), (520.0, 900.0, "right")] {
+        for k in 0..3 {
+            let y = 200.0 + 100.0 * k as f32;
+            lines.push(line(x0, y, x1, y + 20.0, &format!("{label} column block {k} of running text here")));
+            regions.push(region(x0 - 5.0, y - 5.0, x1 + 5.0, y + 25.0, Category::Paragraph));
         }
     }
-    let p = page(lines, vec![region(90.0, 90.0, 790.0, 260.0, Category::Paragraph)]);
-    let row = |c: usize| {
-        (0..5).map(|r| format!("column {c} row {r} of running text")).collect::<Vec<_>>().join(" ")
-    };
-    check(
-        &p,
-        &[
-            (Category::Paragraph, "The seafront at high tide last winter, when waves topped the wall."),
-            (Category::Paragraph, &row(0)),
-            (Category::Paragraph, &row(1)),
-            (Category::Paragraph, &row(2)),
-        ],
-    );
-}
-
-/// Row `r` of column `c` at `x`, `y` as the text layer gives a justified
-/// line: its words in two pieces far apart.
-fn line_pieces(lines: &mut Vec<TextLine>, x: f32, y: f32, c: usize, r: usize) {
-    lines.push(line(x, y, x + 120.0, y + 20.0, &format!("column {c} row {r} of")));
-    lines.push(line(x + 150.0, y, x + 210.0, y + 20.0, "running text"));
-}
-
-#[test]
-fn a_caption_region_run_into_the_paragraph_under_it_is_cut_there() {
-    // A text-layer caption in smaller type, the paragraph after it boxed
-    // with it.
-    let small = |y: f32, t: &str| line(100.0, y, 800.0, y + 17.0, t);
-    let body = |y: f32, t: &str| line(100.0, y, 800.0, y + 19.0, t);
-    let p = page(
-        vec![
-            small(100.0, "Table 1. Mean diffusivity from both methods."),
-            body(121.0, "The two methods agree within 25 % in both surveys, well"),
-            body(144.0, "inside the scatter of the profiler's own estimates."),
-        ],
-        vec![region(90.0, 90.0, 810.0, 170.0, Category::Caption)],
-    );
-    check(
-        &p,
-        &[
-            (Category::Caption, "Table 1. Mean diffusivity from both methods."),
-            (
-                Category::Paragraph,
-                "The two methods agree within 25 % in both surveys, well inside the scatter of the profiler's own estimates.",
-            ),
-        ],
-    );
-    // A caption of two sentences in one size stays whole.
-    let p = page(
-        vec![
-            small(100.0, "Figure 2. Hourly diffusivity at 10 m above the bed."),
-            small(119.0, "Shading marks spring tides."),
-        ],
-        vec![region(90.0, 90.0, 810.0, 140.0, Category::Caption)],
-    );
-    check(
-        &p,
-        &[(
-            Category::Caption,
-            "Figure 2. Hourly diffusivity at 10 m above the bed. Shading marks spring tides.",
-        )],
-    );
-}
-
-#[test]
-fn a_paragraph_set_apart_under_a_lists_last_item_is_no_part_of_it() {
-    // An exam's questions, then a boxed instruction the layout model put
-    // in the list's region.
-    let row = |y: f32, t: &str| line(100.0, y, 700.0, y + 20.0, t);
-    let p = page(
-        vec![
-            row(100.0, "4. Which organelle carries out photosynthesis?"),
-            row(124.0, "(A) mitochondrion (B) nucleus"),
-            row(148.0, "(C) chloroplast (D) ribosome"),
-            row(180.0, "5. Which of these is a noble gas?"),
-            row(204.0, "(A) helium (B) hydrogen"),
-            row(228.0, "(C) fluorine (D) sodium"),
-            row(290.0, "Section B. Write your answers in the spaces provided."),
-        ],
-        vec![region(90.0, 90.0, 710.0, 320.0, Category::List)],
-    );
-    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).collect();
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert_eq!(got[0].0, Category::List);
-    assert!(got[0].1.ends_with("(C) fluorine (D) sodium"), "{got:?}");
-    assert_eq!(
-        got[1],
-        (Category::Paragraph, "Section B. Write your answers in the spaces provided.".to_string())
-    );
-}
-
-#[test]
-fn a_heading_beside_a_lone_price_is_an_item_and_narrow_columns_of_text_are_no_form() {
-    // A layout model's title over a menu item, its price a region apart.
-    let p = page(
-        vec![line(100.0, 200.0, 300.0, 224.0, "Burrata"), line(520.0, 200.0, 580.0, 224.0, "£9.50")],
-        vec![
-            region(95.0, 195.0, 305.0, 229.0, Category::Heading1),
-            region(515.0, 195.0, 585.0, 229.0, Category::Paragraph),
-        ],
-    );
-    check(&p, &[(Category::Paragraph, "Burrata £9.50")]);
-    // Two newspaper columns of four or five words a line, each a region:
-    // short lines, level row for row, but lines that fill their columns.
-    let words = [
-        "the council said on",
-        "tuesday that harbour works",
-        "would begin in spring",
-        "after years of delay",
-        "residents have long asked",
-    ];
-    let mut lines = Vec::new();
-    for (k, w) in words.iter().enumerate() {
-        let y = 100.0 + 24.0 * k as f32;
-        lines.push(line(100.0, y, 300.0, y + 20.0, w));
-        lines.push(line(320.0, y, 520.0, y + 20.0, &format!("{w} too")));
-    }
-    let p = page(
-        lines,
-        vec![
-            region(95.0, 95.0, 305.0, 225.0, Category::Paragraph),
-            region(315.0, 95.0, 525.0, 225.0, Category::Paragraph),
-        ],
-    );
-    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).collect();
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert!(got[0].1.starts_with("the council said on tuesday") && !got[0].1.contains("too"), "{got:?}");
+    lines.push(line(100.0, 1340.0, 400.0, 1360.0, "Specifications subject to change."));
+    regions.push(region(95.0, 1335.0, 405.0, 1365.0, Category::Paragraph));
+    lines.push(line(700.0, 1340.0, 900.0, 1360.0, "DS-TX480 rev. C"));
+    regions.push(region(695.0, 1335.0, 905.0, 1365.0, Category::Footer));
+    let got: Vec<String> = blocks(&page(lines, regions)).into_iter().map(|b| b.text).collect();
+    assert_eq!(got[2], "left column block 2 of running text here");
+    assert_eq!(got[3], "right column block 0 of running text here");
+    assert_eq!(got[6..], ["Specifications subject to change.", "DS-TX480 rev. C"]);
 }

@@ -311,3 +311,124 @@ fn a_tall_cell_of_one_figure_is_a_cell_per_row_and_a_group_name_stays() {
     unspan_figures(&mut named, &label.iter().collect::<Vec<_>>());
     assert!(named.cells.iter().any(|c| c.col == 1 && c.rowspan == 4));
 }
+
+/// A table of contents set as aligned entries and pages (its leaders drawn,
+/// or none) reads as text; a table of ranks, or of amounts, does not.
+#[test]
+fn a_table_of_contents_is_no_table() {
+    let table = |rows: &[[&str; 2]]| Table {
+        rows: rows.len(),
+        cols: 2,
+        cells: rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, texts)| {
+                texts.iter().enumerate().map(move |(c, t)| TableCell {
+                    text: t.to_string(),
+                    ..cell(r, c, BBox::new(100.0 * c as f32, 20.0 * r as f32, 100.0 * (c + 1) as f32, 20.0))
+                })
+            })
+            .collect(),
+    };
+    let contents = table(&[
+        ["1 Introduction", "1"],
+        ["1.1 Scope of this guide", "2"],
+        ["2 Installing the pump", "5"],
+        ["2.1 Choosing a site", "5"],
+        ["2.2 Mounting the base plate", "11"],
+        ["Appendix A Spare parts list", "43"],
+    ]);
+    assert!(is_contents(&contents));
+    // Named pages above, a part's title without a page.
+    let headed = table(&[
+        ["Contents", "Page"],
+        ["Preface", "ix"],
+        ["Part one", ""],
+        ["1 Introduction", "1"],
+        ["2 Methods", "9"],
+        ["3 Results", "17"],
+        ["4 Discussion", "30"],
+        ["Index", "41"],
+    ]);
+    assert!(is_contents(&headed));
+    let ranks = table(&[["Ajax", "1"], ["Feyenoord", "2"], ["PSV", "3"], ["AZ", "4"], ["Twente", "5"]]);
+    assert!(!is_contents(&ranks));
+    let amounts = table(&[
+        ["Soup", "6.50"],
+        ["Salad", "7.00"],
+        ["Burrata", "9.50"],
+        ["Steak", "24.00"],
+        ["Crab", "19.00"],
+    ]);
+    assert!(!is_contents(&amounts));
+    let down = table(&[["Alpha", "40"], ["Beta", "31"], ["Gamma", "12"], ["Delta", "9"], ["Epsilon", "3"]]);
+    assert!(!is_contents(&down));
+}
+
+#[test]
+fn years_over_columns_in_their_spellings() {
+    for y in ["2025", "1998", "2025년", "2026年", "2026年度", "2025년도"] {
+        assert!(is_year(y), "{y}");
+    }
+    for n in ["12025", "3025", "2025명", "25年", "FY2026"] {
+        assert!(!is_year(n), "{n}");
+    }
+}
+
+/// A named header whose first cell spans two rows ("구분" beside the
+/// groups and, under them, their years): the second row is a header row
+/// too. Without a spanning header cell it stays a row of data.
+#[test]
+fn a_header_cell_spanning_rows_makes_them_header_rows() {
+    let mut t = table_of(&[
+        "구분 | 전력(MWh) |  | 가스(천㎥) | ",
+        " | 2025년 | 2026년 | 2025년 | 2026년",
+        "본청 | 1,284 | 1,171 | 86.2 | 88.9",
+        "합계 | 3,388 | 3,144 | 258.9 | 265.3",
+    ]);
+    for c in t.cells.iter_mut().filter(|c| c.row == 0) {
+        c.header = true;
+    }
+    let first = t.cells.iter_mut().find(|c| c.row == 0 && c.col == 0).unwrap();
+    first.rowspan = 2;
+    t.cells.retain(|c| !(c.row == 1 && c.col == 0));
+    mark_header_rows(&mut t);
+    assert_eq!(header_rows(&t), 2);
+    assert!(t.cells.iter().filter(|c| c.row > 1).all(|c| !c.header));
+    t.cells.iter_mut().find(|c| c.row == 0 && c.col == 0).unwrap().rowspan = 1;
+    for c in t.cells.iter_mut().filter(|c| c.row == 1) {
+        c.header = false;
+    }
+    mark_header_rows(&mut t);
+    assert!(t.cells.iter().filter(|c| c.row == 1).all(|c| !c.header));
+}
+
+/// A column that holds text only in cells spanning it and its neighbours
+/// (the gap a word table leaves between a header's words over
+/// right-aligned figures) is dropped, its spans shrinking by one.
+#[test]
+fn a_column_filled_only_by_spanning_cells_is_dropped() {
+    let mut t = table_of(&[
+        "Description | Qty | Unit price Amount |  | ",
+        "Raised bed kit | 6 |  | £64.00 | £384.00",
+        "Compost, 50 L | 30 |  | £7.25 | £217.50",
+    ]);
+    let span = |t: &mut Table, row: usize, col: usize, n: usize| {
+        t.cells.iter_mut().find(|c| c.row == row && c.col == col).unwrap().colspan = n;
+        t.cells.retain(|c| !(c.row == row && c.col > col && c.col < col + n));
+    };
+    span(&mut t, 0, 2, 3);
+    drop_spanned_columns(&mut t);
+    assert_eq!(t.cols, 4);
+    let header: Vec<(usize, usize, &str)> =
+        t.cells.iter().filter(|c| c.row == 0).map(|c| (c.col, c.colspan, c.text.as_str())).collect();
+    assert_eq!(header, [(0, 1, "Description"), (1, 1, "Qty"), (2, 2, "Unit price Amount")]);
+    let body: Vec<(usize, &str)> =
+        t.cells.iter().filter(|c| c.row == 1).map(|c| (c.col, c.text.as_str())).collect();
+    assert_eq!(body, [(0, "Raised bed kit"), (1, "6"), (2, "£64.00"), (3, "£384.00")]);
+    // An empty column no text spans is left to `trim_empty`, and a column
+    // of its own cells stays.
+    let mut t = table_of(&["a | b | c", "1 |  | 3", "4 | 5 | 6"]);
+    drop_spanned_columns(&mut t);
+    assert_eq!(t.cols, 3);
+}
