@@ -518,11 +518,31 @@ pub(crate) fn is_index_entry(s: &str) -> bool {
     leader >= INDEX_LEADER_MIN && title.chars().any(char::is_alphabetic)
 }
 
-/// A table of contents: two or more rows, most of them entries
-/// ([`is_index_entry`]); its other rows are chapter lines without leaders
-/// or titles that wrap.
+/// A back-of-book index's line: a term and its pages after a comma
+/// ("Mechanical seal, 24, 27, 51", "Pumps, 12–14, 30"), or the capital
+/// letter heading a group of terms ("M").
+pub(crate) fn is_index_term(s: &str) -> bool {
+    let s = s.trim();
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return c.is_uppercase();
+    }
+    let Some(at) = s.find(|c: char| c.is_ascii_digit()) else { return false };
+    let Some(term) = s[..at].trim_end().strip_suffix(',') else { return false };
+    let page = |p: &str| {
+        let p = p.trim();
+        !p.is_empty()
+            && p.split(['–', '-'])
+                .all(|n| (1..=4).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    term.chars().any(char::is_alphabetic) && s[at..].split(',').all(page)
+}
+
+/// A table of contents, or a book's index: two or more rows, most of them
+/// entries ([`is_index_entry`], [`is_index_term`]); its other rows are
+/// chapter lines without leaders or titles that wrap.
 pub(crate) fn is_index(rows: &[String]) -> bool {
-    let entries = rows.iter().filter(|r| is_index_entry(r)).count();
+    let entries = rows.iter().filter(|r| is_index_entry(r) || is_index_term(r)).count();
     entries >= 2 && entries as f32 >= INDEX_ENTRY_SHARE * rows.len() as f32
 }
 
@@ -555,11 +575,19 @@ pub(crate) fn is_list_item(s: &str) -> bool {
         });
     }
     let token: String = s.chars().take_while(|c| !c.is_whitespace()).collect();
+    // A reference list's "[12]".
+    if let Some(n) = token.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        return (1..=LIST_NUMBER_MAX_LEN).contains(&n.len())
+            && n.chars().all(|c| c.is_ascii_digit())
+            && s.len() > token.len();
+    }
     let inner = token.trim_start_matches('(');
     let Some(body) = inner.strip_suffix(['.', ')']) else { return false };
     !body.is_empty()
         && body.len() <= LIST_NUMBER_MAX_LEN
-        && (body.chars().all(|c| c.is_ascii_digit())
+        // Four digits are a year ("2011. Changes in …" wrapped in a
+        // reference), not an item's number.
+        && ((body.len() < LIST_NUMBER_MAX_LEN && body.chars().all(|c| c.is_ascii_digit()))
             || (body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase()))
             || body.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
         && s.len() > token.len()
@@ -692,6 +720,7 @@ mod tests {
             "12) twelve",
             "・研修は部署ごとに実施する。",
             "•稼働日を4月1日とする。",
+            "[12] Hesp, P.A., 2002. Foredunes and blowouts.",
         ] {
             assert!(is_list_item(s), "{s}");
         }
@@ -824,5 +853,17 @@ mod tests {
         lines[1].text = "n a grey morning in".into();
         lines[1].bbox = BBox::new(400.0, 346.0, 600.0, 369.0);
         assert!(join_drop_caps(&lines).is_none());
+    }
+
+    #[test]
+    fn a_book_index_lists_terms_and_their_pages() {
+        for s in ["Mechanical seal, 24, 27, 51", "Flow rate, 24", "Pumps, 12–14, 30", "M", "O-rings, 8"] {
+            assert!(is_index_term(s), "{s}");
+        }
+        for s in
+            ["Flat 3, 41 Albion Terrace", "Total, 12.50", "24", "a", "Bristol BS5 9LA", "See also, pumps"]
+        {
+            assert!(!is_index_term(s), "{s}");
+        }
     }
 }

@@ -36,18 +36,26 @@ pub(super) fn split<'l>(
 }
 
 /// A paragraph region cut at each paragraph break in it
-/// ([`paragraph_breaks`]), and where list items begin after a sentence: a
+/// ([`paragraph_breaks`]), at each indented first row
+/// ([`indented_starts`]), and where list items begin after a sentence: a
 /// layout model may box a run of paragraphs set apart by space (a
 /// letter's, a report's) as one, or a paragraph and the list under it. `None` when nothing is
 /// cut, or the region is no paragraph, or a list (its items set apart
-/// are one list).
+/// are one list; a "list" of no items is paragraphs).
 fn paragraphs_apart<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
-    if block.category != Category::Paragraph || crate::text::is_vertical_text(lines.iter().copied()) {
+    if !matches!(block.category, Category::Paragraph | Category::List)
+        || crate::text::is_vertical_text(lines.iter().copied())
+    {
         return None;
     }
     let groups = crate::text::row_groups(lines);
     let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
     if groups.first().is_some_and(|row| is_list_item(&text(row))) {
+        return None;
+    }
+    // A "list" with no item in it is paragraphs the layout model took for
+    // one, when they are found apart.
+    if block.category == Category::List && groups.iter().any(|row| is_list_item(&text(row))) {
         return None;
     }
     let mut breaks = paragraph_breaks(&groups);
@@ -62,13 +70,16 @@ fn paragraphs_apart<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Bl
             breaks[k] = true;
         }
     }
+    for k in indented_starts(&groups) {
+        breaks[k] = true;
+    }
     if !breaks.contains(&true) {
         return None;
     }
     let mut pieces = Vec::new();
     let mut start = 0;
     for k in (1..=groups.len()).filter(|&k| k == groups.len() || breaks[k]) {
-        pieces.push(piece(block, &groups[start..k], block.category)?);
+        pieces.push(piece(block, &groups[start..k], Category::Paragraph)?);
         start = k;
     }
     Some(pieces)
@@ -118,7 +129,10 @@ fn text_column_pieces<'l>(lines: &[&'l TextLine]) -> Option<Vec<Vec<&'l TextLine
     }
     for column in columns {
         let rows = crate::text::row_groups(&column);
-        let breaks = paragraph_breaks(&rows);
+        let mut breaks = paragraph_breaks(&rows);
+        for k in indented_starts(&rows) {
+            breaks[k] = true;
+        }
         let mut piece: Vec<&TextLine> = Vec::new();
         for (k, row) in rows.iter().enumerate() {
             if breaks[k] && !piece.is_empty() {
@@ -154,6 +168,51 @@ fn paragraph_breaks(rows: &[Vec<&TextLine>]) -> Vec<bool> {
     (0..rows.len()).map(|k| k > 0 && gap(k) > leading + PARAGRAPH_GAP_SLACK * h).collect()
 }
 
+/// A paragraph's first row is indented by at least this many line heights
+/// ([`indented_starts`])...
+const INDENT_MIN_HEIGHTS: f32 = 0.8;
+
+/// ...and at most this many (a quotation's or a list's indent is wider).
+const INDENT_MAX_HEIGHTS: f32 = 5.0;
+
+/// Share of a region's rows, at least, flush with its left edge for its
+/// indents to start paragraphs: centred or ragged-left text has no edge.
+const FLUSH_SHARE: f32 = 0.6;
+
+/// The rows of a run of paragraphs set without space between them, where a
+/// paragraph begins by its first row's indent (a paper's, a book's): a row
+/// indented by [`INDENT_MIN_HEIGHTS`] to [`INDENT_MAX_HEIGHTS`] line
+/// heights from the edge most rows start at ([`FLUSH_SHARE`]), after a row
+/// that ends a sentence short of the right edge (by a line height or
+/// more). A hanging indent's rows follow full rows, and stay.
+fn indented_starts(rows: &[Vec<&TextLine>]) -> Vec<usize> {
+    if rows.len() < 3 {
+        return Vec::new();
+    }
+    let h = median(rows.iter().flatten().map(|l| l.bbox.height()).collect());
+    let x0 = |row: &[&TextLine]| row.iter().map(|l| l.bbox.x0).fold(f32::INFINITY, f32::min);
+    let x1 = |row: &[&TextLine]| row.iter().map(|l| l.bbox.x1).fold(f32::NEG_INFINITY, f32::max);
+    let left = rows.iter().map(|r| x0(r)).fold(f32::INFINITY, f32::min);
+    let right = rows.iter().map(|r| x1(r)).fold(f32::NEG_INFINITY, f32::max);
+    let flush = rows.iter().filter(|r| x0(r) - left < 0.3 * h).count();
+    if (flush as f32) < FLUSH_SHARE * rows.len() as f32 {
+        return Vec::new();
+    }
+    let ends = |row: &[&TextLine]| {
+        row.last().is_some_and(|l| {
+            l.text.trim_end().ends_with(['.', '!', '?', ':', ')', '”', '"', '。', '．', '！', '？'])
+        })
+    };
+    (1..rows.len())
+        .filter(|&k| {
+            let indent = x0(&rows[k]) - left;
+            (INDENT_MIN_HEIGHTS * h..=INDENT_MAX_HEIGHTS * h).contains(&indent)
+                && x1(&rows[k - 1]) <= right - h
+                && ends(&rows[k - 1])
+        })
+        .collect()
+}
+
 /// `block` over `rows` only, as `category`: its box theirs; `None` without
 /// lines.
 fn piece<'l>(
@@ -169,19 +228,23 @@ fn piece<'l>(
 /// `lines` cut at every gutter between columns of running text: a vertical
 /// strip [`TEXT_GUTTER_HEIGHTS`] line heights wide that no line crosses,
 /// with [`TEXT_COLUMN_MIN_LINES`] rows of [`TEXT_COLUMN_MIN_WORDS`] words
-/// or more (the median row) on each side, the two sides level for half the shorter one's
+/// or more (the median row) on each side, or of a book index's terms
+/// ([`crate::text::is_index_term`], two thirds of the lines), the two sides level for half the shorter one's
 /// height at least. `None` without such a gutter.
 fn split_text_columns(mut lines: Vec<&TextLine>) -> Option<Vec<Vec<&TextLine>>> {
     let h = median(lines.iter().map(|l| l.bbox.height()).collect());
     // Counted in rows: justified text's wide spaces may cut a line in pieces.
+    // A book index's columns of terms and pages flow like running text.
     let running = |side: &[&TextLine]| {
         let rows = crate::text::row_groups(side);
+        let terms = side.iter().filter(|l| crate::text::is_index_term(&l.text)).count();
         rows.len() >= TEXT_COLUMN_MIN_LINES
-            && median(
+            && (median(
                 rows.iter()
                     .map(|r| r.iter().map(|l| l.text.split_whitespace().count()).sum::<usize>() as f32)
                     .collect(),
             ) >= TEXT_COLUMN_MIN_WORDS as f32
+                || 3 * terms >= 2 * side.len())
     };
     let span = |side: &[&TextLine]| {
         side.iter()

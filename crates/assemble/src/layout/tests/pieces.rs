@@ -360,3 +360,78 @@ fn a_subtitle_in_a_heading_region_is_a_paragraph() {
     assert_eq!(blocks(&p)[0].category, Category::Heading1);
     assert_eq!(blocks(&p)[0].text, "Annual report of the harbour board for 2026");
 }
+
+/// A book's index set in three columns in one region reads column by
+/// column, one term a line, though its lines are short.
+#[test]
+fn a_book_index_in_columns_reads_column_by_column() {
+    let columns = [
+        ["A", "Adjustment, 17, 23", "Air valve, 34", "Alarm relay, 30", "B", "Base plate, 11"],
+        ["Bearings, 24", "C", "Capacitor, 47", "Check valve, 27", "Coupling, 9", "D"],
+        ["Diaphragm, 1", "Drainage, 14", "E", "Earthing, 19", "Expansion tank, 12, 14", "Filter, 13"],
+    ];
+    let mut lines = Vec::new();
+    for (c, column) in columns.iter().enumerate() {
+        for (r, text) in column.iter().enumerate() {
+            let (x, y) = (100.0 + 300.0 * c as f32, 200.0 + 30.0 * r as f32);
+            lines.push(line(x, y, x + 12.0 * text.len() as f32, y + 20.0, text));
+        }
+    }
+    let p = page(lines, vec![region(90.0, 195.0, 910.0, 380.0, Category::Paragraph)]);
+    let got: Vec<String> =
+        blocks(&p).into_iter().flat_map(|b| b.text.lines().map(str::to_string).collect::<Vec<_>>()).collect();
+    let want: Vec<String> = columns.iter().flatten().map(|s| s.to_string()).collect();
+    assert_eq!(got, want);
+}
+
+/// Paragraphs set without space between them, each opening with an
+/// indented row (a paper's, in a region the layout model took for a
+/// list): a paragraph each. A reference list's hanging indent stays one
+/// item a reference.
+#[test]
+fn indented_first_rows_start_paragraphs_and_hanging_indents_do_not() {
+    let rows: [(f32, f32, &str); 6] = [
+        (130.0, 600.0, "Vegetation cover measured in spring predicted the"),
+        (106.0, 600.0, "loss of sand on the foredune but not on the fixed"),
+        (106.0, 430.0, "dune, where cover was high."),
+        (130.0, 600.0, "Two limits of the study should be kept in mind."),
+        (106.0, 600.0, "Cover was estimated by eye, and small differences"),
+        (106.0, 380.0, "may reflect the observers."),
+    ];
+    let lines: Vec<TextLine> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, &(x0, x1, text))| line(x0, 200.0 + 24.0 * k as f32, x1, 220.0 + 24.0 * k as f32, text))
+        .collect();
+    let p = page(lines, vec![region(100.0, 195.0, 610.0, 350.0, Category::List)]);
+    check(
+        &p,
+        &[
+            (
+                Category::Paragraph,
+                "Vegetation cover measured in spring predicted the loss of sand on the foredune but not on the fixed dune, where cover was high.",
+            ),
+            (
+                Category::Paragraph,
+                "Two limits of the study should be kept in mind. Cover was estimated by eye, and small differences may reflect the observers.",
+            ),
+        ],
+    );
+    let refs: [(f32, f32, &str); 5] = [
+        (106.0, 600.0, "[1] Arens, S.M., 1996. Patterns of sand transport on"),
+        (130.0, 420.0, "vegetated foredunes. Geomorphology 17."),
+        (106.0, 600.0, "[2] Provoost, S., Jones, M.L.M., Edmondson, S.E.,"),
+        (130.0, 600.0, "2011. Changes in landscape and vegetation of coastal"),
+        (130.0, 400.0, "dunes in northwest Europe."),
+    ];
+    let lines: Vec<TextLine> = refs
+        .iter()
+        .enumerate()
+        .map(|(k, &(x0, x1, text))| line(x0, 200.0 + 24.0 * k as f32, x1, 220.0 + 24.0 * k as f32, text))
+        .collect();
+    let p = page(lines, vec![region(100.0, 195.0, 610.0, 330.0, Category::Paragraph)]);
+    let got = blocks(&p);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].category, Category::List);
+    assert_eq!(got[0].text.lines().count(), 2, "{}", got[0].text);
+}
