@@ -1,5 +1,5 @@
 use super::*;
-use parasol_doc::{Image, PageInfo, TableCell, TextOrigin};
+use parasol_doc::{Image, PageInfo, Table, TableCell, TextOrigin};
 
 fn line(x0: f32, y0: f32, x1: f32, y1: f32, text: &str) -> TextLine {
     TextLine::from_bbox(BBox::new(x0, y0, x1, y1), text, TextOrigin::TextLayer)

@@ -1,0 +1,251 @@
+use super::*;
+
+#[test]
+fn numbered_clauses_are_cut_where_one_ends_and_the_next_begins() {
+    let rows = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let contract = rows(&[
+        "2.1 The Supplier shall deliver the goods",
+        "within 14 days of the order.",
+        "2.2 The Buyer shall pay each invoice within",
+        "30 days; late payment bears interest.",
+        "2.3 Either party may end this agreement.",
+    ]);
+    assert_eq!(clause_starts(&contract), [2, 4]);
+    // A number that starts a row inside a sentence is no clause.
+    let prose = rows(&["2.1 The population grew by", "3.5 million people in ten years.", "It then fell."]);
+    assert_eq!(clause_starts(&prose), Vec::<usize>::new());
+    // Rows that do not start with a clause number are one paragraph.
+    let plain = rows(&["The survey ran in spring.", "4.2 per cent of plots were lost."]);
+    assert_eq!(clause_starts(&plain), Vec::<usize>::new());
+    for clause in ["2.1 The Supplier", "4.3.2 Notices", "(a) the goods", "1. Definitions"] {
+        assert!(is_clause_start(clause), "{clause}");
+    }
+    for not in ["2.1", "3.5million", "1,200.50 paid", "v2.1.0.4.5 release"] {
+        assert!(!is_clause_start(not), "{not}");
+    }
+}
+
+#[test]
+fn captions_and_text_taken_for_equations_are_prose() {
+    for prose in ["Listing 1: Simple JavaScript Program", "Table of the results, with their errors"] {
+        assert!(reads_as_prose([prose].into_iter()), "{prose}");
+    }
+    for formula in
+        ["a 2 + 8 = 12", "sin x + cos y = 1", "where x is the width and y the height of the box", ""]
+    {
+        assert!(!reads_as_prose([formula].into_iter()), "{formula}");
+    }
+}
+
+#[test]
+fn page_numbers_in_their_usual_spellings() {
+    for n in ["1", "12", " 345 ", "xii", "IV", "- 7 -", "– 7 –", "Page 3", "page 3 of 12", "3 / 12", "p. 9"]
+    {
+        assert!(is_page_number(n), "{n}");
+    }
+    for not in ["12345", "1.5", "Page", "Civic", "Chapter 3", "3 apples", "12.00", "vixen", "-", ""] {
+        assert!(!is_page_number(not), "{not}");
+    }
+}
+
+#[test]
+fn a_short_block_of_symbols_with_a_relation_is_math() {
+    for math in
+        ["a 2 + 8 = 12", "E = mc 2", "sin x + cos y = 1", "x ≤ 2 n", "f ( x ) = ∑ i a i x i", "lim n → ∞"]
+    {
+        assert!(reads_as_math(std::iter::once(math)), "{math}");
+    }
+    assert!(reads_as_math(["y = a x", "+ b"].into_iter()), "two lines of one formula");
+    for not in [
+        "Total = 12.00",
+        "x = 3;",
+        "Step 2: a = b",
+        "Formula",
+        "8 + 12",
+        "function add(a, b) { return a + b; }",
+        "The area is A = w h",
+        "1",
+    ] {
+        assert!(!reads_as_math(std::iter::once(not)), "{not}");
+    }
+}
+
+#[test]
+fn contents_entries_end_in_a_leader_and_a_page_number() {
+    for entry in [
+        "Notices . . . . . . . . . . . vii",
+        "1.3.2 New controls: Row and Column Access Control. . . . . . . 5",
+        "Preface........3",
+        "Scope ……… 12",
+        "Appendix A ·········· 104",
+        "INTRODUCTION . . . . . . XII",
+    ] {
+        assert!(is_index_entry(entry), "{entry}");
+    }
+    for other in [
+        "Coffee ........ 3.50",
+        "See page 12.",
+        "Total amount due . . . . . 12345",
+        ". . . . 12",
+        "The value is 3...5",
+        "Scope … 12",
+        "Signed ............",
+    ] {
+        assert!(!is_index_entry(other), "{other}");
+    }
+    let rows = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert!(is_index(&rows(&[
+        "Chapter 1. Securing data",
+        "1.1 Fundamentals . . . . 2",
+        "1.2 State . . . . 2"
+    ])));
+    assert!(!is_index(&rows(&["Preface . . . . 3"])), "one entry alone is no table of contents");
+    assert!(!is_index(&rows(&["a line", "another", "Preface . . . . 3", "Scope . . . 4", "more", "text"])));
+}
+
+#[test]
+fn list_items_are_recognised() {
+    for s in [
+        "• percentage cover",
+        "1. First",
+        "(a) one",
+        "iv. four",
+        "- dash item",
+        "12) twelve",
+        "・研修は部署ごとに実施する。",
+        "•稼働日を4月1日とする。",
+        "[12] Hesp, P.A., 2002. Foredunes and blowouts.",
+    ] {
+        assert!(is_list_item(s), "{s}");
+    }
+    for s in ["1.5 metres", "Table 1: x", "-5 degrees", "e.g. this", "2019, when", "•", "・", "-研修", "•x"]
+    {
+        assert!(!is_list_item(s), "{s}");
+    }
+}
+
+#[test]
+fn short_large_text_is_a_heading() {
+    struct Case {
+        rows: usize,
+        font: f32,
+        body_font: f32,
+        ocr: bool,
+        heading: bool,
+    }
+    let cases = [
+        Case { rows: 1, font: 24.0, body_font: 12.0, ocr: false, heading: true },
+        Case { rows: 2, font: 14.0, body_font: 12.0, ocr: false, heading: true },
+        Case { rows: 2, font: 13.5, body_font: 12.0, ocr: false, heading: false },
+        Case { rows: 3, font: 24.0, body_font: 12.0, ocr: false, heading: false },
+        Case { rows: 1, font: 12.0, body_font: 12.0, ocr: false, heading: false },
+        // Without a body font size nothing is larger than it.
+        Case { rows: 1, font: 24.0, body_font: 0.0, ocr: false, heading: false },
+        // OCR box heights: a bold total on a receipt is not a heading,
+        // a title twice the body's size is.
+        Case { rows: 1, font: 36.1, body_font: 31.0, ocr: true, heading: false },
+        Case { rows: 1, font: 62.0, body_font: 31.0, ocr: true, heading: true },
+    ];
+    for c in cases {
+        let rows = vec!["Results".to_string(); c.rows];
+        assert_eq!(
+            is_heading(&rows, c.font, c.body_font, c.ocr),
+            c.heading,
+            "{} rows at {} on {}",
+            c.rows,
+            c.font,
+            c.body_font
+        );
+    }
+}
+
+#[test]
+fn sentences_in_large_type_are_no_heading() {
+    let lead = [
+        "This register lists every vessel berthed at the harbour during 2026, with its home".to_string(),
+        "port, gross tonnage and the number of calls made. Smaller vessels are in an annex.".to_string(),
+    ];
+    assert!(!is_heading(&lead, 40.0, 30.0, true));
+    let title = ["A Study of Sediment Transport in Small Estuaries of the North Sea Coast and Its Effects on Harbour Maintenance Dredging Costs".to_string()];
+    assert!(is_heading(&title, 40.0, 30.0, true));
+    let note =
+        ["Source: station logbooks. Values are monthly totals rounded to the nearest millimetre."
+            .to_string()];
+    assert!(!is_heading(&note, 40.0, 30.0, true));
+    // A sentence going on, its OCR box made tall by a note's mark.
+    let tail = ["and the current meter at mid-depth.3".to_string()];
+    assert!(!is_heading(&tail, 43.0, 26.0, true));
+    for heading in ["3.2 Results and discussion.", "Fig. 3 Mean cover by zone and season in the dune survey."]
+    {
+        assert!(is_heading(&[heading.to_string()], 40.0, 30.0, true), "{heading}");
+    }
+}
+
+#[test]
+fn hyphens_are_mended_only_before_lowercase() {
+    assert_eq!(join_lines(["para-", "graph"]), "paragraph");
+    assert_eq!(join_lines(["Jean-", "Paul"]), "Jean-Paul");
+    assert_eq!(join_lines(["a", " ", "b"]), "a b");
+}
+
+#[test]
+fn issue_16_cjk_lines_join_without_a_space() {
+    assert_eq!(join_lines(["这是一个歧", "义的例子。"]), "这是一个歧义的例子。");
+    assert_eq!(join_lines(["日本語の文章は", "スペースなしで続く。"]), "日本語の文章はスペースなしで続く。");
+    assert_eq!(join_lines(["한국어 문장은", "띄어 씁니다."]), "한국어 문장은 띄어 씁니다.");
+    assert_eq!(join_lines(["Linux の", "カーネル"]), "Linux のカーネル");
+}
+
+/// The body's size is the paragraphs', not the short labels' of a
+/// table and a title that outnumber their lines.
+#[test]
+fn the_body_font_is_the_size_of_most_characters() {
+    let sized = |size: f32, text: &str| {
+        let mut l = TextLine::from_bbox(BBox::new(0.0, 0.0, 100.0, size), text, parasol_doc::TextOrigin::Ocr);
+        l.font_size = size;
+        l
+    };
+    let mut lines = vec![sized(44.0, "Minutes")];
+    for label in ["Date", "Place", "Present", "Notes", "Chair"] {
+        lines.push(sized(33.0, label));
+    }
+    lines.push(sized(26.0, "The migration test finished at the end of October as planned, the chair said."));
+    lines.push(sized(26.0, "Training runs from February to March, one department at a time, online too."));
+    assert_eq!(body_font(&lines), 26.0);
+}
+
+/// A drop cap joins the line it begins; a large capital beside a line
+/// opening in upper case, or a line far from it, stays apart.
+#[test]
+fn a_drop_cap_joins_the_line_it_begins() {
+    let l = |x0: f32, y0: f32, x1: f32, y1: f32, text: &str| {
+        TextLine::from_bbox(BBox::new(x0, y0, x1, y1), text, parasol_doc::TextOrigin::TextLayer)
+    };
+    let mut lines = vec![
+        l(102.0, 340.0, 163.0, 423.0, "O"),
+        l(172.0, 346.0, 424.0, 369.0, "n a grey morning in"),
+        l(172.0, 374.0, 424.0, 397.0, "February, Ruth Kemble"),
+        l(172.0, 402.0, 424.0, 425.0, "kneels on a shingle bank"),
+        l(102.0, 430.0, 424.0, 453.0, "below the old mill and points at"),
+    ];
+    let joined = join_drop_caps(&lines).expect("a drop cap");
+    let texts: Vec<&str> = joined.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts[0], "On a grey morning in");
+    assert_eq!(joined[0].bbox, BBox::new(102.0, 346.0, 424.0, 369.0));
+    assert_eq!(joined.len(), 4);
+    lines[1].text = "NCE upon a time".into();
+    assert!(join_drop_caps(&lines).is_none());
+    lines[1].text = "n a grey morning in".into();
+    lines[1].bbox = BBox::new(400.0, 346.0, 600.0, 369.0);
+    assert!(join_drop_caps(&lines).is_none());
+}
+
+#[test]
+fn a_book_index_lists_terms_and_their_pages() {
+    for s in ["Mechanical seal, 24, 27, 51", "Flow rate, 24", "Pumps, 12–14, 30", "M", "O-rings, 8"] {
+        assert!(is_index_term(s), "{s}");
+    }
+    for s in ["Flat 3, 41 Albion Terrace", "Total, 12.50", "24", "a", "Bristol BS5 9LA", "See also, pumps"] {
+        assert!(!is_index_term(s), "{s}");
+    }
+}
