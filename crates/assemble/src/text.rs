@@ -581,6 +581,17 @@ pub(crate) fn is_list_item(s: &str) -> bool {
             && n.chars().all(|c| c.is_ascii_digit())
             && s.len() > token.len();
     }
+    // "(1)" and "（1）" set against Chinese or Japanese text.
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some((n, rest)) = s.strip_prefix(open).and_then(|t| t.split_once(close)) {
+            if (1..LIST_NUMBER_MAX_LEN).contains(&n.len())
+                && n.chars().all(|c| c.is_ascii_digit())
+                && rest.starts_with(parasol_doc::script::is_cjk)
+            {
+                return true;
+            }
+        }
+    }
     let inner = token.trim_start_matches('(');
     let Some(body) = inner.strip_suffix(['.', ')']) else { return false };
     !body.is_empty()

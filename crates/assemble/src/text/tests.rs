@@ -115,11 +115,29 @@ fn list_items_are_recognised() {
         "・研修は部署ごとに実施する。",
         "•稼働日を4月1日とする。",
         "[12] Hesp, P.A., 2002. Foredunes and blowouts.",
+        "(1)新会計システムの稼働日",
+        "（2）利用者研修",
     ] {
         assert!(is_list_item(s), "{s}");
     }
-    for s in ["1.5 metres", "Table 1: x", "-5 degrees", "e.g. this", "2019, when", "•", "・", "-研修", "•x"]
-    {
+    for s in [
+        "1.5 metres",
+        "Table 1: x",
+        "-5 degrees",
+        "e.g. this",
+        "2019, when",
+        "•",
+        "・",
+        "-研修",
+        "•x",
+        "[12]",
+        "[a] x",
+        "[1,2] x",
+        "2011. Changes in landscape",
+        "2.議題",
+        "(1)x",
+        "(2025)年",
+    ] {
         assert!(!is_list_item(s), "{s}");
     }
 }
