@@ -273,11 +273,14 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
 /// body below it is a paragraph (a letter's date set right, high on the
 /// page) or, with nothing of the body above it, a header.
 fn furniture_in_the_body(blocks: &mut [Block]) {
+    // A page number the layout model left unlabelled is furniture too
+    // (`page_numbers_are_furniture` labels it later).
     let body = |b: &Block| {
         !matches!(
             b.category,
             Category::Header | Category::Footer | Category::Footnote | Category::Figure | Category::Chart
         ) && !b.text.trim().is_empty()
+            && !crate::text::is_page_number(&b.text)
     };
     for i in 0..blocks.len() {
         let b = &blocks[i];

@@ -552,6 +552,21 @@ fn furniture_with_the_body_on_both_sides_is_read_in_its_place() {
             (Category::Footer, "DS-TX480 rev. C"),
         ],
     );
+    // A page number above a running head is no body text over it.
+    let p = page(
+        vec![
+            line(480.0, 20.0, 520.0, 40.0, "12"),
+            line(100.0, 50.0, 600.0, 70.0, "Harbour Authority Register"),
+            line(100.0, 200.0, 900.0, 220.0, "The register lists every call in the year."),
+        ],
+        vec![
+            region(475.0, 15.0, 525.0, 45.0, Category::Paragraph),
+            region(90.0, 45.0, 610.0, 75.0, Category::Header),
+            region(90.0, 195.0, 910.0, 225.0, Category::Paragraph),
+        ],
+    );
+    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).collect();
+    assert!(got.contains(&(Category::Header, "Harbour Authority Register".to_string())), "{got:?}");
 }
 
 /// A long table's header row, repeated in bold on its next page, was taken
