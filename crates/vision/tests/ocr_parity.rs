@@ -211,25 +211,26 @@ fn tiny_models_match_rapidocr() {
 /// `ocr_expected_int8_amx`, recorded by the same script on one of them
 /// (`scripts/ocr_reference.py --int8 --out …`). Which of AMX's differences
 /// moves the readings is not established, only that the two kinds of
-/// machine differ and that each matches RapidOCR on its own kind.
-fn int8_reference() -> &'static str {
-    if cpu_has("amx_int8") {
-        "ocr_expected_int8_amx"
-    } else {
-        "ocr_expected_int8"
-    }
-}
-
+/// machine differ and that each matches RapidOCR on its own kind. The CPU
+/// flags do not tell the kinds apart: an AMD EPYC with AVX-512 VNNI and
+/// AVX-VNNI but no AMX (the eighteenth session's machine) reads as the AMX
+/// machine does (sroie_000: 0 of 45 lines otherwise against that set, 3
+/// against the Zen 5 one). So each set is tried with its own tolerances,
+/// the one the flags point to first, and the engine must match one of
+/// them: RapidOCR's reading on one of the two kinds of x86 CPU.
+///
 /// The share of lines the engine may read otherwise than RapidOCR with the
 /// int8 model, as measured against each set: 3 % against the Zen 5 set; on
 /// the AMX machine, against its own set, 6 of old_newspaper's 179 lines
 /// (3.4 %; 7 of 4,351 characters, well inside the 1 % character limit,
 /// which is the same for both), hence 4 %.
-fn int8_line_share() -> f64 {
+fn int8_references() -> [(&'static str, f64); 2] {
+    const ZEN5: (&str, f64) = ("ocr_expected_int8", 0.03);
+    const AMX: (&str, f64) = ("ocr_expected_int8_amx", 0.04);
     if cpu_has("amx_int8") {
-        0.04
+        [AMX, ZEN5]
     } else {
-        0.03
+        [ZEN5, AMX]
     }
 }
 
@@ -250,49 +251,62 @@ fn cpu_has(flag: &str) -> bool {
 /// int8 model, whose activations snap to 256 levels, turns that into score
 /// changes of up to 0.045 and, on a few lines in a hundred, into another
 /// reading of one to three characters. Same lines and boxes, then; at most
-/// 3 % of the lines (4 % on AMX: [`int8_line_share`]) and 1 % of the
+/// 3 % of the lines (4 % against the AMX set: [`int8_references`]) and 1 % of the
 /// characters read otherwise; the other
 /// scores within 0.08. Against RapidOCR with the same model
 /// ([`int8_reference`]).
 #[test]
 fn int8_recogniser_matches_rapidocr() {
-    let dir = int8_reference();
-    for name in ["phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper"] {
-        let (expected, img) = expected(dir, name);
-        let got = int8_engine().recognize(&img).expect("ocr runs");
-        assert_eq!(got.len(), expected.lines.len(), "{name}: lines");
-        let (mut edits, mut chars, mut differ, mut max_score) = (0, 0, 0, 0f32);
-        for (g, e) in got.iter().zip(&expected.lines) {
-            let dev = max_corner_deviation(&g.quad, &e.quad);
-            assert!(dev <= CORNER_TOLERANCE, "{name}: {:?} box off by {dev} px", g.text);
-            let (a, b): (Vec<char>, Vec<char>) = (g.text.chars().collect(), e.text.chars().collect());
-            edits += levenshtein(&a, &b);
-            chars += b.len();
-            if g.text == e.text {
-                max_score = max_score.max((g.score - e.score).abs());
-            } else {
-                differ += 1;
+    let against = |dir: &str, line_share: f64| -> Result<(), String> {
+        for name in ["phototest", "eurotext", "sroie_000", "funsd_82092117", "old_newspaper"] {
+            let (expected, img) = expected(dir, name);
+            let got = int8_engine().recognize(&img).expect("ocr runs");
+            if got.len() != expected.lines.len() {
+                return Err(format!("{name}: {} lines, {} expected", got.len(), expected.lines.len()));
+            }
+            let (mut edits, mut chars, mut differ, mut max_score) = (0, 0, 0, 0f32);
+            for (g, e) in got.iter().zip(&expected.lines) {
+                let dev = max_corner_deviation(&g.quad, &e.quad);
+                if dev > CORNER_TOLERANCE {
+                    return Err(format!("{name}: {:?} box off by {dev} px", g.text));
+                }
+                let (a, b): (Vec<char>, Vec<char>) = (g.text.chars().collect(), e.text.chars().collect());
+                edits += levenshtein(&a, &b);
+                chars += b.len();
+                if g.text == e.text {
+                    max_score = max_score.max((g.score - e.score).abs());
+                } else {
+                    differ += 1;
+                }
+            }
+            eprintln!(
+                "{dir}/{name}: {} lines, {differ} read otherwise ({edits} of {chars} characters), \
+                 max score difference {max_score:.5}",
+                got.len()
+            );
+            if differ as f64 > line_share * got.len() as f64 {
+                return Err(format!("{name}: {differ} lines read otherwise"));
+            }
+            if edits as f64 > 0.01 * chars as f64 {
+                return Err(format!("{name}: {edits} characters read otherwise"));
+            }
+            if max_score > 0.08 {
+                return Err(format!("{name}: scores differ by up to {max_score}"));
             }
         }
-        eprintln!(
-            "{name}: {} lines, {differ} read otherwise ({edits} of {chars} characters), \
-             max score difference {max_score:.5}",
-            got.len()
-        );
-        assert!(
-            differ as f64 <= int8_line_share() * got.len() as f64,
-            "{name}: {differ} lines read otherwise"
-        );
-        assert!(edits as f64 <= 0.01 * chars as f64, "{name}: {edits} characters read otherwise");
-        assert!(max_score <= 0.08, "{name}: scores differ by up to {max_score}");
-    }
+        Ok(())
+    };
+    let tried: Vec<(&str, Result<(), String>)> =
+        int8_references().into_iter().map(|(dir, share)| (dir, against(dir, share))).collect();
+    assert!(tried.iter().any(|(_, r)| r.is_ok()), "no int8 reference matches: {tried:?}");
 }
 
 /// The cascade finds the same lines as the small models (same detector) and
 /// reads them as its second pass, the int8 small recogniser, does alone, but
 /// for a few characters where the tiny one was sure and differs. The second
 /// pass's reading is RapidOCR's with the int8 model
-/// ([`int8_reference`]). (How the int8 recogniser compares with the float
+/// ([`int8_references`]: the set the int8 recogniser matches on this
+/// machine). (How the int8 recogniser compares with the float
 /// one is measured on the OCR suite: `docs/BENCHMARKS.md`.)
 ///
 /// The limits are per image, from measurement. The newspaper's was set for
@@ -305,34 +319,41 @@ fn int8_recogniser_matches_rapidocr() {
 /// summation order on other x86 kernels.
 #[test]
 fn cascade_reads_like_its_second_pass() {
-    let dir = int8_reference();
-    for (name, max_cer) in [("old_newspaper", 0.0035), ("funsd_82092117", 0.015), ("sroie_000", 0.02)] {
-        let (expected, img) = expected(dir, name);
-        let got = cascade_engine().recognize(&img).expect("ocr runs");
-        let got_text = normalise(got.iter().map(|l| l.text.as_str()));
-        let want_text = normalise(expected.lines.iter().map(|l| l.text.as_str()));
-        let edits = levenshtein(&got_text, &want_text);
-        let cer = edits as f64 / want_text.len() as f64;
-        eprintln!(
-            "{name}: cascade differs from its second pass by {edits} of {} characters",
-            want_text.len()
-        );
-        assert!(cer <= max_cer, "{name}: cascade CER {cer:.4} against the small models, above {max_cer}");
-        // Lines the tiny reading keeps can pass the score filter where the
-        // small one would not, or the other way round; every other line
-        // keeps its box.
-        let matched = got
-            .iter()
-            .filter(|g| {
-                expected.lines.iter().any(|e| max_corner_deviation(&g.quad, &e.quad) <= CORNER_TOLERANCE)
-            })
-            .count();
-        assert!(
-            matched + 2 >= expected.lines.len().max(got.len()),
-            "{name}: {matched} of {} lines keep their boxes",
-            got.len()
-        );
-    }
+    let against = |dir: &str| -> Result<(), String> {
+        for (name, max_cer) in [("old_newspaper", 0.0035), ("funsd_82092117", 0.015), ("sroie_000", 0.02)] {
+            let (expected, img) = expected(dir, name);
+            let got = cascade_engine().recognize(&img).expect("ocr runs");
+            let got_text = normalise(got.iter().map(|l| l.text.as_str()));
+            let want_text = normalise(expected.lines.iter().map(|l| l.text.as_str()));
+            let edits = levenshtein(&got_text, &want_text);
+            let cer = edits as f64 / want_text.len() as f64;
+            eprintln!(
+                "{dir}/{name}: cascade differs from its second pass by {edits} of {} characters",
+                want_text.len()
+            );
+            if cer > max_cer {
+                return Err(format!(
+                    "{name}: cascade CER {cer:.4} against the small models, above {max_cer}"
+                ));
+            }
+            // Lines the tiny reading keeps can pass the score filter where the
+            // small one would not, or the other way round; every other line
+            // keeps its box.
+            let matched = got
+                .iter()
+                .filter(|g| {
+                    expected.lines.iter().any(|e| max_corner_deviation(&g.quad, &e.quad) <= CORNER_TOLERANCE)
+                })
+                .count();
+            if matched + 2 < expected.lines.len().max(got.len()) {
+                return Err(format!("{name}: {matched} of {} lines keep their boxes", got.len()));
+            }
+        }
+        Ok(())
+    };
+    let tried: Vec<(&str, Result<(), String>)> =
+        int8_references().into_iter().map(|(dir, _)| (dir, against(dir))).collect();
+    assert!(tried.iter().any(|(_, r)| r.is_ok()), "no int8 reference matches: {tried:?}");
 }
 
 /// Lines joined by single spaces, runs of whitespace collapsed.
