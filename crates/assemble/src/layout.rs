@@ -25,12 +25,6 @@ const PAGE_PHOTO_AREA: f32 = 0.5;
 /// A figure whose text lines cover more than this share of it is a page photo.
 const PAGE_PHOTO_TEXT_DENSITY: f32 = 0.15;
 
-/// Footnotes start below this share of the page's height.
-const FOOTNOTE_ZONE: f32 = 0.75;
-
-/// Footnotes are set smaller than this share of the body text's font size.
-const FOOTNOTE_FONT_RATIO: f32 = 0.9;
-
 /// A page header set at least this many times the body's font size is a
 /// title, not a running head.
 const HEADER_TITLE_FONT_RATIO: f32 = 1.4;
@@ -261,7 +255,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         }
         out.push(block);
     }
-    out.extend(crate::paragraphs::finish(loose_paragraphs, body_font));
+    out.extend(crate::paragraphs::finish(loose_paragraphs, body_font, Some(page.info.height)));
     furniture_in_the_body(&mut out);
     order(out, crate::text::is_vertical_text(&page.lines))
 }
@@ -561,6 +555,15 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         block.category = Category::Heading1;
         return;
     }
+    // A note at the page's foot in small type is a footnote, though its
+    // mark is a list's bullet too ("* Corresponding author: …") and the
+    // layout model called it a list.
+    if matches!(block.category, Category::Paragraph | Category::List)
+        && crate::text::is_footnote(first, block.bbox.y0, font, body_font, page_h)
+    {
+        block.category = Category::Footnote;
+        return;
+    }
     if block.category != Category::Paragraph {
         return;
     }
@@ -571,12 +574,6 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         && is_heading(rows, font, body_font, ocr);
     if is_list_item(first) && !numbered_heading {
         block.category = Category::List;
-    } else if block.bbox.y0 > FOOTNOTE_ZONE * page_h
-        && body_font > 0.0
-        && font < FOOTNOTE_FONT_RATIO * body_font
-        && crate::text::is_note_start(first)
-    {
-        block.category = Category::Footnote;
     } else if is_heading(rows, font, body_font, ocr) {
         block.category = Category::Heading1;
     }

@@ -174,7 +174,7 @@ pub(crate) fn blocks(lines: &[TextLine]) -> Vec<Block> {
     let lines: Vec<&TextLine> = lines.iter().collect();
     let mut open = groups(&lines);
     merge_value_columns(&mut open);
-    let out = finish(open, 0.0);
+    let out = finish(open, 0.0, None);
     let boxes: Vec<BBox> = out.iter().map(|b| b.bbox).collect();
     let order = crate::order::xy_cut_dir(&boxes, crate::text::is_rtl(out.iter().map(|b| b.text.as_str())));
     let mut slots: Vec<Option<Block>> = out.into_iter().map(Some).collect();
@@ -231,9 +231,10 @@ pub(crate) fn groups<'l>(lines: &[&'l TextLine]) -> Vec<Open<'l>> {
 const CAPTION_MAX_ROWS: usize = 2;
 
 /// Paragraphs into blocks: headings (large and short, not records),
-/// captions, lists, paragraphs; records one row per line. In no particular
-/// order.
-pub(crate) fn finish(open: Vec<Open<'_>>, page_font: f32) -> Vec<Block> {
+/// captions, footnotes (on a page `page_h` high, when known:
+/// [`crate::text::is_footnote`]), lists, paragraphs; records one row per
+/// line. In no particular order.
+pub(crate) fn finish(open: Vec<Open<'_>>, page_font: f32, page_h: Option<f32>) -> Vec<Block> {
     // The page's body text sets what a heading is (a slide's title, loose
     // above its bullets in regions, is large beside them, not beside
     // itself); without it, the paragraphs' own.
@@ -245,8 +246,19 @@ pub(crate) fn finish(open: Vec<Open<'_>>, page_font: f32) -> Vec<Block> {
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
             let heading =
                 !p.records && is_heading(&lines, p.font, body_font, is_ocr(p.lines.iter().copied()));
+            let footnote = page_h.is_some_and(|h| {
+                crate::text::is_footnote(
+                    lines.first().map_or("", String::as_str),
+                    p.bbox.y0,
+                    p.font,
+                    body_font,
+                    h,
+                )
+            });
             let category = if is_index(&lines) {
                 Category::Index
+            } else if footnote {
+                Category::Footnote
             } else if (heading || lines.len() <= CAPTION_MAX_ROWS)
                 && lines.first().is_some_and(|l| is_caption_start(l))
             {

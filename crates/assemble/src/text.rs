@@ -171,6 +171,24 @@ pub(crate) fn is_figure(text: &str) -> bool {
     digits > letters
 }
 
+/// Footnotes start below this share of the page's height.
+const FOOTNOTE_ZONE: f32 = 0.75;
+
+/// Footnotes are set smaller than this share of the body text's font size.
+const FOOTNOTE_FONT_RATIO: f32 = 0.9;
+
+/// Whether a block opening `first`, its top at `top` on a page `page_h`
+/// high, set in `font` against the page's `body_font`, is a footnote: in
+/// the page's foot ([`FOOTNOTE_ZONE`]), smaller than the body
+/// ([`FOOTNOTE_FONT_RATIO`]), opening with a note's mark
+/// ([`is_note_start`]), be it a bullet too ("* Corresponding author").
+pub(crate) fn is_footnote(first: &str, top: f32, font: f32, body_font: f32, page_h: f32) -> bool {
+    top > FOOTNOTE_ZONE * page_h
+        && body_font > 0.0
+        && font < FOOTNOTE_FONT_RATIO * body_font
+        && is_note_start(first)
+}
+
 /// Whether a line starts as a note does: with its number or mark ("1 A
 /// call is counted …", "* Estimated", "† Died 1902").
 pub(crate) fn is_note_start(s: &str) -> bool {

@@ -761,3 +761,44 @@ fn body_text_level_with_a_footer_at_the_foot_is_read_in_the_footers_row() {
     assert_eq!(got[3], "right column block 0 of running text here");
     assert_eq!(got[6..], ["Specifications subject to change.", "DS-TX480 rev. C"]);
 }
+
+/// A note at the page's foot in small type whose mark is also a bullet
+/// ("* Corresponding author: …") is a footnote, read after the body,
+/// whether it lies outside every region or in one the layout model called
+/// a list.
+#[test]
+fn a_starred_note_at_the_foot_is_a_footnote() {
+    let sized = |x0: f32, y: f32, size: f32, text: &str| {
+        let mut l = line(x0, y, x0 + 400.0, y + size, text);
+        l.font_size = size;
+        l
+    };
+    for regions in [
+        vec![
+            region(90.0, 195.0, 510.0, 260.0, Category::Paragraph),
+            region(530.0, 195.0, 950.0, 260.0, Category::Paragraph),
+        ],
+        vec![
+            region(90.0, 195.0, 510.0, 260.0, Category::Paragraph),
+            region(530.0, 195.0, 950.0, 260.0, Category::Paragraph),
+            region(90.0, 1295.0, 510.0, 1320.0, Category::List),
+        ],
+    ] {
+        let p = page(
+            vec![
+                sized(100.0, 200.0, 12.0, "Foredunes protect the land behind them from surges,"),
+                sized(100.0, 220.0, 12.0, "and their stability depends on the plants there."),
+                sized(540.0, 200.0, 12.0, "This paper tests whether vegetation cover measured"),
+                sized(540.0, 220.0, 12.0, "in spring predicts the loss of sand in winter."),
+                sized(100.0, 1300.0, 9.0, "* Corresponding author: m.okonkwo@example.org"),
+            ],
+            regions,
+        );
+        let got = blocks(&p);
+        let last = got.last().expect("blocks");
+        assert_eq!(
+            (last.category, last.text.as_str()),
+            (Category::Footnote, "* Corresponding author: m.okonkwo@example.org")
+        );
+    }
+}
