@@ -559,6 +559,7 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     // mark is a list's bullet too ("* Corresponding author: …") and the
     // layout model called it a list.
     if matches!(block.category, Category::Paragraph | Category::List)
+        && crate::text::opens_with_note_symbol(first)
         && crate::text::is_footnote(first, block.bbox.y0, font, body_font, page_h)
     {
         block.category = Category::Footnote;
@@ -574,6 +575,8 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         && is_heading(rows, font, body_font, ocr);
     if is_list_item(first) && !numbered_heading {
         block.category = Category::List;
+    } else if crate::text::is_footnote(first, block.bbox.y0, font, body_font, page_h) {
+        block.category = Category::Footnote;
     } else if is_heading(rows, font, body_font, ocr) {
         block.category = Category::Heading1;
     }

@@ -246,14 +246,10 @@ pub(crate) fn finish(open: Vec<Open<'_>>, page_font: f32, page_h: Option<f32>) -
                 if p.by_rows { rows(&p.lines) } else { p.lines.iter().map(|l| l.text.clone()).collect() };
             let heading =
                 !p.records && is_heading(&lines, p.font, body_font, is_ocr(p.lines.iter().copied()));
+            let first = lines.first().map_or("", String::as_str);
             let footnote = page_h.is_some_and(|h| {
-                crate::text::is_footnote(
-                    lines.first().map_or("", String::as_str),
-                    p.bbox.y0,
-                    p.font,
-                    body_font,
-                    h,
-                )
+                crate::text::opens_with_note_symbol(first)
+                    && crate::text::is_footnote(first, p.bbox.y0, p.font, body_font, h)
             });
             let category = if is_index(&lines) {
                 Category::Index

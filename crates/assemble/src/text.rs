@@ -189,6 +189,12 @@ pub(crate) fn is_footnote(first: &str, top: f32, font: f32, body_font: f32, page
         && is_note_start(first)
 }
 
+/// Whether `s` opens with a note's symbol ("*", "†", "‡"), not a number: a
+/// numbered line at a page's foot may as well be a list's item.
+pub(crate) fn opens_with_note_symbol(s: &str) -> bool {
+    s.trim_start().starts_with(['*', '†', '‡'])
+}
+
 /// Whether a line starts as a note does: with its number or mark ("1 A
 /// call is counted …", "* Estimated", "† Died 1902").
 pub(crate) fn is_note_start(s: &str) -> bool {
