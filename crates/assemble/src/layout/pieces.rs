@@ -49,13 +49,12 @@ fn paragraphs_apart<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Bl
         return None;
     }
     let groups = crate::text::row_groups(lines);
-    let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
-    if groups.first().is_some_and(|row| is_list_item(&text(row))) {
+    if groups.first().is_some_and(|row| is_list_item(&row_text(row))) {
         return None;
     }
     // A "list" with no item in it is paragraphs the layout model took for
     // one, when they are found apart.
-    if block.category == Category::List && groups.iter().any(|row| is_list_item(&text(row))) {
+    if block.category == Category::List && groups.iter().any(|row| is_list_item(&row_text(row))) {
         return None;
     }
     let mut breaks = paragraph_breaks(&groups);
@@ -65,7 +64,7 @@ fn paragraphs_apart<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Bl
         row.last().is_some_and(|l| l.text.trim_end().ends_with(['.', '。', '．', ':', '：']))
     };
     for k in 1..groups.len() {
-        let (before, row) = (text(&groups[k - 1]), text(&groups[k]));
+        let (before, row) = (row_text(&groups[k - 1]), row_text(&groups[k]));
         if is_list_item(&row) && !is_list_item(&before) && ends_sentence(&groups[k - 1]) {
             breaks[k] = true;
         }
@@ -213,6 +212,11 @@ fn indented_starts(rows: &[Vec<&TextLine>]) -> Vec<usize> {
         .collect()
 }
 
+/// A row's text: its pieces joined as the script writes them.
+fn row_text(row: &[&TextLine]) -> String {
+    parasol_doc::script::join(row.iter().map(|l| l.text.trim()))
+}
+
 /// `block` over `rows` only, as `category`: its box theirs; `None` without
 /// lines.
 fn piece<'l>(
@@ -309,10 +313,9 @@ fn heading_rows<'l>(
     }
     let ocr = crate::text::is_ocr(lines.iter().copied());
     let font = |row: &[&TextLine]| median(row.iter().map(|l| l.font_size).collect());
-    let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
     let is_heading_row = |k: usize| {
         let row = &groups[k];
-        let t = text(row);
+        let t = row_text(row);
         // A section's number before its name ("2.議題", "4.1 Scope") is
         // no formula's digits.
         let name = t.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '．' | ' '));
@@ -340,9 +343,9 @@ fn heading_rows<'l>(
     }
     // In a list region of items and text under headings, a piece that
     // opens with no item is a paragraph under its heading.
-    let items = groups.iter().any(|g| is_list_item(&text(g)));
+    let items = groups.iter().any(|g| is_list_item(&row_text(g)));
     let category = |from: usize| match block.category {
-        Category::List if items && !is_list_item(&text(&groups[from])) => Category::Paragraph,
+        Category::List if items && !is_list_item(&row_text(&groups[from])) => Category::Paragraph,
         // A title's subtitle, in the body's type.
         Category::Heading1 => Category::Paragraph,
         c => c,
@@ -383,9 +386,7 @@ fn caption_and_text<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Bl
     }
     let groups = crate::text::row_groups(lines);
     // A caption, or a text region that opens as one ("Table 1.").
-    let opens_caption = groups
-        .first()
-        .is_some_and(|row| is_caption_start(&parasol_doc::script::join(row.iter().map(|l| l.text.trim()))));
+    let opens_caption = groups.first().is_some_and(|row| is_caption_start(&row_text(row)));
     let caption = block.category == Category::Caption
         || (matches!(block.category, Category::Paragraph | Category::List) && opens_caption);
     if !caption {
@@ -423,11 +424,10 @@ fn list_and_text<'l>(block: &Block, lines: &[&'l TextLine]) -> Option<Vec<(Block
         return None;
     }
     let groups = crate::text::row_groups(lines);
-    let text = |row: &[&TextLine]| parasol_doc::script::join(row.iter().map(|l| l.text.trim()));
     let breaks = paragraph_breaks(&groups);
-    let k =
-        (1..groups.len()).find(|&k| breaks[k] && groups[k..].iter().all(|row| !is_list_item(&text(row))))?;
-    if !groups[..k].iter().any(|row| is_list_item(&text(row))) {
+    let k = (1..groups.len())
+        .find(|&k| breaks[k] && groups[k..].iter().all(|row| !is_list_item(&row_text(row))))?;
+    if !groups[..k].iter().any(|row| is_list_item(&row_text(row))) {
         return None;
     }
     Some(vec![piece(block, &groups[..k], block.category)?, piece(block, &groups[k..], Category::Paragraph)?])

@@ -56,52 +56,6 @@ fn two_columns_with_header_footer_and_a_stray_line() {
 }
 
 #[test]
-fn body_text_level_with_a_header_at_the_top_is_read_in_the_headers_row() {
-    let p = page(
-        vec![
-            line(100.0, 30.0, 300.0, 50.0, "09/17/97 10:55"),
-            line(450.0, 32.0, 650.0, 52.0, "LORILLARD PTLD"),
-            line(850.0, 30.0, 900.0, 50.0, "001"),
-            line(100.0, 200.0, 900.0, 220.0, "TO: K. A. Sparrow"),
-        ],
-        vec![
-            region(440.0, 25.0, 660.0, 58.0, Category::Header),
-            region(90.0, 190.0, 910.0, 230.0, Category::Paragraph),
-        ],
-    );
-    check(
-        &p,
-        &[
-            (Category::Paragraph, "09/17/97 10:55"),
-            (Category::Header, "LORILLARD PTLD"),
-            (Category::Paragraph, "001"),
-            (Category::Paragraph, "TO: K. A. Sparrow"),
-        ],
-    );
-    // Level with a header, but with body text above it: read in the body.
-    let p = page(
-        vec![
-            line(100.0, 10.0, 400.0, 25.0, "A line of body text across the top"),
-            line(450.0, 32.0, 650.0, 52.0, "Running head"),
-            line(100.0, 34.0, 300.0, 50.0, "aside"),
-        ],
-        vec![
-            region(440.0, 28.0, 660.0, 58.0, Category::Header),
-            region(90.0, 5.0, 410.0, 27.0, Category::Paragraph),
-            region(90.0, 31.0, 310.0, 53.0, Category::Paragraph),
-        ],
-    );
-    check(
-        &p,
-        &[
-            (Category::Header, "Running head"),
-            (Category::Paragraph, "A line of body text across the top"),
-            (Category::Paragraph, "aside"),
-        ],
-    );
-}
-
-#[test]
 fn captions_follow_their_figure_and_lists_are_detected() {
     let mut p = page(
         vec![
@@ -486,89 +440,6 @@ fn two_regions_of_one_block_with_two_classes_are_one_the_likelier() {
     check(&p, &[(Category::Paragraph, &text.join(" "))]);
 }
 
-#[test]
-fn a_header_in_type_well_above_the_bodys_is_a_title() {
-    let sized = |y: f32, size: f32, text: &str| {
-        let mut l = line(100.0, y, 600.0, y + size, text);
-        l.font_size = size;
-        l
-    };
-    let p = page(
-        vec![
-            sized(40.0, 32.0, "Quarterly Sales by Region"),
-            sized(1340.0, 14.0, "Sales office, internal"),
-            sized(200.0, 20.0, "Figures are in thousands of euros."),
-            sized(224.0, 20.0, "The East region led every quarter."),
-        ],
-        vec![
-            region(90.0, 35.0, 610.0, 80.0, Category::Header),
-            region(90.0, 1335.0, 610.0, 1360.0, Category::Header),
-            region(90.0, 195.0, 610.0, 250.0, Category::Paragraph),
-        ],
-    );
-    // The "header" at the page's foot, the body all above it, is its footer.
-    check(
-        &p,
-        &[
-            (Category::Heading1, "Quarterly Sales by Region"),
-            (Category::Paragraph, "Figures are in thousands of euros. The East region led every quarter."),
-            (Category::Footer, "Sales office, internal"),
-        ],
-    );
-}
-
-/// A page's subtitle the layout model took for a running head (the title
-/// above it, the body below), and a letter's date set right, high on the
-/// page, taken for a footer, are read in their places as paragraphs; two
-/// footers side by side read left to right.
-#[test]
-fn furniture_with_the_body_on_both_sides_is_read_in_its_place() {
-    let p = page(
-        vec![
-            line(100.0, 40.0, 700.0, 80.0, "TX-480 Industrial Switch"),
-            line(100.0, 90.0, 600.0, 110.0, "8 ports, DIN rail, wide temperature range"),
-            line(700.0, 150.0, 900.0, 170.0, "3 November 2026"),
-            line(100.0, 200.0, 900.0, 220.0, "The switch is a managed Layer 2 switch for cabinets."),
-            line(100.0, 1340.0, 400.0, 1360.0, "Specifications subject to change."),
-            line(700.0, 1340.0, 900.0, 1360.0, "DS-TX480 rev. C"),
-        ],
-        vec![
-            region(90.0, 35.0, 710.0, 85.0, Category::Paragraph),
-            region(90.0, 88.0, 610.0, 112.0, Category::Header),
-            region(690.0, 145.0, 910.0, 175.0, Category::Footer),
-            region(90.0, 195.0, 910.0, 225.0, Category::Paragraph),
-            region(690.0, 1335.0, 910.0, 1365.0, Category::Footer),
-            region(90.0, 1335.0, 410.0, 1365.0, Category::Footer),
-        ],
-    );
-    check(
-        &p,
-        &[
-            (Category::Heading1, "TX-480 Industrial Switch"),
-            (Category::Paragraph, "8 ports, DIN rail, wide temperature range"),
-            (Category::Paragraph, "3 November 2026"),
-            (Category::Paragraph, "The switch is a managed Layer 2 switch for cabinets."),
-            (Category::Footer, "Specifications subject to change."),
-            (Category::Footer, "DS-TX480 rev. C"),
-        ],
-    );
-    // A page number above a running head is no body text over it.
-    let p = page(
-        vec![
-            line(480.0, 20.0, 520.0, 40.0, "12"),
-            line(100.0, 50.0, 600.0, 70.0, "Harbour Authority Register"),
-            line(100.0, 200.0, 900.0, 220.0, "The register lists every call in the year."),
-        ],
-        vec![
-            region(475.0, 15.0, 525.0, 45.0, Category::Paragraph),
-            region(90.0, 45.0, 610.0, 75.0, Category::Header),
-            region(90.0, 195.0, 910.0, 225.0, Category::Paragraph),
-        ],
-    );
-    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).collect();
-    assert!(got.contains(&(Category::Header, "Harbour Authority Register".to_string())), "{got:?}");
-}
-
 /// A long table's header row, repeated in bold on its next page, was taken
 /// for a caption half inside the table: its words are the table's. A
 /// labelled caption there ("Table 2: …") stays a caption.
@@ -734,71 +605,9 @@ fn a_paragraph_region_of_numbered_clauses_is_a_paragraph_per_clause() {
     assert_eq!(b[1].bbox, BBox::new(100.0, 250.0, 800.0, 294.0));
 }
 
+/// Running heads and feet, footnotes, and body text taken for them.
+mod furniture;
+
 /// The cutting of a text region into pieces (`layout::pieces`): columns,
 /// heading rows, prices, captions and lists run on.
 mod pieces;
-
-/// Text at the page's foot, level with its footer and below the whole body
-/// (a datasheet's "Specifications subject to change" beside its reference
-/// footer), is read with the footer, not at the foot of the left column.
-#[test]
-fn body_text_level_with_a_footer_at_the_foot_is_read_in_the_footers_row() {
-    let mut lines = Vec::new();
-    let mut regions = Vec::new();
-    for (x0, x1, label) in [(100.0, 480.0, "left"), (520.0, 900.0, "right")] {
-        for k in 0..3 {
-            let y = 200.0 + 100.0 * k as f32;
-            lines.push(line(x0, y, x1, y + 20.0, &format!("{label} column block {k} of running text here")));
-            regions.push(region(x0 - 5.0, y - 5.0, x1 + 5.0, y + 25.0, Category::Paragraph));
-        }
-    }
-    lines.push(line(100.0, 1340.0, 400.0, 1360.0, "Specifications subject to change."));
-    regions.push(region(95.0, 1335.0, 405.0, 1365.0, Category::Paragraph));
-    lines.push(line(700.0, 1340.0, 900.0, 1360.0, "DS-TX480 rev. C"));
-    regions.push(region(695.0, 1335.0, 905.0, 1365.0, Category::Footer));
-    let got: Vec<String> = blocks(&page(lines, regions)).into_iter().map(|b| b.text).collect();
-    assert_eq!(got[2], "left column block 2 of running text here");
-    assert_eq!(got[3], "right column block 0 of running text here");
-    assert_eq!(got[6..], ["Specifications subject to change.", "DS-TX480 rev. C"]);
-}
-
-/// A note at the page's foot in small type whose mark is also a bullet
-/// ("* Corresponding author: …") is a footnote, read after the body,
-/// whether it lies outside every region or in one the layout model called
-/// a list.
-#[test]
-fn a_starred_note_at_the_foot_is_a_footnote() {
-    let sized = |x0: f32, y: f32, size: f32, text: &str| {
-        let mut l = line(x0, y, x0 + 400.0, y + size, text);
-        l.font_size = size;
-        l
-    };
-    for regions in [
-        vec![
-            region(90.0, 195.0, 510.0, 260.0, Category::Paragraph),
-            region(530.0, 195.0, 950.0, 260.0, Category::Paragraph),
-        ],
-        vec![
-            region(90.0, 195.0, 510.0, 260.0, Category::Paragraph),
-            region(530.0, 195.0, 950.0, 260.0, Category::Paragraph),
-            region(90.0, 1295.0, 510.0, 1320.0, Category::List),
-        ],
-    ] {
-        let p = page(
-            vec![
-                sized(100.0, 200.0, 12.0, "Foredunes protect the land behind them from surges,"),
-                sized(100.0, 220.0, 12.0, "and their stability depends on the plants there."),
-                sized(540.0, 200.0, 12.0, "This paper tests whether vegetation cover measured"),
-                sized(540.0, 220.0, 12.0, "in spring predicts the loss of sand in winter."),
-                sized(100.0, 1300.0, 9.0, "* Corresponding author: m.okonkwo@example.org"),
-            ],
-            regions,
-        );
-        let got = blocks(&p);
-        let last = got.last().expect("blocks");
-        assert_eq!(
-            (last.category, last.text.as_str()),
-            (Category::Footnote, "* Corresponding author: m.okonkwo@example.org")
-        );
-    }
-}
