@@ -71,6 +71,17 @@ const TWO_COLUMN_NUMERIC_SHARE: f32 = 0.5;
 /// [`TWO_COLUMN_NUMERIC_SHARE`]).
 const TERM_MAX_WORDS: usize = 2;
 
+/// A horizontal rule ([`PageText::rules`]) is one of a grid's borders
+/// when it reaches across this share of the grid's width...
+const RULE_SPAN: f32 = 0.9;
+
+/// ...and lies within this many text heights of its rows.
+const RULE_REACH: f32 = 1.5;
+
+/// A paragraph region is a table when a grid spans this share of its rows
+/// (a caption or a note may be in the region too).
+const REGION_GRID_SHARE: f32 = 0.8;
+
 /// When a grid spans at least this share of a page's rows of text, the page
 /// is one table (a table photographed or cropped on its own), and its area is
 /// all of the page's text.
@@ -238,8 +249,10 @@ struct Grid {
 /// Whether `rows` (one block, top to bottom) hold a grid: at least
 /// [`MIN_GRID_ROWS`] rows of two or more cells (fewer for a wide grid),
 /// separated by shared column gaps, with short cells, and not a form's
-/// labels and values.
-fn grid_of(rows: &[Vec<Cell>]) -> Option<Grid> {
+/// labels and values: two columns need values or single words in the
+/// second, or rules drawn around them ([`is_ruled`]: a journal's table of
+/// methods and their descriptions).
+fn grid_of(rows: &[Vec<Cell>], rules: &[BBox]) -> Option<Grid> {
     let multi: Vec<&Vec<Cell>> = rows.iter().filter(|r| r.len() >= 2).collect();
     if multi.len() < WIDE_GRID_MIN_ROWS {
         return None;
@@ -256,14 +269,14 @@ fn grid_of(rows: &[Vec<Cell>]) -> Option<Grid> {
     if median(cells.iter().map(|c| c.words as f32).collect()) > GRID_MAX_CELL_WORDS as f32 {
         return None;
     }
+    let bbox = multi.iter().skip(1).fold(row_box(multi[0]), |a, r| a.union(&row_box(r)));
     if columns == 2 {
         let split = gutters[0].1;
         let values = cells.iter().filter(|c| c.bbox.x0 >= split).map(|c| (c.numeric, c.words));
-        if !holds_values(values, 1) {
+        if !holds_values(values, 1) && !is_ruled(&bbox, rules, height) {
             return None;
         }
     }
-    let bbox = multi.iter().skip(1).fold(row_box(multi[0]), |a, r| a.union(&row_box(r)));
     let splits = gutters.iter().map(|(a, b)| (a + b) / 2.0).collect();
     Some(Grid { bbox, first, span: last + 1 - first, splits })
 }
@@ -280,7 +293,7 @@ fn grid_of(rows: &[Vec<Cell>]) -> Option<Grid> {
 pub(crate) fn word_table(words: &[&TextLine]) -> Option<(Table, BBox)> {
     let texts: Vec<&TextLine> = words.iter().copied().filter(|t| !t.text.trim().is_empty()).collect();
     let rows = cell_rows(&texts);
-    let grid = grid_of(&rows)?;
+    let grid = grid_of(&rows, &[])?;
     let rows = &rows[grid.first..grid.first + grid.span];
     let column = |x: f32| grid.splits.iter().filter(|&&s| s < x).count();
     let cols = grid.splits.len() + 1;
@@ -330,7 +343,10 @@ fn empty_cell(row: usize, col: usize) -> TableCell {
 /// by chance), unless the figure is a photographed page
 /// ([`crate::layout::is_page_photo`]: a layout model may take a picture of
 /// a table for a figure). A grid that spans most of the page's rows makes
-/// all of the page's text one area.
+/// all of the page's text one area. A paragraph region of the layout
+/// model whose own rows are nearly all a grid is one too: a table the
+/// model took for a paragraph, set so close to the text below it that the
+/// page's rows run on into two columns of prose.
 pub fn grid_areas(page: &PageText) -> Vec<BBox> {
     use crate::layout::{contained, is_page_photo, LINE_IN_REGION};
     let source = if page.words.is_empty() { &page.lines } else { &page.words };
@@ -347,10 +363,48 @@ pub fn grid_areas(page: &PageText) -> Vec<BBox> {
         .iter()
         .filter(|t| !outside.iter().any(|r| contained(&t.bbox, &r.bbox) >= LINE_IN_REGION))
         .collect();
-    grid_areas_of(&texts)
+    let mut areas = grid_areas_of(&texts, &page.rules);
+    for region in page.regions.iter().filter(|r| r.category == Category::Paragraph) {
+        if areas.iter().any(|a| a.intersection(&region.bbox).is_some()) {
+            continue;
+        }
+        let inside: Vec<&TextLine> =
+            texts.iter().copied().filter(|t| contained(&t.bbox, &region.bbox) >= LINE_IN_REGION).collect();
+        if let Some(area) = region_grid(&inside, &page.rules) {
+            areas.push(area);
+        }
+    }
+    areas
 }
 
-fn grid_areas_of(texts: &[&TextLine]) -> Vec<BBox> {
+/// The box of the grid `texts` (one text region's) form, when it spans
+/// [`REGION_GRID_SHARE`] of their rows ([`grid_of`]).
+fn region_grid(texts: &[&TextLine], rules: &[BBox]) -> Option<BBox> {
+    let texts: Vec<&TextLine> = texts.iter().copied().filter(|t| !t.text.trim().is_empty()).collect();
+    let rows = cell_rows(&texts);
+    let grid = grid_of(&rows, rules)?;
+    (grid.span as f32 >= REGION_GRID_SHARE * rows.len() as f32).then_some(grid.bbox)
+}
+
+/// Whether the grid of rows in `bbox`, text `height` pixels tall, is set
+/// between drawn rules: two or more of `rules` reach across it
+/// ([`RULE_SPAN`]) within [`RULE_REACH`] heights of its rows, one of them
+/// above its first row. Forms rule each answer's line, not the width of
+/// both columns; a two-column page's text is too wordy to be a grid.
+fn is_ruled(bbox: &BBox, rules: &[BBox], height: f32) -> bool {
+    let reach = RULE_REACH * height;
+    let across: Vec<&BBox> = rules
+        .iter()
+        .filter(|r| {
+            r.x1.min(bbox.x1) - r.x0.max(bbox.x0) >= RULE_SPAN * bbox.width()
+                && r.y0 >= bbox.y0 - reach
+                && r.y1 <= bbox.y1 + reach
+        })
+        .collect();
+    across.len() >= 2 && across.iter().any(|r| r.y1 <= bbox.y0 + 0.5 * height)
+}
+
+fn grid_areas_of(texts: &[&TextLine], rules: &[BBox]) -> Vec<BBox> {
     let texts: Vec<&TextLine> = texts.iter().copied().filter(|t| !t.text.trim().is_empty()).collect();
     let rows = cell_rows(&texts);
     if rows.is_empty() {
@@ -368,7 +422,7 @@ fn grid_areas_of(texts: &[&TextLine]) -> Vec<BBox> {
         last_bottom = last_bottom.max(b.y1);
     }
     let total_rows: usize = blocks.iter().map(Vec::len).sum();
-    let grids: Vec<Grid> = blocks.iter().filter_map(|b| grid_of(b)).collect();
+    let grids: Vec<Grid> = blocks.iter().filter_map(|b| grid_of(b, rules)).collect();
     let in_grids: usize = grids.iter().map(|g| g.span).sum();
     if !grids.is_empty() && in_grids as f32 >= PAGE_TABLE_SHARE * total_rows as f32 {
         let all = texts.iter().skip(1).fold(texts[0].bbox, |a, t| a.union(&t.bbox));

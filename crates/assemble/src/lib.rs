@@ -54,6 +54,9 @@ pub struct PageText {
     /// Equations read as LaTeX by region index; an equation region without
     /// one is read from its lines.
     pub formulas: Vec<(usize, String)>,
+    /// Horizontal rules drawn on the page (a table's borders), found on its
+    /// image; evidence that aligned columns are a table.
+    pub rules: Vec<BBox>,
 }
 
 impl PageText {

@@ -136,21 +136,27 @@ fn varied_pages_meet_their_thresholds() {
     let r = suite_with(Suite::Varied, false, parasol_pipeline::LayoutChoice::PicoDet);
     // Each PubTabNet crop converted as a plain image. Before tables were
     // found by their words: 10 and 12 of 20, TEDS 0.475 and 0.527;
-    // measured after: 20 and 19 of 20, TEDS 0.935 and 0.848.
+    // measured after: 20 and 19 of 20, TEDS 0.935 and 0.848; since
+    // drawn rules are evidence (val_mini's methods table of names and
+    // descriptions): 20 and 20 of 20, TEDS 0.952 and 0.906.
     let examples = value(&r, 3, "examples", "with a table");
     let teds = value(&r, 3, "examples", "mean TEDS");
     assert!(examples >= 19.0 && teds >= 0.90, "examples: {examples} tables, TEDS {teds:.4}");
-    assert!(value(&r, 3, "val_mini", "with a table") >= 19.0);
+    let val_mini = value(&r, 3, "val_mini", "with a table");
+    let val_teds = value(&r, 3, "val_mini", "mean TEDS");
+    assert!(val_mini >= 20.0 && val_teds >= 0.89, "val_mini: {val_mini} tables, TEDS {val_teds:.4}");
     // Pages of Docling's PDFs and PubLayNet: before, 4 false tables (code
     // listings in redp5110 read as tables) and 3 missed; then 1 false
     // table (right_to_left_03's Persian form, a ruled grid of labels and
     // answers, read as one page-wide table) until a table of two columns
     // needed a column of numbers or short terms; now none, and 3 missed
-    // (table_mislabeled_as_picture, one of redp5110's, one of PubLayNet's).
+    // (table_mislabeled_as_picture, one of redp5110's, one of PubLayNet's),
+    // then 2 since a paragraph region that is a grid is a table
+    // (PubLayNet's PMC3976938_00002, Table 3).
     let false_tables = value(&r, 1, "all", "false tables");
     let missed = value(&r, 1, "all", "missed tables");
     assert_eq!(false_tables, 0.0, "false tables: {false_tables}");
-    assert!(missed <= 3.0, "missed tables: {missed}");
+    assert!(missed <= 2.0, "missed tables: {missed}");
     // The Persian form reads as text: right-to-left text edit 0.394 with
     // the false table, 0.133 without (pdftotext 0.232).
     let rtl = value(&r, 1, "right-to-left", "text edit");

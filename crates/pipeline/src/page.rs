@@ -375,7 +375,11 @@ impl Engine {
                 lines[i].text.insert_str(0, "• ");
             }
         }
-        let mut text = PageText { info, lines, words, regions, tables, images, formulas: Vec::new() };
+        // A table's rules: evidence for the grids of words found below.
+        let t0 = Instant::now();
+        let rules = if options.tables { parasol_vision::rules::horizontal_rules(&image) } else { Vec::new() };
+        stages.tables.add(t0.elapsed());
+        let mut text = PageText { info, lines, words, regions, tables, images, formulas: Vec::new(), rules };
         let mut table_problems = table_problems;
         check_cancel(options)?;
         self.grid_tables(&image, &mut text, options, &mut table_problems, stages)?;

@@ -29,7 +29,8 @@
 //! the public stage modules `layout`, `orientation` and `table`,
 //! `rotation` ([`Rotation`]), `skew` (small tilts: measured from the OCR
 //! quads, straightened), `bullets` (list bullets drawn as shapes, found on
-//! the image) and `cv` (the ports).
+//! the image), `rules` (a table's horizontal rules, found on the image)
+//! and `cv` (the ports).
 //!
 //! ```no_run
 //! use parasol_models::{ModelFile, ModelStore};
@@ -58,6 +59,7 @@ pub mod layout;
 mod ocr;
 pub mod orientation;
 mod rotation;
+pub mod rules;
 mod session;
 pub mod skew;
 pub mod table;

@@ -28,7 +28,7 @@ fn table_words(columns: &[f32], rows: &[&[&str]]) -> Vec<TextLine> {
 #[track_caller]
 fn check_areas(texts: &[TextLine], expect: usize) -> Vec<BBox> {
     let refs: Vec<&TextLine> = texts.iter().collect();
-    let areas = grid_areas_of(&refs);
+    let areas = grid_areas_of(&refs, &[]);
     assert_eq!(areas.len(), expect, "{areas:?}");
     areas
 }
@@ -78,6 +78,32 @@ fn two_columns_are_a_grid_only_with_numbers_or_single_words_in_the_second() {
 }
 
 #[test]
+fn two_columns_of_descriptions_between_rules_are_a_grid() {
+    // A journal's methods table: names beside what each does, a rule over
+    // the header, one under it and one below the last row.
+    let methods = table_words(
+        &[0.0, 150.0],
+        &[
+            &["Name of algorithm", "Notable features"],
+            &["MACS [23]", "Uses both a control library"],
+            &["SICER [14]", "Detects diffusely enriched regions"],
+            &["PeakSeq [24]", "Corrects for genome mappability"],
+        ],
+    );
+    let refs: Vec<&TextLine> = methods.iter().collect();
+    let rule = |y: f32| BBox::new(0.0, y, 420.0, y + 1.0);
+    assert!(grid_areas_of(&refs, &[]).is_empty(), "no rules: a form's labels and answers");
+    assert_eq!(grid_areas_of(&refs, &[rule(-4.0), rule(16.0), rule(76.0)]).len(), 1);
+    // Rules under each answer only (a form's lines), or one rule alone,
+    // are no table's borders.
+    let answers = [BBox::new(150.0, 13.0, 420.0, 14.0), BBox::new(150.0, 33.0, 420.0, 34.0)];
+    assert!(grid_areas_of(&refs, &answers).is_empty());
+    assert!(grid_areas_of(&refs, &[rule(-4.0)]).is_empty());
+    // A rule far above (a running head's) is no border of this grid.
+    assert!(grid_areas_of(&refs, &[rule(-60.0), rule(76.0)]).is_empty());
+}
+
+#[test]
 fn a_wide_grid_needs_only_two_rows() {
     let columns = [0.0, 100.0, 200.0, 300.0];
     check_areas(
@@ -109,6 +135,39 @@ fn a_grid_below_running_text_is_its_own_area() {
     }));
     let areas = check_areas(&words, 1);
     assert_eq!(areas[0].y0, 400.0);
+}
+
+#[test]
+fn a_paragraph_region_that_is_a_grid_is_an_area_though_prose_runs_on_below_it() {
+    // Labels and counts in the right column, then, a line below, two
+    // columns of prose: the page's block of rows is no grid (its cells are
+    // long), the layout model's region around the labels and counts is.
+    let mut words = table_words(
+        &[300.0, 500.0],
+        &[&["Only spring pollens", "4"], &["Only fall pollens", "0"], &["Spring and fall pollens", "14"]],
+    );
+    for r in 3..12 {
+        for column in [0.0, 300.0] {
+            let mut x = column;
+            for w in "running text of a column of prose".split(' ') {
+                words.push(word(x, r, w));
+                x += 7.0 * (w.len() + 1) as f32;
+            }
+        }
+    }
+    let table = parasol_doc::Region {
+        bbox: BBox::new(298.0, -2.0, 520.0, 54.0),
+        category: parasol_doc::Category::Paragraph,
+        score: 0.7,
+    };
+    let mut page = PageText { lines: words, ..PageText::default() };
+    check_areas(&page.lines, 0);
+    assert!(grid_areas(&page).is_empty());
+    page.regions.push(table);
+    assert_eq!(grid_areas(&page), vec![BBox::new(300.0, 0.0, 514.0, 52.0)]);
+    // A region of prose is no grid.
+    page.regions[0].bbox = BBox::new(0.0, 58.0, 280.0, 240.0);
+    assert!(grid_areas(&page).is_empty());
 }
 
 #[test]

@@ -1,0 +1,163 @@
+//! Horizontal rules drawn on a page: [`horizontal_rules`] finds the thin
+//! straight lines a table's borders are made of.
+//!
+//! A journal's table is set between rules (one above the header, one under
+//! it, one below the last row: "booktabs"), a ruled table between a rule
+//! for every row. Neither the text layer nor OCR has them; the page image
+//! does, and they are the evidence that two columns of wordy text (a
+//! method's name beside its description) are a table and not a form or a
+//! definition list.
+
+use image::RgbImage;
+use parasol_doc::BBox;
+
+/// A pixel darker than this (the mean of its channels) is ink. Lighter
+/// than the bullets' threshold: a hairline rendered at 150 dpi is
+/// anti-aliased to mid grey.
+const INK: u32 = 170;
+
+/// The shortest rule, in pixels...
+const MIN_LENGTH: u32 = 40;
+
+/// ...and as a share of the page's width (a rule under a word is an
+/// underline, not a table's border).
+const MIN_LENGTH_SHARE: f32 = 0.1;
+
+/// Light pixels a rule may skip (a scan's speckle, a dashed join).
+const MAX_GAP: u32 = 2;
+
+/// The thickest rule, in pixels at any resolution below ~400 dpi, and as a
+/// share of its length: a filled bar, a shaded row or a photograph's dark
+/// band is thicker.
+const MAX_THICKNESS: f32 = 6.0;
+const MAX_THICKNESS_SHARE: f32 = 0.05;
+
+/// A rule drawn across a page turned a little (a scan straightened to
+/// within half a degree) steps down a pixel every hundred or so; segments
+/// this close, end to start, one row apart, are one rule.
+const STEP_REACH: u32 = 3;
+
+/// Horizontal rules in `image`: runs of ink at least [`MIN_LENGTH`] pixels
+/// and [`MIN_LENGTH_SHARE`] of the page long, at most [`MAX_THICKNESS`]
+/// thick, each as its box, top to bottom.
+pub fn horizontal_rules(image: &RgbImage) -> Vec<BBox> {
+    let (w, h) = image.dimensions();
+    let min_len = MIN_LENGTH.max((MIN_LENGTH_SHARE * w as f32) as u32);
+    if w < min_len {
+        return Vec::new();
+    }
+    // Runs of ink per row, with up to MAX_GAP light pixels inside.
+    let mut segments: Vec<(u32, u32, u32)> = Vec::new(); // (y, x0, x1 exclusive)
+    for y in 0..h {
+        let mut start: Option<u32> = None;
+        let mut last_ink = 0;
+        for x in 0..=w {
+            let ink = x < w && {
+                let p = image.get_pixel(x, y).0;
+                (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
+            };
+            match (ink, start) {
+                (true, None) => {
+                    start = Some(x);
+                    last_ink = x;
+                }
+                (true, Some(_)) => last_ink = x,
+                (false, Some(s)) if x >= w || x - last_ink > MAX_GAP => {
+                    if last_ink + 1 - s >= min_len / 2 {
+                        segments.push((y, s, last_ink + 1));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    // Segments chained into rules: the same span on the next row (a rule's
+    // thickness), or a step down continuing it (a rule a little askew).
+    struct Rule {
+        x0: u32,
+        x1: u32,
+        y0: u32,
+        y1: u32,
+        /// Ink pixels: a rule's is its length times its thickness.
+        ink: u64,
+    }
+    let mut rules: Vec<Rule> = Vec::new();
+    for (y, x0, x1) in segments {
+        let joins =
+            |r: &Rule| y <= r.y1 + 1 && y >= r.y0 && x0 <= r.x1 + STEP_REACH && x1 + STEP_REACH >= r.x0;
+        match rules.iter_mut().rev().find(|r| joins(r)) {
+            Some(r) => {
+                r.x0 = r.x0.min(x0);
+                r.x1 = r.x1.max(x1);
+                r.y1 = r.y1.max(y);
+                r.ink += u64::from(x1 - x0);
+            }
+            None => rules.push(Rule { x0, x1, y0: y, y1: y, ink: u64::from(x1 - x0) }),
+        }
+    }
+    rules
+        .into_iter()
+        .filter(|r| {
+            let length = (r.x1 - r.x0) as f32;
+            let thickness = r.ink as f32 / length;
+            r.x1 - r.x0 >= min_len
+                && thickness <= MAX_THICKNESS
+                && thickness <= MAX_THICKNESS_SHARE * length
+                && (r.y1 + 1 - r.y0) as f32 <= MAX_THICKNESS + MAX_THICKNESS_SHARE * length
+        })
+        .map(|r| BBox::new(r.x0 as f32, r.y0 as f32, r.x1 as f32, (r.y1 + 1) as f32))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    fn page(w: u32, h: u32) -> RgbImage {
+        RgbImage::from_pixel(w, h, Rgb([255, 255, 255]))
+    }
+
+    fn fill(img: &mut RgbImage, x0: u32, y0: u32, x1: u32, y1: u32, grey: u8) {
+        for y in y0..y1 {
+            for x in x0..x1 {
+                img.put_pixel(x, y, Rgb([grey; 3]));
+            }
+        }
+    }
+
+    #[test]
+    fn a_hairline_and_a_thick_rule_are_found_with_their_boxes() {
+        let mut img = page(400, 200);
+        fill(&mut img, 20, 30, 380, 31, 150); // an anti-aliased hairline
+        fill(&mut img, 20, 100, 380, 103, 0);
+        let rules = horizontal_rules(&img);
+        assert_eq!(rules, vec![BBox::new(20.0, 30.0, 380.0, 31.0), BBox::new(20.0, 100.0, 380.0, 103.0)]);
+    }
+
+    #[test]
+    fn bars_words_and_short_strokes_are_no_rules() {
+        let mut img = page(400, 300);
+        fill(&mut img, 20, 20, 380, 60, 0); // a filled bar
+        fill(&mut img, 20, 100, 50, 101, 0); // an underline under a word
+                                             // A line of "text": short dark strokes with gaps wider than a rule may skip.
+        for k in 0..40 {
+            fill(&mut img, 20 + 9 * k, 150, 25 + 9 * k, 160, 0);
+        }
+        fill(&mut img, 20, 200, 380, 202, 200); // too light to be ink
+        assert!(horizontal_rules(&img).is_empty(), "{:?}", horizontal_rules(&img));
+    }
+
+    #[test]
+    fn a_rule_a_little_askew_is_one_rule() {
+        let mut img = page(700, 100);
+        // Down a pixel every 150 pixels, as a rule on a scan turned 0.4°.
+        for k in 0..4 {
+            fill(&mut img, 10 + 150 * k, 40 + k, 10 + 150 * (k + 1), 41 + k, 0);
+        }
+        // Speckle: a light pixel inside the rule.
+        img.put_pixel(350, 42, Rgb([255; 3]));
+        assert_eq!(horizontal_rules(&img), vec![BBox::new(10.0, 40.0, 610.0, 44.0)]);
+    }
+}
