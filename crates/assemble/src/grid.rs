@@ -273,7 +273,7 @@ fn grid_of(rows: &[Vec<Cell>], rules: &[BBox]) -> Option<Grid> {
     if columns == 2 {
         let split = gutters[0].1;
         let values = cells.iter().filter(|c| c.bbox.x0 >= split).map(|c| (c.numeric, c.words));
-        if !holds_values(values, 1) && !is_ruled(&bbox, rules, height) {
+        if !holds_values(values, 1) && !is_ruled(&multi, rules, height) {
             return None;
         }
     }
@@ -386,13 +386,21 @@ fn region_grid(texts: &[&TextLine], rules: &[BBox]) -> Option<BBox> {
     (grid.span as f32 >= REGION_GRID_SHARE * rows.len() as f32).then_some(grid.bbox)
 }
 
-/// Whether the grid of rows in `bbox`, text `height` pixels tall, is set
-/// between drawn rules: two or more of `rules` reach across it
-/// ([`RULE_SPAN`]) within [`RULE_REACH`] heights of its rows, one of them
-/// above its first row. Forms rule each answer's line, not the width of
-/// both columns; a two-column page's text is too wordy to be a grid.
-fn is_ruled(bbox: &BBox, rules: &[BBox], height: f32) -> bool {
-    let reach = RULE_REACH * height;
+/// Whether a grid's `rows` (those of two or more cells, top to bottom),
+/// text `height` pixels tall, are set as a journal's table: `rules`
+/// reaching across them ([`RULE_SPAN`], within [`RULE_REACH`] heights)
+/// above the first row and under it (the header's rule), and few between
+/// the rows below: fewer than one for every two rows. A form ruled as a
+/// grid of labels and answers rules every row; forms rule each answer's
+/// line, not the width of both columns; a two-column page's text is too
+/// wordy to be a grid.
+fn is_ruled(rows: &[&Vec<Cell>], rules: &[BBox], height: f32) -> bool {
+    let (Some(first), Some(second)) = (rows.first().map(|r| row_box(r)), rows.get(1).map(|r| row_box(r)))
+    else {
+        return false;
+    };
+    let bbox = rows.iter().fold(first, |a, r| a.union(&row_box(r)));
+    let (reach, slack) = (RULE_REACH * height, 0.5 * height);
     let across: Vec<&BBox> = rules
         .iter()
         .filter(|r| {
@@ -401,7 +409,10 @@ fn is_ruled(bbox: &BBox, rules: &[BBox], height: f32) -> bool {
                 && r.y1 <= bbox.y1 + reach
         })
         .collect();
-    across.len() >= 2 && across.iter().any(|r| r.y1 <= bbox.y0 + 0.5 * height)
+    let above = across.iter().any(|r| r.y1 <= first.y0 + slack);
+    let header = across.iter().any(|r| r.y0 >= first.y1 - slack && r.y1 <= second.y0 + slack);
+    let between = across.iter().filter(|r| r.y0 > second.y0 && r.y1 <= bbox.y1 - slack).count();
+    above && header && 2 * between < rows.len()
 }
 
 fn grid_areas_of(texts: &[&TextLine], rules: &[BBox]) -> Vec<BBox> {

@@ -325,8 +325,9 @@ const LOOSE_GAP_HEIGHTS: f32 = 2.0;
 
 /// The part of a table region its rows of text fill, when text at its top
 /// or bottom is no part of the table: a first row that is one piece of
-/// text in type well above the table's (a slide's title over its table),
-/// and up to [`LOOSE_END_ROWS`] rows at either end set apart by a gap far
+/// text in type well above the table's (a slide's title over its table) or
+/// opens a caption ("Table 2-2 Comparison of …", which the layout model
+/// boxed with its table), and up to [`LOOSE_END_ROWS`] rows at either end set apart by a gap far
 /// wider than the table's own (a footer and page number the layout model
 /// took in), or in smaller type starting as a note does ([`NOTE_FONT_RATIO`]).
 /// `None` when every row belongs; at least three rows stay.
@@ -342,7 +343,9 @@ pub(crate) fn body_of(region: &BBox, lines: &[&TextLine]) -> Option<BBox> {
     let wide = (LOOSE_GAP_RATIO * crate::text::median(gaps.clone())).max(LOOSE_GAP_HEIGHTS * height);
     let (mut first, mut last) = (0, rows.len() - 1);
     let font = crate::text::median(rows[1..].iter().flatten().map(|l| l.font_size).collect());
-    if rows[0].len() == 1 && font > 0.0 && rows[0][0].font_size >= TITLE_FONT_RATIO * font {
+    let title = rows[0].len() == 1 && font > 0.0 && rows[0][0].font_size >= TITLE_FONT_RATIO * font;
+    let caption = rows[0].len() <= 2 && crate::text::is_caption_start(&rows[0][0].text);
+    if title || caption {
         first = 1;
     }
     // The widest gap within the end rows, if wide enough, cuts them off.
@@ -416,15 +419,16 @@ pub(crate) fn trim_empty(table: &mut Table) {
 
 /// Drops a table's inner columns that hold text only in cells spanning
 /// others too (a word table's gap between a header's words over
-/// right-aligned figures, "Unit price Amount"): no cell of the column's
-/// own, so the column is no column; the spans over it shrink by one.
+/// right-aligned figures, "Unit price Amount"), or none at all (a column
+/// the structure model split off, under a caption cut from the table): no
+/// cell of the column's own, so the column is no column; the spans over it
+/// shrink by one.
 pub(crate) fn drop_spanned_columns(table: &mut Table) {
     let mut col = 0;
     while col < table.cols {
         let covers = |c: &TableCell| c.col <= col && col < c.col + c.colspan.max(1);
         let own = table.cells.iter().any(|c| covers(c) && c.colspan <= 1 && !c.text.trim().is_empty());
-        let spanned = table.cells.iter().any(|c| covers(c) && c.colspan > 1 && !c.text.trim().is_empty());
-        if own || !spanned || table.cols <= 2 {
+        if own || table.cols <= 2 {
             col += 1;
             continue;
         }

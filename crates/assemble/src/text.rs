@@ -254,10 +254,41 @@ pub(crate) fn goes_on(rows: &[String]) -> bool {
     rows.first().is_some_and(|r| r.trim_start().starts_with(char::is_lowercase))
 }
 
+/// Verbs a sentence goes on with after a table's or figure's label ("Table
+/// 2-2 shows a comparison …"); a caption goes on with its title ("Fig. 2
+/// cover", "Table 3 Mean values").
+const REFERRING_VERBS: &[&str] = &[
+    "is",
+    "was",
+    "shows",
+    "showed",
+    "lists",
+    "gives",
+    "presents",
+    "summarizes",
+    "summarises",
+    "compares",
+    "illustrates",
+    "depicts",
+    "displays",
+    "contains",
+    "provides",
+    "describes",
+    "reports",
+    "demonstrates",
+    "indicates",
+    "highlights",
+    "outlines",
+    "plots",
+    "reveals",
+];
+
 /// The longest number a caption label takes ("Table 12.3", "Figure IV").
 const CAPTION_NUMBER_MAX_LEN: usize = 6;
 
-/// "Table 3:", "Figure 1.", "Fig. 2", "TABLE IV" and the like open a caption.
+/// "Table 3:", "Figure 1.", "Fig. 2", "TABLE IV" and the like open a
+/// caption; "Table 2-2 shows …", a label going on with a verb
+/// ([`REFERRING_VERBS`]), opens a paragraph that refers to one.
 pub(crate) fn is_caption_start(s: &str) -> bool {
     let mut words = s.split_whitespace();
     let first = words.next().unwrap_or("");
@@ -274,7 +305,11 @@ pub(crate) fn is_caption_start(s: &str) -> bool {
         }
         None => return false,
     };
-    let number = number.trim_end_matches([':', '.', ')', '：', '．']);
+    let bare = number.trim_end_matches([':', '.', ')', '：', '．']);
+    if bare.len() == number.len() && words.next().is_some_and(|w| REFERRING_VERBS.contains(&w)) {
+        return false;
+    }
+    let number = bare;
     let arabic = number.starts_with(|c: char| c.is_ascii_digit())
         && number.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-');
     let roman = !number.is_empty() && number.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));

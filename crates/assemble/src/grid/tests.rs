@@ -101,6 +101,11 @@ fn two_columns_of_descriptions_between_rules_are_a_grid() {
     assert!(grid_areas_of(&refs, &[rule(-4.0)]).is_empty());
     // A rule far above (a running head's) is no border of this grid.
     assert!(grid_areas_of(&refs, &[rule(-60.0), rule(76.0)]).is_empty());
+    // Nor a rule above without one under the first row.
+    assert!(grid_areas_of(&refs, &[rule(-4.0), rule(76.0)]).is_empty());
+    // A rule under every row: a form's grid of labels and answers.
+    let every: Vec<BBox> = [-4.0, 16.0, 36.0, 56.0, 76.0].into_iter().map(rule).collect();
+    assert!(grid_areas_of(&refs, &every).is_empty());
 }
 
 #[test]
