@@ -211,6 +211,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     crate::tables::unspan_figures(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::tables::split_merged_columns(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+                    crate::tables::split_spanning_pieces(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::tables::trim_empty(&mut t);
                     crate::tables::drop_spanned_columns(&mut t);
                     crate::tables::mark_header_rows(&mut t);

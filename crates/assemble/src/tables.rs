@@ -273,6 +273,107 @@ fn column_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> 
         .map(|(x, _)| x)
 }
 
+/// Splits each cell spanning columns whose text is pieces set apart by
+/// gutters ([`GUTTER_HEIGHTS`]), one over each of the columns it spans: an
+/// invoice's "Unit price    Amount", each right-aligned over its column of
+/// figures, read as one header cell. A piece belongs to the column whose
+/// text it overlaps along x (of the column's own cells in other rows), else
+/// to the nearest; the pieces must fall in different columns, left to
+/// right. A group's name centred over its columns is one piece (word
+/// spaces only) and keeps its span. `words` are the table's pieces of
+/// text, as [`fill_table`] filled it with them; the split cells take their
+/// pieces' text.
+pub(crate) fn split_spanning_pieces(table: &mut Table, words: &[&TextLine]) {
+    let per_cell = lines_in(&aligned_boxes(table), words);
+    // Each column's text, along x, from its cells of one column.
+    let mut ink: Vec<Option<(f32, f32)>> = vec![None; table.cols];
+    for (c, texts) in table.cells.iter().zip(&per_cell) {
+        if c.colspan.max(1) == 1 && c.col < table.cols {
+            for t in texts {
+                let e = ink[c.col].get_or_insert((t.bbox.x0, t.bbox.x1));
+                *e = (e.0.min(t.bbox.x0), e.1.max(t.bbox.x1));
+            }
+        }
+    }
+    let mut replaced: Vec<(usize, Vec<parasol_doc::TableCell>)> = Vec::new();
+    for (i, (c, texts)) in table.cells.iter().zip(&per_cell).enumerate() {
+        let span = c.col..(c.col + c.colspan.max(1)).min(table.cols);
+        if span.len() < 2
+            || texts.len() < 2
+            || !texts.iter().all(|t| crate::text::level(&t.bbox, &texts[0].bbox))
+        {
+            continue;
+        }
+        let mut sorted = texts.clone();
+        sorted.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+        let height = crate::text::median(sorted.iter().map(|t| t.bbox.height()).collect()).max(1.0);
+        let mut pieces: Vec<(BBox, Vec<&TextLine>)> = Vec::new();
+        for t in &sorted {
+            match pieces.last_mut() {
+                Some((p, texts)) if t.bbox.x0 - p.x1 < GUTTER_HEIGHTS * height => {
+                    *p = p.union(&t.bbox);
+                    texts.push(t);
+                }
+                _ => pieces.push((t.bbox, vec![t])),
+            }
+        }
+        let columns: Vec<(usize, (f32, f32))> = span.clone().filter_map(|k| ink[k].map(|e| (k, e))).collect();
+        if pieces.len() < 2 || pieces.len() > columns.len() {
+            continue;
+        }
+        let boxes: Vec<BBox> = pieces.iter().map(|(p, _)| *p).collect();
+        let cols = monotone_columns(&boxes, &columns);
+        let cell = |col: usize, piece: Option<&(BBox, Vec<&TextLine>)>| parasol_doc::TableCell {
+            col,
+            colspan: 1,
+            text: piece.map_or(String::new(), |(_, texts)| {
+                crate::text::join_lines(crate::text::rows(texts).iter().map(String::as_str))
+            }),
+            bbox: piece.map(|(p, _)| *p),
+            ..c.clone()
+        };
+        let cells =
+            span.clone().map(|k| cell(k, cols.iter().position(|&x| x == k).map(|p| &pieces[p]))).collect();
+        replaced.push((i, cells));
+    }
+    for (i, cells) in replaced.into_iter().rev() {
+        table.cells.splice(i..=i, cells);
+    }
+    table.cells.sort_by_key(|c| (c.row, c.col));
+}
+
+/// The columns `pieces` (left to right) fall in, one each, left to right:
+/// of the ways to give each a column of `columns` (each with its text's
+/// extent along x) in order, the one whose pieces overlap their columns'
+/// text most (a gap counting as a negative overlap). A label in a wide
+/// column ("Subtotal" under "Qty") may reach under the next piece; the
+/// order keeps each piece over its own column.
+fn monotone_columns(pieces: &[BBox], columns: &[(usize, (f32, f32))]) -> Vec<usize> {
+    let (n, m) = (pieces.len(), columns.len());
+    let score = |i: usize, j: usize| {
+        let (a, b) = columns[j].1;
+        pieces[i].x1.min(b) - pieces[i].x0.max(a)
+    };
+    // best[i][j]: the best total for pieces i.. given columns j.. (n ≤ m).
+    let mut best = vec![vec![f32::NEG_INFINITY; m + 1]; n + 1];
+    best[n].iter_mut().for_each(|v| *v = 0.0);
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let take = score(i, j) + best[i + 1][j + 1];
+            best[i][j] = take.max(best[i][j + 1]);
+        }
+    }
+    let (mut out, mut j) = (Vec::with_capacity(n), 0);
+    for i in 0..n {
+        while j < m && best[i][j] != score(i, j) + best[i + 1][j + 1] {
+            j += 1;
+        }
+        out.push(columns[j.min(m - 1)].0);
+        j += 1;
+    }
+    out
+}
+
 /// `col` made two at `x`: its one-column cells halved there (a new cell
 /// on the right of each), cells spanning it span one more column, and the
 /// columns after it move right.

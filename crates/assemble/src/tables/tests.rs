@@ -440,3 +440,59 @@ fn a_column_filled_only_by_spanning_cells_is_dropped() {
     let header: Vec<&str> = t.cells.iter().filter(|c| c.row == 0).map(|c| c.text.as_str()).collect();
     assert_eq!(header, ["User action", "*JOBCTL", "No Authority"]);
 }
+
+/// An invoice's header: "Qty", "Unit price" and "Amount", each
+/// right-aligned over its column of figures, read as one cell spanning the
+/// three columns; a label under "Qty" ("Subtotal") reaches under "Unit
+/// price".
+fn invoice(header: &[(f32, f32, &'static str)]) -> (Table, Vec<TextLine>) {
+    let mut cells = vec![cell(0, 0, BBox::new(0.0, 0.0, 100.0, 20.0))];
+    cells.push(TableCell { colspan: 3, ..cell(0, 1, BBox::new(100.0, 0.0, 400.0, 20.0)) });
+    for r in 1..4 {
+        let y = 20.0 * r as f32;
+        for (c, (x0, x1)) in
+            [(0.0, 100.0), (100.0, 200.0), (200.0, 300.0), (300.0, 400.0)].into_iter().enumerate()
+        {
+            cells.push(cell(r, c, BBox::new(x0, y, x1, y + 20.0)));
+        }
+    }
+    let mut t = Table { rows: 4, cols: 4, cells };
+    let w = |x0: f32, x1: f32, r: usize, s: &str| {
+        let y = 20.0 * r as f32;
+        TextLine::from_bbox(BBox::new(x0, y + 4.0, x1, y + 16.0), s, TextOrigin::TextLayer)
+    };
+    let mut words: Vec<TextLine> = header.iter().map(|&(x0, x1, s)| w(x0, x1, 0, s)).collect();
+    words.push(w(5.0, 60.0, 0, "Item"));
+    for r in 1..3 {
+        words.extend([
+            w(5.0, 60.0, r, "Kit"),
+            w(170.0, 190.0, r, "6"),
+            w(250.0, 290.0, r, "£64.00"),
+            w(340.0, 390.0, r, "£384.00"),
+        ]);
+    }
+    words.extend([w(120.0, 250.0, 3, "Subtotal"), w(340.0, 390.0, 3, "£926.20")]);
+    let refs: Vec<&TextLine> = words.iter().collect();
+    fill_table(&mut t, &refs);
+    (t, words)
+}
+
+#[test]
+fn a_spanning_cell_of_pieces_over_their_columns_is_split() {
+    let (mut t, words) = invoice(&[
+        (165.0, 190.0, "Qty"),
+        (215.0, 255.0, "Unit"),
+        (260.0, 290.0, "price"),
+        (335.0, 390.0, "Amount"),
+    ]);
+    assert_eq!(t.cells[1].text, "Qty Unit price Amount");
+    split_spanning_pieces(&mut t, &words.iter().collect::<Vec<_>>());
+    let header: Vec<(usize, usize, &str)> =
+        t.cells.iter().filter(|c| c.row == 0).map(|c| (c.col, c.colspan, c.text.as_str())).collect();
+    assert_eq!(header, [(0, 1, "Item"), (1, 1, "Qty"), (2, 1, "Unit price"), (3, 1, "Amount")]);
+    // A group's name centred over the columns, word spaces only, keeps its span.
+    let (mut t, words) =
+        invoice(&[(180.0, 230.0, "Prices"), (234.0, 250.0, "in"), (254.0, 330.0, "sterling")]);
+    split_spanning_pieces(&mut t, &words.iter().collect::<Vec<_>>());
+    assert_eq!((t.cells[1].colspan, t.cells[1].text.as_str()), (3, "Prices in sterling"));
+}
