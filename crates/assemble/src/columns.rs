@@ -284,7 +284,11 @@ fn single_value_gap(la: &[&TextLine], lb: &[&TextLine]) -> Option<f32> {
 /// lines level with a line of the other and [`ENTRIES_LEVEL_LEAST`] of the
 /// other's (at least [`ENTRIES_MIN_LINES`] each way). A form reads "Maker MK 8", "Length 99.0 mm" row by row, not its
 /// labels and then its entries; two columns of running text have longer
-/// lines.
+/// lines. A block whose rows already hold a label and its entry each
+/// ([`holds_records`]), far wider apart from `a` than they are from each
+/// other ([`APART_RECORDS`]: an invoice's "Date 14 October 2026" across the
+/// page from its "Bill to" address), is a form of its own, no column of
+/// entries; a grid of options, evenly spaced, is one form.
 fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
     let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK;
     let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= ENTRIES_OVERLAP * a.height().min(b.height());
@@ -292,6 +296,9 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
         return false;
     }
     if !short_lines(la) || !short_lines(lb) || is_running_text(a, la) || is_running_text(b, lb) {
+        return false;
+    }
+    if record_gap(lb).is_some_and(|inner| b.x0 - a.x1 >= APART_RECORDS * inner) {
         return false;
     }
     let levelled = |from: &[&TextLine], to: &[&TextLine]| {
@@ -302,6 +309,36 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     of_b.min(of_a) >= ENTRIES_MIN_LINES
         && share_a.max(share_b) >= ENTRIES_LEVEL_MOST
         && share_a.min(share_b) >= ENTRIES_LEVEL_LEAST
+}
+
+/// Whether half of the rows of `lines` or more hold two pieces of text or
+/// more, apart: a label and its entry each.
+fn holds_records(lines: &[&TextLine]) -> bool {
+    record_gap(lines).is_some()
+}
+
+/// A block of records stands this many times its labels' gap to their
+/// entries apart from the block beside it, or more, to be a form of its
+/// own.
+const APART_RECORDS: f32 = 3.0;
+
+/// The median gap between a label and its entry, when half of the rows of
+/// `lines` or more hold two pieces of text or more.
+fn record_gap(lines: &[&TextLine]) -> Option<f32> {
+    let rows = crate::text::row_groups(lines);
+    let gaps: Vec<f32> =
+        rows.iter().filter(|r| r.len() >= 2).map(|r| (r[1].bbox.x0 - r[0].bbox.x1).max(0.0)).collect();
+    (!gaps.is_empty() && 2 * gaps.len() >= rows.len()).then(|| median(gaps))
+}
+
+/// Fewest rows of a block of records ([`is_record_block`]).
+const RECORDS_MIN_ROWS: usize = 3;
+
+/// Whether `lines` (one block's) are a form's records: [`RECORDS_MIN_ROWS`]
+/// rows or more, short pieces ([`short_lines`]), half the rows a label
+/// and its entry apart ([`holds_records`]).
+pub(crate) fn is_record_block(lines: &[&TextLine]) -> bool {
+    crate::text::row_groups(lines).len() >= RECORDS_MIN_ROWS && short_lines(lines) && holds_records(lines)
 }
 
 /// Whether `b` (lines `lb`) holds the entries of a column of keys `a`
@@ -419,5 +456,59 @@ mod tests {
         let inside: Vec<&TextLine> = inside.iter().collect();
         let inside_box = inside.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b)).unwrap();
         assert!(!is_value_column(&area, &block, &inside_box, &inside));
+    }
+
+    fn line(x0: f32, y: f32, x1: f32, text: &str) -> TextLine {
+        TextLine::from_bbox(BBox::new(x0, y, x1, y + 20.0), text, parasol_doc::TextOrigin::TextLayer)
+    }
+
+    fn area(lines: &[&TextLine]) -> BBox {
+        lines.iter().map(|l| l.bbox).reduce(|a, b| a.union(&b)).unwrap()
+    }
+
+    /// An invoice's "Bill to" address, and across the page its records
+    /// ("Date  14 October 2026"): two blocks, not labels and entries; a grid
+    /// of options, its columns evenly spaced, is one form read row by row.
+    #[test]
+    fn records_across_the_page_are_a_form_of_their_own_not_entries() {
+        let address = [
+            line(100.0, 100.0, 160.0, "Bill to"),
+            line(100.0, 122.0, 330.0, "Hollybank Primary School"),
+            line(100.0, 144.0, 310.0, "Attn: Mr R. Patel"),
+            line(100.0, 166.0, 250.0, "18 Church Road"),
+        ];
+        let records = [
+            line(800.0, 100.0, 1060.0, "Invoice no. INV-0418"),
+            line(800.0, 122.0, 840.0, "Date"),
+            line(920.0, 122.0, 1070.0, "14 October 2026"),
+            line(800.0, 144.0, 880.0, "Order ref."),
+            line(920.0, 144.0, 1010.0, "PO 77213"),
+            line(800.0, 166.0, 880.0, "Due date"),
+            line(920.0, 166.0, 1090.0, "13 November 2026"),
+        ];
+        let (la, lb): (Vec<&TextLine>, Vec<&TextLine>) = (address.iter().collect(), records.iter().collect());
+        assert!(is_record_block(&lb));
+        assert!(!is_record_block(&la));
+        assert!(!is_entry_column(&area(&la), &la, &area(&lb), &lb));
+        // The same records beside options as evenly spaced as they are.
+        let options = [
+            line(600.0, 100.0, 700.0, "Retention"),
+            line(600.0, 122.0, 700.0, "Cross-Sell"),
+            line(600.0, 144.0, 700.0, "Direct Sale"),
+            line(600.0, 166.0, 700.0, "Awareness"),
+        ];
+        let lo: Vec<&TextLine> = options.iter().collect();
+        let near: Vec<TextLine> = records
+            .iter()
+            .map(|l| {
+                TextLine::from_bbox(
+                    BBox { x0: l.bbox.x0 - 60.0, x1: l.bbox.x1 - 60.0, ..l.bbox },
+                    &l.text,
+                    l.origin,
+                )
+            })
+            .collect();
+        let ln: Vec<&TextLine> = near.iter().collect();
+        assert!(is_entry_column(&area(&lo), &lo, &area(&ln), &ln));
     }
 }

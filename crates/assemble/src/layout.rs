@@ -173,6 +173,13 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         &mut KeptRegions { regions, kept: &mut kept, lines_in: &mut lines_in, records: &mut records },
         &mut loose_paragraphs,
     ));
+    // A paragraph region of short rows, a label and its entry on each
+    // ("Date  14 October 2026"), is a form's: its rows read one a line.
+    for &i in &kept {
+        if regions[i].category == Category::Paragraph && crate::columns::is_record_block(&lines_in[i]) {
+            records[i] = true;
+        }
+    }
     let body_font = crate::text::body_font(&page.lines);
 
     let mut out: Vec<Block> = Vec::new();
