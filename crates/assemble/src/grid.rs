@@ -78,6 +78,10 @@ const RULE_SPAN: f32 = 0.9;
 /// ...and lies within this many text heights of its rows.
 const RULE_REACH: f32 = 1.5;
 
+/// A journal's table has fewer rules between its rows of text than one
+/// for every this many ([`is_ruled`]).
+const ROWS_PER_INNER_RULE: usize = 4;
+
 /// A paragraph region is a table when a grid spans this share of its rows
 /// (a caption or a note may be in the region too).
 const REGION_GRID_SHARE: f32 = 0.8;
@@ -390,8 +394,9 @@ fn region_grid(texts: &[&TextLine], rules: &[BBox]) -> Option<BBox> {
 /// text `height` pixels tall, are set as a journal's table: `rules`
 /// reaching across them ([`RULE_SPAN`], within [`RULE_REACH`] heights)
 /// above the first row and under it (the header's rule), and few between
-/// the rows below: fewer than one for every two rows. A form ruled as a
-/// grid of labels and answers rules every row; forms rule each answer's
+/// the rows below: fewer than one for every [`ROWS_PER_INNER_RULE`] rows
+/// of text (a group's rule now and then). A form ruled as a grid of labels
+/// and answers rules every record, however many lines its cells wrap to; forms rule each answer's
 /// line, not the width of both columns; a two-column page's text is too
 /// wordy to be a grid.
 fn is_ruled(rows: &[&Vec<Cell>], rules: &[BBox], height: f32) -> bool {
@@ -412,7 +417,7 @@ fn is_ruled(rows: &[&Vec<Cell>], rules: &[BBox], height: f32) -> bool {
     let above = across.iter().any(|r| r.y1 <= first.y0 + slack);
     let header = across.iter().any(|r| r.y0 >= first.y1 - slack && r.y1 <= second.y0 + slack);
     let between = across.iter().filter(|r| r.y0 > second.y0 && r.y1 <= bbox.y1 - slack).count();
-    above && header && 2 * between < rows.len()
+    above && header && ROWS_PER_INNER_RULE * between < rows.len()
 }
 
 fn grid_areas_of(texts: &[&TextLine], rules: &[BBox]) -> Vec<BBox> {
@@ -472,11 +477,12 @@ const MONO_MIN_CHARS: usize = 4;
 const MONO_MIN_WORDS: usize = 8;
 
 /// Whether a recognised table's structure agrees with the words filled into
-/// it: its cells agree with their text ([`cells_agree`]) and few words
-/// straddle two cells. `words` are the pieces of text the table was filled
-/// from, in page pixels, as its cells' boxes.
-pub fn structure_agrees(table: &Table, words: &[&TextLine]) -> bool {
-    if !cells_agree(table, words) {
+/// it: its cells agree with their text ([`cells_agree`], `ruled` when the
+/// table is set between rules, [`is_ruled_area`]) and few words straddle
+/// two cells. `words` are the pieces of text the table was filled from, in
+/// page pixels, as its cells' boxes.
+pub fn structure_agrees(table: &Table, words: &[&TextLine], ruled: bool) -> bool {
+    if !cells_agree(table, words, ruled) {
         return false;
     }
     let straddling = words.iter().filter(|w| crate::tables::columns_straddled(table, &w.bbox) >= 2).count();
@@ -589,6 +595,25 @@ pub(crate) fn has_figure_column(table: &Table) -> bool {
     })
 }
 
+/// The median cell of a table set between a journal's rules
+/// ([`is_ruled_area`]) holds at most this many words: a trial's design or
+/// finding in a review's table runs to a line or two; a sentence of
+/// running text is longer.
+const RULED_MAX_CELL_WORDS: usize = 12;
+
+/// Whether the text `lines` (a table region's) is set as a journal's
+/// table between `rules` ([`is_ruled`]).
+pub(crate) fn is_ruled_area(lines: &[&TextLine], rules: &[BBox]) -> bool {
+    if rules.is_empty() {
+        return false;
+    }
+    let texts: Vec<&TextLine> = lines.iter().copied().filter(|t| !t.text.trim().is_empty()).collect();
+    let rows = cell_rows(&texts);
+    let multi: Vec<&Vec<Cell>> = rows.iter().filter(|r| r.len() >= 2).collect();
+    let height = median(multi.iter().flat_map(|r| r.iter().map(|c| c.bbox.height())).collect());
+    is_ruled(&multi, rules, height)
+}
+
 /// The median cell of a table of two columns, one of them terms
 /// ([`is_keyed`]), holds at most this many words: a code's or a
 /// parameter's description runs longer than a table's usual cell, a
@@ -619,13 +644,14 @@ fn is_keyed(table: &Table) -> bool {
 
 /// Whether a filled table's cells read as a table's: two rows and two
 /// columns at least, most cells hold text, cells are short (longer beside
-/// a column of terms, [`is_keyed`]), a table of two
-/// columns has a column of values ([`holds_values`]), the words are not
+/// a column of terms, [`is_keyed`], or between a journal's rules when
+/// `ruled`, [`RULED_MAX_CELL_WORDS`]), a table of two
+/// columns has a column of values ([`holds_values`]) or rules, the words are not
 /// code set in a monospaced font, and the columns are not two blocks side
 /// by side ([`side_by_side`]). A table the words form themselves
 /// ([`word_table`]) is held to this alone: its columns are where its words
 /// leave gaps, so none straddles them but by spanning.
-pub(crate) fn cells_agree(table: &Table, words: &[&TextLine]) -> bool {
+pub(crate) fn cells_agree(table: &Table, words: &[&TextLine], ruled: bool) -> bool {
     if table.rows < 2 || table.cols < 2 || table.cells.is_empty() {
         return false;
     }
@@ -639,7 +665,8 @@ pub(crate) fn cells_agree(table: &Table, words: &[&TextLine]) -> bool {
     }
     let words_of = |t: &str| t.split_whitespace().count() as f32;
     let cell_words = median(filled.iter().map(|t| words_of(t)).collect());
-    if cell_words > MAX_CELL_WORDS as f32 && !(cell_words <= KEYED_MAX_CELL_WORDS as f32 && is_keyed(table)) {
+    let keyed = cell_words <= KEYED_MAX_CELL_WORDS as f32 && is_keyed(table);
+    if cell_words > MAX_CELL_WORDS as f32 && !keyed && !(ruled && cell_words <= RULED_MAX_CELL_WORDS as f32) {
         return false;
     }
     if table.cols == 2 {
@@ -651,7 +678,7 @@ pub(crate) fn cells_agree(table: &Table, words: &[&TextLine]) -> bool {
                 .filter(move |c| c.col == col && c.colspan == 1 && !c.text.trim().is_empty())
                 .map(|c| (is_numeric(&c.text), c.text.split_whitespace().count()))
         };
-        if !holds_values(column(0), TERM_MAX_WORDS) && !holds_values(column(1), TERM_MAX_WORDS) {
+        if !ruled && !holds_values(column(0), TERM_MAX_WORDS) && !holds_values(column(1), TERM_MAX_WORDS) {
             return false;
         }
     }

@@ -224,7 +224,7 @@ fn two_by_two(texts: [&str; 4]) -> Table {
 fn a_structure_agrees_with_words_inside_its_cells() {
     let t = two_by_two(["Year", "Sales", "2020", "12"]);
     let words = [word(10.0, 0, "Year"), word(110.0, 0, "Sales"), word(10.0, 1, "2020"), word(110.0, 1, "12")];
-    assert!(structure_agrees(&t, &words.iter().collect::<Vec<_>>()));
+    assert!(structure_agrees(&t, &words.iter().collect::<Vec<_>>(), false));
 }
 
 #[test]
@@ -232,15 +232,15 @@ fn a_structure_disagrees_with_straddling_words_empty_cells_or_long_cells() {
     // Every word runs across the column border.
     let t = two_by_two(["Year Sales", "", "2020 12", ""]);
     let words = [word(80.0, 0, "Yearly"), word(80.0, 1, "Sales")];
-    assert!(!structure_agrees(&t, &words.iter().collect::<Vec<_>>()));
+    assert!(!structure_agrees(&t, &words.iter().collect::<Vec<_>>(), false));
     // Most cells empty.
     let t = two_by_two(["Year", "", "", ""]);
     let words = [word(10.0, 0, "Year")];
-    assert!(!structure_agrees(&t, &words.iter().collect::<Vec<_>>()));
+    assert!(!structure_agrees(&t, &words.iter().collect::<Vec<_>>(), false));
     // Running text in every cell.
     let prose = "one two three four five six seven";
     let t = two_by_two([prose; 4]);
-    assert!(!structure_agrees(&t, &[]));
+    assert!(!structure_agrees(&t, &[], false));
 }
 
 #[test]
@@ -262,7 +262,7 @@ fn two_columns_without_a_column_of_values_are_a_form_not_a_table() {
                 })
             })
             .collect();
-        structure_agrees(&t, &words.iter().collect::<Vec<_>>())
+        structure_agrees(&t, &words.iter().collect::<Vec<_>>(), false)
     };
     // Labels and answers of a form (issue 15: a Persian form read as one
     // table): neither column numbers nor single words.
@@ -305,19 +305,19 @@ fn descriptions_beside_a_column_of_terms_are_a_table() {
         ["TX-480-8T2S-HV", "as above, 110–220 V DC input"],
         ["SFP-1G-LX", "SFP module, 1310 nm, 10 km"],
     ]);
-    assert!(cells_agree(&ordering, &[]));
+    assert!(cells_agree(&ordering, &[], false));
     let prose = table(&[
         ["Asked about the harbour road", "the council said it would close"],
         ["for two weeks while the new", "drains are laid under the quay"],
         ["and the old wall is rebuilt", "with stone from the same quarry"],
     ]);
-    assert!(!cells_agree(&prose, &[]));
+    assert!(!cells_agree(&prose, &[], false));
     let numbered = table(&[
         ["5", "the council said it would close the road for"],
         ["10", "two weeks while the new drains are laid under"],
         ["15", "the quay and the old wall is rebuilt with stone"],
     ]);
-    assert!(!cells_agree(&numbered, &[]));
+    assert!(!cells_agree(&numbered, &[], false));
 }
 
 #[test]
@@ -360,7 +360,7 @@ fn an_unruled_table_is_read_from_its_words_alignment() {
         &slots[16..],
         [(4, 0, 3, "Paid in cash, thank you for your visit today!"), (4, 3, 1, "56.00")]
     );
-    assert!(cells_agree(&filled, &refs));
+    assert!(cells_agree(&filled, &refs, false));
 }
 
 #[test]
@@ -446,11 +446,11 @@ fn two_columns_of_lines_side_by_side_are_no_table_but_level_rows_are() {
     // are crossed by the other's.
     let (t, words) = two_halves(10.0);
     assert!(side_by_side(&t, &words.iter().collect::<Vec<_>>()));
-    assert!(!cells_agree(&t, &words.iter().collect::<Vec<_>>()));
+    assert!(!cells_agree(&t, &words.iter().collect::<Vec<_>>(), false));
     // The same words level across the table: its rows are bands.
     let (t, words) = two_halves(0.0);
     assert!(!side_by_side(&t, &words.iter().collect::<Vec<_>>()));
-    assert!(cells_agree(&t, &words.iter().collect::<Vec<_>>()));
+    assert!(cells_agree(&t, &words.iter().collect::<Vec<_>>(), false));
 }
 
 /// A column of figures under a first row: three filled cells or more, two

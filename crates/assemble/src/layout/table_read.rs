@@ -78,12 +78,14 @@ pub(super) fn read_table(page: &PageText, i: usize) -> TableRead {
         return TableRead::Text;
     }
     let words: Vec<&TextLine> = words.iter().collect();
+    let ruled = crate::grid::is_ruled_area(&lines, &page.rules);
     // On a text layer's pages, tables whose structure disagreed and whose
     // words formed a grid were code or columns of prose (a manual's SQL
     // listing, a back cover; `parasol-eval varied`), unless a column holds
     // figures.
     let ocr = lines.iter().all(|l| l.origin == parasol_doc::TextOrigin::Ocr);
-    if crate::grid::structure_agrees(&model, &words) && !(ocr && crate::grid::merges_records(&model, &words))
+    if crate::grid::structure_agrees(&model, &words, ruled)
+        && !(ocr && crate::grid::merges_records(&model, &words))
     {
         return match crate::tables::body_of(&r.bbox, &lines) {
             Some(body) => TableRead::Part(t.clone(), body),
@@ -102,7 +104,7 @@ pub(super) fn read_table(page: &PageText, i: usize) -> TableRead {
             Some((grid, bbox)) if r.score < WORDS_FOUND_SCORE => {
                 let filled = filled(&grid).0;
                 if crate::grid::has_figure_column(&filled)
-                    && crate::grid::cells_agree(&filled, &words)
+                    && crate::grid::cells_agree(&filled, &words, ruled)
                     && !crate::tables::is_contents(&filled)
                 {
                     TableRead::Part(grid, bbox)
@@ -115,7 +117,7 @@ pub(super) fn read_table(page: &PageText, i: usize) -> TableRead {
     }
     match crate::grid::word_table(&lines) {
         Some((grid, bbox))
-            if crate::grid::cells_agree(&filled(&grid).0, &lines)
+            if crate::grid::cells_agree(&filled(&grid).0, &lines, ruled)
                 && !crate::tables::is_contents(&filled(&grid).0) =>
         {
             TableRead::Part(grid, bbox)
