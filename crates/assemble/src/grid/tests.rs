@@ -318,6 +318,46 @@ fn descriptions_beside_a_column_of_terms_are_a_table() {
         ["15", "the quay and the old wall is rebuilt with stone"],
     ]);
     assert!(!cells_agree(&numbered, &[], false));
+    // Between a journal's rules, a review's trials and their findings are
+    // a table; the prose, a sentence a cell, still is not.
+    let trials = table(&[
+        ["Study", "Main finding"],
+        ["Alvarez 2016, two urban teaching hospitals", "No difference in readmission at thirty days"],
+        ["Brennan 2018, twelve general wards", "Readmission fell from 18% to 13% overall"],
+    ]);
+    assert!(!cells_agree(&trials, &[], false));
+    assert!(cells_agree(&trials, &[], true));
+    let sentences = table(&[
+        [
+            "The council said on Monday that it would close the harbour road for two weeks",
+            "while the new drains are laid under the quay and the old wall is rebuilt with stone",
+        ],
+        [
+            "from the same quarry that supplied the stone for the original wall a century ago",
+            "and traders on the quay said they had been told nothing about it until last week",
+        ],
+    ]);
+    assert!(!cells_agree(&sentences, &[], true));
+}
+
+#[test]
+fn a_region_between_a_journals_rules_is_ruled() {
+    let words = table_words(
+        &[0.0, 150.0],
+        &[
+            &["Study", "Main finding"],
+            &["Alvarez 2016", "No difference at thirty days"],
+            &["Brennan 2018", "Readmission fell"],
+        ],
+    );
+    let refs: Vec<&TextLine> = words.iter().collect();
+    let rule = |y: f32| BBox::new(0.0, y, 400.0, y + 1.0);
+    assert!(is_ruled_area(&refs, &[rule(-4.0), rule(16.0), rule(56.0)]));
+    assert!(!is_ruled_area(&refs, &[]));
+    assert!(
+        !is_ruled_area(&refs, &[rule(-4.0), rule(16.0), rule(36.0), rule(56.0)]),
+        "a rule under every row"
+    );
 }
 
 #[test]
