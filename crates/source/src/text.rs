@@ -512,7 +512,55 @@ fn group(chars: &[TextChar]) -> Vec<Vec<Word>> {
     if !line.is_empty() {
         lines.push(line);
     }
-    lines
+    lines.into_iter().map(join_letter_spaced).collect()
+}
+
+/// Fewest letters of a letter-spaced line ([`join_letter_spaced`]).
+const SPACED_MIN_LETTERS: usize = 3;
+
+/// The widest letter spacing, in heights of the letters: wider gaps
+/// between single letters are a table's columns ("월  화  수  목  금").
+const SPACED_MAX_GAP: f32 = 0.6;
+
+/// Gaps up to this many times the narrowest of a letter-spaced line's are
+/// letter spacing; wider ones are word spaces with the spacing added.
+const SPACED_WORD_RATIO: f32 = 1.4;
+
+/// A line of one-letter words joined into its words when it is a title set
+/// with wide letter spacing ("시 설 대 관 신 청 서", "I N V O I C E"): every
+/// word of the line one letter, [`SPACED_MIN_LETTERS`] or more, the
+/// narrowest gap (the spacing) at most [`SPACED_MAX_GAP`] heights; gaps up
+/// to [`SPACED_WORD_RATIO`] times it join letters, wider ones stay word
+/// spaces ("시설 대관 신청서"). Prose, Korean too, has words of more letters
+/// in every line.
+fn join_letter_spaced(line: Vec<Word>) -> Vec<Word> {
+    let single = |w: &Word| {
+        let mut chars = w.text.chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic() && !is_rtl(c))
+    };
+    if line.len() < SPACED_MIN_LETTERS || !line.iter().all(single) {
+        return line;
+    }
+    let gaps: Vec<f32> = line.windows(2).map(|w| w[1].bbox.x0 - w[0].bbox.x1).collect();
+    let mut heights: Vec<f32> = line.iter().map(|w| w.bbox.height()).collect();
+    heights.sort_by(f32::total_cmp);
+    let h = heights[heights.len() / 2].max(1.0);
+    let narrowest = gaps.iter().copied().fold(f32::INFINITY, f32::min);
+    if narrowest < 0.0 || narrowest > SPACED_MAX_GAP * h {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut word = line[0].clone();
+    for (w, gap) in line[1..].iter().zip(gaps) {
+        if gap <= SPACED_WORD_RATIO * narrowest {
+            word.text.push_str(&w.text);
+            word.bbox = word.bbox.union(&w.bbox);
+        } else {
+            out.push(std::mem::replace(&mut word, w.clone()));
+        }
+    }
+    out.push(word);
+    out
 }
 
 /// Whether `mark` is a note's raised mark right before `next`, the first

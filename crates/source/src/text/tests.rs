@@ -265,3 +265,22 @@ fn issue_16_latin_and_digits_mapped_to_rare_hangul_are_not_trusted() {
     // Japanese, Chinese and Latin text never counts.
     check_plausible("日本語の文章です。中文文本。Latin text 2013.", true);
 }
+
+#[test]
+fn a_letter_spaced_title_joins_into_its_words() {
+    // Letters 6 wide, 4 apart (letter spacing), 8 apart between words.
+    let at = |text: &str, xs: &[f32]| -> Vec<TextChar> {
+        text.chars().filter(|c| !c.is_whitespace()).zip(xs).map(|(c, &x)| ch(c, x, 0.0)).collect()
+    };
+    let title = at("시설 대관 신청서", &[0.0, 10.0, 24.0, 34.0, 48.0, 58.0, 68.0]);
+    assert_eq!(texts(&title), ["시설 대관 신청서"]);
+    let invoice = at("INVOICE", &[0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0]);
+    assert_eq!(texts(&invoice), ["INVOICE"]);
+    // Single letters a table's width apart (a header of weekdays) stay apart.
+    let days = at("월화수목", &[0.0, 16.0, 32.0, 48.0]);
+    assert_eq!(texts(&days), ["월 화 수 목"]);
+    // A line of prose keeps its words, one-letter ones too.
+    let mut prose = at("이책한", &[0.0, 10.0, 20.0]);
+    prose.extend(at("권을", &[30.0, 36.0]));
+    assert_eq!(texts(&prose), ["이 책 한 권을"]);
+}
