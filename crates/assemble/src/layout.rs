@@ -563,6 +563,18 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         block.category = Category::Heading1;
         return;
     }
+    // A "caption" in type well above the body's, with no caption's label,
+    // is a title (a form's, centred over its first table), not a caption:
+    // captions are set in the body's type or smaller.
+    if block.category == Category::Caption
+        && rows.len() <= 2
+        && body_font > 0.0
+        && font >= HEADER_TITLE_FONT_RATIO * body_font
+        && !crate::text::is_sentences(rows)
+    {
+        block.category = Category::Heading1;
+        return;
+    }
     // A note at the page's foot in small type is a footnote, though its
     // mark is a list's bullet too ("* Corresponding author: …") and the
     // layout model called it a list.

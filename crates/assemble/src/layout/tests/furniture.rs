@@ -77,6 +77,40 @@ fn a_header_in_type_well_above_the_bodys_is_a_title() {
     );
 }
 
+/// A form's title, centred over its first table, the layout model took for
+/// the table's caption: in type well above the body's and without a
+/// caption's label, it is the page's heading; a caption in the body's type
+/// stays one.
+#[test]
+fn a_caption_in_type_well_above_the_bodys_is_a_title() {
+    let sized = |y: f32, size: f32, text: &str| {
+        let mut l = line(300.0, y, 700.0, y + size, text);
+        l.font_size = size;
+        l
+    };
+    let p = page(
+        vec![
+            sized(100.0, 36.0, "Facility booking request"),
+            sized(200.0, 20.0, "Please fill in every field below."),
+            sized(224.0, 20.0, "Bookings close a week before."),
+            sized(300.0, 20.0, "Applicant details"),
+        ],
+        vec![
+            region(290.0, 95.0, 710.0, 140.0, Category::Caption),
+            region(290.0, 195.0, 710.0, 250.0, Category::Paragraph),
+            region(290.0, 295.0, 710.0, 325.0, Category::Caption),
+        ],
+    );
+    check(
+        &p,
+        &[
+            (Category::Heading1, "Facility booking request"),
+            (Category::Paragraph, "Please fill in every field below. Bookings close a week before."),
+            (Category::Caption, "Applicant details"),
+        ],
+    );
+}
+
 /// A page's subtitle the layout model took for a running head (the title
 /// above it, the body below), and a letter's date set right, high on the
 /// page, taken for a footer, are read in their places as paragraphs; two
