@@ -106,6 +106,8 @@ struct Cell {
     bbox: BBox,
     words: usize,
     numeric: bool,
+    /// Its text is the text layer's words (not OCR's lines).
+    layer: bool,
 }
 
 /// Whether a cell's text is a number (digits with the signs, separators and
@@ -140,6 +142,7 @@ fn cell_rows(texts: &[&TextLine]) -> Vec<Vec<Cell>> {
         .into_iter()
         .map(|row| {
             let mut cells: Vec<(BBox, Vec<&str>)> = Vec::new();
+            let layer = row.iter().all(|t| t.origin == parasol_doc::TextOrigin::TextLayer);
             for t in row {
                 let h = t.bbox.height().max(1.0);
                 match cells.last_mut() {
@@ -160,7 +163,7 @@ fn cell_rows(texts: &[&TextLine]) -> Vec<Vec<Cell>> {
                 .into_iter()
                 .map(|(bbox, texts)| {
                     let text = texts.join(" ");
-                    Cell { bbox, words: text.split_whitespace().count(), numeric: is_numeric(&text) }
+                    Cell { bbox, words: text.split_whitespace().count(), numeric: is_numeric(&text), layer }
                 })
                 .collect()
         })
@@ -269,7 +272,11 @@ fn grid_of(rows: &[Vec<Cell>], rules: &[BBox]) -> Option<Grid> {
     if gutters.is_empty() || (multi.len() < MIN_GRID_ROWS && columns < WIDE_GRID_COLUMNS) {
         return None;
     }
-    let cells: Vec<&Cell> = multi.iter().flat_map(|r| r.iter()).collect();
+    let splits: Vec<f32> = gutters.iter().map(|(a, b)| (a + b) / 2.0).collect();
+    let cells: Vec<Cell> = multi
+        .iter()
+        .flat_map(|r| if r.iter().all(|c| c.layer) { column_cells(r, &splits) } else { r.to_vec() })
+        .collect();
     if median(cells.iter().map(|c| c.words as f32).collect()) > GRID_MAX_CELL_WORDS as f32 {
         return None;
     }
@@ -281,8 +288,28 @@ fn grid_of(rows: &[Vec<Cell>], rules: &[BBox]) -> Option<Grid> {
             return None;
         }
     }
-    let splits = gutters.iter().map(|(a, b)| (a + b) / 2.0).collect();
     Some(Grid { bbox, first, span: last + 1 - first, splits })
+}
+
+/// A row's pieces joined between the column gaps at `splits`: one cell a
+/// column. A justified line of a text layer spreads its words apart, each
+/// a piece of its own; within its column they are one cell of many words.
+/// (OCR's lines already join a line's words; a form's label and its entry,
+/// two lines in one column, stay two pieces.)
+fn column_cells(row: &[Cell], splits: &[f32]) -> Vec<Cell> {
+    let mut out: Vec<(usize, Cell)> = Vec::new();
+    for c in row {
+        let col = splits.iter().filter(|&&s| s < c.bbox.center()[0]).count();
+        match out.last_mut() {
+            Some((k, cell)) if *k == col => {
+                cell.bbox = cell.bbox.union(&c.bbox);
+                cell.words += c.words;
+                cell.numeric &= c.numeric;
+            }
+            _ => out.push((col, c.clone())),
+        }
+    }
+    out.into_iter().map(|(_, c)| c).collect()
 }
 
 /// The table that `words` (a table region's, the layout model's table

@@ -58,6 +58,26 @@ fn two_columns_of_running_text_are_no_grid() {
     check_areas(&table_words(&[0.0, 400.0], &rows), 0);
 }
 
+/// Two columns of justified text: some lines spread their words a table's
+/// gap apart, each a piece of its own; within its column a line is one
+/// cell of many words, and the page no grid.
+#[test]
+fn two_justified_columns_are_no_grid() {
+    let mut words = Vec::new();
+    for r in 0..8 {
+        for column in [0.0, 400.0] {
+            // Every other line spread out: gaps of 12 px (a text height).
+            let step = if r % 2 == 0 { 12.0 } else { 7.0 };
+            let mut x = column;
+            for w in ["the", "review", "of", "trials", "in", "care"] {
+                words.push(word(x, r, w));
+                x += 7.0 * w.len() as f32 + step;
+            }
+        }
+    }
+    check_areas(&words, 0);
+}
+
 #[test]
 fn two_columns_are_a_grid_only_with_numbers_or_single_words_in_the_second() {
     let form = table_words(
