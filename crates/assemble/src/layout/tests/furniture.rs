@@ -46,13 +46,16 @@ fn body_text_level_with_a_header_at_the_top_is_read_in_the_headers_row() {
     );
 }
 
+/// A line from `x0` to `x1` at `y`, set in `size` (its height too).
+fn sized(x0: f32, x1: f32, y: f32, size: f32, text: &str) -> TextLine {
+    let mut l = line(x0, y, x1, y + size, text);
+    l.font_size = size;
+    l
+}
+
 #[test]
 fn a_header_in_type_well_above_the_bodys_is_a_title() {
-    let sized = |y: f32, size: f32, text: &str| {
-        let mut l = line(100.0, y, 600.0, y + size, text);
-        l.font_size = size;
-        l
-    };
+    let sized = |y: f32, size: f32, text: &str| sized(100.0, 600.0, y, size, text);
     let p = page(
         vec![
             sized(40.0, 32.0, "Quarterly Sales by Region"),
@@ -83,11 +86,7 @@ fn a_header_in_type_well_above_the_bodys_is_a_title() {
 /// stays one.
 #[test]
 fn a_caption_in_type_well_above_the_bodys_is_a_title() {
-    let sized = |y: f32, size: f32, text: &str| {
-        let mut l = line(300.0, y, 700.0, y + size, text);
-        l.font_size = size;
-        l
-    };
+    let sized = |y: f32, size: f32, text: &str| sized(300.0, 700.0, y, size, text);
     let p = page(
         vec![
             sized(100.0, 36.0, "Facility booking request"),
