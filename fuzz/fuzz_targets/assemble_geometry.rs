@@ -9,6 +9,9 @@
 //! - on a page without table structures, every word is read exactly once
 //!   (regions decide where text goes, never whether it stays);
 //! - the same input gives the same document;
+//! - drawn rules (any number, anywhere) change only what is a table: the
+//!   properties above hold with them, and `grid_areas` (the pipeline's
+//!   tables found from words) gives finite boxes;
 //! - the HTML, Markdown and text renderings carry no control character.
 
 #![no_main]
@@ -33,6 +36,15 @@ struct PageIn {
     lines: Vec<LineIn>,
     regions: Vec<RegionIn>,
     tables: Vec<TableIn>,
+    rules: Vec<RuleIn>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct RuleIn {
+    x: u16,
+    y: u16,
+    w: u16,
+    thickness: u8,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -70,6 +82,7 @@ struct TableIn {
 const MAX_PAGES: usize = 3;
 const MAX_LINES: usize = 60;
 const MAX_REGIONS: usize = 20;
+const MAX_RULES: usize = 20;
 
 /// Words are `q{page}z{line}z{word}q`: found again in any output, even run
 /// together with their neighbours.
@@ -140,6 +153,16 @@ fn build(input: &Input) -> (Vec<PageText>, Vec<Vec<String>>, Vec<bool>) {
             }
             text.tables.push((index, table(t, &text.regions[index].bbox)));
         }
+        for r in page.rules.iter().take(MAX_RULES) {
+            let x0 = f32::from(r.x) % width;
+            let y0 = f32::from(r.y) % height;
+            text.rules.push(BBox::new(
+                x0,
+                y0,
+                x0 + 1.0 + f32::from(r.w % 3000),
+                y0 + 1.0 + f32::from(r.thickness % 8),
+            ));
+        }
         structured.push(!text.tables.is_empty());
         expected.push(words_here);
         pages.push(text);
@@ -196,6 +219,11 @@ fn clean(s: &str) -> bool {
 
 fuzz_target!(|input: Input| {
     let (pages, expected, structured) = build(&input);
+    for page in &pages {
+        for area in parasol_assemble::grid_areas(page) {
+            assert!(finite(&area), "grid area {area:?}");
+        }
+    }
     let doc = assemble(&pages);
 
     assert_eq!(doc.pages, pages.iter().map(|p| p.info).collect::<Vec<_>>());
