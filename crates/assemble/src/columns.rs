@@ -285,7 +285,7 @@ fn single_value_gap(la: &[&TextLine], lb: &[&TextLine]) -> Option<f32> {
 /// other's (at least [`ENTRIES_MIN_LINES`] each way). A form reads "Maker MK 8", "Length 99.0 mm" row by row, not its
 /// labels and then its entries; two columns of running text have longer
 /// lines. A block whose rows already hold a label and its entry each
-/// ([`holds_records`]), far wider apart from `a` than they are from each
+/// ([`record_gap`]), far wider apart from `a` than they are from each
 /// other ([`APART_RECORDS`]: an invoice's "Date 14 October 2026" across the
 /// page from its "Bill to" address), is a form of its own, no column of
 /// entries; a grid of options, evenly spaced, is one form.
@@ -298,7 +298,7 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     if !short_lines(la) || !short_lines(lb) || is_running_text(a, la) || is_running_text(b, lb) {
         return false;
     }
-    if record_gap(lb).is_some_and(|inner| b.x0 - a.x1 >= APART_RECORDS * inner) {
+    if record_gap(&crate::text::row_groups(lb)).is_some_and(|inner| b.x0 - a.x1 >= APART_RECORDS * inner) {
         return false;
     }
     let levelled = |from: &[&TextLine], to: &[&TextLine]| {
@@ -311,21 +311,15 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
         && share_a.min(share_b) >= ENTRIES_LEVEL_LEAST
 }
 
-/// Whether half of the rows of `lines` or more hold two pieces of text or
-/// more, apart: a label and its entry each.
-fn holds_records(lines: &[&TextLine]) -> bool {
-    record_gap(lines).is_some()
-}
-
 /// A block of records stands this many times its labels' gap to their
 /// entries apart from the block beside it, or more, to be a form of its
 /// own.
 const APART_RECORDS: f32 = 3.0;
 
-/// The median gap between a label and its entry, when half of the rows of
-/// `lines` or more hold two pieces of text or more.
-fn record_gap(lines: &[&TextLine]) -> Option<f32> {
-    let rows = crate::text::row_groups(lines);
+/// The median gap between a label and its entry, when half of `rows` (a
+/// block's rows of text) or more hold two pieces of text or more, apart: a
+/// label and its entry each.
+fn record_gap(rows: &[Vec<&TextLine>]) -> Option<f32> {
     let gaps: Vec<f32> =
         rows.iter().filter(|r| r.len() >= 2).map(|r| (r[1].bbox.x0 - r[0].bbox.x1).max(0.0)).collect();
     (!gaps.is_empty() && 2 * gaps.len() >= rows.len()).then(|| median(gaps))
@@ -336,9 +330,10 @@ const RECORDS_MIN_ROWS: usize = 3;
 
 /// Whether `lines` (one block's) are a form's records: [`RECORDS_MIN_ROWS`]
 /// rows or more, short pieces ([`short_lines`]), half the rows a label
-/// and its entry apart ([`holds_records`]).
+/// and its entry apart ([`record_gap`]).
 pub(crate) fn is_record_block(lines: &[&TextLine]) -> bool {
-    crate::text::row_groups(lines).len() >= RECORDS_MIN_ROWS && short_lines(lines) && holds_records(lines)
+    let rows = crate::text::row_groups(lines);
+    rows.len() >= RECORDS_MIN_ROWS && short_lines(lines) && record_gap(&rows).is_some()
 }
 
 /// Whether `b` (lines `lb`) holds the entries of a column of keys `a`

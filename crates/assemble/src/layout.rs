@@ -552,26 +552,17 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         return;
     }
     let ocr = crate::text::is_ocr(lines.iter().copied());
-    // A "header" in type well above the body's is the page's title (a
-    // one-page report's at its top edge), not a running head: it must
-    // stay when headers are dropped, and head the sections below it.
-    if block.category == Category::Header
-        && rows.len() == 1
-        && body_font > 0.0
-        && font >= HEADER_TITLE_FONT_RATIO * body_font
-    {
-        block.category = Category::Heading1;
-        return;
-    }
-    // A "caption" in type well above the body's, with no caption's label,
-    // is a title (a form's, centred over its first table), not a caption:
-    // captions are set in the body's type or smaller.
-    if block.category == Category::Caption
-        && rows.len() <= 2
-        && body_font > 0.0
-        && font >= HEADER_TITLE_FONT_RATIO * body_font
-        && !crate::text::is_sentences(rows)
-    {
+    // A "header" or a "caption" in type well above the body's is the
+    // page's title, not a running head or a caption: a one-page report's
+    // at its top edge (it must stay when headers are dropped, and head the
+    // sections below it), a form's centred over its first table (captions
+    // are set in the body's type or smaller; a labelled one returned above).
+    let title = match block.category {
+        Category::Header => rows.len() == 1,
+        Category::Caption => rows.len() <= 2 && !crate::text::is_sentences(rows),
+        _ => false,
+    };
+    if title && body_font > 0.0 && font >= HEADER_TITLE_FONT_RATIO * body_font {
         block.category = Category::Heading1;
         return;
     }
