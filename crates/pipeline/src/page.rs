@@ -467,6 +467,23 @@ impl Engine {
         };
 
         let t1 = Instant::now();
+        if options.tables && layout.is_some() {
+            // A detected table's edges off the text they cut, its header
+            // taken in, and two framed tables in one region split.
+            let t = Instant::now();
+            let mut split = Vec::new();
+            for r in regions.iter_mut().filter(|r| r.category == Category::Table) {
+                r.bbox = parasol_vision::table::clear_of_text(image, &r.bbox);
+                r.bbox = parasol_vision::table::with_header_above(image, &r.bbox);
+                let frames = parasol_vision::table::stacked_frames(image, &r.bbox);
+                if let Some((first, rest)) = frames.split_first() {
+                    r.bbox = *first;
+                    split.extend(rest.iter().map(|&bbox| Region { bbox, ..*r }));
+                }
+            }
+            regions.extend(split);
+            stages.tables.add(t.elapsed());
+        }
         let mut tables = Vec::new();
         let mut images = Vec::new();
         let mut table_problems = Vec::new();
@@ -475,10 +492,6 @@ impl Engine {
             match r.category {
                 Category::Table if options.tables && (layout.is_some() || options.page_is_table) => {
                     let t = Instant::now();
-                    if layout.is_some() {
-                        r.bbox = parasol_vision::table::clear_of_text(image, &r.bbox);
-                        r.bbox = parasol_vision::table::with_header_above(image, &r.bbox);
-                    }
                     let found = self.table_structure(image, &r.bbox)?;
                     stages.tables.add(t.elapsed());
                     match found {

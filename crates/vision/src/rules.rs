@@ -1,5 +1,5 @@
-//! Horizontal rules drawn on a page: [`horizontal_rules`] finds the thin
-//! straight lines a table's borders are made of.
+//! Rules drawn on a page: [`horizontal_rules`] and [`vertical_rules`] find
+//! the thin straight lines a table's borders are made of.
 //!
 //! A journal's table is set between rules (one above the header, one under
 //! it, one below the last row: "booktabs"), a ruled table between a rule
@@ -110,6 +110,85 @@ pub fn horizontal_rules(image: &RgbImage) -> Vec<BBox> {
         .collect()
 }
 
+/// The shortest vertical rule as a share of the page's height (at least
+/// [`MIN_LENGTH`] pixels): a table's border spans at least one row with
+/// its padding, a letter's stem is shorter.
+const MIN_HEIGHT_SHARE: f32 = 0.02;
+
+/// Vertical rules inside `within`: runs of ink down the page at least
+/// [`MIN_HEIGHT_SHARE`] of its height (and [`MIN_LENGTH`] pixels) long and
+/// at most [`MAX_THICKNESS`] wide, each as its box, left to right. A ruled
+/// table's borders and column separators; a booktabs table has none.
+pub fn vertical_rules(image: &RgbImage, within: &BBox) -> Vec<BBox> {
+    let (w, h) = image.dimensions();
+    let clamp = |v: f32, hi: u32| (v.max(0.0) as u32).min(hi);
+    let (x0, x1) = (clamp(within.x0, w), clamp(within.x1.ceil(), w));
+    let (y0, y1) = (clamp(within.y0, h), clamp(within.y1.ceil(), h));
+    let min_len = MIN_LENGTH.max((MIN_HEIGHT_SHARE * h as f32) as u32);
+    if y1 < y0 + min_len || x1 <= x0 {
+        return Vec::new();
+    }
+    // Runs of ink per column, with up to MAX_GAP light pixels inside.
+    let mut segments: Vec<(u32, u32, u32)> = Vec::new(); // (x, y0, y1 exclusive)
+    for x in x0..x1 {
+        let mut start: Option<u32> = None;
+        let mut last_ink = 0;
+        for y in y0..=y1 {
+            let ink = y < y1 && {
+                let p = image.get_pixel(x, y).0;
+                (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
+            };
+            match (ink, start) {
+                (true, None) => {
+                    start = Some(y);
+                    last_ink = y;
+                }
+                (true, Some(_)) => last_ink = y,
+                (false, Some(s)) if y >= y1 || y - last_ink > MAX_GAP => {
+                    if last_ink + 1 - s >= min_len / 2 {
+                        segments.push((x, s, last_ink + 1));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    // Segments chained into rules across neighbouring columns: a rule's
+    // thickness, or a rule a little askew stepping sideways.
+    struct Rule {
+        x0: u32,
+        x1: u32,
+        y0: u32,
+        y1: u32,
+        ink: u64,
+    }
+    let mut rules: Vec<Rule> = Vec::new();
+    for (x, s, e) in segments {
+        let joins = |r: &Rule| x <= r.x1 && x >= r.x0 && s <= r.y1 + STEP_REACH && e + STEP_REACH >= r.y0;
+        match rules.iter_mut().rev().find(|r| joins(r)) {
+            Some(r) => {
+                r.x1 = r.x1.max(x + 1);
+                r.y0 = r.y0.min(s);
+                r.y1 = r.y1.max(e);
+                r.ink += u64::from(e - s);
+            }
+            None => rules.push(Rule { x0: x, x1: x + 1, y0: s, y1: e, ink: u64::from(e - s) }),
+        }
+    }
+    rules
+        .into_iter()
+        .filter(|r| {
+            let length = (r.y1 - r.y0) as f32;
+            let thickness = r.ink as f32 / length;
+            r.y1 - r.y0 >= min_len
+                && thickness <= MAX_THICKNESS
+                && (r.x1 - r.x0) as f32 <= MAX_THICKNESS + MAX_THICKNESS_SHARE * length
+        })
+        .map(|r| BBox::new(r.x0 as f32, r.y0 as f32, r.x1 as f32, r.y1 as f32))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +226,24 @@ mod tests {
         }
         fill(&mut img, 20, 200, 380, 202, 200); // too light to be ink
         assert!(horizontal_rules(&img).is_empty(), "{:?}", horizontal_rules(&img));
+    }
+
+    #[test]
+    fn a_frame_has_two_vertical_rules_and_text_has_none() {
+        let mut img = page(400, 400);
+        fill(&mut img, 20, 50, 380, 52, 0); // top and bottom borders
+        fill(&mut img, 20, 150, 380, 152, 0);
+        fill(&mut img, 20, 50, 22, 152, 0); // left and right borders
+        fill(&mut img, 378, 50, 380, 152, 150);
+        // Words inside: strokes 20 px high, a thick bar.
+        for k in 0..20 {
+            fill(&mut img, 40 + 12 * k, 90, 43 + 12 * k, 110, 0);
+        }
+        fill(&mut img, 100, 200, 140, 300, 0);
+        let rules = vertical_rules(&img, &BBox::new(0.0, 0.0, 400.0, 400.0));
+        assert_eq!(rules, vec![BBox::new(20.0, 50.0, 22.0, 152.0), BBox::new(378.0, 50.0, 380.0, 152.0)]);
+        // Only what lies inside `within`.
+        assert_eq!(vertical_rules(&img, &BBox::new(0.0, 0.0, 200.0, 400.0)).len(), 1);
     }
 
     #[test]

@@ -33,6 +33,7 @@
 //! ```
 
 mod edges;
+mod frames;
 mod grid;
 mod slanet;
 
@@ -44,6 +45,7 @@ use crate::session::Model;
 use crate::{Stage, VisionError};
 
 pub use edges::{clear_of_text, with_header_above};
+pub use frames::stacked_frames;
 pub use grid::table_from_tokens;
 
 /// SLANet-plus's raw answer for one crop, before it becomes a grid.
