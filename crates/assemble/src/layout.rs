@@ -26,8 +26,13 @@ const PAGE_PHOTO_AREA: f32 = 0.5;
 const PAGE_PHOTO_TEXT_DENSITY: f32 = 0.15;
 
 /// A page header set at least this many times the body's font size is a
-/// title, not a running head.
+/// title, not a running head...
 const HEADER_TITLE_FONT_RATIO: f32 = 1.4;
+
+/// ...and this many times by OCR's box heights, whose margins bring a
+/// large title nearer the body (a form's 20-point title over 11-point
+/// cells: 1.36).
+const OCR_HEADER_TITLE_FONT_RATIO: f32 = 1.3;
 
 /// Share of the narrower width a caption and its table or figure share.
 const CAPTION_OVERLAP: f32 = 0.3;
@@ -562,7 +567,8 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         Category::Caption => rows.len() <= 2 && !crate::text::is_sentences(rows),
         _ => false,
     };
-    if title && body_font > 0.0 && font >= HEADER_TITLE_FONT_RATIO * body_font {
+    let ratio = if ocr { OCR_HEADER_TITLE_FONT_RATIO } else { HEADER_TITLE_FONT_RATIO };
+    if title && body_font > 0.0 && font >= ratio * body_font {
         block.category = Category::Heading1;
         return;
     }

@@ -110,6 +110,41 @@ fn a_caption_in_type_well_above_the_bodys_is_a_title() {
     );
 }
 
+/// OCR's boxes bring a large title nearer the body (a scanned form's title
+/// at 1.35 times its cells' box height): still a title. A text layer's
+/// caption at that ratio stays a caption.
+#[test]
+fn an_ocr_caption_in_type_well_above_the_bodys_is_a_title() {
+    let lines = |origin: TextOrigin| {
+        [
+            (100.0, 27.0, "Facility booking request"),
+            (200.0, 20.0, "Please fill in every field below."),
+            (224.0, 20.0, "Bookings close a week before."),
+        ]
+        .map(|(y, size, text)| {
+            let mut l = sized(300.0, 700.0, y, size, text);
+            l.origin = origin;
+            l
+        })
+        .to_vec()
+    };
+    let regions = || {
+        vec![
+            region(290.0, 95.0, 710.0, 130.0, Category::Caption),
+            region(290.0, 195.0, 710.0, 250.0, Category::Paragraph),
+        ]
+    };
+    let body = (Category::Paragraph, "Please fill in every field below. Bookings close a week before.");
+    check(
+        &page(lines(TextOrigin::Ocr), regions()),
+        &[(Category::Heading1, "Facility booking request"), body],
+    );
+    check(
+        &page(lines(TextOrigin::TextLayer), regions()),
+        &[(Category::Caption, "Facility booking request"), body],
+    );
+}
+
 /// A page's subtitle the layout model took for a running head (the title
 /// above it, the body below), and a letter's date set right, high on the
 /// page, taken for a footer, are read in their places as paragraphs; two
