@@ -15,10 +15,59 @@ const COVERED_SHARE: f32 = 0.5;
 /// cell whose centre is nearest, so no text inside a table is lost. Text in
 /// one cell is ordered top to bottom, left to right.
 pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
-    let per_cell = lines_in(&aligned_boxes(table), texts);
+    let mut per_cell = lines_in(&aligned_boxes(table), texts);
+    under_their_columns(table, &mut per_cell);
     for (cell, texts) in table.cells.iter_mut().zip(per_cell) {
         let rows = crate::text::rows(&texts);
         cell.text = crate::text::join_lines(rows.iter().map(String::as_str));
+    }
+}
+
+/// Moves each word that lies clear of its column's text in the other rows
+/// and within a neighbouring column's text to that column's cell in its
+/// row: a header's words set tighter than the columns under them ("Paid
+/// out Paid in Balance" over a statement's amounts) reach into the next
+/// column's box, and "in" would be read as "in Balance". Only between
+/// cells of one column each; the columns' text is what `per_cell` (by
+/// cell index) holds.
+fn under_their_columns(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
+    let single = |i: usize| table.cells[i].colspan.max(1) == 1 && table.cells[i].rowspan.max(1) == 1;
+    // The text's extent along x of column `col`, rows other than `row`.
+    let ink = |per_cell: &[Vec<&TextLine>], col: usize, row: usize| {
+        let spans = table
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| c.col == col && c.row != row && single(i))
+            .flat_map(|(i, _)| per_cell[i].iter().map(|t| (t.bbox.x0, t.bbox.x1)));
+        spans.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+    };
+    let mut moves: Vec<(usize, usize, usize)> = Vec::new(); // (from cell, word, to cell)
+    for (i, c) in table.cells.iter().enumerate() {
+        if !single(i) || per_cell[i].is_empty() {
+            continue;
+        }
+        let Some(own) = ink(per_cell, c.col, c.row) else { continue };
+        for (k, t) in per_cell[i].iter().enumerate() {
+            if t.bbox.x1 > own.0 && t.bbox.x0 < own.1 {
+                continue;
+            }
+            let centre = t.bbox.center()[0];
+            let to = table.cells.iter().enumerate().find(|&(j, d)| {
+                j != i
+                    && single(j)
+                    && d.row == c.row
+                    && (d.col + 1 == c.col || d.col == c.col + 1)
+                    && ink(per_cell, d.col, d.row).is_some_and(|(a, b)| a <= centre && centre <= b)
+            });
+            if let Some((j, _)) = to {
+                moves.push((i, k, j));
+            }
+        }
+    }
+    for &(i, k, j) in moves.iter().rev() {
+        let t = per_cell[i].remove(k);
+        per_cell[j].push(t);
     }
 }
 
@@ -222,7 +271,7 @@ pub(crate) fn split_merged_columns(table: &mut Table, words: &[&TextLine]) {
     // many splits as there were columns, whatever the words' boxes are.
     let (mut col, mut splits) = (0, table.cols);
     while col < table.cols && splits > 0 {
-        if let Some(x) = column_gutter(table, words, col) {
+        if let Some(x) = column_gutter(table, words, col).or_else(|| figures_gutter(table, words, col)) {
             split_column(table, col, x);
             splits -= 1;
         }
@@ -271,6 +320,76 @@ fn column_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> 
         .filter(|&(_, rows)| rows >= SPLIT_MIN_ROWS)
         .max_by_key(|&(_, rows)| rows)
         .map(|(x, _)| x)
+}
+
+/// The gutter's x splitting `col` into two columns of figures that take
+/// turns: a statement's "Paid out" and "Paid in", each row's amount in one
+/// of them, never both, which a structure model reads as one column. The
+/// column's figures fall on two sides of a gutter ([`GUTTER_HEIGHTS`]
+/// wide) with no row holding figures on both; [`SPLIT_MIN_ROWS`] rows of
+/// figures at least, one side or the other. Its other words (the header's
+/// "Paid out Paid in", set closer than the figures) must leave a gap at
+/// the gutter too. Figures in every row on both sides ("12 (4%)", "45
+/// 0.3") are one column's cells and stay.
+fn figures_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> {
+    let boxes = aligned_boxes(table);
+    let per_cell = lines_in(&boxes, words);
+    let cells: Vec<(usize, &Vec<&TextLine>)> = table
+        .cells
+        .iter()
+        .zip(&per_cell)
+        .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
+        .map(|(c, w)| (c.row, w))
+        .collect();
+    let figures: Vec<(usize, &TextLine)> = cells
+        .iter()
+        .flat_map(|(row, w)| w.iter().filter(|t| crate::text::is_figure(&t.text)).map(move |t| (*row, *t)))
+        .collect();
+    let rows: std::collections::BTreeSet<usize> = figures.iter().map(|(r, _)| *r).collect();
+    if rows.len() < SPLIT_MIN_ROWS {
+        return None;
+    }
+    let height = crate::text::median(figures.iter().map(|(_, t)| t.bbox.height()).collect()).max(1.0);
+    // The widest hole between the figures' spans along x.
+    let mut spans: Vec<(f32, f32)> = figures.iter().map(|(_, t)| (t.bbox.x0, t.bbox.x1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut reach = f32::NEG_INFINITY;
+    let mut hole: Option<(f32, f32)> = None;
+    for (a, b) in spans {
+        if reach > f32::NEG_INFINITY && a - reach >= GUTTER_HEIGHTS * height {
+            if hole.is_none_or(|(h0, h1)| a - reach > h1 - h0) {
+                hole = Some((reach, a));
+            }
+        }
+        reach = reach.max(b);
+    }
+    let (h0, h1) = hole?;
+    let side = |t: &TextLine| t.bbox.x1 <= h0;
+    let left: std::collections::BTreeSet<usize> =
+        figures.iter().filter(|(_, t)| side(t)).map(|(r, _)| *r).collect();
+    let right: std::collections::BTreeSet<usize> =
+        figures.iter().filter(|(_, t)| !side(t)).map(|(r, _)| *r).collect();
+    if left.is_empty() || right.is_empty() || !left.is_disjoint(&right) {
+        return None;
+    }
+    // The free stretch of the hole, the column's other words cut away:
+    // its widest piece's middle.
+    let mut free = vec![(h0, h1)];
+    for (_, w) in &cells {
+        for t in w.iter() {
+            free = free
+                .into_iter()
+                .flat_map(|(a, b)| {
+                    if t.bbox.x1 <= a || t.bbox.x0 >= b {
+                        vec![(a, b)]
+                    } else {
+                        [(a, t.bbox.x0.max(a)), (t.bbox.x1.min(b), b)].into_iter().filter(|(p, q)| q > p).collect()
+                    }
+                })
+                .collect();
+        }
+    }
+    free.into_iter().max_by(|p, q| (p.1 - p.0).total_cmp(&(q.1 - q.0))).map(|(a, b)| (a + b) / 2.0)
 }
 
 /// Splits each cell spanning columns whose text is pieces set apart by

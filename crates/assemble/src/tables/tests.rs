@@ -256,6 +256,58 @@ fn a_sparse_column_run_into_its_neighbour_is_split_at_the_gutter() {
     assert_eq!(t2.cols, 2);
 }
 
+/// A statement's table as a structure model reads it: "Paid out" and
+/// "Paid in" one column (x 90-225), "Balance" the next; the header's
+/// words set tighter than the figures, "in" reaching into "Balance".
+fn statement(both_in_row_3: bool) -> (Table, Vec<TextLine>) {
+    let mut cells = Vec::new();
+    for r in 0..6 {
+        let y = 20.0 * r as f32;
+        cells.push(cell(r, 0, BBox::new(0.0, y, 90.0, y + 20.0)));
+        cells.push(cell(r, 1, BBox::new(90.0, y, 225.0, y + 20.0)));
+        cells.push(cell(r, 2, BBox::new(225.0, y, 320.0, y + 20.0)));
+    }
+    let w = |x0: f32, x1: f32, r: usize, s: &str| {
+        let y = 20.0 * r as f32;
+        TextLine::from_bbox(BBox::new(x0, y + 4.0, x1, y + 16.0), s, TextOrigin::TextLayer)
+    };
+    let mut words = vec![
+        w(100.0, 125.0, 0, "Paid"),
+        w(128.0, 150.0, 0, "out"),
+        w(158.0, 190.0, 0, "Paid"),
+        w(222.0, 240.0, 0, "in"),
+        w(250.0, 300.0, 0, "Balance"),
+    ];
+    for r in 1..6 {
+        words.push(w(10.0, 40.0, r, "Nov"));
+        words.push(w(245.0, 300.0, r, "2,048.26"));
+        if r == 3 {
+            words.push(w(170.0, 235.0, r, "1,275.94"));
+        }
+        if r != 3 || both_in_row_3 {
+            words.push(w(100.0, 150.0, r, "370.11"));
+        }
+    }
+    (Table { rows: 6, cols: 3, cells }, words)
+}
+
+#[test]
+fn figures_taking_turns_in_one_column_are_two_columns_and_header_words_follow_them() {
+    let (mut t, words) = statement(false);
+    let words: Vec<&TextLine> = words.iter().collect();
+    split_merged_columns(&mut t, &words);
+    fill_table(&mut t, &words);
+    assert_eq!((t.rows, t.cols), (6, 4));
+    let row = |r: usize| t.cells.iter().filter(|c| c.row == r).map(|c| c.text.as_str()).collect::<Vec<_>>();
+    assert_eq!(row(0), ["", "Paid out", "Paid in", "Balance"]);
+    assert_eq!(row(2), ["Nov", "370.11", "", "2,048.26"]);
+    assert_eq!(row(3), ["Nov", "", "1,275.94", "2,048.26"]);
+    // A row with figures on both sides: one column's cells ("12 (4%)").
+    let (mut t, words) = statement(true);
+    split_merged_columns(&mut t, &words.iter().collect::<Vec<_>>());
+    assert_eq!(t.cols, 3);
+}
+
 #[test]
 fn an_ocr_line_filling_a_narrow_column_and_running_on_is_split_into_words() {
     // "05 Nov" fills the date column (0-100) but is a fifth of the line.
