@@ -236,10 +236,17 @@ fn split_labels<'l>(blocks: &impl TextBlocks<'l>, b: usize) -> Option<Vec<usize>
 /// rows above (a list of entries and their pages, its values grouped
 /// apart from its labels) still has the rows below to be given theirs.
 fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bool {
-    let side_by_side =
-        b.x0 >= a.x1 - VALUES_BESIDE_SLACK || b.x1 <= a.x0 + VALUES_BESIDE_SLACK || beside_lines(la, b, lb);
-    let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= VALUES_WITHIN * b.height();
     let numbers = lb.iter().all(|l| is_number(&l.text));
+    // Values stand left of their labels in right-to-left text, or as
+    // figures, half of them at least (quantities before items, a fax's
+    // numbers in a column of its own); words holding a digit left of a
+    // block ("English (C1)", "German (B1)" in a résumé's sidebar beside
+    // its experience) are no column of values.
+    let figures = lb.iter().filter(|l| crate::text::is_figure(&l.text)).count();
+    let left = b.x1 <= a.x0 + VALUES_BESIDE_SLACK
+        && (2 * figures >= lb.len() || crate::text::is_rtl(la.iter().chain(lb).map(|l| l.text.as_str())));
+    let side_by_side = b.x0 >= a.x1 - VALUES_BESIDE_SLACK || left || beside_lines(la, b, lb);
+    let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= VALUES_WITHIN * b.height();
     let narrow = b.width() < VALUES_MAX_WIDTH * a.width() || (numbers && b.width() <= a.width());
     if !side_by_side || !within || !narrow || lb.len() < VALUES_MIN_LINES || la.len() < VALUES_MIN_LINES {
         return false;
@@ -298,11 +305,27 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     if !short_lines(la) || !short_lines(lb) || is_running_text(a, la) || is_running_text(b, lb) {
         return false;
     }
+    // Lines that run on into the next are a paragraph, no entries (a
+    // résumé's experience beside its sidebar).
+    let runs = |lines: &[&TextLine]| {
+        let mut lines = lines.to_vec();
+        lines.sort_by(|x, y| x.bbox.y0.total_cmp(&y.bbox.y0));
+        crate::text::runs_as_prose(lines.iter().map(|l| l.text.as_str()))
+    };
+    if runs(la) || runs(lb) {
+        return false;
+    }
     if record_gap(&crate::text::row_groups(lb)).is_some_and(|inner| b.x0 - a.x1 >= APART_RECORDS * inner) {
         return false;
     }
+    // A label and its entry stand on one line of text, in one size: a
+    // name set large beside a sidebar's small lines is level by chance.
+    let paired = |l: &TextLine, m: &TextLine| {
+        let (h, k) = (l.bbox.height().max(1.0), m.bbox.height().max(1.0));
+        level(&l.bbox, &m.bbox) && h.max(k) <= ENTRIES_SIZE_RATIO * h.min(k)
+    };
     let levelled = |from: &[&TextLine], to: &[&TextLine]| {
-        from.iter().filter(|l| to.iter().any(|m| level(&l.bbox, &m.bbox))).count()
+        from.iter().filter(|l| to.iter().any(|m| paired(l, m))).count()
     };
     let (of_b, of_a) = (levelled(lb, la), levelled(la, lb));
     let (share_b, share_a) = (of_b as f32 / lb.len() as f32, of_a as f32 / la.len() as f32);
@@ -310,6 +333,12 @@ fn is_entry_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
         && share_a.max(share_b) >= ENTRIES_LEVEL_MOST
         && share_a.min(share_b) >= ENTRIES_LEVEL_LEAST
 }
+
+/// A label and its entry are set in one size: their lines' heights are at
+/// most this many times apart. OCR's boxes of one size vary widely (a
+/// fax's "910-336-7077" and "910-335-7720", 28 and 17 px: 1.65); a
+/// résumé's name beside its sidebar's "CONTACT" is 1.9 times its height.
+const ENTRIES_SIZE_RATIO: f32 = 1.75;
 
 /// A block of records stands this many times its labels' gap to their
 /// entries apart from the block beside it, or more, to be a form of its
@@ -505,5 +534,63 @@ mod tests {
             .collect();
         let ln: Vec<&TextLine> = near.iter().collect();
         assert!(is_entry_column(&area(&lo), &lo, &area(&ln), &ln));
+    }
+
+    /// A résumé's sidebar beside its main column: lines level by chance.
+    /// Its contact lines are no labels of a name set large, its languages
+    /// ("English (C1)") no values left of the experience, and the
+    /// experience, lines running on, no entries.
+    #[test]
+    fn a_sidebar_beside_a_resume_is_no_labels_values_or_entries() {
+        let sized = |x0: f32, y: f32, x1: f32, h: f32, text: &str| {
+            TextLine::from_bbox(BBox::new(x0, y, x1, y + h), text, parasol_doc::TextOrigin::Ocr)
+        };
+        let contact = [
+            sized(50.0, 100.0, 160.0, 20.0, "CONTACT"),
+            sized(50.0, 130.0, 300.0, 20.0, "tomas@example.es"),
+            sized(50.0, 160.0, 250.0, 20.0, "+34 612 555 014"),
+            sized(50.0, 190.0, 230.0, 20.0, "Valencia, Spain"),
+        ];
+        let name = [
+            sized(420.0, 95.0, 800.0, 40.0, "Tomás Herrera"),
+            sized(420.0, 160.0, 900.0, 20.0, "Senior software engineer"),
+            sized(420.0, 190.0, 560.0, 20.0, "PROFILE"),
+        ];
+        let (la, lb): (Vec<&TextLine>, Vec<&TextLine>) = (contact.iter().collect(), name.iter().collect());
+        assert!(!is_entry_column(&area(&la), &la, &area(&lb), &lb));
+        // Set in one size, the same lines are a form's labels and entries.
+        let level = [
+            sized(420.0, 100.0, 800.0, 20.0, "Tomás Herrera"),
+            sized(420.0, 160.0, 900.0, 20.0, "Senior software engineer"),
+            sized(420.0, 190.0, 560.0, 20.0, "PROFILE"),
+        ];
+        let lv: Vec<&TextLine> = level.iter().collect();
+        assert!(is_entry_column(&area(&la), &la, &area(&lv), &lv));
+
+        let languages = [
+            line(50.0, 300.0, 220.0, "Spanish (native)"),
+            line(50.0, 322.0, 190.0, "English (C1)"),
+            line(50.0, 344.0, 190.0, "German (B1)"),
+        ];
+        let experience = [
+            line(420.0, 300.0, 1150.0, "Designed the scanning pipeline used by 40 regional archives; cut"),
+            line(420.0, 322.0, 900.0, "processing time per page from 2.1 s to 0.4 s."),
+            line(
+                420.0,
+                344.0,
+                1100.0,
+                "Built invoice extraction for logistics customers, from table detection to",
+            ),
+            line(420.0, 366.0, 520.0, "export."),
+        ];
+        let (ll, le): (Vec<&TextLine>, Vec<&TextLine>) =
+            (languages.iter().collect(), experience.iter().collect());
+        assert!(!is_value_column(&area(&le), &le, &area(&ll), &ll));
+        assert!(!is_entry_column(&area(&ll), &ll, &area(&le), &le));
+        // Quantities left of their items are values.
+        let quantities =
+            [line(50.0, 300.0, 70.0, "2"), line(50.0, 322.0, 70.0, "12"), line(50.0, 344.0, 70.0, "1")];
+        let lq: Vec<&TextLine> = quantities.iter().collect();
+        assert!(is_value_column(&area(&le), &le, &area(&lq), &lq));
     }
 }

@@ -601,6 +601,39 @@ fn side_by_side(table: &Table, words: &[&TextLine]) -> bool {
     })
 }
 
+/// Whether a column of `table` is lines of paragraphs
+/// ([`crate::text::runs_as_prose`]), cells of consecutive rows read as
+/// lines beside another column's text; a cell is in the column it starts
+/// in. A paragraph with nothing beside it is a note in the table's area
+/// (a requisition's terms between its fields). A résumé's main column
+/// beside its sidebar, read row by row as a table of the words'
+/// alignment ([`word_table`]), is no table. (A structure model's table
+/// may cut a wordy cell's lines into rows of their own: a survey's
+/// statements beside their figures, PubTabNet `PMC1626454_002_00`.)
+pub(crate) fn runs_as_prose(table: &Table) -> bool {
+    let filled =
+        |row: usize| table.cells.iter().filter(|c| c.row == row && !c.text.trim().is_empty()).count();
+    (0..table.cols).any(|col| {
+        let mut cells: Vec<(usize, &str)> = table
+            .cells
+            .iter()
+            .filter(|c| c.col == col)
+            .map(|c| (c.row, c.text.trim()))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        cells.sort_by_key(|&(r, _)| r);
+        // Lines beside another column's text, one row or the next.
+        let beside = |a: usize, b: usize| filled(a) >= 2 || filled(b) >= 2;
+        let runs = cells
+            .windows(2)
+            .filter(|w| {
+                w[1].0 == w[0].0 + 1 && beside(w[0].0, w[1].0) && crate::text::runs_on(w[0].1, w[1].1)
+            })
+            .count();
+        runs >= crate::text::PROSE_MIN_RUNS
+    })
+}
+
 /// Fewest filled cells below the first row in a column of figures
 /// ([`has_figure_column`]).
 const FIGURE_COLUMN_MIN_CELLS: usize = 3;

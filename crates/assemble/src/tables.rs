@@ -28,8 +28,8 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
 /// row: a header's words set tighter than the columns under them ("Paid
 /// out Paid in Balance" over a statement's amounts) reach into the next
 /// column's box, and "in" would be read as "in Balance". Only between
-/// cells of one column each; the columns' text is what `per_cell` (by
-/// cell index) holds.
+/// cells of one column each, and never all of a cell's words; the
+/// columns' text is what `per_cell` (by cell index) holds.
 fn under_their_columns(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
     let single = |i: usize| table.cells[i].colspan.max(1) == 1 && table.cells[i].rowspan.max(1) == 1;
     // The text's extent along x of column `col`, rows other than `row`.
@@ -48,6 +48,7 @@ fn under_their_columns(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
             continue;
         }
         let Some(own) = ink(per_cell, c.col, c.row) else { continue };
+        let before = moves.len();
         for (k, t) in per_cell[i].iter().enumerate() {
             if t.bbox.x1 > own.0 && t.bbox.x0 < own.1 {
                 continue;
@@ -63,6 +64,11 @@ fn under_their_columns(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
             if let Some((j, _)) = to {
                 moves.push((i, k, j));
             }
+        }
+        // A cell's only words are where the structure put them (a sparse
+        // column's lone "*JOBCTL"): words leave a cell that keeps some.
+        if moves.len() - before == per_cell[i].len() {
+            moves.truncate(before);
         }
     }
     for &(i, k, j) in moves.iter().rev() {
@@ -271,7 +277,10 @@ pub(crate) fn split_merged_columns(table: &mut Table, words: &[&TextLine]) {
     // many splits as there were columns, whatever the words' boxes are.
     let (mut col, mut splits) = (0, table.cols);
     while col < table.cols && splits > 0 {
-        if let Some(x) = column_gutter(table, words, col).or_else(|| figures_gutter(table, words, col)) {
+        let gutter = column_gutter(table, words, col)
+            .or_else(|| figures_gutter(table, words, col))
+            .or_else(|| aligned_starts(table, words, col));
+        if let Some(x) = gutter {
             split_column(table, col, x);
             splits -= 1;
         }
@@ -356,10 +365,11 @@ fn figures_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32>
     let mut reach = f32::NEG_INFINITY;
     let mut hole: Option<(f32, f32)> = None;
     for (a, b) in spans {
-        if reach > f32::NEG_INFINITY && a - reach >= GUTTER_HEIGHTS * height {
-            if hole.is_none_or(|(h0, h1)| a - reach > h1 - h0) {
-                hole = Some((reach, a));
-            }
+        if reach > f32::NEG_INFINITY
+            && a - reach >= GUTTER_HEIGHTS * height
+            && hole.is_none_or(|(h0, h1)| a - reach > h1 - h0)
+        {
+            hole = Some((reach, a));
         }
         reach = reach.max(b);
     }
@@ -383,13 +393,95 @@ fn figures_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32>
                     if t.bbox.x1 <= a || t.bbox.x0 >= b {
                         vec![(a, b)]
                     } else {
-                        [(a, t.bbox.x0.max(a)), (t.bbox.x1.min(b), b)].into_iter().filter(|(p, q)| q > p).collect()
+                        [(a, t.bbox.x0.max(a)), (t.bbox.x1.min(b), b)]
+                            .into_iter()
+                            .filter(|(p, q)| q > p)
+                            .collect()
                     }
                 })
                 .collect();
         }
     }
     free.into_iter().max_by(|p, q| (p.1 - p.0).total_cmp(&(q.1 - q.0))).map(|(a, b)| (a + b) / 2.0)
+}
+
+/// Rows of a column holding two pieces of text, at least this share of
+/// its rows with text ([`aligned_starts`]).
+const TWO_PIECES_SHARE: f32 = 0.6;
+
+/// Second pieces start within this many heights of their median start.
+const START_SLACK: f32 = 0.5;
+
+/// The x splitting `col` where its rows' second pieces of text all start
+/// (left-aligned, within [`START_SLACK`] heights): a statement's "05 Nov"
+/// and "Direct debit Council Tax", two lines to OCR, whose boxes (their
+/// margins) overlap where the glyphs leave a gutter. [`TWO_PIECES_SHARE`]
+/// of the column's rows with text, and [`SPLIT_MIN_ROWS`] at least, hold
+/// two pieces or more; every piece but the first starts there or right of
+/// it, every first piece well left of it, and a row of one piece lies on
+/// one side. Second pieces that are all figures ("12 (4%)") are one
+/// column's cells.
+fn aligned_starts(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> {
+    let boxes = aligned_boxes(table);
+    let per_cell = lines_in(&boxes, words);
+    let rows: Vec<Vec<BBox>> = table
+        .cells
+        .iter()
+        .zip(&per_cell)
+        .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
+        .map(|(_, w)| pieces_of(w).into_iter().map(|(b, _)| b).collect())
+        .collect();
+    let texts: Vec<Vec<(BBox, String)>> = table
+        .cells
+        .iter()
+        .zip(&per_cell)
+        .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
+        .map(|(_, w)| pieces_of(w))
+        .collect();
+    let two: Vec<&Vec<BBox>> = rows.iter().filter(|r| r.len() >= 2).collect();
+    if two.len() < SPLIT_MIN_ROWS || (two.len() as f32) < TWO_PIECES_SHARE * rows.len() as f32 {
+        return None;
+    }
+    if texts.iter().filter(|r| r.len() >= 2).all(|r| r[1..].iter().all(|(_, t)| crate::text::is_figure(t))) {
+        return None;
+    }
+    let height = crate::text::median(rows.iter().flatten().map(|b| b.height()).collect()).max(1.0);
+    let starts: Vec<f32> = two.iter().map(|r| r[1].x0).collect();
+    let x = crate::text::median(starts.clone());
+    let slack = START_SLACK * height;
+    let aligned = starts.iter().all(|s| (s - x).abs() <= slack)
+        && two.iter().all(|r| {
+            r[0].x0 < x - 2.0 * slack && r[0].x1 < x + slack && r[2..].iter().all(|b| b.x0 >= x - slack)
+        })
+        && rows.iter().filter(|r| r.len() == 1).all(|r| r[0].x1 <= x + slack || r[0].x0 >= x - slack);
+    let split = starts.iter().copied().fold(f32::INFINITY, f32::min);
+    aligned.then_some(split - 1.0)
+}
+
+/// A cell's pieces of text, left to right, each with its box and its
+/// text: a text layer's words joined across gaps narrower than
+/// [`GUTTER_HEIGHTS`]; OCR's lines, each a piece to the detector (their
+/// boxes' margins may overlap), as they are.
+fn pieces_of(texts: &[&TextLine]) -> Vec<(BBox, String)> {
+    let mut sorted = texts.to_vec();
+    sorted.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    let height = crate::text::median(sorted.iter().map(|t| t.bbox.height()).collect()).max(1.0);
+    let mut pieces: Vec<(BBox, String)> = Vec::new();
+    for t in sorted {
+        match pieces.last_mut() {
+            Some((b, text))
+                if t.origin == parasol_doc::TextOrigin::TextLayer
+                    && t.bbox.x0 - b.x1 < GUTTER_HEIGHTS * height
+                    && crate::text::level(b, &t.bbox) =>
+            {
+                *b = b.union(&t.bbox);
+                text.push(' ');
+                text.push_str(&t.text);
+            }
+            _ => pieces.push((t.bbox, t.text.clone())),
+        }
+    }
+    pieces
 }
 
 /// Splits each cell spanning columns whose text is pieces set apart by

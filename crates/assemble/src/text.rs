@@ -34,6 +34,10 @@ const HEADING_MAX_ROWS: usize = 2;
 /// The longest enumerator a list item opens with ("iii.", "12)", "(a)").
 const LIST_NUMBER_MAX_LEN: usize = 4;
 
+/// Syllables Korean and Japanese documents count list items with, in
+/// order ("가.", "나.", "다."; "ア.", "イ.").
+const SYLLABLE_ENUMERATORS: &str = "가나다라마바사아자차카타파하アイウエオカキクケコ";
+
 /// Joins lines of one block, mending words hyphenated across line ends;
 /// a line break between Chinese or Japanese characters becomes no space
 /// (`parasol_doc::script::push_joined`).
@@ -245,6 +249,31 @@ pub(crate) fn is_heading(rows: &[String], font: f32, body_font: f32, ocr: bool) 
         && !goes_on(rows)
         && body_font > 0.0
         && font >= ratio * body_font
+}
+
+/// A line of running text holds at least this many words ([`runs_on`]).
+const RUNNING_LINE_WORDS: usize = 6;
+
+/// Places, at least, where a block's lines run on ([`runs_on`]) for them
+/// to be running text ([`runs_as_prose`]).
+pub(crate) const PROSE_MIN_RUNS: usize = 2;
+
+/// Whether `upper`, a line of running text ([`RUNNING_LINE_WORDS`] words
+/// or more, not ending a sentence), goes on in `lower`, the line below it,
+/// which opens in lower case ("… building document capture and" over
+/// "recognition systems. I enjoy …").
+pub(crate) fn runs_on(upper: &str, lower: &str) -> bool {
+    let upper = upper.trim();
+    upper.split_whitespace().count() >= RUNNING_LINE_WORDS
+        && !upper.ends_with(['.', '!', '?', ':', ';'])
+        && lower.trim_start().starts_with(char::is_lowercase)
+}
+
+/// Whether `lines`, one under another in order, are running text: they
+/// run on ([`runs_on`]) in [`PROSE_MIN_RUNS`] places or more.
+pub(crate) fn runs_as_prose<'a>(lines: impl IntoIterator<Item = &'a str>) -> bool {
+    let lines: Vec<&str> = lines.into_iter().collect();
+    lines.windows(2).filter(|w| runs_on(w[0], w[1])).count() >= PROSE_MIN_RUNS
 }
 
 /// Whether `rows` open in lower case, going on with a sentence begun above
@@ -627,11 +656,16 @@ pub(crate) fn is_list_item(s: &str) -> bool {
             | '➢'
             | '✓'
             | '・'
+            | '※'
     ) {
         // Japanese and Chinese set an item's text against its bullet.
         return chars.next().is_some_and(|c| {
             c.is_whitespace() || (first != '-' && first != '*' && parasol_doc::script::is_cjk(c))
         });
+    }
+    // Circled numbers and Hangul ("①", "㉮"), against their text or not.
+    if matches!(first, '\u{2460}'..='\u{2473}' | '\u{3251}'..='\u{325F}' | '\u{326E}'..='\u{327B}') {
+        return chars.next().is_some_and(|c| c.is_whitespace() || parasol_doc::script::is_cjk(c));
     }
     let token: String = s.chars().take_while(|c| !c.is_whitespace()).collect();
     // A reference list's "[12]".
@@ -653,6 +687,14 @@ pub(crate) fn is_list_item(s: &str) -> bool {
     }
     let inner = token.trim_start_matches('(');
     let Some(body) = inner.strip_suffix(['.', ')']) else { return false };
+    // Korean and Japanese documents count items in syllables ("가.", "나)",
+    // "(다)"; "ア.", "イ.").
+    let mut letters = body.chars();
+    if let (Some(c), None) = (letters.next(), letters.next()) {
+        if SYLLABLE_ENUMERATORS.contains(c) {
+            return s.len() > token.len();
+        }
+    }
     !body.is_empty()
         && body.len() <= LIST_NUMBER_MAX_LEN
         // Four digits are a year ("2011. Changes in …" wrapped in a

@@ -542,3 +542,42 @@ fn a_column_of_quantities_or_prices_is_a_column_of_figures() {
         ["ORDER", "BY name"]
     ])));
 }
+
+/// A résumé's sidebar and main column read row by row as a grid: the main
+/// column's lines run on, beside the sidebar's, so the grid is no table.
+/// A paragraph with nothing beside it in a form's grid is a note in it.
+#[test]
+fn lines_running_on_beside_another_column_are_no_table() {
+    let table = |rows: &[[&str; 2]]| {
+        let b = |r: usize, c: usize| {
+            BBox::new(300.0 * c as f32, 20.0 * r as f32, 300.0 * (c + 1) as f32, 20.0 * (r + 1) as f32)
+        };
+        Table {
+            rows: rows.len(),
+            cols: 2,
+            cells: rows
+                .iter()
+                .enumerate()
+                .flat_map(|(r, texts)| texts.iter().enumerate().map(move |(c, t)| cell(r, c, b(r, c), t)))
+                .collect(),
+        }
+    };
+    let resume = table(&[
+        ["SKILLS", "Engineer with nine years of experience building document capture and"],
+        ["", "recognition systems. I enjoy turning research models into fast, reliable"],
+        ["Rust, C++", "services and mentoring small teams."],
+    ]);
+    assert!(runs_as_prose(&resume));
+    let note = table(&[
+        ["", "This is your authorization to prepare cigarette smoke condensate"],
+        ["", "according to the protocol for the preparation of smoke condensate"],
+        ["", "for the period April 1, 1988 through December 31, 1988."],
+    ]);
+    assert!(!runs_as_prose(&note));
+    let items = table(&[
+        ["Consulting", "Review of the archive's scanning workflow and"],
+        ["Training", "Two days on site"],
+        ["Support", "Twelve months"],
+    ]);
+    assert!(!runs_as_prose(&items));
+}

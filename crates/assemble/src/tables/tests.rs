@@ -308,6 +308,77 @@ fn figures_taking_turns_in_one_column_are_two_columns_and_header_words_follow_th
     assert_eq!(t.cols, 3);
 }
 
+/// A cell's lone word stays where the structure put it, though it lies
+/// under the next column's text: a sparse column's only entry.
+#[test]
+fn a_cells_only_word_stays_in_its_cell() {
+    let mut cells = Vec::new();
+    for r in 0..3 {
+        let y = 20.0 * r as f32;
+        cells.push(cell(r, 0, BBox::new(0.0, y, 100.0, y + 20.0)));
+        cells.push(cell(r, 1, BBox::new(100.0, y, 160.0, y + 20.0)));
+    }
+    let mut t = Table { rows: 3, cols: 2, cells };
+    let w = |x0: f32, x1: f32, r: usize, s: &str| {
+        let y = 20.0 * r as f32;
+        TextLine::from_bbox(BBox::new(x0, y + 4.0, x1, y + 16.0), s, TextOrigin::TextLayer)
+    };
+    let words = [
+        w(0.0, 50.0, 0, "*ALLOBJ"),
+        w(75.0, 150.0, 0, "X"),
+        w(55.0, 105.0, 1, "*JOBCTL"),
+        w(0.0, 40.0, 2, "*IOSYS"),
+        w(75.0, 150.0, 2, "X"),
+    ];
+    fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+    let row = |r: usize| t.cells.iter().filter(|c| c.row == r).map(|c| c.text.as_str()).collect::<Vec<_>>();
+    assert_eq!(row(1), ["*JOBCTL", ""]);
+}
+
+/// OCR's lines "05 Nov" and "Direct debit Council Tax" in one column of
+/// the structure, their boxes' margins overlapping: the descriptions all
+/// start at one x, so the column is two. Figures after a count ("12
+/// (4%)") stay one column's.
+#[test]
+fn a_column_whose_second_pieces_start_at_one_x_is_two() {
+    let table = |texts: &[(&str, f32, f32, &str, f32)]| {
+        let mut cells = Vec::new();
+        let mut lines = Vec::new();
+        for (r, &(a, a1, b0, b, b1)) in texts.iter().enumerate() {
+            let y = 40.0 * r as f32;
+            cells.push(cell(r, 0, BBox::new(0.0, y, 700.0, y + 40.0)));
+            cells.push(cell(r, 1, BBox::new(700.0, y, 900.0, y + 40.0)));
+            lines.push(TextLine::from_bbox(BBox::new(120.0, y + 4.0, a1, y + 36.0), a, TextOrigin::Ocr));
+            lines.push(TextLine::from_bbox(BBox::new(b0, y + 4.0, b1, y + 36.0), b, TextOrigin::Ocr));
+            lines.push(TextLine::from_bbox(
+                BBox::new(780.0, y + 4.0, 880.0, y + 36.0),
+                "370.11",
+                TextOrigin::Ocr,
+            ));
+        }
+        (Table { rows: texts.len(), cols: 2, cells }, lines)
+    };
+    let (mut t, lines) = table(&[
+        ("Date", 197.0, 225.0, "Description", 396.0),
+        ("03 Nov", 224.0, 223.0, "Direct debit Scottish Power", 573.0),
+        ("05 Nov", 235.0, 220.0, "Direct debit Council Tax", 532.0),
+        ("09 Nov", 230.0, 221.0, "Card payment Scotmid Leith Walk", 661.0),
+    ]);
+    let refs: Vec<&TextLine> = lines.iter().collect();
+    split_merged_columns(&mut t, &refs);
+    fill_table(&mut t, &refs);
+    assert_eq!(t.cols, 3);
+    let row = |r: usize| t.cells.iter().filter(|c| c.row == r).map(|c| c.text.as_str()).collect::<Vec<_>>();
+    assert_eq!(row(2), ["05 Nov", "Direct debit Council Tax", "370.11"]);
+    let (mut t, lines) = table(&[
+        ("12", 160.0, 175.0, "(4%)", 230.0),
+        ("45", 160.0, 176.0, "(23.1)", 250.0),
+        ("112", 180.0, 175.0, "(57.4)", 250.0),
+    ]);
+    split_merged_columns(&mut t, &lines.iter().collect::<Vec<_>>());
+    assert_eq!(t.cols, 2);
+}
+
 #[test]
 fn an_ocr_line_filling_a_narrow_column_and_running_on_is_split_into_words() {
     // "05 Nov" fills the date column (0-100) but is a fifth of the line.
