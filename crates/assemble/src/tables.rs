@@ -288,17 +288,22 @@ pub(crate) fn split_merged_columns(table: &mut Table, words: &[&TextLine]) {
     }
 }
 
-/// The gutter's x splitting `col` into two, if it is two columns.
-fn column_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> {
-    let boxes = aligned_boxes(table);
-    let per_cell = lines_in(&boxes, words);
-    let cells: Vec<(usize, &Vec<&TextLine>)> = table
+/// The texts of `col`'s one-column cells that hold any, with their rows,
+/// `words` put in cells by [`aligned_boxes`].
+fn column_texts<'l>(table: &Table, words: &[&'l TextLine], col: usize) -> Vec<(usize, Vec<&'l TextLine>)> {
+    let per_cell = lines_in(&aligned_boxes(table), words);
+    table
         .cells
         .iter()
-        .zip(&per_cell)
+        .zip(per_cell)
         .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
         .map(|(c, w)| (c.row, w))
-        .collect();
+        .collect()
+}
+
+/// The gutter's x splitting `col` into two, if it is two columns.
+fn column_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> {
+    let cells = column_texts(table, words, col);
     if cells.len() < SPLIT_MIN_ROWS {
         return None;
     }
@@ -341,15 +346,7 @@ fn column_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> 
 /// the gutter too. Figures in every row on both sides ("12 (4%)", "45
 /// 0.3") are one column's cells and stay.
 fn figures_gutter(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> {
-    let boxes = aligned_boxes(table);
-    let per_cell = lines_in(&boxes, words);
-    let cells: Vec<(usize, &Vec<&TextLine>)> = table
-        .cells
-        .iter()
-        .zip(&per_cell)
-        .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
-        .map(|(c, w)| (c.row, w))
-        .collect();
+    let cells = column_texts(table, words, col);
     let figures: Vec<(usize, &TextLine)> = cells
         .iter()
         .flat_map(|(row, w)| w.iter().filter(|t| crate::text::is_figure(&t.text)).map(move |t| (*row, *t)))
@@ -422,22 +419,9 @@ const START_SLACK: f32 = 0.5;
 /// one side. Second pieces that are all figures ("12 (4%)") are one
 /// column's cells.
 fn aligned_starts(table: &Table, words: &[&TextLine], col: usize) -> Option<f32> {
-    let boxes = aligned_boxes(table);
-    let per_cell = lines_in(&boxes, words);
-    let rows: Vec<Vec<BBox>> = table
-        .cells
-        .iter()
-        .zip(&per_cell)
-        .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
-        .map(|(_, w)| pieces_of(w).into_iter().map(|(b, _)| b).collect())
-        .collect();
-    let texts: Vec<Vec<(BBox, String)>> = table
-        .cells
-        .iter()
-        .zip(&per_cell)
-        .filter(|(c, w)| c.col == col && c.colspan.max(1) == 1 && !w.is_empty())
-        .map(|(_, w)| pieces_of(w))
-        .collect();
+    let texts: Vec<Vec<(BBox, String)>> =
+        column_texts(table, words, col).iter().map(|(_, w)| pieces_of(w)).collect();
+    let rows: Vec<Vec<BBox>> = texts.iter().map(|r| r.iter().map(|(b, _)| *b).collect()).collect();
     let two: Vec<&Vec<BBox>> = rows.iter().filter(|r| r.len() >= 2).collect();
     if two.len() < SPLIT_MIN_ROWS || (two.len() as f32) < TWO_PIECES_SHARE * rows.len() as f32 {
         return None;

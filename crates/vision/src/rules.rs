@@ -37,6 +37,49 @@ const MAX_THICKNESS_SHARE: f32 = 0.05;
 /// this close, end to start, one row apart, are one rule.
 const STEP_REACH: u32 = 3;
 
+/// A rule being found: its extent in pixels (ends exclusive along its
+/// length) and its ink.
+struct Rule {
+    x0: u32,
+    x1: u32,
+    y0: u32,
+    y1: u32,
+    /// Ink pixels: a rule's is its length times its thickness.
+    ink: u64,
+}
+
+/// Whether the pixel at (x, y) is ink ([`INK`]).
+fn is_ink(image: &RgbImage, x: u32, y: u32) -> bool {
+    let p = image.get_pixel(x, y).0;
+    (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
+}
+
+/// The runs of ink along `span` (`ink` says which positions are), with up
+/// to [`MAX_GAP`] light positions inside, at least `min` long: each as its
+/// start and its end (exclusive).
+fn ink_runs(span: std::ops::Range<u32>, min: u32, ink: impl Fn(u32) -> bool) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut start: Option<u32> = None;
+    let mut last_ink = 0;
+    for i in span.start..=span.end {
+        match (i < span.end && ink(i), start) {
+            (true, None) => {
+                start = Some(i);
+                last_ink = i;
+            }
+            (true, Some(_)) => last_ink = i,
+            (false, Some(s)) if i >= span.end || i - last_ink > MAX_GAP => {
+                if last_ink + 1 - s >= min {
+                    out.push((s, last_ink + 1));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Horizontal rules in `image`: runs of ink at least [`MIN_LENGTH`] pixels
 /// and [`MIN_LENGTH_SHARE`] of the page long, at most [`MAX_THICKNESS`]
 /// thick, each as its box, top to bottom.
@@ -46,42 +89,14 @@ pub fn horizontal_rules(image: &RgbImage) -> Vec<BBox> {
     if w < min_len {
         return Vec::new();
     }
-    // Runs of ink per row, with up to MAX_GAP light pixels inside.
-    let mut segments: Vec<(u32, u32, u32)> = Vec::new(); // (y, x0, x1 exclusive)
-    for y in 0..h {
-        let mut start: Option<u32> = None;
-        let mut last_ink = 0;
-        for x in 0..=w {
-            let ink = x < w && {
-                let p = image.get_pixel(x, y).0;
-                (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
-            };
-            match (ink, start) {
-                (true, None) => {
-                    start = Some(x);
-                    last_ink = x;
-                }
-                (true, Some(_)) => last_ink = x,
-                (false, Some(s)) if x >= w || x - last_ink > MAX_GAP => {
-                    if last_ink + 1 - s >= min_len / 2 {
-                        segments.push((y, s, last_ink + 1));
-                    }
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-    }
+    // Runs of ink per row.
+    let segments: Vec<(u32, u32, u32)> = (0..h) // (y, x0, x1 exclusive)
+        .flat_map(|y| {
+            ink_runs(0..w, min_len / 2, |x| is_ink(image, x, y)).into_iter().map(move |(a, b)| (y, a, b))
+        })
+        .collect();
     // Segments chained into rules: the same span on the next row (a rule's
     // thickness), or a step down continuing it (a rule a little askew).
-    struct Rule {
-        x0: u32,
-        x1: u32,
-        y0: u32,
-        y1: u32,
-        /// Ink pixels: a rule's is its length times its thickness.
-        ink: u64,
-    }
     let mut rules: Vec<Rule> = Vec::new();
     for (y, x0, x1) in segments {
         let joins =
@@ -128,41 +143,14 @@ pub fn vertical_rules(image: &RgbImage, within: &BBox) -> Vec<BBox> {
     if y1 < y0 + min_len || x1 <= x0 {
         return Vec::new();
     }
-    // Runs of ink per column, with up to MAX_GAP light pixels inside.
-    let mut segments: Vec<(u32, u32, u32)> = Vec::new(); // (x, y0, y1 exclusive)
-    for x in x0..x1 {
-        let mut start: Option<u32> = None;
-        let mut last_ink = 0;
-        for y in y0..=y1 {
-            let ink = y < y1 && {
-                let p = image.get_pixel(x, y).0;
-                (p[0] as u32 + p[1] as u32 + p[2] as u32) < 3 * INK
-            };
-            match (ink, start) {
-                (true, None) => {
-                    start = Some(y);
-                    last_ink = y;
-                }
-                (true, Some(_)) => last_ink = y,
-                (false, Some(s)) if y >= y1 || y - last_ink > MAX_GAP => {
-                    if last_ink + 1 - s >= min_len / 2 {
-                        segments.push((x, s, last_ink + 1));
-                    }
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-    }
+    // Runs of ink per column.
+    let segments: Vec<(u32, u32, u32)> = (x0..x1) // (x, y0, y1 exclusive)
+        .flat_map(|x| {
+            ink_runs(y0..y1, min_len / 2, |y| is_ink(image, x, y)).into_iter().map(move |(a, b)| (x, a, b))
+        })
+        .collect();
     // Segments chained into rules across neighbouring columns: a rule's
     // thickness, or a rule a little askew stepping sideways.
-    struct Rule {
-        x0: u32,
-        x1: u32,
-        y0: u32,
-        y1: u32,
-        ink: u64,
-    }
     let mut rules: Vec<Rule> = Vec::new();
     for (x, s, e) in segments {
         let joins = |r: &Rule| x <= r.x1 && x >= r.x0 && s <= r.y1 + STEP_REACH && e + STEP_REACH >= r.y0;

@@ -300,26 +300,30 @@ fn two_columns_without_a_column_of_values_are_a_form_not_a_table() {
     ]));
 }
 
+/// A table of two columns, a row of cells 300 px wide and 20 px high for
+/// each pair of texts.
+fn two_columns(rows: &[[&str; 2]]) -> Table {
+    let b = |r: usize, c: usize| {
+        BBox::new(300.0 * c as f32, 20.0 * r as f32, 300.0 * (c + 1) as f32, 20.0 * (r + 1) as f32)
+    };
+    Table {
+        rows: rows.len(),
+        cols: 2,
+        cells: rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, texts)| texts.iter().enumerate().map(move |(c, t)| cell(r, c, b(r, c), t)))
+            .collect(),
+    }
+}
+
 /// A table of codes and their descriptions (a datasheet's ordering
 /// information) has cells longer than a table's usual ones beside its
 /// column of terms; running text broken into two columns, and lines of
 /// prose beside their line numbers, stay no table.
 #[test]
 fn descriptions_beside_a_column_of_terms_are_a_table() {
-    let table = |rows: &[[&str; 2]]| {
-        let b = |r: usize, c: usize| {
-            BBox::new(300.0 * c as f32, 20.0 * r as f32, 300.0 * (c + 1) as f32, 20.0 * (r + 1) as f32)
-        };
-        Table {
-            rows: rows.len(),
-            cols: 2,
-            cells: rows
-                .iter()
-                .enumerate()
-                .flat_map(|(r, texts)| texts.iter().enumerate().map(move |(c, t)| cell(r, c, b(r, c), t)))
-                .collect(),
-        }
-    };
+    let table = two_columns;
     let ordering = table(&[
         ["TX-480-8T2S", "8 × RJ45, 2 × SFP"],
         ["TX-480-8T2S-HV", "as above, 110–220 V DC input"],
@@ -548,20 +552,7 @@ fn a_column_of_quantities_or_prices_is_a_column_of_figures() {
 /// A paragraph with nothing beside it in a form's grid is a note in it.
 #[test]
 fn lines_running_on_beside_another_column_are_no_table() {
-    let table = |rows: &[[&str; 2]]| {
-        let b = |r: usize, c: usize| {
-            BBox::new(300.0 * c as f32, 20.0 * r as f32, 300.0 * (c + 1) as f32, 20.0 * (r + 1) as f32)
-        };
-        Table {
-            rows: rows.len(),
-            cols: 2,
-            cells: rows
-                .iter()
-                .enumerate()
-                .flat_map(|(r, texts)| texts.iter().enumerate().map(move |(c, t)| cell(r, c, b(r, c), t)))
-                .collect(),
-        }
-    };
+    let table = two_columns;
     let resume = table(&[
         ["SKILLS", "Engineer with nine years of experience building document capture and"],
         ["", "recognition systems. I enjoy turning research models into fast, reliable"],
