@@ -238,6 +238,18 @@ pub(crate) fn clause_starts(rows: &[String]) -> Vec<usize> {
         .collect()
 }
 
+/// Whether `rows` are a note: opening with its number or mark
+/// ([`is_note_start`]), [`SENTENCES_MIN_WORDS`] words or more, ending with
+/// a full stop ("3 A denser array in summer 2025 confirmed this limit.",
+/// its OCR box made tall by the raised "3"); a numbered heading ends
+/// without one.
+fn is_note(rows: &[String]) -> bool {
+    let words = rows.iter().map(|r| r.split_whitespace().count()).sum::<usize>();
+    rows.first().is_some_and(|r| is_note_start(r))
+        && rows.last().is_some_and(|r| r.trim_end().ends_with('.'))
+        && words >= SENTENCES_MIN_WORDS
+}
+
 /// Whether a block of `rows` set in `font` is a heading on a page whose
 /// body text is set in `body_font` (0 when unknown): short, no sentences
 /// ([`is_sentences`]) and clearly larger, by more when the sizes are `ocr`
@@ -246,6 +258,7 @@ pub(crate) fn is_heading(rows: &[String], font: f32, body_font: f32, ocr: bool) 
     let ratio = if ocr { OCR_HEADING_FONT_RATIO } else { HEADING_FONT_RATIO };
     rows.len() <= HEADING_MAX_ROWS
         && !is_sentences(rows)
+        && !is_note(rows)
         && !goes_on(rows)
         && body_font > 0.0
         && font >= ratio * body_font

@@ -279,3 +279,11 @@ fn a_book_index_lists_terms_and_their_pages() {
         assert!(!is_index_term(s), "{s}");
     }
 }
+
+#[test]
+fn a_note_set_tall_is_no_heading_but_a_numbered_heading_is() {
+    let rows = |s: &str| vec![s.to_string()];
+    assert!(!is_heading(&rows("3 A denser array in summer 2025 confirmed this limit."), 36.0, 27.0, true));
+    assert!(is_heading(&rows("3 Results"), 36.0, 27.0, true));
+    assert!(is_heading(&rows("4 Treatment of samples before the tests."), 36.0, 27.0, true));
+}
