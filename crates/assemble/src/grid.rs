@@ -610,7 +610,7 @@ fn side_by_side(table: &Table, words: &[&TextLine]) -> bool {
 /// alignment ([`word_table`]), is no table. (A structure model's table
 /// may cut a wordy cell's lines into rows of their own: a survey's
 /// statements beside their figures, PubTabNet `PMC1626454_002_00`.)
-pub(crate) fn runs_as_prose(table: &Table) -> bool {
+pub(crate) fn has_prose_column(table: &Table) -> bool {
     let filled =
         |row: usize| table.cells.iter().filter(|c| c.row == row && !c.text.trim().is_empty()).count();
     (0..table.cols).any(|col| {

@@ -37,15 +37,57 @@ const MAX_THICKNESS_SHARE: f32 = 0.05;
 /// this close, end to start, one row apart, are one rule.
 const STEP_REACH: u32 = 3;
 
-/// A rule being found: its extent in pixels (ends exclusive along its
-/// length) and its ink.
+/// A rule being found, along its length and across it (ends exclusive),
+/// with its ink pixels: a rule's is its length times its thickness.
 struct Rule {
-    x0: u32,
-    x1: u32,
-    y0: u32,
-    y1: u32,
-    /// Ink pixels: a rule's is its length times its thickness.
+    along0: u32,
+    along1: u32,
+    across0: u32,
+    across1: u32,
     ink: u64,
+}
+
+impl Rule {
+    fn length(&self) -> u32 {
+        self.along1 - self.along0
+    }
+
+    fn width(&self) -> u32 {
+        self.across1 - self.across0
+    }
+
+    fn thickness(&self) -> f32 {
+        self.ink as f32 / self.length() as f32
+    }
+}
+
+/// Runs of ink on neighbouring lines `(line, start, end)`, in line order,
+/// chained into rules: a run on the next line overlapping a rule's span
+/// (its thickness), or one a little beside it continuing it (a rule a
+/// little askew, stepping a pixel every hundred or so).
+fn chain(segments: Vec<(u32, u32, u32)>) -> Vec<Rule> {
+    let mut rules: Vec<Rule> = Vec::new();
+    for (line, a, b) in segments {
+        let joins = |r: &Rule| {
+            line <= r.across1 && line >= r.across0 && a <= r.along1 + STEP_REACH && b + STEP_REACH >= r.along0
+        };
+        match rules.iter_mut().rev().find(|r| joins(r)) {
+            Some(r) => {
+                r.along0 = r.along0.min(a);
+                r.along1 = r.along1.max(b);
+                r.across1 = r.across1.max(line + 1);
+                r.ink += u64::from(b - a);
+            }
+            None => rules.push(Rule {
+                along0: a,
+                along1: b,
+                across0: line,
+                across1: line + 1,
+                ink: u64::from(b - a),
+            }),
+        }
+    }
+    rules
 }
 
 /// Whether the pixel at (x, y) is ink ([`INK`]).
@@ -95,33 +137,16 @@ pub fn horizontal_rules(image: &RgbImage) -> Vec<BBox> {
             ink_runs(0..w, min_len / 2, |x| is_ink(image, x, y)).into_iter().map(move |(a, b)| (y, a, b))
         })
         .collect();
-    // Segments chained into rules: the same span on the next row (a rule's
-    // thickness), or a step down continuing it (a rule a little askew).
-    let mut rules: Vec<Rule> = Vec::new();
-    for (y, x0, x1) in segments {
-        let joins =
-            |r: &Rule| y <= r.y1 + 1 && y >= r.y0 && x0 <= r.x1 + STEP_REACH && x1 + STEP_REACH >= r.x0;
-        match rules.iter_mut().rev().find(|r| joins(r)) {
-            Some(r) => {
-                r.x0 = r.x0.min(x0);
-                r.x1 = r.x1.max(x1);
-                r.y1 = r.y1.max(y);
-                r.ink += u64::from(x1 - x0);
-            }
-            None => rules.push(Rule { x0, x1, y0: y, y1: y, ink: u64::from(x1 - x0) }),
-        }
-    }
-    rules
+    chain(segments)
         .into_iter()
         .filter(|r| {
-            let length = (r.x1 - r.x0) as f32;
-            let thickness = r.ink as f32 / length;
-            r.x1 - r.x0 >= min_len
-                && thickness <= MAX_THICKNESS
-                && thickness <= MAX_THICKNESS_SHARE * length
-                && (r.y1 + 1 - r.y0) as f32 <= MAX_THICKNESS + MAX_THICKNESS_SHARE * length
+            let length = r.length() as f32;
+            r.length() >= min_len
+                && r.thickness() <= MAX_THICKNESS
+                && r.thickness() <= MAX_THICKNESS_SHARE * length
+                && r.width() as f32 <= MAX_THICKNESS + MAX_THICKNESS_SHARE * length
         })
-        .map(|r| BBox::new(r.x0 as f32, r.y0 as f32, r.x1 as f32, (r.y1 + 1) as f32))
+        .map(|r| BBox::new(r.along0 as f32, r.across0 as f32, r.along1 as f32, r.across1 as f32))
         .collect()
 }
 
@@ -149,31 +174,14 @@ pub fn vertical_rules(image: &RgbImage, within: &BBox) -> Vec<BBox> {
             ink_runs(y0..y1, min_len / 2, |y| is_ink(image, x, y)).into_iter().map(move |(a, b)| (x, a, b))
         })
         .collect();
-    // Segments chained into rules across neighbouring columns: a rule's
-    // thickness, or a rule a little askew stepping sideways.
-    let mut rules: Vec<Rule> = Vec::new();
-    for (x, s, e) in segments {
-        let joins = |r: &Rule| x <= r.x1 && x >= r.x0 && s <= r.y1 + STEP_REACH && e + STEP_REACH >= r.y0;
-        match rules.iter_mut().rev().find(|r| joins(r)) {
-            Some(r) => {
-                r.x1 = r.x1.max(x + 1);
-                r.y0 = r.y0.min(s);
-                r.y1 = r.y1.max(e);
-                r.ink += u64::from(e - s);
-            }
-            None => rules.push(Rule { x0: x, x1: x + 1, y0: s, y1: e, ink: u64::from(e - s) }),
-        }
-    }
-    rules
+    chain(segments)
         .into_iter()
         .filter(|r| {
-            let length = (r.y1 - r.y0) as f32;
-            let thickness = r.ink as f32 / length;
-            r.y1 - r.y0 >= min_len
-                && thickness <= MAX_THICKNESS
-                && (r.x1 - r.x0) as f32 <= MAX_THICKNESS + MAX_THICKNESS_SHARE * length
+            r.length() >= min_len
+                && r.thickness() <= MAX_THICKNESS
+                && r.width() as f32 <= MAX_THICKNESS + MAX_THICKNESS_SHARE * r.length() as f32
         })
-        .map(|r| BBox::new(r.x0 as f32, r.y0 as f32, r.x1 as f32, r.y1 as f32))
+        .map(|r| BBox::new(r.across0 as f32, r.along0 as f32, r.across1 as f32, r.along1 as f32))
         .collect()
 }
 

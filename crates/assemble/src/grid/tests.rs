@@ -558,17 +558,17 @@ fn lines_running_on_beside_another_column_are_no_table() {
         ["", "recognition systems. I enjoy turning research models into fast, reliable"],
         ["Rust, C++", "services and mentoring small teams."],
     ]);
-    assert!(runs_as_prose(&resume));
+    assert!(has_prose_column(&resume));
     let note = table(&[
         ["", "This is your authorization to prepare cigarette smoke condensate"],
         ["", "according to the protocol for the preparation of smoke condensate"],
         ["", "for the period April 1, 1988 through December 31, 1988."],
     ]);
-    assert!(!runs_as_prose(&note));
+    assert!(!has_prose_column(&note));
     let items = table(&[
         ["Consulting", "Review of the archive's scanning workflow and"],
         ["Training", "Two days on site"],
         ["Support", "Twelve months"],
     ]);
-    assert!(!runs_as_prose(&items));
+    assert!(!has_prose_column(&items));
 }

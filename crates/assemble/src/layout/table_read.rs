@@ -105,7 +105,7 @@ pub(super) fn read_table(page: &PageText, i: usize) -> TableRead {
                 let filled = filled(&grid).0;
                 if crate::grid::has_figure_column(&filled)
                     && crate::grid::cells_agree(&filled, &words, ruled)
-                    && !crate::grid::runs_as_prose(&filled)
+                    && !crate::grid::has_prose_column(&filled)
                     && !crate::tables::is_contents(&filled)
                 {
                     TableRead::Part(grid, bbox)
@@ -119,7 +119,7 @@ pub(super) fn read_table(page: &PageText, i: usize) -> TableRead {
     match crate::grid::word_table(&lines) {
         Some((grid, bbox))
             if crate::grid::cells_agree(&filled(&grid).0, &lines, ruled)
-                && !crate::grid::runs_as_prose(&filled(&grid).0)
+                && !crate::grid::has_prose_column(&filled(&grid).0)
                 && !crate::tables::is_contents(&filled(&grid).0) =>
         {
             TableRead::Part(grid, bbox)
