@@ -156,11 +156,26 @@ pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
     loop {
         let n = blocks.count();
         let pairs = || (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).filter(|&(a, b)| a != b);
+        // A block standing between two others, level with the values, keeps
+        // them apart: a newspaper's column between a story's column and an
+        // advertisement's lines.
+        let between = |a: usize, b: usize| -> bool {
+            let (Some((ba, _)), Some((bb, _))) = (blocks.text_block(a), blocks.text_block(b)) else {
+                return false;
+            };
+            let (left, right) = if ba.x1 <= bb.x0 { (ba.x1, bb.x0) } else { (bb.x1, ba.x0) };
+            (0..n)
+                .filter(|&c| c != a && c != b)
+                .filter_map(|c| blocks.text_block(c))
+                .any(|(bc, _)| bc.x0 >= left && bc.x1 <= right && bc.y0 < bb.y1 && bb.y0 < bc.y1)
+        };
         let found = |test: fn(&BBox, &[&TextLine], &BBox, &[&TextLine]) -> bool, a: usize, b: usize| match (
             blocks.text_block(a),
             blocks.text_block(b),
         ) {
-            (Some((ba, la)), Some((bb, lb))) => test(ba, la, bb, lb).then_some(bb.x0 - ba.x1),
+            (Some((ba, la)), Some((bb, lb))) if !between(a, b) => {
+                test(ba, la, bb, lb).then_some(bb.x0 - ba.x1)
+            }
             _ => None,
         };
         // Entries join their nearest labels first, so that a form's columns
@@ -179,6 +194,7 @@ pub(crate) fn merge_value_columns<'l>(blocks: &mut impl TextBlocks<'l>) {
         // heading's too: the heading is then a record's label).
         let pair = pair.or_else(|| {
             pairs()
+                .filter(|&(a, b)| !between(a, b))
                 .filter_map(|(a, b)| {
                     let gap = single_value_gap(blocks.label_block(a)?.1, blocks.text_block(b)?.1)?;
                     Some(((a, b), gap))
@@ -231,7 +247,7 @@ fn split_labels<'l>(blocks: &impl TextBlocks<'l>, b: usize) -> Option<Vec<usize>
 /// Whether `b` (lines `lb`) is a column of values for `a` (lines `la`): side
 /// by side, `b` under half as wide as `a` and within its height, at least
 /// two lines each, most of `b`'s lines holding a digit and most level with a
-/// line of `a`. Side by side is judged on `a`'s lines when its box reaches
+/// line of `a`, `a` no running text ([`is_running_text`]). Side by side is judged on `a`'s lines when its box reaches
 /// over `b` ([`beside_lines`]): a block that took in the values of its
 /// rows above (a list of entries and their pages, its values grouped
 /// apart from its labels) still has the rows below to be given theirs.
@@ -249,6 +265,11 @@ fn is_value_column(a: &BBox, la: &[&TextLine], b: &BBox, lb: &[&TextLine]) -> bo
     let within = (b.y1.min(a.y1) - b.y0.max(a.y0)) >= VALUES_WITHIN * b.height();
     let narrow = b.width() < VALUES_MAX_WIDTH * a.width() || (numbers && b.width() <= a.width());
     if !side_by_side || !within || !narrow || lb.len() < VALUES_MIN_LINES || la.len() < VALUES_MIN_LINES {
+        return false;
+    }
+    // Running text is no column of labels (a newspaper's column beside an
+    // advertisement's "up to 40% off").
+    if is_running_text(a, la) {
         return false;
     }
     let numeric = lb.iter().filter(|l| l.text.chars().any(|c| c.is_ascii_digit())).count();

@@ -159,6 +159,14 @@ fn cell_rows(texts: &[&TextLine]) -> Vec<Vec<Cell>> {
                 let (bbox, _) = cells.remove(0);
                 cells[0].0 = cells[0].0.union(&bbox);
             }
+            // The choices of a multiple-choice question set side by side
+            // ("A. nucleus", "B. mitochondrion") are a line of text too.
+            let joined: Vec<String> = cells.iter().map(|(_, t)| t.join(" ")).collect();
+            if crate::text::is_choice_row(joined.iter().map(String::as_str)) {
+                let bbox = cells.iter().map(|(b, _)| *b).reduce(|a, b| a.union(&b)).unwrap_or_default();
+                let texts: Vec<&str> = cells.drain(..).flat_map(|(_, t)| t).collect();
+                cells.push((bbox, texts));
+            }
             cells
                 .into_iter()
                 .map(|(bbox, texts)| {

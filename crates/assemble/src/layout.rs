@@ -531,6 +531,16 @@ impl<'l> TextBlocks<'l> for KeptRegions<'_, 'l> {
     }
 }
 
+/// How many times the body's font size a page header's type must be for
+/// it to be a title, by a text layer's sizes or OCR's box heights.
+fn title_ratio(ocr: bool) -> f32 {
+    if ocr {
+        OCR_HEADER_TITLE_FONT_RATIO
+    } else {
+        HEADER_TITLE_FONT_RATIO
+    }
+}
+
 /// Text cues the layout model cannot see: bullets make lists, small
 /// numbered notes at the page bottom are footnotes, short large text is a
 /// heading, entries with leaders and page numbers a table of contents.
@@ -567,8 +577,7 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
         Category::Caption => rows.len() <= 2 && !crate::text::is_sentences(rows),
         _ => false,
     };
-    let ratio = if ocr { OCR_HEADER_TITLE_FONT_RATIO } else { HEADER_TITLE_FONT_RATIO };
-    if title && body_font > 0.0 && font >= ratio * body_font {
+    if title && body_font > 0.0 && font >= title_ratio(ocr) * body_font {
         block.category = Category::Heading1;
         return;
     }

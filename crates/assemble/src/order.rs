@@ -170,9 +170,34 @@ fn inside_columns(boxes: &[BBox], above: &[usize], below: &[usize]) -> bool {
             })
             .collect()
     };
-    let mut faces = facing(above, true);
-    faces.extend(facing(below, false));
+    let (upper, lower) = (facing(above, true), facing(below, false));
+    // The same columns go on across the gap: no box facing it spans a
+    // gutter between the boxes facing it from the other side (a story's
+    // headline over two of the three columns above it opens a new band).
+    let spans_a_gutter = |part: &[usize], other: &[usize]| {
+        gutters(boxes, other).iter().any(|&(lo, hi)| part.iter().any(|&i| x(i).0 < lo && x(i).1 > hi))
+    };
+    if spans_a_gutter(&upper, &lower) || spans_a_gutter(&lower, &upper) {
+        return false;
+    }
+    let faces: Vec<usize> = upper.into_iter().chain(lower).collect();
     split(boxes, &faces, Axis::X).is_some_and(|(l, r, _)| is_column_pair(boxes, &l, &r))
+}
+
+/// The gaps `(lo, hi)` across the page between `idx`'s boxes (shrunk as
+/// for cutting), left to right.
+fn gutters(boxes: &[BBox], idx: &[usize]) -> Vec<(f32, f32)> {
+    let mut spans: Vec<(f32, f32)> = idx.iter().map(|&i| span(&boxes[i], Axis::X)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    let mut reach = f32::NEG_INFINITY;
+    for (k, &(lo, hi)) in spans.iter().enumerate() {
+        if k > 0 && lo > reach {
+            out.push((reach, lo));
+        }
+        reach = reach.max(hi);
+    }
+    out
 }
 
 fn extent(boxes: &[BBox], idx: &[usize]) -> BBox {
@@ -548,6 +573,33 @@ mod tests {
         let at = |i: usize| order.iter().position(|&k| k == i).unwrap();
         assert_eq!(order[0], 4);
         assert!(at(1) < at(2) && at(2) < at(3) && at(3) < at(0), "{order:?}");
+    }
+
+    #[test]
+    fn a_story_over_three_columns_ends_before_the_band_under_it() {
+        // A newspaper page: a story in three columns; under a rule, a
+        // second story's headline over two columns and an advertisement
+        // beside it, under the third column. The band under the story
+        // does not go on its columns (the headline spans a gutter), so
+        // the story is read to its end first.
+        let boxes = [
+            b(83.0, 346.0, 421.0, 576.0),   // 0 story, column 1
+            b(83.0, 588.0, 421.0, 654.0),   // 1
+            b(451.0, 346.0, 790.0, 459.0),  // 2 column 2
+            b(451.0, 471.0, 790.0, 631.0),  // 3
+            b(819.0, 346.0, 1158.0, 390.0), // 4 column 3
+            b(819.0, 401.0, 1158.0, 539.0), // 5
+            b(819.0, 549.0, 1158.0, 664.0), // 6
+            b(82.0, 718.0, 573.0, 750.0),   // 7 second story's headline
+            b(83.0, 757.0, 409.0, 917.0),   // 8 its columns
+            b(433.0, 757.0, 762.0, 906.0),  // 9
+            b(859.0, 726.0, 1090.0, 762.0), // 10 advertisement
+            b(900.0, 765.0, 1049.0, 809.0), // 11
+        ];
+        let order = xy_cut(&boxes);
+        let at = |i: usize| order.iter().position(|&k| k == i).unwrap();
+        assert_eq!(&order[..7], [0, 1, 2, 3, 4, 5, 6], "{order:?}");
+        assert!(at(7) < at(8) && at(8) < at(9) && at(10) < at(11), "{order:?}");
     }
 
     #[test]

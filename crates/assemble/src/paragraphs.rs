@@ -128,7 +128,10 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
                     .iter()
                     .position(|(b, unit)| is_ocr(unit.iter().copied()) && row_neighbours(b, &line.bbox, h))
             })
-            .flatten();
+            .flatten()
+            .or_else(|| {
+                units.iter().position(|(b, unit)| level(b, &line.bbox) && choices_together(unit, &[line]))
+            });
         let mut i = match piece {
             Some(i) => {
                 units[i].0 = units[i].0.union(&line.bbox);
@@ -141,12 +144,14 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
             }
         };
         // The grown row may now reach a piece met before it ("Visa
-        // contactless" left of "****", after "4821" opened the row).
+        // contactless" left of "****", after "4821" opened the row), or
+        // complete a row of choices ("A. neuron" met before "B. …").
         while let Some(j) = (0..units.len()).find(|&j| {
             let (a, b) = (&units[i].0, &units[j].0);
             j != i
-                && is_ocr(units[j].1.iter().copied())
-                && row_neighbours(a, b, a.height().min(b.height()).max(1.0))
+                && ((is_ocr(units[j].1.iter().copied())
+                    && row_neighbours(a, b, a.height().min(b.height()).max(1.0)))
+                    || (level(a, b) && choices_together(&units[i].1, &units[j].1)))
         }) {
             let (bbox, lines) = units.remove(j);
             if j < i {
@@ -157,6 +162,17 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
         }
     }
     units.into_iter().map(|(_, unit)| unit).collect()
+}
+
+/// Whether the lines of `a` and `b`, side by side, are the choices of a
+/// multiple-choice question ([`crate::text::is_choice_row`]: "A. nucleus",
+/// "B. mitochondrion"): one row however far apart, so that columns of
+/// choices are not read one after the other.
+fn choices_together(a: &[&TextLine], b: &[&TextLine]) -> bool {
+    let mut row: Vec<&TextLine> = a.iter().chain(b).copied().collect();
+    row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    row.windows(2).all(|w| w[0].bbox.x1 <= w[1].bbox.x0)
+        && crate::text::is_choice_row(row.iter().map(|l| l.text.as_str()))
 }
 
 /// Whether `a` and `b` are pieces of one row: level, and less than
@@ -335,6 +351,37 @@ mod tests {
 
     fn ocr(x: f32, y: f32, w: f32, h: f32, text: &str) -> TextLine {
         TextLine::from_bbox(BBox::new(x, y, x + w, y + h), text, TextOrigin::Ocr)
+    }
+
+    /// An exam sheet's scan (OCR's lines): each question's choices in a
+    /// grid of two columns, or four across, a choice a pixel higher than
+    /// the one left of it. The choices read row by row under their
+    /// question, not one column of choices and then the other.
+    #[test]
+    fn choices_side_by_side_read_row_by_row() {
+        let got: Vec<String> = blocks(&[
+            ocr(127.0, 340.0, 554.0, 29.0, "1. Which organelle releases energy from glucose?"),
+            ocr(173.0, 375.0, 123.0, 30.0, "A. nucleus"),
+            ocr(642.0, 374.0, 193.0, 27.0, "B. mitochondrion"),
+            ocr(172.0, 407.0, 141.0, 30.0, "C. ribosome"),
+            ocr(641.0, 407.0, 127.0, 30.0, "D. cell wall"),
+            ocr(127.0, 582.0, 436.0, 29.0, "3. Which of these cells has no nucleus?"),
+            ocr(173.0, 619.0, 113.0, 27.0, "A. neuron"),
+            ocr(408.0, 619.0, 185.0, 27.0, "B. red blood cell"),
+            ocr(639.0, 617.0, 125.0, 30.0, "C. leaf cell"),
+            ocr(873.0, 618.0, 153.0, 31.0, "D. sperm cell"),
+        ])
+        .into_iter()
+        .map(|b| b.text)
+        .collect();
+        let text = got.join("\n");
+        let at = |s: &str| text.find(s).unwrap();
+        assert!(at("A. nucleus") < at("B. mitochondrion"), "{got:?}");
+        assert!(at("B. mitochondrion") < at("C. ribosome"), "{got:?}");
+        assert!(at("C. ribosome") < at("D. cell wall") && at("D. cell wall") < at("3. Which"), "{got:?}");
+        assert!(
+            at("A. neuron") < at("B. red") && at("B. red") < at("C. leaf") && at("C. leaf") < at("D. sperm")
+        );
     }
 
     /// The receipt sample's lines once straightened (`samples/receipt-photo.jpg`):

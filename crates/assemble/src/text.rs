@@ -647,6 +647,50 @@ pub(crate) fn is_index(rows: &[String]) -> bool {
     entries >= 2 && entries as f32 >= INDEX_ENTRY_SHARE * rows.len() as f32
 }
 
+/// The place (1 for the first) of the choice a line opens with, as
+/// multiple-choice answers are labelled: "A." or "a)" or "(A)" followed by
+/// the choice's text (a space between, or Chinese, Japanese or Korean
+/// text against it), "1." or "(1)" likewise, or a circled number ("①").
+pub(crate) fn choice_label(s: &str) -> Option<u32> {
+    let s = s.trim_start();
+    let mut chars = s.chars();
+    let first = chars.next()?;
+    let followed = |rest: &str| {
+        let mut rest = rest.chars();
+        match rest.next() {
+            Some(c) if parasol_doc::script::is_cjk(c) => true,
+            Some(c) if c.is_whitespace() => rest.any(|c| !c.is_whitespace()),
+            _ => false,
+        }
+    };
+    if let '\u{2460}'..='\u{2473}' = first {
+        return followed(chars.as_str()).then(|| first as u32 - 0x2460 + 1);
+    }
+    let inner = s.strip_prefix('(').unwrap_or(s);
+    let end = inner.find(['.', ')'])?;
+    let (label, rest) = (&inner[..end], &inner[end + 1..]);
+    if (s.starts_with('(') && !inner[end..].starts_with(')')) || !followed(rest) {
+        return None;
+    }
+    let mut letters = label.chars();
+    match (letters.next(), letters.next()) {
+        (Some(c), None) if c.is_ascii_uppercase() => Some(c as u32 - 'A' as u32 + 1),
+        (Some(c), None) if c.is_ascii_lowercase() => Some(c as u32 - 'a' as u32 + 1),
+        _ if (1..=2).contains(&label.len()) && label.bytes().all(|b| b.is_ascii_digit()) => {
+            label.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// Whether `cells` (a row's pieces, left to right) are the choices of a
+/// multiple-choice question: two or more, labelled in sequence
+/// ([`choice_label`]: "A. nucleus", "B. mitochondrion").
+pub(crate) fn is_choice_row<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
+    let labels: Option<Vec<u32>> = cells.into_iter().map(choice_label).collect();
+    labels.is_some_and(|l| l.len() >= 2 && l.windows(2).all(|w| w[1] == w[0] + 1))
+}
+
 /// Starts with a bullet or an enumerator such as `1.`, `2)`, `(a)`, `iv.`.
 pub(crate) fn is_list_item(s: &str) -> bool {
     let s = s.trim_start();
@@ -696,6 +740,17 @@ pub(crate) fn is_list_item(s: &str) -> bool {
             {
                 return true;
             }
+        }
+    }
+    // "1." set against a Japanese or Chinese sentence ("1.本体に水を入れ、
+    // ふたを閉めます。"); a heading ("2.議題") is no sentence.
+    if let Some((n, rest)) = s.split_once(['.', '．']) {
+        if (1..LIST_NUMBER_MAX_LEN).contains(&n.len())
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && rest.starts_with(parasol_doc::script::is_cjk)
+            && rest.trim_end().ends_with(['。', '．'])
+        {
+            return true;
         }
     }
     let inner = token.trim_start_matches('(');

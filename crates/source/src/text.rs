@@ -243,6 +243,7 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
     drop_overprints(&mut chars);
     compose_accents(&mut chars);
     fix_lam_alef(&mut chars);
+    split_turned_ligatures(&mut chars);
     let words_by_line = group_turned(&chars);
     let mut words = Vec::new();
     let mut lines = Vec::new();
@@ -388,6 +389,56 @@ fn fix_lam_alef(chars: &mut [TextChar]) {
     }
 }
 
+/// Characters of one ligature ("fi") in turned text, laid out along it.
+/// PDFium shares a ligature's box out between its characters across the
+/// page, left to right, whichever way the text runs; in text running up or
+/// down the page that puts "f" and "i" side by side across the line, so
+/// that they fall in two lines ("f", "North", "ield"). Consecutive
+/// characters of a turned run whose boxes have one vertical extent and
+/// abut are such a ligature (in text running up or down, glyphs follow one
+/// another down the page); their boxes are shared out along the run's
+/// direction again.
+fn split_turned_ligatures(chars: &mut [TextChar]) {
+    let same = |a: f32, b: f32| (a - b).abs() <= LIGATURE_TOLERANCE;
+    let mut i = 0;
+    while i < chars.len() {
+        let dir = chars[i].direction;
+        let mut j = i + 1;
+        if matches!(dir, Direction::Up | Direction::Down) {
+            while j < chars.len()
+                && chars[j].direction == dir
+                && !chars[j].ch.is_whitespace()
+                && same(chars[j].bbox.y0, chars[i].bbox.y0)
+                && same(chars[j].bbox.y1, chars[i].bbox.y1)
+                && same(chars[j].bbox.x0, chars[j - 1].bbox.x1)
+                && chars[j].bbox.width() > 0.0
+            {
+                j += 1;
+            }
+        }
+        let n = j - i;
+        if n > 1 && !chars[i].ch.is_whitespace() {
+            let whole = chars[i..j].iter().map(|c| c.bbox).reduce(|a, b| a.union(&b)).unwrap_or_default();
+            let step = whole.height() / n as f32;
+            for (k, c) in chars[i..j].iter_mut().enumerate() {
+                // Up the page, the first character is the lowest.
+                let from_top = if dir == Direction::Down { k } else { n - 1 - k } as f32;
+                c.bbox = BBox::new(
+                    whole.x0,
+                    whole.y0 + from_top * step,
+                    whole.x1,
+                    whole.y0 + (from_top + 1.0) * step,
+                );
+            }
+        }
+        i = j;
+    }
+}
+
+/// How far (page pixels) the edges of a ligature's characters' boxes may
+/// differ ([`split_turned_ligatures`]); PDFium's shares meet exactly.
+const LIGATURE_TOLERANCE: f32 = 0.05;
+
 /// [`group`] for text that may run in any of the four [`Direction`]s: each
 /// run of characters turned the same way is grouped in the frame where it
 /// reads left to right, and its words are put back on the page, so a label
@@ -406,8 +457,12 @@ fn group_turned(chars: &[TextChar]) -> Vec<Vec<Word>> {
         if i < chars.len() && next.is_none_or(|d| d == run_dir) {
             continue;
         }
+        // PDFium breaks turned lines where a glyph's box sticks out across
+        // the line ("Ma", a line break, "y"): its line breaks are dropped,
+        // and the lines are found from the glyphs' places in the frame.
         let run: Vec<TextChar> = chars[start..i]
             .iter()
+            .filter(|c| run_dir == Direction::Right || !(c.generated && matches!(c.ch, '\r' | '\n')))
             .map(|c| TextChar { bbox: run_dir.to_reading(c.bbox), ..c.clone() })
             .collect();
         for mut line in group(&run) {

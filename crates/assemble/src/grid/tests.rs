@@ -50,6 +50,24 @@ fn numeric_columns_under_a_header_are_a_grid() {
 }
 
 #[test]
+fn choices_set_in_a_grid_are_no_table() {
+    // An exam's multiple-choice answers, two a row under each question.
+    let rows: &[&[&str]] = &[
+        &["A. nucleus", "B. mitochondrion"],
+        &["C. ribosome", "D. cell wall"],
+        &["A. oxygen", "B. nitrogen"],
+        &["C. carbon dioxide", "D. hydrogen"],
+        &["A. ethanol", "B. lactic acid"],
+        &["C. starch", "D. glycogen"],
+    ];
+    check_areas(&table_words(&[0.0, 300.0], rows), 0);
+    // The same words without their labels are a table of terms.
+    let bare: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(|c| &c[3..]).collect()).collect();
+    let bare: Vec<&[&str]> = bare.iter().map(Vec::as_slice).collect();
+    check_areas(&table_words(&[0.0, 300.0], &bare), 1);
+}
+
+#[test]
 fn two_columns_of_running_text_are_no_grid() {
     let left = "the quick brown fox jumps over the lazy dog again";
     let right = "and so the story goes on and on for many lines";

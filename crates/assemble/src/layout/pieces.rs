@@ -288,7 +288,7 @@ const INNER_HEADING_MAX_WORDS: usize = 8;
 /// letters: a row of a formula set large is no heading.
 const INNER_HEADING_LETTERS: f32 = 0.6;
 
-/// A paragraph, list or heading region cut at the heading rows inside it: single
+/// A paragraph, list, heading or header region cut at the heading rows inside it: single
 /// rows of a few words ([`INNER_HEADING_MAX_WORDS`], mostly letters), no
 /// sentence nor a row going on with one, set a heading's step larger than both the page's body text and
 /// the region's other rows ([`crate::text::is_heading`]). A layout model
@@ -302,7 +302,7 @@ fn heading_rows<'l>(
     lines: &[&'l TextLine],
     body_font: f32,
 ) -> Option<Vec<(Block, Vec<&'l TextLine>)>> {
-    if !matches!(block.category, Category::Paragraph | Category::List | Category::Heading1)
+    if !matches!(block.category, Category::Paragraph | Category::List | Category::Heading1 | Category::Header)
         || crate::text::is_vertical_text(lines.iter().copied())
     {
         return None;
@@ -313,6 +313,11 @@ fn heading_rows<'l>(
     }
     let ocr = crate::text::is_ocr(lines.iter().copied());
     let font = |row: &[&TextLine]| median(row.iter().map(|l| l.font_size).collect());
+    // A running head is set in the body's type or smaller; a "header" row
+    // in a title's type is the page's title ([`super::title_ratio`]).
+    let header_title = |row: &[&TextLine]| {
+        block.category != Category::Header || font(row) >= super::title_ratio(ocr) * body_font
+    };
     let is_heading_row = |k: usize| {
         let row = &groups[k];
         let t = row_text(row);
@@ -334,6 +339,7 @@ fn heading_rows<'l>(
             && !chars.is_empty()
             && letters as f32 >= INNER_HEADING_LETTERS * chars.len() as f32
             && !is_list_item(&t)
+            && header_title(row)
             && crate::text::is_heading(std::slice::from_ref(&t), font(row), body_font, ocr)
             && crate::text::is_heading(std::slice::from_ref(&t), font(row), others, ocr)
     };
@@ -347,7 +353,7 @@ fn heading_rows<'l>(
     let category = |from: usize| match block.category {
         Category::List if items && !is_list_item(&row_text(&groups[from])) => Category::Paragraph,
         // A title's subtitle, in the body's type.
-        Category::Heading1 => Category::Paragraph,
+        Category::Heading1 | Category::Header => Category::Paragraph,
         c => c,
     };
     let mut pieces = Vec::new();

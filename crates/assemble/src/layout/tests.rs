@@ -619,3 +619,75 @@ mod furniture;
 /// The cutting of a text region into pieces (`layout::pieces`): columns,
 /// heading rows, prices, captions and lists run on.
 mod pieces;
+
+#[test]
+fn a_header_region_holding_a_title_and_its_subtitle_is_a_heading_and_a_paragraph() {
+    // An exam sheet's top: its title, twice the body's size, and a line
+    // under it, boxed together as a page header.
+    let mut lines = vec![
+        line(435.0, 123.0, 807.0, 163.0, "Biology Unit Test 4"),
+        line(377.0, 168.0, 864.0, 188.0, "Cells and Energy, 40 minutes"),
+    ];
+    for k in 0..6 {
+        let y = 300.0 + 24.0 * k as f32;
+        lines.push(line(130.0, y, 870.0, y + 20.0, "Answer all of the questions on this sheet in full"));
+    }
+    let p = page(
+        lines,
+        vec![
+            region(370.0, 120.0, 870.0, 190.0, Category::Header),
+            region(120.0, 290.0, 880.0, 450.0, Category::Paragraph),
+        ],
+    );
+    let got: Vec<(Category, String)> = blocks(&p).into_iter().map(|b| (b.category, b.text)).take(2).collect();
+    assert_eq!(
+        got,
+        [
+            (Category::Heading1, "Biology Unit Test 4".to_string()),
+            (Category::Paragraph, "Cells and Energy, 40 minutes".to_string())
+        ]
+    );
+    // A running head of two rows in the body's type stays one.
+    let p = page(
+        vec![line(100.0, 30.0, 400.0, 50.0, "Journal of Tests"), line(100.0, 54.0, 300.0, 74.0, "Volume 3")],
+        vec![region(90.0, 20.0, 410.0, 80.0, Category::Header)],
+    );
+    check(&p, &[(Category::Header, "Journal of Tests Volume 3")]);
+}
+
+#[test]
+fn lines_beyond_a_column_of_prose_are_no_values_of_it() {
+    // A newspaper's two columns of a story and, right of the second, an
+    // advertisement's lines the layout model left out of every region,
+    // level with the columns' lines, one of them with a figure.
+    let prose = [
+        "The choir of Eastside Primary",
+        "School won first prize at the",
+        "regional festival on Saturday,",
+        "beating eleven other schools and",
+    ];
+    let prose2 = [
+        "The prize includes a trip to the",
+        "national final in Bergen in May.",
+        "Parents have started a collection",
+        "to pay for the coach, and they",
+    ];
+    let mut lines = Vec::new();
+    for (k, (a, b)) in prose.iter().zip(prose2).enumerate() {
+        let y = 760.0 + 24.0 * k as f32;
+        lines.push(line(83.0, y, 409.0, y + 20.0, a));
+        lines.push(line(437.0, y, 763.0, y + 20.0, b));
+    }
+    lines.push(line(900.0, 761.0, 1049.0, 781.0, "Garden furniture"));
+    lines.push(line(920.0, 785.0, 1030.0, 805.0, "up to 40% off"));
+    let p = page(
+        lines,
+        vec![
+            region(80.0, 755.0, 412.0, 860.0, Category::Paragraph),
+            region(434.0, 755.0, 766.0, 860.0, Category::Paragraph),
+        ],
+    );
+    let got: Vec<String> = blocks(&p).into_iter().map(|b| b.text).collect();
+    assert_eq!(got.last().map(String::as_str), Some("Garden furniture up to 40% off"), "{got:?}");
+    assert!(got.iter().all(|t| !t.contains('\n')), "{got:?}");
+}

@@ -121,6 +121,7 @@ fn list_items_are_recognised() {
         "(나) 모집 인원",
         "다) 지원 내용",
         "ア. 申請書",
+        "1.本体に水を入れ、ふたをしっかり閉めます。",
         "① 참가 신청서 1부",
         "②사업 계획서",
         "㉮ 서류",
@@ -152,6 +153,34 @@ fn list_items_are_recognised() {
     ] {
         assert!(!is_list_item(s), "{s}");
     }
+}
+
+#[test]
+fn choices_of_a_question_are_labelled_in_sequence() {
+    for (s, want) in [
+        ("A. nucleus", Some(1)),
+        ("B. mitochondrion", Some(2)),
+        ("c) ribosome", Some(3)),
+        ("(D) cell wall", Some(4)),
+        ("① 사과", Some(1)),
+        ("②배", Some(2)),
+        ("3. three", Some(3)),
+        ("A.", None),
+        ("A. ", None),
+        ("A.B. Smith", None),
+        ("(A. x", None),
+        ("Name:", None),
+        ("AB. x", None),
+        ("1.5 metres", None),
+    ] {
+        assert_eq!(choice_label(s), want, "{s}");
+    }
+    assert!(is_choice_row(["A. neuron", "B. red blood cell", "C. leaf cell D. sperm cell"]));
+    assert!(is_choice_row(["① 1", "② 2", "③ 3", "④ 4"]));
+    assert!(!is_choice_row(["A. neuron"]));
+    assert!(!is_choice_row(["A. neuron", "C. leaf cell"]));
+    assert!(!is_choice_row(["1. Introduction", "12"]));
+    assert!(!is_choice_row(["Name:", "Class:", "Date:"]));
 }
 
 #[test]

@@ -171,6 +171,54 @@ fn issue_15_text_turned_a_quarter_reads_in_its_direction() {
 }
 
 #[test]
+fn a_turned_lines_ligatures_and_pdfiums_breaks_keep_its_words_whole() {
+    // A table set sideways, its text running up the page (PDF y up): the
+    // row label "Northfield" in a font with an "fi" ligature, whose box
+    // PDFium shares out across the page (f left of i, one height); a
+    // "May" header whose "y" sticks out across the line, where PDFium
+    // starts a new line.
+    let flip = Affine { a: 1.0, b: 0.0, c: 0.0, d: 0.0, e: -1.0, f: 400.0 };
+    let up = 3.0 * std::f32::consts::FRAC_PI_2;
+    let glyph = |ch: char, x0: f32, y0: f32, x1: f32, y1: f32| RawChar {
+        ch,
+        rect: Some([x0, y0, x1, y1]),
+        font_size: 10.0,
+        generated: false,
+        invisible: false,
+        angle: up,
+    };
+    let brk = |ch: char| RawChar { generated: true, angle: 0.0, rect: None, ..glyph(ch, 0.0, 0.0, 0.0, 0.0) };
+    let mut r = Vec::new();
+    for (k, c) in "North".chars().enumerate() {
+        let y = 60.0 + 7.0 * k as f32;
+        r.push(glyph(c, 86.0, y, 96.0, y + 6.5));
+    }
+    r.extend([brk('\r'), brk('\n')]);
+    r.push(glyph('f', 86.0, 96.0, 91.0, 102.0));
+    r.push(glyph('i', 91.0, 96.0, 96.0, 102.0));
+    for (k, c) in "eld".chars().enumerate() {
+        let y = 103.0 + 7.0 * k as f32;
+        r.push(glyph(c, 86.0, y, 96.0, y + 6.5));
+    }
+    r.push(RawChar { generated: true, angle: 0.0, ..glyph(' ', 100.0, 130.0, 100.0, 130.0) });
+    r.push(glyph('M', 63.0, 200.0, 73.0, 210.0));
+    r.push(glyph('a', 65.0, 211.0, 73.0, 218.0));
+    r.extend([brk('\r'), brk('\n')]);
+    r.push(glyph('y', 66.0, 219.0, 75.5, 226.0));
+    let built = build(&r, &flip);
+    let texts: Vec<&str> = built.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, ["Northfield", "May"]);
+    // The ligature's two characters share its box along the line: "f"
+    // below "i" (the text runs up), each as wide as the line is high.
+    let (f, i) = (
+        built.chars.iter().find(|c| c.ch == 'f').unwrap(),
+        built.chars.iter().find(|c| c.ch == 'i').unwrap(),
+    );
+    assert!(f.bbox.y0 >= i.bbox.y1 - 1e-3, "{:?} {:?}", f.bbox, i.bbox);
+    assert!((f.bbox.width() - 10.0).abs() < 1e-3 && (f.bbox.height() - 3.0).abs() < 1e-3, "{:?}", f.bbox);
+}
+
+#[test]
 fn hyphenation_marks_become_hyphens_at_line_ends_and_vanish_inside_words() {
     // PDFium's U+0002 before the line break; a soft hyphen inside a word.
     let mut r = raw("doc\u{2}\n");

@@ -4,8 +4,10 @@
 //! page; a page whose text sits elsewhere gets a near-uniform answer. The
 //! text detector sees the whole page, so its boxes decide instead:
 //!
-//! 1. Mostly tall, narrow boxes (by total length) mean the lines run
-//!    vertically: the page is turned a quarter turn one way or the other.
+//! 1. Mostly tall, narrow boxes (by total length, else, where neither way
+//!    has most of the length, by count: a sideways table's short cells
+//!    against a long upright caption) mean the lines run vertically: the
+//!    page is turned a quarter turn one way or the other.
 //! 2. The 0/180 line classifier then votes on pieces of the line crops
 //!    (which RapidOCR already turns a quarter counter-clockwise when they
 //!    are tall), each piece four times as long as high so that the
@@ -43,6 +45,11 @@ use crate::{OcrEngine, VisionError};
 /// Share of the line length that must run one way (vertical or horizontal)
 /// before the page counts as such.
 const DIRECTION_SHARE: f64 = 0.65;
+/// Where neither way has that share of the length, the share of the lines
+/// (by count) that must run one way, …
+const COUNT_SHARE: f64 = 0.8;
+/// … and the fewest lines that must run that way.
+const COUNT_MIN_LINES: usize = 8;
 /// Share of the confidence-weighted votes needed to turn the page.
 const VOTE_SHARE: f64 = 0.7;
 /// Fewest votes that may turn a page: about twenty characters of text.
@@ -115,11 +122,18 @@ pub(crate) fn direction(boxes: &[Quad]) -> Option<(bool, Vec<usize>)> {
     let (vertical, horizontal) = (length(true), length(false));
     let total = vertical + horizontal;
     tracing::debug!(lines = lines.len(), vertical_share = vertical / total.max(1.0), "text direction");
+    let count = |tall: bool| lines.iter().filter(|l| l.1 == tall).count();
     let tall = if total <= 0.0 {
         return None;
     } else if vertical / total >= DIRECTION_SHARE {
         true
     } else if horizontal / total >= DIRECTION_SHARE {
+        false
+    } else if count(true) >= COUNT_MIN_LINES && count(true) as f64 >= COUNT_SHARE * lines.len() as f64 {
+        // A sideways table's many short cells against an upright caption
+        // or page heading as long as all of them together.
+        true
+    } else if count(false) >= COUNT_MIN_LINES && count(false) as f64 >= COUNT_SHARE * lines.len() as f64 {
         false
     } else {
         return None;
@@ -221,6 +235,17 @@ mod tests {
         // Mixed directions: neither reaches 65 % of the length.
         check_direction(&[tall, tall, wide, wide], None);
         check_direction(&[tall, tall, tall, wide, wide], None);
+        // Many short lines one way (a sideways table's cells) against one
+        // long line the other way (its caption): the many, when eight or
+        // more and four in five of the lines.
+        let (cell, caption) = (rect(20.0, 80.0), rect(800.0, 20.0));
+        let mut page = vec![cell; 8];
+        page.push(caption);
+        check_direction(&page, Some((true, (0..8).collect())));
+        check_direction(&page[1..], None);
+        // Three long lines outweigh them by length.
+        page.extend([caption; 2]);
+        check_direction(&page, Some((false, vec![8, 9, 10])));
     }
 
     const UP: [f32; 2] = [0.98, 0.02];
