@@ -89,8 +89,9 @@ fn column_gutter(cells: &[(usize, Vec<&TextLine>)]) -> Option<f32> {
 /// turns: a statement's "Paid out" and "Paid in", each row's amount in one
 /// of them, never both, which a structure model reads as one column. The
 /// column's figures fall on two sides of a gutter ([`GUTTER_HEIGHTS`]
-/// wide) with no row holding figures on both; [`SPLIT_MIN_ROWS`] rows of
-/// figures at least, one side or the other. Its other words (the header's
+/// wide) with no row holding figures on both, nor other words on the
+/// side facing its figures; [`SPLIT_MIN_ROWS`] rows of figures at least,
+/// one side or the other. Its other words (the header's
 /// "Paid out Paid in", set closer than the figures) must leave a gap at
 /// the gutter too. Figures in every row on both sides ("12 (4%)", "45
 /// 0.3") are one column's cells and stay.
@@ -127,6 +128,7 @@ fn figures_gutter(cells: &[(usize, Vec<&TextLine>)]) -> Option<f32> {
     if left.is_empty() || right.is_empty() || !left.is_disjoint(&right) {
         return None;
     }
+
     // The widest stretch of the hole the column's other words leave
     // free: its middle.
     let mut cuts: Vec<(f32, f32)> = cells
@@ -144,7 +146,12 @@ fn figures_gutter(cells: &[(usize, Vec<&TextLine>)]) -> Option<f32> {
         }
         from = from.max(b);
     }
-    free.map(|(a, b)| (a + b) / 2.0)
+    let x = free.map(|(a, b)| (a + b) / 2.0)?;
+    // A row of figures holds them on one side only, with nothing on the
+    // other ("AC100V 50/60Hz" in a column of ratings is one cell's text).
+    let across = |w: &[&TextLine]| w.iter().any(|t| t.bbox.x1 <= x) && w.iter().any(|t| t.bbox.x0 >= x);
+    let figure_row = |row: &usize| left.contains(row) || right.contains(row);
+    (!cells.iter().any(|(row, w)| figure_row(row) && across(w))).then_some(x)
 }
 
 /// Rows of a column holding two pieces of text, at least this share of

@@ -306,6 +306,12 @@ fn figures_taking_turns_in_one_column_are_two_columns_and_header_words_follow_th
     let (mut t, words) = statement(true);
     split_merged_columns(&mut t, &words.iter().collect::<Vec<_>>());
     assert_eq!(t.cols, 3);
+    // A figure set apart from a word in its cell ("AC100V 50/60Hz" in a
+    // column of ratings): the row has words on both sides, one cell.
+    let (mut t, mut words) = statement(false);
+    words.push(TextLine::from_bbox(BBox::new(95.0, 64.0, 160.0, 76.0), "AC", TextOrigin::TextLayer));
+    split_merged_columns(&mut t, &words.iter().collect::<Vec<_>>());
+    assert_eq!(t.cols, 3);
 }
 
 /// A cell's lone word stays where the structure put it, though it lies
