@@ -184,10 +184,17 @@ fn inside_columns(boxes: &[BBox], above: &[usize], below: &[usize]) -> bool {
     split(boxes, &faces, Axis::X).is_some_and(|(l, r, _)| is_column_pair(boxes, &l, &r))
 }
 
-/// The gaps `(lo, hi)` across the page between `idx`'s boxes (shrunk as
-/// for cutting), left to right.
+/// The gaps `(lo, hi)` across the page between `idx`'s boxes as wide as
+/// columns ([`COLUMN_MIN_SHARE`] of their extent; an equation's number
+/// beside a heading makes no gutter), shrunk as for cutting, left to
+/// right.
 fn gutters(boxes: &[BBox], idx: &[usize]) -> Vec<(f32, f32)> {
-    let mut spans: Vec<(f32, f32)> = idx.iter().map(|&i| span(&boxes[i], Axis::X)).collect();
+    let width = extent(boxes, idx).width();
+    let mut spans: Vec<(f32, f32)> = idx
+        .iter()
+        .filter(|&&i| boxes[i].width() >= COLUMN_MIN_SHARE * width)
+        .map(|&i| span(&boxes[i], Axis::X))
+        .collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = Vec::new();
     let mut reach = f32::NEG_INFINITY;
@@ -692,5 +699,46 @@ mod tests {
             let boxes: Vec<BBox> = v.iter().map(|&(dx, h)| { let bx = b(100.0 + dx, y, 700.0 - dx, y + h); y += h + 5.0; bx }).collect();
             prop_assert_eq!(xy_cut(&boxes), (0..boxes.len()).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn a_short_column_and_an_equations_number_leave_the_columns_whole() {
+        // A two-column paper (pdfTeX, PicoDet's regions): the right column
+        // ends above the left one's last section, whose equation has its
+        // number "(1)" by the gutter. The gap under the left column's
+        // upper part reaches across the page, but the columns go on
+        // across it: the left column is read to its end first.
+        let boxes = [
+            b(116.0, 591.0, 627.0, 859.0),   // 0 Snow depth is one of the most
+            b(118.0, 377.0, 628.0, 496.0),   // 1 We compare three low-cost ult
+            b(118.0, 1442.0, 627.0, 1536.0), // 2 Table 1 summarises the differ
+            b(648.0, 679.0, 1156.0, 773.0),  // 3 Low-cost ultrasonic sensors c
+            b(118.0, 995.0, 628.0, 1090.0),  // 4 The two sites lie at 1 650 m
+            b(118.0, 1278.0, 627.0, 1347.0), // 5 where T is the air temperatur
+            b(646.0, 539.0, 1157.0, 584.0),  // 6 cause falling flakes reflect
+            b(648.0, 867.0, 1157.0, 1028.0), // 7 [1] R. Ryan and M. Doesken, U
+            b(601.0, 1226.0, 627.0, 1247.0), // 8 (1)
+            b(118.0, 955.0, 240.0, 978.0),   // 9 2.1 Sites
+            b(450.0, 246.0, 827.0, 270.0),   // 10 Ana Ferreira Jonas Weber
+            b(118.0, 1391.0, 277.0, 1418.0), // 11 3 Results
+            b(118.0, 901.0, 284.0, 929.0),   // 12 2 Method
+            b(648.0, 627.0, 872.0, 654.0),   // 13 4 Conclusions
+            b(118.0, 539.0, 353.0, 566.0),   // 14 1 Introduction
+            b(648.0, 816.0, 805.0, 843.0),   // 15 References
+            b(221.0, 179.0, 1053.0, 213.0),  // 16 Measuring Snow Depth with Low
+            b(118.0, 1126.0, 472.0, 1149.0), // 17 2.2 Temperature correction
+            b(118.0, 1167.0, 507.0, 1186.0), // 18 The speed of sound in air is
+            b(118.0, 326.0, 246.0, 353.0),   // 19 Abstract
+            b(238.0, 1205.0, 508.0, 1260.0), // 20 equation
+            b(719.0, 345.0, 1085.0, 496.0),  // 21 caption over the table
+            b(752.0, 380.0, 1052.0, 484.0),  // 22 table
+        ];
+        let order = xy_cut(&boxes);
+        let at = |i: usize| order.iter().position(|&k| k == i).unwrap();
+        let left = [1, 0, 4, 17, 18, 20, 8, 5, 11, 2];
+        let right = [21, 22, 6, 13, 3, 15, 7];
+        assert!(left.windows(2).all(|w| at(w[0]) < at(w[1])), "{order:?}");
+        assert!(right.windows(2).all(|w| at(w[0]) < at(w[1])), "{order:?}");
+        assert!(at(2) < at(21), "{order:?}");
     }
 }

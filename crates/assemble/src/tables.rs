@@ -413,39 +413,69 @@ const CONTENTS_MIN_ENTRIES: usize = 5;
 
 /// Whether `table` is a table of contents set in two or three columns (a
 /// title, its page; a section number before the title), which reads as
-/// text, not as a table: every row's last cell is a page number
-/// ([`crate::text::is_page_label`]) but for a first row naming the column
-/// ("Page") and rows of a title alone, [`CONTENTS_MIN_ENTRIES`] rows or
-/// more; the numbers never go down the page, and some step is more than
-/// one (ranks and counts go up one by one); the rest of each entry holds
-/// letters. A drawn leader, or none, leaves the text no dots for
+/// text, not as a table: its rows are a contents page's entries
+/// ([`contents_entries`]), each row's last cell its page (a column of a
+/// leader's last dots counting for none), or, where a structure model ran
+/// the pages into the titles' cells ("Introduction 1"), each row's last
+/// word. A drawn leader, or none, leaves the text no dots for
 /// [`crate::text::is_index`], and the entries align as a table's cells do.
 pub(crate) fn is_contents(table: &Table) -> bool {
-    if !(2..=3).contains(&table.cols) {
+    let leader = |t: &str| t.chars().all(|c| matches!(c, '.' | '·' | '∙' | '…') || c.is_whitespace());
+    let columns: std::collections::BTreeSet<usize> =
+        table.cells.iter().filter(|c| !leader(&c.text)).map(|c| c.col).collect();
+    let Some(&last_col) = columns.last() else { return false };
+    if !(2..=3).contains(&columns.len()) {
         return false;
     }
-    let row_text = |r: usize, last: bool| {
+    let row_text = |r: usize, last: Option<bool>| {
         let mut cells: Vec<&TableCell> = table
             .cells
             .iter()
-            .filter(|c| c.row == r && ((c.col + c.colspan >= table.cols) == last))
-            .filter(|c| !c.text.trim().is_empty())
+            .filter(|c| c.row == r && last.is_none_or(|last| (c.col + c.colspan.max(1) > last_col) == last))
+            .filter(|c| !leader(&c.text))
             .collect();
         cells.sort_by_key(|c| c.col);
         cells.iter().map(|c| c.text.trim()).collect::<Vec<_>>().join(" ")
     };
+    let by_cells = (0..table.rows).map(|r| (row_text(r, Some(false)), row_text(r, Some(true))));
+    let by_words = (0..table.rows).map(|r| {
+        let text = row_text(r, None);
+        match text.rsplit_once(' ') {
+            Some((title, page)) => (title.to_string(), page.to_string()),
+            None => (String::new(), text),
+        }
+    });
+    contents_entries(by_cells) || contents_entries(by_words)
+}
+
+/// Whether `rows`, each a title and its page, are a contents page's
+/// entries: every row's page is a page number
+/// ([`crate::text::is_page_label`]) after a title with letters, but for a
+/// first row naming the column ("Page"), a last row beyond the entries
+/// (the first section's heading under the contents), rows of a title
+/// alone and rows of a title ending in a leader (its page set apart); [`CONTENTS_MIN_ENTRIES`]
+/// entries or more; the numbers never go down the page, and some step is
+/// more than one (ranks and counts go up one by one) or a title ends in a
+/// leader's dots (a short document's sections, several to a page).
+fn contents_entries(rows: impl Iterator<Item = (String, String)>) -> bool {
+    let dots = |title: &str| {
+        let kept = title.trim_end_matches(|c: char| c == '.' || c.is_whitespace()).len();
+        title[kept..].matches('.').count() >= LEADER_MIN_DOTS
+    };
+    let rows: Vec<(String, String)> = rows.collect();
     let mut pages: Vec<u32> = Vec::new();
-    for r in 0..table.rows {
-        let (title, page) = (row_text(r, false), row_text(r, true));
+    let mut dotted = false;
+    for (r, (title, page)) in rows.iter().enumerate() {
         if page.is_empty() {
             continue;
         }
-        if !crate::text::is_page_label(&page) || !title.chars().any(char::is_alphabetic) {
-            if r == 0 {
+        if !crate::text::is_page_label(page) || !title.chars().any(char::is_alphabetic) {
+            if r == 0 || r + 1 == rows.len() || dots(&format!("{title} {page}")) {
                 continue;
             }
             return false;
         }
+        dotted |= dots(title);
         // Roman numbers (front matter) take no part in the order.
         if let Ok(n) = page.parse::<u32>() {
             pages.push(n);
@@ -453,8 +483,12 @@ pub(crate) fn is_contents(table: &Table) -> bool {
     }
     pages.len() >= CONTENTS_MIN_ENTRIES
         && pages.windows(2).all(|w| w[0] <= w[1])
-        && pages.windows(2).any(|w| w[1] > w[0] + 1)
+        && (dotted || pages.windows(2).any(|w| w[1] > w[0] + 1))
 }
+
+/// A title ending in this many leader dots (spaces aside) or more is a
+/// contents entry's, whatever its pages ([`is_contents`]).
+const LEADER_MIN_DOTS: usize = 3;
 
 /// Header rows a table runs to at most: more leading rows of labels are
 /// a table of text, not a header.

@@ -213,7 +213,7 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
         let ch = if hyphen {
             match raw.get(i + 1) {
                 None => '-',
-                Some(next) if next.ch.is_whitespace() || next.generated => '-',
+                Some(next) if next.ch.is_whitespace() || next.generated || starts_line(r, next) => '-',
                 Some(_) => continue,
             }
         } else if r.ch.is_control() && !r.ch.is_whitespace() {
@@ -265,6 +265,17 @@ pub(crate) fn build(raw: &[RawChar], affine: &Affine) -> crate::NativeText {
     crate::NativeText { chars, words, lines, stats }
 }
 
+/// Whether `next` opens a new line after `mark` (PDF user space, y up):
+/// back to the left of it or off its baseline by more than the font's
+/// size. PDFium may put no line break between a hyphenation mark and the
+/// next line's first letter (pdfTeX's two-column pages: "sen", U+0002,
+/// "sors").
+fn starts_line(mark: &RawChar, next: &RawChar) -> bool {
+    let (Some([l, b, _, _]), Some([nl, nb, _, _])) = (mark.rect, next.rect) else { return false };
+    let size = mark.font_size.max(next.font_size).max(1.0);
+    nl < l - size || (nb - b).abs() > size
+}
+
 /// PDFium's mark for a hyphen it takes for a line-end hyphenation (U+0002),
 /// and the soft hyphen (U+00AD).
 fn is_hyphenation_mark(c: char) -> bool {
@@ -273,13 +284,20 @@ fn is_hyphenation_mark(c: char) -> bool {
 
 /// Characters drawn again over themselves (bold faked by overprinting, or a
 /// text run repeated by the producer) are kept once: a character equal to
-/// one of the previous few, at the same place within a tenth of its height.
+/// one of the previous few, at the same place within a tenth of its height,
+/// unless it is the second f of a ligature (the one before it, in the same
+/// box).
 fn drop_overprints(chars: &mut Vec<TextChar>) {
     /// How far back a repeat is looked for: a run of a line's length.
     const WINDOW: usize = 64;
     let mut kept: Vec<TextChar> = Vec::with_capacity(chars.len());
     for c in chars.drain(..) {
+        // PDFium gives each letter of a ligature the glyph's box: the two
+        // f's of "ff", "ffi" and "ffl" (TeX's "di\u{FB00}erence") are one
+        // glyph, not one drawn twice.
+        let ligature = c.ch == 'f' && kept.last().is_some_and(|k| k.ch == 'f' && k.bbox == c.bbox);
         let repeat = !c.ch.is_whitespace()
+            && !ligature
             && kept.iter().rev().take(WINDOW).any(|k| {
                 let tol = 0.1 * k.bbox.height().max(c.bbox.height()).max(1.0);
                 k.ch == c.ch && (k.bbox.x0 - c.bbox.x0).abs() < tol && (k.bbox.y0 - c.bbox.y0).abs() < tol

@@ -492,6 +492,23 @@ fn a_table_of_contents_is_no_table() {
     assert!(!is_contents(&amounts));
     let down = table(&[["Alpha", "40"], ["Beta", "31"], ["Gamma", "12"], ["Delta", "9"], ["Epsilon", "3"]]);
     assert!(!is_contents(&down));
+    // A short document's contents (pdfTeX): several sections to a page,
+    // the subsections' leaders; a structure model ran the pages into the
+    // titles' cells.
+    let short = table(&[
+        ["1", "Introduction 1"],
+        ["2", "Options 1"],
+        ["", "2.1 Package options . . . . . . . . 1"],
+        ["", "2.2 Settings . . . . . . . . 1"],
+        ["3", "How the rounding works 2"],
+        ["", "3.1 Known limitations . . . . . . . . 2"],
+        ["1", "Introduction"],
+    ]);
+    assert!(is_contents(&short));
+    // Without a leader, pages going up by one are ranks.
+    let counted =
+        table(&[["1", "Ajax 1"], ["2", "PSV 2"], ["3", "AZ 3"], ["4", "Twente 4"], ["5", "Vitesse 5"]]);
+    assert!(!is_contents(&counted));
 }
 
 #[test]

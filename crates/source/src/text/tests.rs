@@ -238,6 +238,13 @@ fn hyphenation_marks_become_hyphens_at_line_ends_and_vanish_inside_words() {
     assert_eq!(lines, ["doc-", "ument cooperate"]);
     assert_eq!(built.stats.garbled, 1, "only the stray U+0001 is garbage");
     assert!(built.chars.iter().all(|c| !c.ch.is_control() || c.ch == '\n'));
+    // No line break after the mark (pdfTeX's two-column pages): the next
+    // letter, back at the column's left on the line below, opens a line.
+    let mut r = raw("sen\u{2}");
+    r.iter_mut().for_each(|c| c.rect = c.rect.map(|[l, _, rr, _]| [l + 60.0, 40.0, rr + 60.0, 50.0]));
+    r.extend(raw("sors are"));
+    let lines: Vec<String> = build(&r, &identity()).lines.into_iter().map(|l| l.text).collect();
+    assert_eq!(lines, ["sen-", "sors are"]);
 }
 
 #[test]
@@ -251,6 +258,11 @@ fn overprinted_text_is_kept_once() {
     assert_eq!(line_texts(&r), ["123"]);
     // Repeated letters side by side are text.
     assert_eq!(line_texts(&raw("1223 llama")), ["1223 llama"]);
+    // TeX's "ff" ligature: PDFium gives both f's the glyph's box.
+    let mut r = raw("diffe");
+    r[3].rect = r[2].rect.map(|[l, b, _, t]| [l, b, l + 12.0, t]);
+    r[2].rect = r[3].rect;
+    assert_eq!(line_texts(&r), ["diffe"]);
 }
 
 #[test]
