@@ -420,7 +420,7 @@ const CONTENTS_MIN_ENTRIES: usize = 5;
 /// word. A drawn leader, or none, leaves the text no dots for
 /// [`crate::text::is_index`], and the entries align as a table's cells do.
 pub(crate) fn is_contents(table: &Table) -> bool {
-    let leader = |t: &str| t.chars().all(|c| matches!(c, '.' | '·' | '∙' | '…') || c.is_whitespace());
+    let leader = |t: &str| t.chars().all(|c| crate::text::is_leader_dot(c) || c.is_whitespace());
     let columns: std::collections::BTreeSet<usize> =
         table.cells.iter().filter(|c| !leader(&c.text)).map(|c| c.col).collect();
     let Some(&last_col) = columns.last() else { return false };
@@ -458,10 +458,7 @@ pub(crate) fn is_contents(table: &Table) -> bool {
 /// more than one (ranks and counts go up one by one) or a title ends in a
 /// leader's dots (a short document's sections, several to a page).
 fn contents_entries(rows: impl Iterator<Item = (String, String)>) -> bool {
-    let dots = |title: &str| {
-        let kept = title.trim_end_matches(|c: char| c == '.' || c.is_whitespace()).len();
-        title[kept..].matches('.').count() >= LEADER_MIN_DOTS
-    };
+    let dots = |title: &str| crate::text::leader_dots(title) >= LEADER_MIN_DOTS;
     let rows: Vec<(String, String)> = rows.collect();
     let mut pages: Vec<u32> = Vec::new();
     let mut dotted = false;

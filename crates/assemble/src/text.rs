@@ -605,18 +605,24 @@ pub(crate) fn is_index_entry(s: &str) -> bool {
     if !is_page_label(number) {
         return false;
     }
-    let mut leader = 0;
-    for c in s[..number_start].chars().rev() {
-        match c {
-            '.' | '·' | '∙' => leader += 1,
-            '…' => leader += 3,
-            c if c.is_whitespace() => {}
-            _ => break,
-        }
-    }
-    let title =
-        s[..number_start].trim_end_matches(|c: char| matches!(c, '.' | '·' | '∙' | '…') || c.is_whitespace());
-    leader >= INDEX_LEADER_MIN && title.chars().any(char::is_alphabetic)
+    let title = s[..number_start].trim_end_matches(|c: char| is_leader_dot(c) || c.is_whitespace());
+    leader_dots(&s[..number_start]) >= INDEX_LEADER_MIN && title.chars().any(char::is_alphabetic)
+}
+
+/// A glyph leaders are drawn with: a dot, a middle dot, an ellipsis.
+pub(crate) fn is_leader_dot(c: char) -> bool {
+    matches!(c, '.' | '·' | '∙' | '…')
+}
+
+/// The dots of the leader `s` ends in, spaces between them aside (an
+/// ellipsis counts three).
+pub(crate) fn leader_dots(s: &str) -> usize {
+    s.chars()
+        .rev()
+        .filter(|c| !c.is_whitespace())
+        .take_while(|&c| is_leader_dot(c))
+        .map(|c| if c == '…' { 3 } else { 1 })
+        .sum()
 }
 
 /// A back-of-book index's line: a term and its pages after a comma
