@@ -90,10 +90,10 @@ pub fn assemble(pages: &[PageText]) -> Document {
             None => page,
         };
         doc.pages.push(page.info);
-        let mut blocks =
+        let mut blocks: Vec<Block> =
             if page.regions.is_empty() { paragraphs::blocks(&page.lines) } else { layout::blocks(page) };
         index_entries_join_their_contents(&mut blocks);
-        page_numbers_are_furniture(&mut blocks, &page.info);
+        let blocks = page_numbers_are_furniture(blocks, &page.info);
         let base = doc.elements.len();
         for block in blocks {
             let id = doc.elements.len();
@@ -137,10 +137,13 @@ const PAGE_NUMBER_BAND: f32 = 0.15;
 /// A page number read as text (a layout model that left it unlabelled, or
 /// none) is the page's footer, or header at the top: it stands alone
 /// ([`text::is_page_number`]) in the page's top or bottom band, with no text
-/// beyond it but other furniture.
-fn page_numbers_are_furniture(blocks: &mut [Block], page: &PageInfo) {
+/// beyond it but other furniture. It is read where furniture is: a footer
+/// after the rest of the page, a header before it (a page number under the
+/// gutter of two columns was read between them).
+fn page_numbers_are_furniture(mut blocks: Vec<Block>, page: &PageInfo) -> Vec<Block> {
     let furniture = |c: Category| matches!(c, Category::Header | Category::Footer | Category::Footnote);
     let body = |b: &Block| !furniture(b.category) && !b.text.trim().is_empty();
+    let mut moved = Vec::new();
     for i in 0..blocks.len() {
         let b = &blocks[i];
         if !matches!(b.category, Category::Paragraph | Category::Heading1 | Category::List)
@@ -161,7 +164,21 @@ fn page_numbers_are_furniture(blocks: &mut [Block], page: &PageInfo) {
             continue;
         };
         blocks[i].category = category;
+        moved.push(i);
     }
+    if moved.is_empty() {
+        return blocks;
+    }
+    let (headers, footers): (Vec<usize>, Vec<usize>) =
+        moved.iter().partition(|&&i| blocks[i].category == Category::Header);
+    let order: Vec<usize> =
+        headers.into_iter().chain((0..blocks.len()).filter(|i| !moved.contains(i))).chain(footers).collect();
+    let mut slots: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
+    let mut out: Vec<Block> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    for b in &mut out {
+        b.caption = b.caption.and_then(|c| order.iter().position(|&i| i == c));
+    }
+    out
 }
 
 /// Removes running headers and footers, then numbers the remaining elements
@@ -300,5 +317,37 @@ mod tests {
             assert!(got.contains(&(Category::Footer, "- 13 -")), "{got:?}");
             assert!(got.contains(&(Category::Paragraph, "12")), "a number amid the body stays text: {got:?}");
         }
+    }
+
+    #[test]
+    fn a_page_number_under_the_gutter_of_two_columns_is_read_last() {
+        use parasol_doc::TextOrigin;
+        let line = |x0: f32, x1: f32, y: f32, t: &str| {
+            TextLine::from_bbox(BBox::new(x0, y, x1, y + 14.0), t, TextOrigin::TextLayer)
+        };
+        let info = PageInfo { number: 1, width: 1000.0, height: 1400.0, dpi: 150.0 };
+        let mut lines: Vec<TextLine> = (0..40)
+            .map(|k| line(100.0, 480.0, 200.0 + 25.0 * k as f32, &format!("left column line {k} of text")))
+            .collect();
+        lines.extend(
+            (0..10).map(|k| {
+                line(520.0, 900.0, 200.0 + 25.0 * k as f32, &format!("right column line {k} of text"))
+            }),
+        );
+        lines.push(line(470.0, 488.0, 1320.0, "7"));
+        let regions = vec![
+            Region { bbox: BBox::new(95.0, 195.0, 485.0, 1190.0), category: Category::Paragraph, score: 0.9 },
+            Region { bbox: BBox::new(515.0, 195.0, 905.0, 440.0), category: Category::Paragraph, score: 0.9 },
+            Region {
+                bbox: BBox::new(468.0, 1318.0, 490.0, 1336.0),
+                category: Category::Paragraph,
+                score: 0.9,
+            },
+        ];
+        let doc = assemble(&[PageText { info, lines, regions, ..PageText::default() }]);
+        let got: Vec<(Category, &str)> =
+            doc.elements.iter().map(|e| (e.category, &e.text[..e.text.len().min(16)])).collect();
+        assert_eq!(got.last(), Some(&(Category::Footer, "7")), "{got:?}");
+        assert!(got[0].1.starts_with("left column"), "{got:?}");
     }
 }

@@ -213,6 +213,57 @@ fn a_paragraph_region_that_is_a_grid_is_an_area_though_prose_runs_on_below_it() 
     assert!(grid_areas(&page).is_empty());
 }
 
+/// Words of `text` from `x` on a line whose top is `y`, 12 px tall.
+fn line_at(words: &mut Vec<TextLine>, x: f32, y: f32, text: &str) {
+    let mut x = x;
+    for w in text.split(' ') {
+        let width = 7.0 * w.chars().count() as f32;
+        words.push(TextLine::from_bbox(BBox::new(x, y, x + width, y + 12.0), w, TextOrigin::TextLayer));
+        x += width + 7.0;
+    }
+}
+
+#[test]
+fn a_small_table_in_one_column_of_a_two_column_page_is_no_page_grid() {
+    // A paper's two columns, their lines never level but where a section's
+    // number stands apart from its title; a table of four columns in the
+    // right one. Only the layout model's region around the table (an
+    // "equation", as PicoDet boxes it) is a grid.
+    let mut words = Vec::new();
+    for k in 0..30 {
+        let y = 30.0 * k as f32;
+        match k {
+            0 | 12 | 24 => {
+                line_at(&mut words, 0.0, y, &format!("{}", k / 12 + 1));
+                line_at(&mut words, 30.0, y, "Section");
+            }
+            _ => line_at(&mut words, 0.0, y, "running text of the left column of prose"),
+        }
+    }
+    for k in 0..20 {
+        let y = 30.0 * k as f32 + 15.0;
+        match k {
+            8..=11 => {
+                for (x, cell) in
+                    [300.0, 400.0, 460.0, 520.0].into_iter().zip(["HC-SR04", "-1.2", "1.9", "7.4"])
+                {
+                    line_at(&mut words, x, y, cell);
+                }
+            }
+            _ => line_at(&mut words, 300.0, y, "running text of the right column of prose"),
+        }
+    }
+    check_areas(&words, 0);
+    let mut page = PageText { lines: words, ..PageText::default() };
+    assert!(grid_areas(&page).is_empty());
+    page.regions.push(parasol_doc::Region {
+        bbox: BBox::new(296.0, 250.0, 560.0, 370.0),
+        category: parasol_doc::Category::Equation,
+        score: 0.7,
+    });
+    assert_eq!(grid_areas(&page), vec![BBox::new(300.0, 255.0, 541.0, 357.0)]);
+}
+
 #[test]
 fn a_bulleted_list_right_below_a_grid_is_no_part_of_it() {
     // A table, then (within a few lines) a list whose bullets stand apart
