@@ -248,7 +248,19 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 block.text = parasol_doc::script::join(rows(lines).iter().map(String::as_str));
             }
             _ => {
-                block.bbox = lines.iter().map(|l| l.bbox).fold(r.bbox, |a, b| a.union(&b));
+                // A region around a table that was read apart from it (the
+                // words' grid took the table, a caption is left) is where
+                // its own lines are: a caption above the table stays above.
+                let holds_table = kept.iter().any(|&t| {
+                    t != i
+                        && regions[t].category == Category::Table
+                        && contained(&regions[t].bbox, &r.bbox) >= LINE_IN_REGION
+                });
+                let start = match lines.first() {
+                    Some(l) if holds_table => l.bbox,
+                    _ => r.bbox,
+                };
+                block.bbox = lines.iter().map(|l| l.bbox).fold(start, |a, b| a.union(&b));
                 match pieces::split(&block, lines, body_font) {
                     Some(pieces) => {
                         for (piece, piece_lines) in pieces {

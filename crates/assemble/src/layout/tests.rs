@@ -691,3 +691,54 @@ fn lines_beyond_a_column_of_prose_are_no_values_of_it() {
     assert_eq!(got.last().map(String::as_str), Some("Garden furniture up to 40% off"), "{got:?}");
     assert!(got.iter().all(|t| !t.contains('\n')), "{got:?}");
 }
+
+#[test]
+fn a_caption_left_in_a_region_around_a_table_is_read_above_it() {
+    // PicoDet boxes a caption and the table under it as one "equation";
+    // the words' grid makes the table its own region, the caption is left.
+    let cell = |row, col, x0: f32, y0: f32| TableCell {
+        row,
+        col,
+        rowspan: 1,
+        colspan: 1,
+        header: false,
+        text: String::new(),
+        bbox: Some(BBox::new(x0, y0, x0 + 200.0, y0 + 30.0)),
+    };
+    let word = |x: f32, y: f32, t: &str| line(x, y, x + 90.0, y + 20.0, t);
+    let mut p = page(
+        vec![
+            line(110.0, 62.0, 480.0, 82.0, "Table 1: Difference from the stake (cm)."),
+            line(110.0, 105.0, 400.0, 125.0, "Sensor Mean"),
+            line(110.0, 135.0, 400.0, 155.0, "HC-SR04 1.2"),
+        ],
+        vec![
+            region(100.0, 55.0, 500.0, 200.0, Category::Equation),
+            region(100.0, 100.0, 500.0, 165.0, Category::Table),
+        ],
+    );
+    p.words = vec![
+        word(110.0, 105.0, "Sensor"),
+        word(310.0, 105.0, "Mean"),
+        word(110.0, 135.0, "HC-SR04"),
+        word(310.0, 135.0, "1.2"),
+    ];
+    p.tables.push((
+        1,
+        Table {
+            rows: 2,
+            cols: 2,
+            cells: vec![
+                cell(0, 0, 100.0, 100.0),
+                cell(0, 1, 300.0, 100.0),
+                cell(1, 0, 100.0, 130.0),
+                cell(1, 1, 300.0, 130.0),
+            ],
+        },
+    ));
+    let out = blocks(&p);
+    let got: Vec<(Category, &str)> = out.iter().map(|b| (b.category, b.text.as_str())).collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0], (Category::Caption, "Table 1: Difference from the stake (cm)."), "{got:?}");
+    assert_eq!(got[1].0, Category::Table, "{got:?}");
+}
