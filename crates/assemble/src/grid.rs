@@ -310,7 +310,22 @@ fn grid_of(rows: &[Vec<Cell>], rules: &[BBox]) -> Option<Grid> {
     if median(cells.iter().map(|c| c.words as f32).collect()) > GRID_MAX_CELL_WORDS as f32 {
         return None;
     }
-    let bbox = multi.iter().skip(1).fold(row_box(multi[0]), |a, r| a.union(&row_box(r)));
+    // A text layer's row is one of the grid's when its pieces stand in two
+    // of its columns or more: a section's number beside its title, both in
+    // the first column, is one cell (a contents page's entries, their
+    // pages a column apart, do not run on into the sections under them).
+    let column_of = |c: &Cell| splits.iter().filter(|&&s| s < c.bbox.center()[0]).count();
+    let grid_row = |r: &Vec<Cell>| {
+        r.len() >= 2 && (!r.iter().all(|c| c.layer) || r.iter().any(|c| column_of(c) != column_of(&r[0])))
+    };
+    let (Some(first), Some(last)) = (rows.iter().position(grid_row), rows.iter().rposition(grid_row)) else {
+        return None;
+    };
+    let in_grid: Vec<&Vec<Cell>> = rows.iter().filter(|r| grid_row(r)).collect();
+    if in_grid.len() < WIDE_GRID_MIN_ROWS {
+        return None;
+    }
+    let bbox = in_grid.iter().skip(1).fold(row_box(in_grid[0]), |a, r| a.union(&row_box(r)));
     if columns == 2 {
         let split = gutters[0].1;
         let values = cells.iter().filter(|c| c.bbox.x0 >= split).map(|c| (c.numeric, c.words));

@@ -265,6 +265,44 @@ fn a_small_table_in_one_column_of_a_two_column_page_is_no_page_grid() {
 }
 
 #[test]
+fn a_contents_grid_does_not_run_on_into_the_numbered_sections_under_it() {
+    // A pdfTeX manual's contents (numbers, titles, pages a column apart),
+    // then its first section: a number apart from each title, both in the
+    // contents' first column, and a paragraph across the page.
+    let mut words = Vec::new();
+    let entries = [
+        ("1", "Introduction", "1"),
+        ("2", "Options", "1"),
+        ("2.1", "Package options", "1"),
+        ("2.2", "Settings", "1"),
+        ("3", "How the rounding works", "2"),
+        ("3.1", "Known limitations", "2"),
+    ];
+    for (k, (number, title, page)) in entries.iter().enumerate() {
+        let y = 20.0 * k as f32;
+        line_at(&mut words, 0.0, y, number);
+        line_at(&mut words, 30.0, y, title);
+        line_at(&mut words, 700.0, y, page);
+    }
+    line_at(&mut words, 0.0, 140.0, "1");
+    line_at(&mut words, 30.0, 140.0, "Introduction");
+    for k in 0..3 {
+        let text = if k < 2 {
+            "floats are placed where they fit which often leaves them at odd places relative to the grid of the baseline and so this package rounds them"
+        } else {
+            "the package is loaded as usual"
+        };
+        line_at(&mut words, 0.0, 160.0 + 20.0 * k as f32, text);
+    }
+    line_at(&mut words, 0.0, 220.0, "2");
+    line_at(&mut words, 30.0, 220.0, "Options");
+    line_at(&mut words, 0.0, 240.0, "2.1");
+    line_at(&mut words, 30.0, 240.0, "Package options");
+    let areas = check_areas(&words, 1);
+    assert_eq!(areas[0], BBox::new(0.0, 0.0, 707.0, 112.0));
+}
+
+#[test]
 fn a_bulleted_list_right_below_a_grid_is_no_part_of_it() {
     // A table, then (within a few lines) a list whose bullets stand apart
     // from their items: the bullets are no column, the area ends at the table.
