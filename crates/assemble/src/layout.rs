@@ -248,19 +248,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 block.text = parasol_doc::script::join(rows(lines).iter().map(String::as_str));
             }
             _ => {
-                // A region around a table that was read apart from it (the
-                // words' grid took the table, a caption is left) is where
-                // its own lines are: a caption above the table stays above.
-                let holds_table = kept.iter().any(|&t| {
-                    t != i
-                        && regions[t].category == Category::Table
-                        && contained(&regions[t].bbox, &r.bbox) >= LINE_IN_REGION
-                });
-                let start = match lines.first() {
-                    Some(l) if holds_table => l.bbox,
-                    _ => r.bbox,
-                };
-                block.bbox = lines.iter().map(|l| l.bbox).fold(start, |a, b| a.union(&b));
+                block.bbox = text_box(&r.bbox, lines);
                 match pieces::split(&block, lines, body_font) {
                     Some(pieces) => {
                         for (piece, piece_lines) in pieces {
@@ -283,6 +271,26 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     out.extend(crate::paragraphs::finish(loose_paragraphs, body_font, Some(page.info.height)));
     furniture_in_the_body(&mut out);
     order(out, crate::text::is_vertical_text(&page.lines))
+}
+
+/// The box of a text region's block: the region's box, but above and below
+/// its `lines` only where it reaches less than a line's height past them. A layout model's box may take in lines that went to another
+/// region (a table the words' grid found in it, a row boxed twice); the
+/// block stands where its own text is, so that it is read in its place (a
+/// caption above its table, a contents entry under the one before it).
+fn text_box(region: &BBox, lines: &[&TextLine]) -> BBox {
+    let Some(first) = lines.first() else {
+        return *region;
+    };
+    let own = lines.iter().skip(1).fold(first.bbox, |a, l| a.union(&l.bbox));
+    let reach = median(lines.iter().map(|l| l.bbox.height()).collect());
+    let side = |r: f32, o: f32| if (r - o).abs() < reach { r } else { o };
+    BBox::new(
+        region.x0.min(own.x0),
+        side(region.y0, own.y0).min(own.y0),
+        region.x1.max(own.x1),
+        side(region.y1, own.y1).max(own.y1),
+    )
 }
 
 /// Running heads and feet stand beyond the body. A "header" with text of
