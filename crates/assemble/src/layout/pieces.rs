@@ -197,11 +197,7 @@ fn indented_starts(rows: &[Vec<&TextLine>]) -> Vec<usize> {
     if (flush as f32) < FLUSH_SHARE * rows.len() as f32 {
         return Vec::new();
     }
-    let ends = |row: &[&TextLine]| {
-        row.last().is_some_and(|l| {
-            l.text.trim_end().ends_with(['.', '!', '?', ':', ')', '”', '"', '。', '．', '！', '？'])
-        })
-    };
+    let ends = |row: &[&TextLine]| row.last().is_some_and(|l| ends_sentence(&l.text));
     (1..rows.len())
         .filter(|&k| {
             let indent = x0(&rows[k]) - left;
@@ -210,6 +206,22 @@ fn indented_starts(rows: &[Vec<&TextLine>]) -> Vec<usize> {
                 && ends(&rows[k - 1])
         })
         .collect()
+}
+
+/// Whether `text` ends a sentence, a footnote's mark after its stop
+/// included ("below the caption.1", "in 1998.*").
+fn ends_sentence(text: &str) -> bool {
+    let text = text.trim_end();
+    let stops = ['.', '!', '?', ':', ')', '”', '"', '。', '．', '！', '？'];
+    if text.ends_with(stops) {
+        return true;
+    }
+    let mark = text.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '§'));
+    let mark_len = text.len() - mark.len();
+    let mut before = mark.chars().rev();
+    (1..=3).contains(&mark_len)
+        && matches!(before.next(), Some('.' | '!' | '?'))
+        && before.next().is_some_and(char::is_alphabetic)
 }
 
 /// A row's text: its pieces joined as the script writes them.

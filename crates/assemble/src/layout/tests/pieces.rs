@@ -435,3 +435,39 @@ fn indented_first_rows_start_paragraphs_and_hanging_indents_do_not() {
     assert_eq!(got[0].category, Category::List);
     assert_eq!(got[0].text.lines().count(), 2, "{}", got[0].text);
 }
+
+/// A paragraph whose last sentence carries a footnote's mark ends there
+/// all the same (a pdfTeX manual's "below the caption.1").
+#[test]
+fn a_footnote_mark_after_the_stop_still_ends_a_paragraph() {
+    let rows: [(f32, f32, &str); 5] = [
+        (106.0, 600.0, "Floats are placed where they fit, which often leaves"),
+        (106.0, 600.0, "them at odd places; this package rounds each height,"),
+        (106.0, 430.0, "adding the difference below the caption.1"),
+        (130.0, 600.0, "The package is loaded as usual, and its options are"),
+        (106.0, 380.0, "given when it is loaded."),
+    ];
+    let lines: Vec<TextLine> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, &(x0, x1, text))| line(x0, 200.0 + 24.0 * k as f32, x1, 220.0 + 24.0 * k as f32, text))
+        .collect();
+    let p = page(lines, vec![region(100.0, 195.0, 610.0, 330.0, Category::Paragraph)]);
+    let got = blocks(&p);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].text.ends_with("below the caption.1"), "{got:?}");
+    // Section numbers and figures at a row's end are no footnote marks.
+    let rows: [(f32, f32, &str); 4] = [
+        (106.0, 600.0, "The options are listed with their defaults in Section"),
+        (106.0, 430.0, "2.1"),
+        (130.0, 600.0, "and the keys of the setup command follow them in"),
+        (106.0, 380.0, "the next section."),
+    ];
+    let lines: Vec<TextLine> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, &(x0, x1, text))| line(x0, 200.0 + 24.0 * k as f32, x1, 220.0 + 24.0 * k as f32, text))
+        .collect();
+    let p = page(lines, vec![region(100.0, 195.0, 610.0, 310.0, Category::Paragraph)]);
+    assert_eq!(blocks(&p).len(), 1);
+}
