@@ -82,7 +82,9 @@ pub fn assemble(pages: &[PageText]) -> Document {
     let mut doc = Document::default();
     for page in pages {
         let joined;
-        let page = match text::join_drop_caps(&page.lines) {
+        let capped = text::join_drop_caps(&page.lines);
+        let labelled = text::join_hanging_labels(capped.as_deref().unwrap_or(&page.lines));
+        let page = match labelled.or(capped) {
             Some(lines) => {
                 joined = PageText { lines, ..page.clone() };
                 &joined

@@ -316,3 +316,50 @@ fn a_note_set_tall_is_no_heading_but_a_numbered_heading_is() {
     assert!(is_heading(&rows("3 Results"), 36.0, 27.0, true));
     assert!(is_heading(&rows("4 Treatment of samples before the tests."), 36.0, 27.0, true));
 }
+
+/// A clause's number set apart at a tab stop joins the text it labels; a
+/// number in a row of three (a table's) or far from the text stays apart.
+#[test]
+fn a_hanging_label_joins_the_text_it_labels() {
+    let l = |x0: f32, y0: f32, x1: f32, text: &str| {
+        TextLine::from_bbox(BBox::new(x0, y0, x1, y0 + 14.0), text, parasol_doc::TextOrigin::TextLayer)
+    };
+    let lines = vec![
+        l(148.0, 130.0, 163.0, "1."),
+        l(201.0, 130.0, 580.0, "DEFINITIONS AND INTERPRETATION"),
+        l(
+            171.0,
+            150.0,
+            1130.0,
+            "1.1 In this Agreement, unless the context otherwise requires, the following",
+        ),
+        l(148.0, 450.0, 163.0, "2."),
+        l(201.0, 450.0, 500.0, "SUPPLY OF SERVICES"),
+        l(171.0, 470.0, 201.0, "(a)"),
+        l(230.0, 470.0, 1000.0, "information relating to the business of the disclosing party; and"),
+        l(171.0, 490.0, 196.0, "2.3.1"),
+        l(230.0, 490.0, 800.0, "co-operate with the Customer in all matters"),
+    ];
+    let joined = join_hanging_labels(&lines).expect("hanging labels");
+    let texts: Vec<&str> = joined.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "1. DEFINITIONS AND INTERPRETATION",
+            "1.1 In this Agreement, unless the context otherwise requires, the following",
+            "2. SUPPLY OF SERVICES",
+            "(a) information relating to the business of the disclosing party; and",
+            "2.3.1 co-operate with the Customer in all matters",
+        ]
+    );
+    assert_eq!(joined[0].bbox, BBox::new(148.0, 130.0, 580.0, 144.0));
+    // A numbered row of a table, a number far from its row's text, a
+    // figure that is no label: all stay apart.
+    let table =
+        vec![l(100.0, 100.0, 115.0, "1."), l(150.0, 100.0, 300.0, "Apples"), l(600.0, 100.0, 640.0, "12")];
+    assert!(join_hanging_labels(&table).is_none());
+    let far = vec![l(100.0, 100.0, 115.0, "1."), l(400.0, 100.0, 700.0, "Apples and pears")];
+    assert!(join_hanging_labels(&far).is_none());
+    let figure = vec![l(100.0, 100.0, 130.0, "1998"), l(150.0, 100.0, 700.0, "The founding year")];
+    assert!(join_hanging_labels(&figure).is_none());
+}
