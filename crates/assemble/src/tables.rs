@@ -21,6 +21,7 @@ const COVERED_SHARE: f32 = 0.5;
 pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
     let mut per_cell = lines_in(&aligned_boxes(table), texts);
     under_their_columns(table, &mut per_cell);
+    anchored_rows(table, &mut per_cell);
     for (cell, texts) in table.cells.iter_mut().zip(per_cell) {
         let rows = crate::text::rows(&texts);
         cell.text = crate::text::join_lines(rows.iter().map(String::as_str));
@@ -83,6 +84,65 @@ fn under_their_columns(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
     for &(i, k, j) in moves.iter().rev() {
         let t = per_cell[i].remove(k);
         per_cell[j].push(t);
+    }
+}
+
+/// Rows wrapped over several lines, set top-aligned under a key column of
+/// one line a row ("FR-301" beside four lines of its requirement): each
+/// row runs from its key's top to the next key's, and a line the
+/// structure's boxes gave the row below or above (boxes drift by a line
+/// down a long table) goes back to its row. Kept only when it leaves every
+/// row's cells starting level with its key, which a table whose keys sit
+/// in the middle of their rows never does; `per_cell` by cell index.
+fn anchored_rows(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
+    let single = |i: usize| table.cells[i].colspan.max(1) == 1 && table.cells[i].rowspan.max(1) == 1;
+    let mut at: std::collections::HashMap<(usize, usize), usize> = std::collections::HashMap::new();
+    for (i, c) in table.cells.iter().enumerate().filter(|&(i, _)| single(i)) {
+        at.insert((c.row, c.col), i);
+    }
+    let top = |texts: &[&TextLine]| texts.iter().map(|t| t.bbox.y0).fold(f32::INFINITY, f32::min);
+    // Each row's key: the first column's text, one line.
+    let mut keys: Vec<f32> = Vec::with_capacity(table.rows);
+    for r in 0..table.rows {
+        let Some(&i) = at.get(&(r, 0)) else { return };
+        if per_cell[i].is_empty() || crate::text::rows(&per_cell[i]).len() != 1 {
+            return;
+        }
+        keys.push(top(&per_cell[i]));
+    }
+    if keys.len() < 2 || keys.windows(2).any(|w| w[1] <= w[0]) {
+        return;
+    }
+    let wrapped = (0..per_cell.len()).any(|i| single(i) && crate::text::rows(&per_cell[i]).len() > 1);
+    if !wrapped {
+        return;
+    }
+    let row_of = |t: &TextLine| {
+        let slack = 0.5 * t.bbox.height();
+        keys.iter().rposition(|&k| k - slack <= t.bbox.y0).unwrap_or(0)
+    };
+    let mut moved: Vec<Vec<&TextLine>> = per_cell.to_vec();
+    let mut any = false;
+    for (i, c) in table.cells.iter().enumerate().filter(|&(i, c)| single(i) && c.col > 0) {
+        for (k, t) in per_cell[i].iter().enumerate().rev() {
+            let r = row_of(t);
+            if r == c.row {
+                continue;
+            }
+            let Some(&j) = at.get(&(r, c.col)) else { return };
+            moved[i].remove(k);
+            moved[j].push(t);
+            any = true;
+        }
+    }
+    // Every row's cells start level with its key.
+    let level =
+        table.cells.iter().enumerate().filter(|&(i, _)| single(i) && !moved[i].is_empty()).all(|(i, c)| {
+            let h = moved[i].iter().map(|t| t.bbox.height()).fold(0.0, f32::max);
+            (top(&moved[i]) - keys[c.row]).abs() <= 0.5 * h
+        });
+    if any && level {
+        per_cell.clone_from_slice(&moved);
     }
 }
 

@@ -600,8 +600,9 @@ const SPACED_MAX_GAP: f32 = 0.6;
 const SPACED_WORD_RATIO: f32 = 1.4;
 
 /// A line of one-letter words joined into its words when it is a title set
-/// with wide letter spacing ("시 설 대 관 신 청 서", "I N V O I C E"): every
-/// word of the line one letter, [`SPACED_MIN_LETTERS`] or more, the
+/// with wide letter spacing ("시 설 대 관 신 청 서", "I N V O I C E",
+/// "C H A P T E R 2"): every word of the line one letter or figure,
+/// [`SPACED_MIN_LETTERS`] letters or more, the
 /// narrowest gap (the spacing) at most [`SPACED_MAX_GAP`] heights; gaps up
 /// to [`SPACED_WORD_RATIO`] times it join letters, wider ones stay word
 /// spaces ("시설 대관 신청서"). Prose, Korean too, has words of more letters
@@ -609,9 +610,10 @@ const SPACED_WORD_RATIO: f32 = 1.4;
 fn join_letter_spaced(line: Vec<Word>) -> Vec<Word> {
     let single = |w: &Word| {
         let mut chars = w.text.chars();
-        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic() && !is_rtl(c))
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphanumeric() && !is_rtl(c))
     };
-    if line.len() < SPACED_MIN_LETTERS || !line.iter().all(single) {
+    let letters = line.iter().filter(|w| w.text.chars().all(char::is_alphabetic)).count();
+    if letters < SPACED_MIN_LETTERS || !line.iter().all(single) {
         return line;
     }
     let gaps: Vec<f32> = line.windows(2).map(|w| w[1].bbox.x0 - w[0].bbox.x1).collect();

@@ -642,3 +642,65 @@ fn a_spanning_cell_of_pieces_over_their_columns_is_split() {
     split_spanning_pieces(&mut t, &words.iter().collect::<Vec<_>>());
     assert_eq!((t.cells[1].colspan, t.cells[1].text.as_str()), (3, "Prices in sterling"));
 }
+
+/// Rows wrapped over lines under one-line keys: a line the drifting boxes
+/// gave the row below goes back to the row its key starts; a table whose
+/// keys sit mid-row keeps the structure's rows.
+#[test]
+fn wrapped_rows_follow_their_keys() {
+    let l = |x: f32, y: f32, s: &str| {
+        TextLine::from_bbox(BBox::new(x, y, x + 7.0 * s.len() as f32, y + 14.0), s, TextOrigin::TextLayer)
+    };
+    // Boxes drawn a line too high from the second row on.
+    let boxes = [(0.0, 35.0), (35.0, 95.0), (95.0, 170.0)];
+    let table = || Table {
+        rows: 3,
+        cols: 2,
+        cells: (0..3)
+            .flat_map(|r| {
+                let (y0, y1) = boxes[r];
+                [cell(r, 0, BBox::new(0.0, y0, 90.0, y1)), cell(r, 1, BBox::new(100.0, y0, 500.0, y1))]
+            })
+            .collect(),
+    };
+    let words = vec![
+        l(0.0, 0.0, "FR-301"),
+        l(100.0, 0.0, "The app shall open any form"),
+        l(100.0, 20.0, "that was downloaded before"),
+        l(100.0, 40.0, "the connection was lost."),
+        l(0.0, 60.0, "FR-302"),
+        l(100.0, 60.0, "The app shall keep photos"),
+        l(100.0, 80.0, "until the server has them."),
+        l(0.0, 120.0, "FR-303"),
+        l(100.0, 120.0, "Uploads start by themselves."),
+    ];
+    let mut t = table();
+    fill_table(&mut t, &words.iter().collect::<Vec<_>>());
+    let texts: Vec<&str> = t.cells.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "FR-301",
+            "The app shall open any form that was downloaded before the connection was lost.",
+            "FR-302",
+            "The app shall keep photos until the server has them.",
+            "FR-303",
+            "Uploads start by themselves."
+        ]
+    );
+    // Keys in the middle of their rows: the rows stay as the boxes say.
+    let mid = vec![
+        l(0.0, 20.0, "A"),
+        l(100.0, 0.0, "first row, line one"),
+        l(100.0, 20.0, "first row, line two"),
+        l(100.0, 40.0, "second row, line one"),
+        l(0.0, 60.0, "B"),
+        l(100.0, 60.0, "second row, line two"),
+        l(100.0, 80.0, "second row, line three"),
+        l(0.0, 120.0, "C"),
+        l(100.0, 120.0, "third row"),
+    ];
+    let mut t = table();
+    fill_table(&mut t, &mid.iter().collect::<Vec<_>>());
+    assert_eq!(t.cells[3].text, "second row, line one second row, line two second row, line three");
+}

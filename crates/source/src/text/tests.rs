@@ -336,6 +336,12 @@ fn a_letter_spaced_title_joins_into_its_words() {
     assert_eq!(texts(&title), ["시설 대관 신청서"]);
     let invoice = at("INVOICE", &[0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0]);
     assert_eq!(texts(&invoice), ["INVOICE"]);
+    // A chapter's number after its spaced title.
+    let chapter = at("CHAPTER2", &[0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 74.0]);
+    assert_eq!(texts(&chapter), ["CHAPTER 2"]);
+    // Figures alone are no spaced title, however close ("1 2 3").
+    let figures = at("123", &[0.0, 10.0, 20.0]);
+    assert_eq!(texts(&figures), ["1 2 3"]);
     // Single letters a table's width apart (a header of weekdays) stay apart.
     let days = at("월화수목", &[0.0, 16.0, 32.0, 48.0]);
     assert_eq!(texts(&days), ["월 화 수 목"]);
