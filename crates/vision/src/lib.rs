@@ -55,6 +55,7 @@
 
 pub mod bullets;
 mod cv;
+pub mod ink;
 pub mod layout;
 mod ocr;
 pub mod orientation;
