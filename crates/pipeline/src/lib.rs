@@ -16,6 +16,7 @@
 //! # Ok::<(), parasol_pipeline::PipelineError>(())
 //! ```
 
+mod figures;
 mod options;
 mod page;
 mod pictures;
