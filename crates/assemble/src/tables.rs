@@ -28,6 +28,16 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
     }
 }
 
+/// Whether a cell spans one row and one column.
+fn is_single(c: &parasol_doc::TableCell) -> bool {
+    c.colspan.max(1) == 1 && c.rowspan.max(1) == 1
+}
+
+/// The index of each one-row, one-column cell by its (row, column).
+fn single_cells(table: &Table) -> std::collections::HashMap<(usize, usize), usize> {
+    table.cells.iter().enumerate().filter(|(_, c)| is_single(c)).map(|(i, c)| ((c.row, c.col), i)).collect()
+}
+
 /// Moves each word that lies clear of its column's text in the other rows
 /// and within a neighbouring column's text to that column's cell in its
 /// row: a header's words set tighter than the columns under them ("Paid
@@ -36,13 +46,11 @@ pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
 /// cells of one column each, and never all of a cell's words; the
 /// columns' text is what `per_cell` (by cell index) holds.
 fn under_their_columns(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
-    let single = |i: usize| table.cells[i].colspan.max(1) == 1 && table.cells[i].rowspan.max(1) == 1;
-    // Each column's one-cell rows with their text's extent along x, and
-    // the one-cell cells by (row, column).
+    let single = |i: usize| is_single(&table.cells[i]);
+    // Each column's one-cell rows with their text's extent along x.
     let mut by_column: Vec<Vec<(usize, (f32, f32))>> = vec![Vec::new(); table.cols];
-    let mut at: std::collections::HashMap<(usize, usize), usize> = std::collections::HashMap::new();
+    let at = single_cells(table);
     for (i, c) in table.cells.iter().enumerate().filter(|&(i, _)| single(i)) {
-        at.insert((c.row, c.col), i);
         let extent =
             per_cell[i].iter().map(|t| (t.bbox.x0, t.bbox.x1)).reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
         if let (Some(e), Some(column)) = (extent, by_column.get_mut(c.col)) {
@@ -95,11 +103,8 @@ fn under_their_columns(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
 /// row's cells starting level with its key, which a table whose keys sit
 /// in the middle of their rows never does; `per_cell` by cell index.
 fn anchored_rows(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
-    let single = |i: usize| table.cells[i].colspan.max(1) == 1 && table.cells[i].rowspan.max(1) == 1;
-    let mut at: std::collections::HashMap<(usize, usize), usize> = std::collections::HashMap::new();
-    for (i, c) in table.cells.iter().enumerate().filter(|&(i, _)| single(i)) {
-        at.insert((c.row, c.col), i);
-    }
+    let single = |i: usize| is_single(&table.cells[i]);
+    let at = single_cells(table);
     let top = |texts: &[&TextLine]| texts.iter().map(|t| t.bbox.y0).fold(f32::INFINITY, f32::min);
     // Each row's key: the first column's text, one line.
     let mut keys: Vec<f32> = Vec::with_capacity(table.rows);

@@ -41,22 +41,15 @@ pub(crate) fn join_drop_caps(lines: &[TextLine]) -> Option<Vec<TextLine>> {
             joins.push((i, j));
         }
     }
-    if joins.is_empty() {
-        return None;
-    }
-    let mut out = lines.to_vec();
-    for &(i, j) in &joins {
-        let (cap, line) = (&lines[i], &lines[j]);
+    joined(lines, &joins, |cap, line| {
         let bbox = BBox::new(cap.bbox.x0, line.bbox.y0, line.bbox.x1, line.bbox.y1);
         let text = format!("{}{}", cap.text.trim(), line.text.trim_start());
-        out[j] = TextLine {
+        TextLine {
             score: line.score,
             font_size: line.font_size,
             ..TextLine::from_bbox(bbox, text, line.origin)
-        };
-    }
-    let caps: Vec<usize> = joins.iter().map(|&(i, _)| i).collect();
-    Some(out.into_iter().enumerate().filter(|(k, _)| !caps.contains(k)).map(|(_, l)| l).collect())
+        }
+    })
 }
 
 /// A hanging label's text ends at most this many line heights left of the
@@ -101,19 +94,30 @@ pub(crate) fn join_hanging_labels(lines: &[TextLine]) -> Option<Vec<TextLine>> {
             joins.push((i, j));
         }
     }
+    joined(lines, &joins, |label, line| {
+        let text = format!("{} {}", label.text.trim(), line.text.trim_start());
+        TextLine {
+            score: line.score.min(label.score),
+            font_size: line.font_size,
+            ..TextLine::from_bbox(label.bbox.union(&line.bbox), text, line.origin)
+        }
+    })
+}
+
+/// `lines` with each `(piece, line)` of `joins` made one by `join` in the
+/// line's place, the piece left out; `None` without joins.
+fn joined(
+    lines: &[TextLine],
+    joins: &[(usize, usize)],
+    join: impl Fn(&TextLine, &TextLine) -> TextLine,
+) -> Option<Vec<TextLine>> {
     if joins.is_empty() {
         return None;
     }
     let mut out = lines.to_vec();
-    for &(i, j) in &joins {
-        let (label, line) = (&lines[i], &lines[j]);
-        let text = format!("{} {}", label.text.trim(), line.text.trim_start());
-        out[j] = TextLine {
-            score: line.score.min(label.score),
-            font_size: line.font_size,
-            ..TextLine::from_bbox(label.bbox.union(&line.bbox), text, line.origin)
-        };
+    for &(i, j) in joins {
+        out[j] = join(&lines[i], &lines[j]);
     }
-    let labels: Vec<usize> = joins.iter().map(|&(i, _)| i).collect();
-    Some(out.into_iter().enumerate().filter(|(k, _)| !labels.contains(k)).map(|(_, l)| l).collect())
+    let pieces: Vec<usize> = joins.iter().map(|&(i, _)| i).collect();
+    Some(out.into_iter().enumerate().filter(|(k, _)| !pieces.contains(k)).map(|(_, l)| l).collect())
 }
