@@ -226,6 +226,13 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                     crate::tables::split_spanning_pieces(&mut t, &words.iter().collect::<Vec<_>>());
                     crate::tables::trim_empty(&mut t);
                     crate::tables::drop_spanned_columns(&mut t);
+                    let word_refs: Vec<&TextLine> = words.iter().collect();
+                    if let Some(parts) =
+                        crate::tables::side_by_side(&t, &block.bbox, &word_refs, lines, &page.lines)
+                    {
+                        out.extend(parts.into_iter().flat_map(table_part));
+                        continue;
+                    }
                     crate::tables::mark_header_rows(&mut t);
                     block.text = parasol_doc::script::join(
                         t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
@@ -271,6 +278,25 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     out.extend(crate::paragraphs::finish(loose_paragraphs, body_font, Some(page.info.height)));
     furniture_in_the_body(&mut out);
     order(out, crate::text::is_vertical_text(&page.lines))
+}
+
+/// The blocks of one of the tables side by side a table region held: its
+/// caption, when read inside the region, and the table.
+fn table_part(part: crate::tables::Part) -> Vec<Block> {
+    let crate::tables::Part { mut table, bbox, caption } = part;
+    crate::tables::mark_header_rows(&mut table);
+    let text =
+        parasol_doc::script::join(table.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()));
+    let caption = caption.map(|l| Block {
+        category: Category::Caption,
+        bbox: l.bbox,
+        text: l.text,
+        ..Block::default()
+    });
+    caption
+        .into_iter()
+        .chain([Block { category: Category::Table, bbox, text, table: Some(table), ..Block::default() }])
+        .collect()
 }
 
 /// The box of a text region's block: the region's box, but above and below

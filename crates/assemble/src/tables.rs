@@ -2,8 +2,10 @@
 
 use parasol_doc::{BBox, Table, TableCell, TextLine};
 
+mod side_by_side;
 mod split;
 
+pub(crate) use side_by_side::{side_by_side, Part};
 pub(crate) use split::{split_merged_columns, split_spanning_pieces};
 
 /// An OCR line straddles two columns when at least this share of its width
