@@ -75,9 +75,10 @@ fn typical_leading(sorted: &[&TextLine]) -> f32 {
 /// List items one per line; continuation lines join the item above.
 pub(crate) fn list_text(lines: &[String]) -> String {
     let mut items: Vec<Vec<&str>> = Vec::new();
-    for l in lines {
+    let starts = crate::text::item_starts(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+    for (l, start) in lines.iter().zip(starts) {
         match items.last_mut() {
-            Some(item) if !is_list_item(l) => item.push(l),
+            Some(item) if !start => item.push(l),
             _ => items.push(vec![l]),
         }
     }

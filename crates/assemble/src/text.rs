@@ -208,36 +208,6 @@ pub(crate) fn is_note_start(s: &str) -> bool {
         .is_some_and(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡' | '¹' | '²' | '³'))
 }
 
-/// Whether a row starts with a clause's number and goes on: "2.1", "4.3.2"
-/// or a list item's marker ("1.", "(a)", "•"). A contract's or a
-/// standard's clauses are paragraphs each, however close they are set.
-pub(crate) fn is_clause_start(s: &str) -> bool {
-    if is_list_item(s) {
-        return true;
-    }
-    let s = s.trim_start();
-    let token = s.split_whitespace().next().unwrap_or("");
-    let number = token.strip_suffix('.').unwrap_or(token);
-    let parts: Vec<&str> = number.split('.').collect();
-    parts.len() >= 2
-        && parts.len() <= 4
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()))
-        && s.len() > token.len()
-}
-
-/// Where a paragraph's rows hold clauses one after another, the rows each
-/// clause starts at (after the first): the first row starts with a clause
-/// number, and so does every row it is cut at, right after a row ending a
-/// sentence. Empty when the rows are one paragraph.
-pub(crate) fn clause_starts(rows: &[String]) -> Vec<usize> {
-    if !rows.first().is_some_and(|r| is_clause_start(r)) {
-        return Vec::new();
-    }
-    (1..rows.len())
-        .filter(|&i| is_clause_start(&rows[i]) && rows[i - 1].trim_end().ends_with(['.', ';', ':', '!', '?']))
-        .collect()
-}
-
 /// Whether `rows` are a note: opening with its number or mark
 /// ([`is_note_start`]), [`SENTENCES_MIN_WORDS`] words or more, ending with
 /// a full stop ("3 A denser array in summer 2025 confirmed this limit.",
@@ -725,7 +695,9 @@ pub(crate) fn is_list_item(s: &str) -> bool {
         && s.len() > token.len()
 }
 
+mod clauses;
 mod joins;
+pub(crate) use clauses::{clause_starts, item_starts};
 pub(crate) use joins::{join_drop_caps, join_hanging_labels};
 
 #[cfg(test)]

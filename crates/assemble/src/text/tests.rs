@@ -1,31 +1,6 @@
 use super::*;
 
 #[test]
-fn numbered_clauses_are_cut_where_one_ends_and_the_next_begins() {
-    let rows = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let contract = rows(&[
-        "2.1 The Supplier shall deliver the goods",
-        "within 14 days of the order.",
-        "2.2 The Buyer shall pay each invoice within",
-        "30 days; late payment bears interest.",
-        "2.3 Either party may end this agreement.",
-    ]);
-    assert_eq!(clause_starts(&contract), [2, 4]);
-    // A number that starts a row inside a sentence is no clause.
-    let prose = rows(&["2.1 The population grew by", "3.5 million people in ten years.", "It then fell."]);
-    assert_eq!(clause_starts(&prose), Vec::<usize>::new());
-    // Rows that do not start with a clause number are one paragraph.
-    let plain = rows(&["The survey ran in spring.", "4.2 per cent of plots were lost."]);
-    assert_eq!(clause_starts(&plain), Vec::<usize>::new());
-    for clause in ["2.1 The Supplier", "4.3.2 Notices", "(a) the goods", "1. Definitions"] {
-        assert!(is_clause_start(clause), "{clause}");
-    }
-    for not in ["2.1", "3.5million", "1,200.50 paid", "v2.1.0.4.5 release"] {
-        assert!(!is_clause_start(not), "{not}");
-    }
-}
-
-#[test]
 fn captions_and_text_taken_for_equations_are_prose() {
     for prose in ["Listing 1: Simple JavaScript Program", "Table of the results, with their errors"] {
         assert!(reads_as_prose([prose].into_iter()), "{prose}");
