@@ -18,7 +18,7 @@ const COVERED_SHARE: f32 = 0.5;
 
 /// Puts each piece of text into the cell that holds most of it (by
 /// intersection over the text's own area); text no cell holds goes to the
-/// cell whose centre is nearest, so no text inside a table is lost. Text in
+/// nearest cell ([`apart`]), so no text inside a table is lost. Text in
 /// one cell is ordered top to bottom, left to right.
 pub fn fill_table(table: &mut Table, texts: &[&TextLine]) {
     let mut per_cell = lines_in(&aligned_boxes(table), texts);
@@ -154,7 +154,7 @@ fn anchored_rows(table: &Table, per_cell: &mut [Vec<&TextLine>]) {
 }
 
 /// The pieces of text of each cell of `table`, by index: each piece in the
-/// cell it overlaps most, or the nearest.
+/// cell it overlaps most, or the nearest ([`apart`]).
 /// Judged on the model's own boxes: whether the structure agrees with the
 /// words ([`crate::grid::structure_agrees`]) must not be helped by lining
 /// the boxes up, which would make a page of prose a table.
@@ -162,7 +162,8 @@ pub(crate) fn cell_lines<'l>(table: &Table, texts: &[&'l TextLine]) -> Vec<Vec<&
     lines_in(&table.cells.iter().map(|c| c.bbox).collect::<Vec<_>>(), texts)
 }
 
-/// The pieces of text in each of the cells whose boxes are `boxes`.
+/// The pieces of text in each of the cells whose boxes are `boxes`: each
+/// in the cell holding most of it, else the nearest ([`apart`]).
 fn lines_in<'l>(boxes: &[Option<BBox>], texts: &[&'l TextLine]) -> Vec<Vec<&'l TextLine>> {
     let cells = || boxes.iter().enumerate().filter_map(|(i, b)| b.map(|b| (i, b)));
     let mut per_cell: Vec<Vec<&TextLine>> = vec![Vec::new(); boxes.len()];
@@ -173,7 +174,13 @@ fn lines_in<'l>(boxes: &[Option<BBox>], texts: &[&'l TextLine]) -> Vec<Vec<&'l T
             .max_by(|a, b| a.1.total_cmp(&b.1));
         let chosen = match best {
             Some((i, overlap)) if overlap > 0.0 => Some(i),
-            _ => cells().min_by(|a, b| dist(&a.1, &t.bbox).total_cmp(&dist(&b.1, &t.bbox))).map(|(i, _)| i),
+            _ => cells()
+                .min_by(|a, b| {
+                    let (ya, xa) = apart(&a.1, &t.bbox);
+                    let (yb, xb) = apart(&b.1, &t.bbox);
+                    (ya > 0.0).cmp(&(yb > 0.0)).then(ya.hypot(xa).total_cmp(&yb.hypot(xb)))
+                })
+                .map(|(i, _)| i),
         };
         if let Some(i) = chosen {
             per_cell[i].push(t);
@@ -677,10 +684,16 @@ pub(crate) fn split_words(lines: &[&TextLine]) -> Vec<TextLine> {
     out
 }
 
-fn dist(a: &BBox, b: &BBox) -> f32 {
-    let [ax, ay] = a.center();
-    let [bx, by] = b.center();
-    (ax - bx).hypot(ay - by)
+/// How far apart two boxes are, up and down and side to side: 0 along an
+/// axis where they overlap, else the gap between their edges. A text no
+/// cell holds goes to the nearest row first (a wrapped cell's last line
+/// below its row's median bottom; a word past the last column's median
+/// right edge), then to the nearest cell in it: a wide cell's centre is
+/// far from a word at its edge that its box just misses.
+fn apart(a: &BBox, b: &BBox) -> (f32, f32) {
+    let dx = (a.x0 - b.x1).max(b.x0 - a.x1).max(0.0);
+    let dy = (a.y0 - b.y1).max(b.y0 - a.y1).max(0.0);
+    (dy, dx)
 }
 
 #[cfg(test)]
