@@ -276,6 +276,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
         out.push(block);
     }
     out.extend(crate::paragraphs::finish(loose_paragraphs, body_font, Some(page.info.height)));
+    crate::paragraphs::join_continued(&mut out, body_font);
     furniture_in_the_body(&mut out);
     order(out, crate::text::is_vertical_text(&page.lines))
 }
@@ -611,6 +612,11 @@ fn refine(block: &mut Block, rows: &[String], lines: &[&TextLine], body_font: f3
     {
         block.category = Category::Paragraph;
         return;
+    }
+    // A question with its options' tick boxes ("3. Was it ready? ☐ Yes
+    // ☐ No") set in bold is no heading: it reads on as the others do.
+    if block.category == Category::Heading1 && rows.iter().any(|r| crate::text::has_tick_box(r)) {
+        block.category = Category::Paragraph;
     }
     let ocr = crate::text::is_ocr(lines.iter().copied());
     // A "header" or a "caption" in type well above the body's is the

@@ -72,6 +72,51 @@ fn typical_leading(sorted: &[&TextLine]) -> f32 {
     median(gaps)
 }
 
+/// A paragraph block continues into the one right under it at most this
+/// many body font sizes below it (a line's leading, no paragraph's space).
+const CONTINUED_GAP: f32 = 0.8;
+
+/// The upper of two blocks of one paragraph may stand this many body font
+/// sizes right of the lower: its first row indented.
+const CONTINUED_INDENT: f32 = 3.0;
+
+/// Joins each paragraph block to the one right under it that carries on
+/// its sentence: a layout model boxes a paragraph that wraps around a
+/// floated box (a textbook's "Key idea") as two, its narrow rows beside the
+/// box and its full-width rows below, and the box was read between them.
+/// The upper block ends mid-sentence (a lowercase letter or a comma), the
+/// lower starts in lowercase and reads as prose (a display equation under
+/// "Its budget reads" is none, [`crate::text::reads_as_prose`]), left edges level (the upper's first row may
+/// be indented, [`CONTINUED_INDENT`]) and no more than a line's leading
+/// ([`CONTINUED_GAP`]) between them.
+pub(crate) fn join_continued(blocks: &mut Vec<Block>, body_font: f32) {
+    let f = body_font.max(1.0);
+    let carries_on = |a: &Block, b: &Block| {
+        a.category == Category::Paragraph
+            && b.category == Category::Paragraph
+            && a.text.trim_end().ends_with(|c: char| c.is_lowercase() || c == ',')
+            && b.text.trim_start().starts_with(char::is_lowercase)
+            && crate::text::reads_as_prose(std::iter::once(b.text.as_str()))
+            && (-f..=CONTINUED_INDENT * f).contains(&(a.bbox.x0 - b.bbox.x0))
+            && b.bbox.y0 >= a.bbox.y1 - 0.5 * f
+            && b.bbox.y0 - a.bbox.y1 <= CONTINUED_GAP * f
+    };
+    let mut i = 0;
+    while i < blocks.len() {
+        match (0..blocks.len()).find(|&j| j != i && carries_on(&blocks[i], &blocks[j])) {
+            Some(j) => {
+                let lower = blocks.remove(j);
+                let k = if j < i { i - 1 } else { i };
+                let upper = &mut blocks[k];
+                upper.text = join_lines([upper.text.as_str(), lower.text.as_str()]);
+                upper.bbox = upper.bbox.union(&lower.bbox);
+                i = k;
+            }
+            None => i += 1,
+        }
+    }
+}
+
 /// List items one per line; continuation lines join the item above.
 pub(crate) fn list_text(lines: &[String]) -> String {
     let mut items: Vec<Vec<&str>> = Vec::new();
@@ -167,13 +212,15 @@ fn row_pieces(sorted: Vec<&TextLine>) -> Vec<Vec<&TextLine>> {
 
 /// Whether the lines of `a` and `b`, side by side, are the choices of a
 /// multiple-choice question ([`crate::text::is_choice_row`]: "A. nucleus",
-/// "B. mitochondrion"): one row however far apart, so that columns of
+/// "B. mitochondrion") or a form's options ([`crate::text::is_tick_row`]:
+/// "☐ Yes", "☐ No"): one row however far apart, so that columns of
 /// choices are not read one after the other.
 fn choices_together(a: &[&TextLine], b: &[&TextLine]) -> bool {
     let mut row: Vec<&TextLine> = a.iter().chain(b).copied().collect();
     row.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    let texts = || row.iter().map(|l| l.text.as_str());
     row.windows(2).all(|w| w[0].bbox.x1 <= w[1].bbox.x0)
-        && crate::text::is_choice_row(row.iter().map(|l| l.text.as_str()))
+        && (crate::text::is_choice_row(texts()) || crate::text::is_tick_row(texts()))
 }
 
 /// Whether `a` and `b` are pieces of one row: level, and less than
@@ -312,6 +359,42 @@ mod tests {
         let got: Vec<(Category, String)> = blocks(lines).into_iter().map(|b| (b.category, b.text)).collect();
         let expect: Vec<(Category, String)> = expect.iter().map(|(c, t)| (*c, t.to_string())).collect();
         assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn a_paragraph_boxed_in_two_around_a_float_is_one() {
+        let block = |x0: f32, y0: f32, x1: f32, y1: f32, text: &str| Block {
+            category: Category::Paragraph,
+            bbox: BBox::new(x0, y0, x1, y1),
+            text: text.into(),
+            ..Block::default()
+        };
+        let mut blocks = vec![
+            block(744.0, 373.0, 1080.0, 620.0, "Infiltration capacity is not fixed."),
+            block(130.0, 688.0, 1110.0, 805.0, "matter content and the presence of root channels."),
+            block(159.0, 621.0, 679.0, 679.0, "The first concerns the soil: its organic"),
+            block(130.0, 830.0, 1110.0, 900.0, "then a new paragraph."),
+        ];
+        join_continued(&mut blocks, 22.5);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Infiltration capacity is not fixed.",
+                "The first concerns the soil: its organic matter content and the presence of root channels.",
+                "then a new paragraph."
+            ]
+        );
+        assert_eq!(blocks[1].bbox, BBox::new(130.0, 621.0, 1110.0, 805.0));
+        // A sentence that ended, or a capital after it, is a paragraph's end.
+        let mut apart = vec![
+            block(130.0, 621.0, 679.0, 679.0, "Its soil is dry."),
+            block(130.0, 688.0, 1110.0, 805.0, "matter content and the presence of root channels"),
+            block(130.0, 810.0, 1110.0, 830.0, "Next one"),
+            block(130.0, 835.0, 1110.0, 860.0, "h ∂T/∂t + h u·∇T = K (1)"),
+        ];
+        join_continued(&mut apart, 22.5);
+        assert_eq!(apart.len(), 4);
     }
 
     #[test]

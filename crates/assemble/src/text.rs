@@ -613,6 +613,27 @@ pub(crate) fn is_choice_row<'a>(cells: impl IntoIterator<Item = &'a str>) -> boo
     labels.is_some_and(|l| l.len() >= 2 && l.windows(2).all(|w| w[1] == w[0] + 1))
 }
 
+/// The boxes a form's options open with, ticked or not ("☐ Yes", "☒ No",
+/// "○ Daily").
+const TICK_BOXES: &[char] = &['☐', '☑', '☒', '□', '▢', '❏', '❑', '○', '◯', '◉'];
+
+/// Whether `s` holds a tick box ([`TICK_BOXES`]) opening a word.
+pub(crate) fn has_tick_box(s: &str) -> bool {
+    s.split_whitespace().any(|w| w.starts_with(TICK_BOXES))
+}
+
+/// Whether `cells` (a row's pieces, left to right) are a form's options:
+/// two or more opening with a tick box ([`TICK_BOXES`]: "☐ Yes", "☐ No"),
+/// between at most one label at each end, a scale's ("Very poor ☐ 1 …
+/// ☐ 5 Excellent").
+pub(crate) fn is_tick_row<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
+    let boxed: Vec<bool> = cells.into_iter().map(|c| c.trim_start().starts_with(TICK_BOXES)).collect();
+    let inner = match boxed.as_slice() {
+        [false, inner @ .., false] | [false, inner @ ..] | [inner @ .., false] | inner => inner,
+    };
+    inner.len() >= 2 && inner.iter().all(|&b| b)
+}
+
 /// Starts with a bullet or an enumerator such as `1.`, `2)`, `(a)`, `iv.`.
 pub(crate) fn is_list_item(s: &str) -> bool {
     let s = s.trim_start();

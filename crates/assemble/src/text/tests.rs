@@ -338,3 +338,15 @@ fn a_hanging_label_joins_the_text_it_labels() {
     let figure = vec![l(100.0, 100.0, 130.0, "1998"), l(150.0, 100.0, 700.0, "The founding year")];
     assert!(join_hanging_labels(&figure).is_none());
 }
+
+#[test]
+fn a_forms_options_are_a_row_of_tick_boxes() {
+    assert!(is_tick_row(["☐ Yes", "☐ No"]));
+    assert!(is_tick_row(["Very poor", "☐ 1", "☐ 2", "☐ 3", "Excellent"]));
+    assert!(is_tick_row(["○ Daily", "◉ Weekly", "○ Never"]));
+    // One box is an item; labels between the boxes are a table's row.
+    assert!(!is_tick_row(["☐ Yes"]));
+    assert!(!is_tick_row(["Name", "☐ 1", "Age", "☐ 2"]));
+    assert!(!is_tick_row(["Strongly agree", "Agree"]));
+    assert!(has_tick_box("3. Was it ready? ☐ Yes ☐ No") && !has_tick_box("Yes or no"));
+}
