@@ -234,6 +234,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                         continue;
                     }
                     crate::tables::mark_header_rows(&mut t);
+                    crate::tables::right_to_left(&mut t);
                     block.text = parasol_doc::script::join(
                         t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
                     );
@@ -286,6 +287,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
 fn table_part(part: crate::tables::Part) -> Vec<Block> {
     let crate::tables::Part { mut table, bbox, caption } = part;
     crate::tables::mark_header_rows(&mut table);
+    crate::tables::right_to_left(&mut table);
     let text =
         parasol_doc::script::join(table.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()));
     let caption = caption.map(|l| Block {

@@ -417,6 +417,19 @@ pub(crate) fn body_of(region: &BBox, lines: &[&TextLine]) -> Option<BBox> {
     })
 }
 
+/// Mirrors a table of right-to-left text (Arabic, Hebrew, Persian): its
+/// first column is its rightmost, as it is read, so a key-value table
+/// reads key then value in the HTML, the Markdown and the text.
+pub(crate) fn right_to_left(table: &mut Table) {
+    if !crate::text::is_rtl(table.cells.iter().map(|c| c.text.as_str())) {
+        return;
+    }
+    for c in &mut table.cells {
+        c.col = table.cols.saturating_sub(c.col + c.colspan.max(1));
+    }
+    table.cells.sort_by_key(|c| (c.row, c.col));
+}
+
 /// Drops a table's leading and trailing rows and columns that hold no
 /// text (a structure drawn over a region larger than its table), cutting
 /// the spans that reach into them.

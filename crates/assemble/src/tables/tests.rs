@@ -797,3 +797,28 @@ fn one_caption_or_a_cell_across_the_gap_keeps_one_table() {
     let lines = [caption(4.0, "Table 1. Men"), caption(164.0, "Table 2. Women")];
     assert!(side_by_side(&spanned, &area, &refs, &refs, &lines).is_none());
 }
+
+#[test]
+fn a_table_of_right_to_left_text_reads_from_its_right() {
+    let mut t = Table {
+        rows: 2,
+        cols: 3,
+        cells: vec![
+            TableCell {
+                colspan: 2, text: "مقدار".into(), ..cell(0, 0, BBox::new(0.0, 0.0, 200.0, 20.0))
+            },
+            TableCell { text: "کلید".into(), ..cell(0, 2, BBox::new(200.0, 0.0, 300.0, 20.0)) },
+            TableCell { text: "436".into(), ..cell(1, 0, BBox::new(0.0, 20.0, 100.0, 40.0)) },
+            TableCell { text: "1403".into(), ..cell(1, 1, BBox::new(100.0, 20.0, 200.0, 40.0)) },
+            TableCell { text: "تاریخ".into(), ..cell(1, 2, BBox::new(200.0, 20.0, 300.0, 40.0)) },
+        ],
+    };
+    right_to_left(&mut t);
+    let got: Vec<(usize, usize, &str)> = t.cells.iter().map(|c| (c.row, c.col, c.text.as_str())).collect();
+    assert_eq!(got, [(0, 0, "کلید"), (0, 1, "مقدار"), (1, 0, "تاریخ"), (1, 1, "1403"), (1, 2, "436")]);
+    // Left-to-right text stays as it is.
+    let mut ltr = Table { rows: 1, cols: 2, cells: vec![cell(0, 0, BBox::new(0.0, 0.0, 1.0, 1.0))] };
+    ltr.cells[0].text = "Key".into();
+    right_to_left(&mut ltr);
+    assert_eq!(ltr.cells[0].col, 0);
+}
