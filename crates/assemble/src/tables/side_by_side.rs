@@ -204,3 +204,106 @@ fn best_splits(
     }
     search(0, 0, open, cols, parts, misfit).map(|(_, splits)| splits)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parasol_doc::TextOrigin;
+
+    fn cell(row: usize, col: usize, bbox: BBox) -> TableCell {
+        TableCell { row, col, rowspan: 1, colspan: 1, header: false, text: String::new(), bbox: Some(bbox) }
+    }
+
+    /// A table of three rows over four columns, two on the left (x 0–120) and
+    /// two on the right (x 160–280), filled with one word a cell; its words.
+    fn two_tables_in_one() -> (Table, Vec<TextLine>) {
+        let lefts = [0.0, 60.0, 160.0, 220.0];
+        let mut cells = Vec::new();
+        let mut words = Vec::new();
+        for r in 0..3 {
+            let y = 20.0 * r as f32;
+            for (c, &x) in lefts.iter().enumerate() {
+                let mut cell = cell(r, c, BBox::new(x, y, x + 60.0, y + 20.0));
+                cell.text = format!("r{r}c{c}");
+                cells.push(cell);
+                words.push(TextLine::from_bbox(
+                    BBox::new(x + 5.0, y + 4.0, x + 45.0, y + 16.0),
+                    format!("r{r}c{c}"),
+                    TextOrigin::TextLayer,
+                ));
+            }
+        }
+        (Table { rows: 3, cols: 4, cells }, words)
+    }
+
+    fn caption(x: f32, text: &str) -> TextLine {
+        TextLine::from_bbox(BBox::new(x, -30.0, x + 70.0, -18.0), text, TextOrigin::TextLayer)
+    }
+
+    #[test]
+    fn tables_side_by_side_under_captions_of_their_own_are_two() {
+        let (t, words) = two_tables_in_one();
+        let area = BBox::new(0.0, 0.0, 280.0, 60.0);
+        let refs: Vec<&TextLine> = words.iter().collect();
+        let lines = [caption(4.0, "Table 1. Men"), caption(164.0, "Table 2. Women")];
+        let parts = side_by_side(&t, &area, &refs, &refs, &lines).expect("two tables");
+        assert_eq!(parts.len(), 2);
+        let texts = |p: &Part| p.table.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&parts[0]), ["r0c0", "r0c1", "r1c0", "r1c1", "r2c0", "r2c1"]);
+        assert_eq!(texts(&parts[1]), ["r0c2", "r0c3", "r1c2", "r1c3", "r2c2", "r2c3"]);
+        assert_eq!((parts[1].table.cols, parts[1].table.cells[0].col), (2, 0));
+        assert!(parts[0].bbox.x1 <= 120.0 && parts[1].bbox.x0 >= 160.0);
+        // The captions were read outside the region: no part carries them.
+        assert!(parts.iter().all(|p| p.caption.is_none()));
+    }
+
+    #[test]
+    fn a_caption_row_inside_the_table_goes_to_its_part() {
+        // A scan's structure took the captions in as a first row, each cell
+        // over its table's two columns.
+        let (mut t, mut words) = two_tables_in_one();
+        for c in &mut t.cells {
+            c.row += 1;
+            c.bbox = c.bbox.map(|b| BBox::new(b.x0, b.y0 + 20.0, b.x1, b.y1 + 20.0));
+        }
+        for w in &mut words {
+            w.bbox = BBox::new(w.bbox.x0, w.bbox.y0 + 20.0, w.bbox.x1, w.bbox.y1 + 20.0);
+        }
+        let lines: Vec<TextLine> = [(4.0, "Table 1. Men"), (164.0, "Table 2. Women")]
+            .iter()
+            .map(|&(x, s)| TextLine::from_bbox(BBox::new(x, 4.0, x + 70.0, 16.0), s, TextOrigin::Ocr))
+            .collect();
+        for (i, l) in lines.iter().enumerate() {
+            let mut c = cell(0, 2 * i, BBox::new(160.0 * i as f32, 0.0, 160.0 * i as f32 + 120.0, 20.0));
+            (c.colspan, c.text) = (2, l.text.clone());
+            t.cells.insert(i, c);
+        }
+        t.rows = 4;
+        let own: Vec<&TextLine> = words.iter().chain(&lines).collect();
+        let area = BBox::new(0.0, 0.0, 280.0, 80.0);
+        let parts = side_by_side(&t, &area, &own, &own, &lines).expect("two tables");
+        let captions: Vec<&str> =
+            parts.iter().filter_map(|p| p.caption.as_ref()).map(|l| l.text.as_str()).collect();
+        assert_eq!(captions, ["Table 1. Men", "Table 2. Women"]);
+        assert!(parts.iter().all(|p| p.table.rows == 3 && p.table.cells.len() == 6));
+    }
+
+    #[test]
+    fn one_caption_or_a_cell_across_the_gap_keeps_one_table() {
+        let (t, words) = two_tables_in_one();
+        let area = BBox::new(0.0, 0.0, 280.0, 60.0);
+        let refs: Vec<&TextLine> = words.iter().collect();
+        assert!(side_by_side(&t, &area, &refs, &refs, &[caption(4.0, "Table 1. Results")]).is_none());
+        // Two captions, but both over the left columns: no split fits them.
+        let over_left = [caption(0.0, "Table 1."), caption(75.0, "Table 2.")];
+        assert!(side_by_side(&t, &area, &refs, &refs, &over_left).is_none());
+        // A header cell spanning the middle: one table with a grouped header.
+        let mut spanned = t.clone();
+        spanned.cells.retain(|c| !(c.row == 0 && (c.col == 1 || c.col == 2)));
+        let mut wide = cell(0, 1, BBox::new(60.0, 0.0, 220.0, 20.0));
+        (wide.colspan, wide.text) = (2, "Both".into());
+        spanned.cells.insert(1, wide);
+        let lines = [caption(4.0, "Table 1. Men"), caption(164.0, "Table 2. Women")];
+        assert!(side_by_side(&spanned, &area, &refs, &refs, &lines).is_none());
+    }
+}

@@ -89,12 +89,33 @@ pub(crate) fn clause_starts(rows: &[String]) -> Vec<usize> {
     (1..rows.len()).filter(|&i| open[i]).collect()
 }
 
+/// The number a note opens with, no dot after it ("2 A common
+/// arrangement …"): one to three digits, then a word.
+fn note_number(s: &str) -> Option<u32> {
+    let (token, rest) = s.trim_start().split_once(char::is_whitespace)?;
+    let digits = (1..=LEVEL_MAX_DIGITS).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
+    (digits && rest.trim_start().starts_with(char::is_alphabetic)).then(|| token.parse().ok()).flatten()
+}
+
 /// For each of `rows` (a list region's, top to bottom), whether it opens
-/// an item: the first, a bullet or enumerator ([`is_list_item`]), or a
-/// clause ([`openings`]).
+/// an item: the first, a bullet or enumerator ([`is_list_item`]), a clause
+/// ([`openings`]), or a note's number one past the last note's after a row
+/// ending a sentence (footnotes boxed as a list: "1 Rates quoted …
+/// Appendix B." then "2 A common arrangement …").
 pub(crate) fn item_starts(rows: &[&str]) -> Vec<bool> {
     let open = openings(rows);
-    (0..rows.len()).map(|i| i == 0 || is_list_item(rows[i]) || open[i]).collect()
+    let mut last_note = rows.first().and_then(|r| note_number(r));
+    (0..rows.len())
+        .map(|i| {
+            let note = i > 0
+                && rows[i - 1].trim_end().ends_with(['.', '!', '?'])
+                && matches!((last_note, note_number(rows[i])), (Some(a), Some(b)) if b == a + 1);
+            if note {
+                last_note = note_number(rows[i]);
+            }
+            i == 0 || is_list_item(rows[i]) || open[i] || note
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -119,6 +140,20 @@ mod tests {
         ];
         let starts = item_starts(&rows);
         assert_eq!(starts, [true, true, false, true, false, true, false, true, false, true, true, true]);
+    }
+
+    #[test]
+    fn footnotes_boxed_as_a_list_are_an_item_each() {
+        let rows = [
+            "1 Rates quoted here are indicative;",
+            "values are given in Appendix B.",
+            "2 A common ring is 30 cm.",
+            "3 rings were used",
+        ];
+        assert_eq!(item_starts(&rows), [true, false, true, true]);
+        // A number on a wrapped row, or one out of sequence, is text.
+        let rows = ["1 Mix the flour and", "2 eggs.", "5 Bake it."];
+        assert_eq!(item_starts(&rows), [true, false, false]);
     }
 
     #[test]
