@@ -233,11 +233,7 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                         out.extend(parts.into_iter().flat_map(table_part));
                         continue;
                     }
-                    crate::tables::mark_header_rows(&mut t);
-                    crate::tables::right_to_left(&mut t);
-                    block.text = parasol_doc::script::join(
-                        t.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()),
-                    );
+                    block.text = finish_table(&mut t);
                     block.table = Some(t);
                 } else {
                     block.text = rows(lines).join("\n");
@@ -282,14 +278,19 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
     order(out, crate::text::is_vertical_text(&page.lines))
 }
 
+/// A table's last touches, its header rows marked and a right-to-left
+/// table's columns mirrored; its text, the cells' joined.
+fn finish_table(table: &mut parasol_doc::Table) -> String {
+    crate::tables::mark_header_rows(table);
+    crate::tables::right_to_left(table);
+    parasol_doc::script::join(table.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()))
+}
+
 /// The blocks of one of the tables side by side a table region held: its
 /// caption, when read inside the region, and the table.
 fn table_part(part: crate::tables::Part) -> Vec<Block> {
     let crate::tables::Part { mut table, bbox, caption } = part;
-    crate::tables::mark_header_rows(&mut table);
-    crate::tables::right_to_left(&mut table);
-    let text =
-        parasol_doc::script::join(table.cells.iter().map(|c| c.text.as_str()).filter(|s| !s.is_empty()));
+    let text = finish_table(&mut table);
     let caption = caption.map(|l| Block {
         category: Category::Caption,
         bbox: l.bbox,
