@@ -219,16 +219,16 @@ pub(crate) fn blocks(page: &PageText) -> Vec<Block> {
                 };
                 if let Some(t) = structure {
                     let mut t = t.clone();
-                    let words = table_words(page, &t, lines);
-                    crate::tables::unspan_figures(&mut t, &words.iter().collect::<Vec<_>>());
-                    crate::tables::split_merged_columns(&mut t, &words.iter().collect::<Vec<_>>());
-                    crate::fill_table(&mut t, &words.iter().collect::<Vec<_>>());
-                    crate::tables::split_spanning_pieces(&mut t, &words.iter().collect::<Vec<_>>());
+                    let owned = table_words(page, &t, lines);
+                    let words: Vec<&TextLine> = owned.iter().collect();
+                    crate::tables::unspan_figures(&mut t, &words);
+                    crate::tables::split_merged_columns(&mut t, &words);
+                    crate::fill_table(&mut t, &words);
+                    crate::tables::split_spanning_pieces(&mut t, &words);
                     crate::tables::trim_empty(&mut t);
                     crate::tables::drop_spanned_columns(&mut t);
-                    let word_refs: Vec<&TextLine> = words.iter().collect();
                     if let Some(parts) =
-                        crate::tables::side_by_side(&t, &block.bbox, &word_refs, lines, &page.lines)
+                        crate::tables::side_by_side(&t, &block.bbox, &words, lines, &page.lines)
                     {
                         out.extend(parts.into_iter().flat_map(table_part));
                         continue;

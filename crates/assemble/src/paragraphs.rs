@@ -95,7 +95,7 @@ pub(crate) fn join_continued(blocks: &mut Vec<Block>, body_font: f32) {
         a.category == Category::Paragraph
             && b.category == Category::Paragraph
             && a.text.trim_end().ends_with(|c: char| c.is_lowercase() || c == ',')
-            && b.text.trim_start().starts_with(char::is_lowercase)
+            && crate::text::goes_on(std::slice::from_ref(&b.text))
             && crate::text::reads_as_prose(std::iter::once(b.text.as_str()))
             && (-f..=CONTINUED_INDENT * f).contains(&(a.bbox.x0 - b.bbox.x0))
             && b.bbox.y0 >= a.bbox.y1 - 0.5 * f
